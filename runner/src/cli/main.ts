@@ -1,0 +1,22 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './cli-error.js';
+
+// One file per command under ./commands; each exports `register(program)`.
+const program = new Command('genbench')
+  .description('Benchmark harness for visual generative models')
+  .showHelpAfterError()
+  .exitOverride();
+
+const commands: Array<{ register(program: Command): void }> = [];
+for (const c of commands) c.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof CliError) {
+    process.stderr.write(`genbench: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  throw err;
+}
