@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+import { SuitesService } from './suites/suites.service.js';
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: false,
+};
+
+/** Builds the API application (used by main.ts, the demo and the integration tests). Does not listen. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  await mkdir(config.artifactDir, { recursive: true });
+  await mkdir(config.uploadTmpDir, { recursive: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: LEVELS[config.logLevel],
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '2mb' });
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+
+  const doc = new DocumentBuilder()
+    .setTitle('genbench API')
+    .setDescription('Submit generative models, follow their evaluations, read leaderboards.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+
+  if (existsSync(config.dashboardDir)) {
+    app.useStaticAssets(config.dashboardDir, { index: 'index.html' });
+  } else {
+    new Logger('dashboard').warn(`no built dashboard at ${config.dashboardDir} (npm run build:dashboard)`);
+  }
+
+  await app.init();
+  await app.get(SuitesService).sync();
+  return app;
+}

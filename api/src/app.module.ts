@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { AppExceptionFilter } from './common/prisma-exception.filter.js';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EvaluationsModule } from './evaluations/evaluations.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
+import { ModelsModule } from './models/models.module.js';
+import { redisConnection } from './queue/redis-connection.js';
+import { RunnerApiModule } from './runner-api/runner-api.module.js';
+import { SuitesModule } from './suites/suites.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
+        AuthModule,
+        ArtifactsModule,
+        SuitesModule,
+        EvaluationsModule,
+        ModelsModule,
+        RunnerApiModule,
+        LeaderboardModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
+    };
+  }
+}

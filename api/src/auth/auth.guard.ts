@@ -1,0 +1,59 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  createParamDecorator,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { TokenRole } from '../generated/prisma/client.js';
+import { type Principal, TokensService } from './tokens.service.js';
+
+const ROLES_KEY = 'genbench:roles';
+/** Routes without @Roles are public; with it, a bearer token of one of the listed roles is required (admin is not implied). */
+export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES_KEY, roles);
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => {
+  return (ctx.switchToHttp().getRequest<Request>() as Request & { principal?: Principal }).principal;
+});
+
+const MESSAGES = {
+  missing: 'an API token is required: send "Authorization: Bearer <token>"',
+  unknown: 'the API token is not valid',
+  expired: 'the API token has expired',
+  revoked: 'the API token has been revoked',
+} as const;
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(TokensService) private readonly tokens: TokensService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const roles = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const header = req.headers.authorization;
+    const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!roles) {
+      // Public route: still identify the caller when a valid token is sent (e.g. owners see their own entries).
+      if (secret) {
+        const p = await this.tokens.authenticate(secret);
+        if (typeof p === 'object') req.principal = p;
+      }
+      return true;
+    }
+    const p = await this.tokens.authenticate(secret);
+    if (typeof p === 'string') throw new UnauthorizedException(MESSAGES[p]);
+    if (!roles.includes(p.role)) {
+      throw new ForbiddenException(`this endpoint needs a ${roles.join(' or ')} token; yours is a ${p.role} token`);
+    }
+    req.principal = p;
+    return true;
+  }
+}

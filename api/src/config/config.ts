@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration of the API process, parsed once at start from the environment (README.md,
+ * "Configuration"). Nothing else in api/ reads process.env.
+ */
+const Env = z.object({
+  DATABASE_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/genbench'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  GENBENCH_HOST: z.string().default('127.0.0.1'),
+  GENBENCH_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  GENBENCH_DATA_DIR: z.string().default('.genbench'),
+  GENBENCH_ARTIFACT_DIR: z.string().optional(),
+  GENBENCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('genbench'),
+  GENBENCH_MAX_UPLOAD_MB: z.coerce.number().positive().default(1024),
+  GENBENCH_DASHBOARD_DIR: z.string().optional(),
+  GENBENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GENBENCH_INSPECT_TIMEOUT_S: z.coerce.number().positive().default(60),
+});
+
+export interface AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  artifactDir: string;
+  uploadTmpDir: string;
+  queuePrefix: string;
+  maxUploadBytes: number;
+  dashboardDir: string;
+  logLevel: z.infer<typeof Env>['GENBENCH_LOG_LEVEL'];
+  inspectTimeoutMs: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.GENBENCH_DATA_DIR);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    host: e.GENBENCH_HOST,
+    port: e.GENBENCH_PORT,
+    dataDir,
+    artifactDir: resolve(e.GENBENCH_ARTIFACT_DIR ?? resolve(dataDir, 'artifacts')),
+    uploadTmpDir: resolve(dataDir, 'uploads'),
+    queuePrefix: e.GENBENCH_QUEUE_PREFIX,
+    maxUploadBytes: Math.round(e.GENBENCH_MAX_UPLOAD_MB * 1024 * 1024),
+    dashboardDir: resolve(e.GENBENCH_DASHBOARD_DIR ?? 'dashboard/dist'),
+    logLevel: e.GENBENCH_LOG_LEVEL,
+    inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,
+    ...overrides,
+  };
+}

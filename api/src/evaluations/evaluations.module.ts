@@ -1,0 +1,15 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { EVALUATE_QUEUE } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+import { EvaluationQueue } from './evaluation-queue.js';
+import { EvaluationsController } from './evaluations.controller.js';
+import { EvaluationsRepository } from './evaluations.repository.js';
+import { EvaluationsService } from './evaluations.service.js';
+
+@Module({
+  imports: [BullModule.registerQueue({ name: EVALUATE_QUEUE })],
+  controllers: [EvaluationsController],
+  providers: [EvaluationsRepository, EvaluationsService, EvaluationQueue],
+  exports: [EvaluationsRepository, EvaluationQueue],
+})
+export class EvaluationsModule {}

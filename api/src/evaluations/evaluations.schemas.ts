@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+export const ListEvaluationsQuery = z.strictObject({
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+  modelId: z.uuid().optional(),
+  suiteId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ListEvaluationsQuery = z.infer<typeof ListEvaluationsQuery>;
+export const EvaluationId = z.uuid({ message: 'evaluation ids are UUIDs' });

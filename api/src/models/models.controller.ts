@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/tokens.service.js';
+import { parseInput } from '../common/zod-validation.js';
+import { ListModelsQuery, ModelId } from './models.schemas.js';
+import { ModelsService } from './models.service.js';
+
+@ApiTags('models')
+@Controller('api/models')
+export class ModelsController {
+  constructor(@Inject(ModelsService) private readonly models: ModelsService) {}
+
+  @Post()
+  @Roles('submitter', 'admin')
+  @ApiBearerAuth()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'manifest'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'the ONNX model' },
+        manifest: { type: 'string', description: 'manifest JSON (README.md, "Manifest")' },
+      },
+    },
+  })
+  @UseInterceptors(FileInterceptor('file'))
+  submit(
+    @CurrentPrincipal() principal: Principal,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: Record<string, unknown> | undefined,
+  ) {
+    return this.models.submit(principal, file, body?.manifest);
+  }
+
+  @Get()
+  async list(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseInput(ListModelsQuery, query, 'query');
+    const page = await this.models.list(q);
+    res.setHeader('Content-Range', `models ${q.offset}-${q.offset + page.items.length}/${page.total}`);
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
+    return page;
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.models.get(parseInput(ModelId, id, 'model id'));
+  }
+}

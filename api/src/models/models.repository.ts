@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import type { EvaluationTrigger, ModelKind, Prisma } from '../generated/prisma/client.js';
+
+@Injectable()
+export class ModelsRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /**
+   * Creates the model (first submission) or a new version of it, and its evaluations, in one transaction:
+   * either all rows exist afterwards or none do.
+   */
+  async createVersionWithEvaluations(input: {
+    owner: string;
+    name: string;
+    kind: ModelKind;
+    artifactSha256: string;
+    artifactSize: number;
+    manifest: Prisma.InputJsonValue;
+    suiteVersionIds: string[];
+    trigger: EvaluationTrigger;
+  }) {
+    return this.prisma.$transaction(async (tx) => {
+      const model = await tx.model.upsert({
+        where: { owner_name: { owner: input.owner, name: input.name } },
+        create: { owner: input.owner, name: input.name, kind: input.kind },
+        update: {},
+      });
+      if (model.kind !== input.kind) return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
+      const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, artifactSha256: input.artifactSha256 } });
+      if (same && JSON.stringify(same.manifest) === JSON.stringify(input.manifest)) {
+        return { conflict: `this file and manifest were already submitted as ${input.name} v${same.version}`, existingVersionId: same.id } as const;
+      }
+      const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
+      const version = await tx.modelVersion.create({
+        data: {
+          modelId: model.id,
+          version: (last?.version ?? 0) + 1,
+          artifactSha256: input.artifactSha256,
+          artifactSize: BigInt(input.artifactSize),
+          manifest: input.manifest,
+        },
+      });
+      const evaluations = [];
+      for (const suiteVersionId of input.suiteVersionIds) {
+        evaluations.push(
+          await tx.evaluation.create({ data: { modelVersionId: version.id, suiteVersionId, trigger: input.trigger }, include: { suiteVersion: true } }),
+        );
+      }
+      return { model, version, evaluations } as const;
+    });
+  }
+
+  list(filter: { kind?: ModelKind; owner?: string; take: number; skip: number }) {
+    const where: Prisma.ModelWhereInput = { kind: filter.kind, owner: filter.owner };
+    return this.prisma.$transaction([
+      this.prisma.model.findMany({
+        where,
+        orderBy: { createdAt: 'desc' },
+        take: filter.take,
+        skip: filter.skip,
+        include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
+      }),
+      this.prisma.model.count({ where }),
+    ]);
+  }
+
+  findById(id: string) {
+    return this.prisma.model.findUnique({
+      where: { id },
+      include: {
+        versions: {
+          orderBy: { version: 'desc' },
+          include: { evaluations: { orderBy: { queuedAt: 'desc' }, include: { metrics: true, suiteVersion: true } } },
+        },
+      },
+    });
+  }
+
+  findVersionBySha(sha256: string) {
+    return this.prisma.modelVersion.findFirst({ where: { artifactSha256: sha256 } });
+  }
+}

@@ -1,0 +1,127 @@
+import { rm } from 'node:fs/promises';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
+import { type Manifest, ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { Principal } from '../auth/tokens.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { presentEvaluation } from '../evaluations/evaluation.presenter.js';
+import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { SuitesService } from '../suites/suites.service.js';
+import { ModelsRepository } from './models.repository.js';
+import type { ListModelsQuery } from './models.schemas.js';
+
+function badRequest(message: string, issues: Array<{ path: string; message: string }>): never {
+  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues });
+}
+
+/** The generation task a manifest's model competes in. */
+export function taskOf(manifest: Manifest): string | undefined {
+  if (manifest.kind === 'generator') return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';
+  return undefined;
+}
+
+@Injectable()
+export class ModelsService {
+  private readonly log = new Logger('models');
+
+  constructor(
+    @Inject(ModelsRepository) private readonly models: ModelsRepository,
+    @Inject(SuitesService) private readonly suites: SuitesService,
+    @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
+    @Inject(ArtifactStore) private readonly store: ArtifactStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Validates an upload (manifest, then the ONNX file against it), stores the artifact by content hash,
+   * records the version and its evaluations, and queues them. A rejected upload leaves nothing behind.
+   */
+  async submit(principal: Principal, file: Express.Multer.File | undefined, manifestText: unknown) {
+    try {
+      if (!file) badRequest('the upload has no "file" part: send the ONNX file as multipart field "file"', [{ path: 'file', message: 'required' }]);
+      if (typeof manifestText !== 'string' || manifestText.trim() === '') {
+        badRequest('the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"', [{ path: 'manifest', message: 'required' }]);
+      }
+      let manifest: Manifest;
+      try {
+        manifest = parseManifest(manifestText);
+      } catch (err) {
+        if (err instanceof ManifestError) badRequest(err.message, err.issues.map((i) => ({ path: `manifest${i.path ? '.' + i.path : ''}`, message: i.message })));
+        throw err;
+      }
+      if (file.size === 0) badRequest('the uploaded file is empty', [{ path: 'file', message: 'empty file' }]);
+      const report = await inspectInChild(file.path, manifest, this.config.inspectTimeoutMs);
+      if (!report.ok) {
+        const path = report.field === 'file' || !report.field ? 'file' : `manifest.${report.field}`;
+        badRequest(report.problem, [{ path, message: report.problem }]);
+      }
+      const { sha256, size } = await ArtifactStore.sha256File(file.path);
+      const task = taskOf(manifest);
+      const suiteVersions = await this.suites.matching(manifest.kind, manifest.resolution, task);
+      await this.store.adopt(file.path, sha256);
+      const created = await this.models.createVersionWithEvaluations({
+        owner: principal.owner,
+        name: manifest.name,
+        kind: manifest.kind,
+        artifactSha256: sha256,
+        artifactSize: size,
+        manifest: manifest as unknown as Prisma.InputJsonValue,
+        suiteVersionIds: suiteVersions.map((s) => s.id),
+        trigger: 'submit',
+      });
+      if ('conflict' in created) throw new ConflictException(created.conflict);
+      try {
+        await this.queue.enqueue(created.evaluations.map((e) => e.id));
+      } catch (err) {
+        // The rows are the truth: the reconciler re-enqueues queued evaluations Redis does not hold.
+        this.log.warn(`could not enqueue evaluations of ${manifest.name} v${created.version.version}: ${(err as Error).message}`);
+      }
+      return {
+        model: { id: created.model.id, name: created.model.name, owner: created.model.owner, kind: created.model.kind },
+        version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size },
+        evaluations: created.evaluations.map((e) => ({ id: e.id, suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version }, status: e.status })),
+        warnings: created.evaluations.length === 0 ? [`no suite scores ${manifest.kind} models at resolution ${manifest.resolution}${task ? ` for ${task}` : ''}`] : [],
+      };
+    } finally {
+      if (file) await rm(file.path, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async list(q: ListModelsQuery) {
+    const [rows, total] = await this.models.list({ kind: q.kind, owner: q.owner, take: q.limit, skip: q.offset });
+    return {
+      total,
+      items: rows.map((m) => ({
+        id: m.id,
+        name: m.name,
+        owner: m.owner,
+        kind: m.kind,
+        createdAt: m.createdAt,
+        latestVersion: m.versions[0]?.version ?? null,
+      })),
+    };
+  }
+
+  async get(id: string) {
+    const m = await this.models.findById(id);
+    if (!m) throw new NotFoundException(`no model ${id}`);
+    return {
+      id: m.id,
+      name: m.name,
+      owner: m.owner,
+      kind: m.kind,
+      createdAt: m.createdAt,
+      versions: m.versions.map((v) => ({
+        id: v.id,
+        version: v.version,
+        artifactSha256: v.artifactSha256,
+        artifactSize: Number(v.artifactSize),
+        manifest: v.manifest,
+        createdAt: v.createdAt,
+        evaluations: v.evaluations.map((e) => presentEvaluation({ ...e, modelVersion: { ...v, model: m } })),
+      })),
+    };
+  }
+}

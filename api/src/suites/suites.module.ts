@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { SuitesController } from './suites.controller.js';
+import { SuitesRepository } from './suites.repository.js';
+import { SuitesService } from './suites.service.js';
+
+@Module({ controllers: [SuitesController], providers: [SuitesRepository, SuitesService], exports: [SuitesService] })
+export class SuitesModule {}

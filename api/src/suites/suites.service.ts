@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import { SUITES } from '../../../benchmarks/index.js';
+import { metricInfo } from '../../../runner/src/metrics/registry.js';
+import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
+import type { ModelKind, Prisma } from '../generated/prisma/client.js';
+import { SuitesRepository } from './suites.repository.js';
+
+export class SuiteVersionConflictError extends Error {
+  constructor(id: string, version: number) {
+    super(
+      `suite ${id} v${version} in benchmarks/ differs from the definition stored for v${version}; ` +
+        `a change that can alter scores must bump the suite's version`,
+    );
+    this.name = 'SuiteVersionConflictError';
+  }
+}
+
+@Injectable()
+export class SuitesService {
+  private readonly log = new Logger('suites');
+  constructor(@Inject(SuitesRepository) private readonly suites: SuitesRepository) {}
+
+  /** Writes every suite version declared in benchmarks/ into the database (idempotent). */
+  async sync(definitions: readonly SuiteDefinition[] = SUITES): Promise<void> {
+    for (const def of definitions) {
+      await this.suites.upsertSuite({ id: def.id, task: def.task, resolution: def.resolution, description: def.description });
+      const stored = await this.suites.findVersion(def.id, def.version);
+      const protocol = JSON.parse(JSON.stringify(def)) as Prisma.InputJsonValue;
+      if (stored) {
+        if (!isDeepStrictEqual(stored.protocol, protocol)) throw new SuiteVersionConflictError(def.id, def.version);
+        continue;
+      }
+      await this.suites.createVersion({
+        suiteId: def.id,
+        version: def.version,
+        task: def.task,
+        resolution: def.resolution,
+        kinds: def.kinds as ModelKind[],
+        primaryMetric: def.primary,
+        higherIsBetter: metricInfo(def.primary).higherIsBetter,
+        protocol,
+      });
+      this.log.log(`registered suite ${def.id} v${def.version}`);
+    }
+  }
+
+  list() {
+    return this.suites.listWithVersions();
+  }
+
+  async get(id: string) {
+    const s = await this.suites.findOne(id);
+    if (!s) throw new NotFoundException(`no suite "${id}"`);
+    return s;
+  }
+
+  /** Suites a new model version is queued on: kind and resolution match; generators also by task. */
+  async matching(kind: ModelKind, resolution: number, task?: string) {
+    const versions = await this.suites.latestVersionsFor(kind, resolution);
+    return task ? versions.filter((v) => v.task === task) : versions;
+  }
+}

@@ -1,0 +1,93 @@
+import * as ort from 'onnxruntime-node';
+import type { Manifest } from '../manifest/manifest.schemas.js';
+
+/**
+ * Submission-time checks of an ONNX file against its manifest: onnxruntime loads it, the tensor names the
+ * manifest maps exist, and one dry run on a batch of 2 returns outputs of the declared shape and type.
+ * Values are not judged here (a NaN shows up at evaluation time, with the inputs that produced it).
+ */
+export interface TensorInfo {
+  name: string;
+  type: string;
+  shape: Array<number | string>;
+}
+export type InspectionReport =
+  | { ok: true; inputs: TensorInfo[]; outputs: TensorInfo[]; opsetNote?: string }
+  | { ok: false; field?: string; problem: string };
+
+function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
+}
+
+function fmtShape(s: ReadonlyArray<number | string>): string {
+  return `[${s.join(', ')}]`;
+}
+
+export async function inspectModel(bytes: Uint8Array, manifest: Manifest): Promise<InspectionReport> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (err) {
+    const why = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+    return { ok: false, field: 'file', problem: `onnxruntime could not load the file as an ONNX model: ${why}` };
+  }
+  try {
+    const inputs = describe(session.inputMetadata);
+    const outputs = describe(session.outputMetadata);
+    const inByName = new Map(inputs.map((i) => [i.name, i]));
+    const outByName = new Map(outputs.map((o) => [o.name, o]));
+    const missing = (role: string, name: string | undefined, map: Map<string, TensorInfo>, side: string) =>
+      name !== undefined && !map.has(name)
+        ? { ok: false as const, field: `${side}.${role}`, problem: `the graph has no ${side.slice(0, -1)} named "${name}" (${side}: ${[...map.keys()].join(', ') || 'none'})` }
+        : undefined;
+
+    switch (manifest.kind) {
+      case 'generator': {
+        const miss =
+          missing('noise', manifest.inputs.noise, inByName, 'inputs') ??
+          missing('class', manifest.inputs.class, inByName, 'inputs') ??
+          missing('images', manifest.outputs.images, outByName, 'outputs');
+        if (miss) return miss;
+        const expectedInputs = manifest.inputs.class ? 2 : 1;
+        if (inputs.length !== expectedInputs) {
+          return { ok: false, field: 'inputs', problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${expectedInputs}` };
+        }
+        const batch = 2;
+        const z = inByName.get(manifest.inputs.noise)!;
+        if (z.type !== 'float32') return { ok: false, field: 'inputs.noise', problem: `input "${z.name}" must be float32, the graph declares ${z.type}` };
+        const feeds: Record<string, ort.Tensor> = {
+          [z.name]: new ort.Tensor('float32', new Float32Array(batch * manifest.noise_dim), [batch, manifest.noise_dim]),
+        };
+        if (manifest.inputs.class) {
+          const y = inByName.get(manifest.inputs.class)!;
+          if (y.type !== 'int64' && y.type !== 'int32') {
+            return { ok: false, field: 'inputs.class', problem: `class input "${y.name}" must be int64 or int32, the graph declares ${y.type}` };
+          }
+          feeds[y.name] = y.type === 'int64' ? new ort.Tensor('int64', new BigInt64Array(batch), [batch]) : new ort.Tensor('int32', new Int32Array(batch), [batch]);
+        }
+        let out: ort.InferenceSession.ReturnType;
+        try {
+          out = await session.run(feeds, [manifest.outputs.images]);
+        } catch (err) {
+          const why = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+          return { ok: false, field: 'noise_dim', problem: `a dry run with noise of shape [${batch}, ${manifest.noise_dim}] failed: ${why}` };
+        }
+        const img = out[manifest.outputs.images]!;
+        const want = [batch, 3, manifest.resolution, manifest.resolution];
+        if (img.type !== 'float32') return { ok: false, field: 'outputs.images', problem: `output "${manifest.outputs.images}" must be float32, got ${img.type}` };
+        if (img.dims.length !== 4 || img.dims.some((d, i) => d !== want[i])) {
+          return {
+            ok: false,
+            field: 'resolution',
+            problem: `for a batch of ${batch} the output "${manifest.outputs.images}" has shape ${fmtShape(img.dims)}, but the manifest (resolution ${manifest.resolution}) requires ${fmtShape(want)} (NCHW, 3 channels)`,
+          };
+        }
+        return { ok: true, inputs, outputs };
+      }
+    }
+  } finally {
+    await session.release();
+  }
+}

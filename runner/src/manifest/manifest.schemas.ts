@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The submission manifest: a public format (documented in README.md, "Manifest"). Every object is strict:
+ * an unknown key is an error, so a typo never silently changes what gets scored.
+ */
+
+/** Graph tensor names: what the ONNX graph calls its inputs and outputs. */
+const TensorName = z.string().min(1).max(256);
+/** A model name: shown on the leaderboard, never used as a path. */
+export const ModelName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" only (no spaces or path separators)');
+
+const Resolution = z.number().int().min(8).max(1024);
+
+export const GeneratorManifest = z
+  .strictObject({
+    name: ModelName,
+    kind: z.literal('generator'),
+    description: z.string().max(2000).optional(),
+    resolution: Resolution,
+    /** 0 = unconditional (then inputs.class must be absent). */
+    classes: z.number().int().min(0).max(100_000),
+    inputs: z.strictObject({ noise: TensorName, class: TensorName.optional() }),
+    outputs: z.strictObject({ images: TensorName }),
+    noise_dim: z.number().int().min(1).max(1_000_000),
+    /** Range of the NCHW float32 images the graph returns. */
+    output_range: z.union([z.tuple([z.literal(-1), z.literal(1)]), z.tuple([z.literal(0), z.literal(1)])]),
+  })
+  .superRefine((m, ctx) => {
+    if (m.classes === 0 && m.inputs.class !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
+    }
+    if (m.classes > 0 && m.inputs.class === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: `a class-conditional model (classes: ${m.classes}) needs inputs.class` });
+    }
+  });
+export type GeneratorManifest = z.infer<typeof GeneratorManifest>;
+
+export const Manifest = z.discriminatedUnion('kind', [GeneratorManifest]);
+export type Manifest = z.infer<typeof Manifest>;
+export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export class ManifestError extends Error {
+  constructor(
+    message: string,
+    readonly issues: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+/** Parses manifest JSON text; throws ManifestError whose issues name the offending fields. */
+export function parseManifest(input: string | unknown): Manifest {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      throw new ManifestError(`manifest is not valid JSON: ${(err as Error).message}`, [
+        { path: '', message: (err as Error).message },
+      ]);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ManifestError('manifest must be a JSON object', [{ path: '', message: 'expected an object' }]);
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind === 'string' && (MODEL_KINDS as readonly string[]).includes(kind) && kind !== 'generator') {
+    throw new ManifestError(`manifest kind "${kind}" is not accepted yet by this server`, [
+      { path: 'kind', message: `kind "${kind}" is not supported yet` },
+    ]);
+  }
+  const parsed = Manifest.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new ManifestError(
+      'invalid manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+      issues,
+    );
+  }
+  return parsed.data;
+}
