@@ -1,0 +1,55 @@
+import * as ort from 'onnxruntime-node';
+import { ModelFailure } from './model-failure.js';
+
+export type ExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  /** The provider the session actually runs on (recorded in provenance). */
+  executionProvider: ExecutionProvider;
+  warnings: string[];
+}
+
+/**
+ * Opens a session on the requested provider, falling back to CPU with a warning when the provider cannot
+ * start here (no GPU, no Vulkan loader, CUDA libraries absent).
+ */
+export async function openSession(model: Uint8Array, requested: ExecutionProvider = 'cpu', threads = 0): Promise<OpenedSession> {
+  const warnings: string[] = [];
+  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(threads > 0 ? { intraOpNumThreads: threads } : {}) };
+  if (requested !== 'cpu') {
+    try {
+      const session = await ort.InferenceSession.create(model, { ...base, executionProviders: [requested] });
+      return { session, executionProvider: requested, warnings };
+    } catch (err) {
+      warnings.push(`execution provider ${requested} unavailable (${(err as Error).message.split('\n')[0]}); falling back to cpu`);
+    }
+  }
+  try {
+    const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ['cpu'] });
+    return { session, executionProvider: 'cpu', warnings };
+  } catch (err) {
+    throw new ModelFailure(`onnxruntime could not load the model: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export const onnxruntimeVersion = (): string => ort.env.versions?.node ?? 'unknown';
+
+/** Runs a submitted model: an exception inside its graph is the model's failure, not ours. */
+export async function runModel(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+  outputs: string[],
+  what: string,
+): Promise<ort.InferenceSession.ReturnType> {
+  try {
+    return await session.run(feeds, outputs);
+  } catch (err) {
+    throw new ModelFailure(`the model failed while ${what}: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 500)}`, { cause: err });
+  }
+}
+
+export function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}

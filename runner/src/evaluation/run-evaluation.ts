@@ -1,0 +1,89 @@
+import { cpus } from 'node:os';
+import type { Manifest } from '../manifest/manifest.schemas.js';
+import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import { FeatureExtractor } from './features.js';
+import { ModelFailure } from './model-failure.js';
+import { type ExecutionProvider, onnxruntimeVersion, openSession } from './onnx-session.js';
+import { FeatureSetAccumulator, scoreFeatureSets, type MetricResult } from './scoring.js';
+import { generatorBatches } from './sources/generator-source.js';
+import type { ImageBatch } from './sources/image-batch.js';
+import { syntheticBatches } from './sources/synthetic-source.js';
+
+export const RUNNER_VERSION = '0.1.0';
+
+export interface EvaluationInput {
+  model: Uint8Array;
+  manifest: Manifest;
+  suite: SuiteDefinition;
+  executionProvider?: ExecutionProvider;
+  /** Fraction of samples done, 0..1; called after every batch. */
+  onProgress?: (fraction: number) => void;
+  /** Receives every generated batch (sample grids, sample batch files). */
+  onSamples?: (batch: ImageBatch) => void | Promise<void>;
+}
+
+export interface EvaluationOutput {
+  metrics: MetricResult[];
+  protocol: Record<string, unknown>;
+  executionProvider: ExecutionProvider;
+  onnxruntimeVersion: string;
+  runnerVersion: string;
+  hardware: string;
+  warnings: string[];
+  durationsMs: Record<string, number>;
+}
+
+/** The reference half of a suite: images that stand for real data, fed through the same extractor. */
+async function* referenceBatches(suite: SuiteDefinition): AsyncGenerator<ImageBatch> {
+  const ref = suite.reference;
+  if (ref.type === 'synthetic-shapes') {
+    yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size });
+    return;
+  }
+  throw new Error(`reference type ${ref.type} is not readable by this runner yet`);
+}
+
+/**
+ * Runs one suite on one model, in this process: sample, extract features, score. Used by the runner's
+ * child process and by `genbench evaluate`, so both produce the same numbers.
+ */
+export async function runEvaluation(input: EvaluationInput): Promise<EvaluationOutput> {
+  const { manifest, suite } = input;
+  if (!suite.kinds.includes(manifest.kind)) throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
+  if (manifest.resolution !== suite.resolution) {
+    throw new ModelFailure(`suite ${suite.id} is at ${suite.resolution}×${suite.resolution}; the model declares resolution ${manifest.resolution}`);
+  }
+  const t0 = performance.now();
+  const durationsMs: Record<string, number> = {};
+  const opened = await openSession(input.model, input.executionProvider ?? 'cpu');
+  const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu');
+  try {
+    const samples = new FeatureSetAccumulator();
+    for await (const batch of generatorBatches(opened.session, manifest, { n: suite.samples, seed: suite.seed, batchSize: suite.batch_size })) {
+      await input.onSamples?.(batch);
+      await samples.add(await extractor.extract(batch.images, batch.count, batch.resolution));
+      input.onProgress?.((batch.start + batch.count) / suite.samples);
+    }
+    durationsMs.samplesAndFeatures = performance.now() - t0;
+    const t1 = performance.now();
+    const reference = new FeatureSetAccumulator();
+    for await (const batch of referenceBatches(suite)) await reference.add(await extractor.extract(batch.images, batch.count, batch.resolution));
+    durationsMs.reference = performance.now() - t1;
+    const t2 = performance.now();
+    const scored = await scoreFeatureSets(samples, reference, suite.metrics);
+    durationsMs.metrics = performance.now() - t2;
+    return {
+      metrics: scored.metrics,
+      protocol: { ...scored.protocol, quantization: suite.quantization, samples: suite.samples, seed: suite.seed, batchSize: suite.batch_size, reference: suite.reference, extractor: suite.extractor },
+      executionProvider: opened.executionProvider,
+      onnxruntimeVersion: onnxruntimeVersion(),
+      runnerVersion: RUNNER_VERSION,
+      hardware: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`,
+      warnings: opened.warnings,
+      durationsMs,
+    };
+  } finally {
+    await opened.session.release();
+    await extractor.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ClaimResponse, type FailureBody, type ResultBody } from '../jobs/evaluate/runner-api.schemas.js';
+
+/** The API said no (4xx): retrying the same request will not help. */
+export class ApiRejection extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiRejection';
+  }
+}
+
+/** The runner's only way to the database: the API's /api/runner endpoints with a runner token. */
+export class RunnerApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (res.ok) return res;
+    const text = await res.text().catch(() => '');
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      /* not JSON */
+    }
+    if (res.status >= 400 && res.status < 500) throw new ApiRejection(res.status, `${method} ${path}: ${res.status} ${message}`);
+    throw new Error(`${method} ${path}: ${res.status} ${message}`);
+  }
+
+  async claim(evaluationId: string, runnerId: string): Promise<ClaimResponse> {
+    const res = await this.request('POST', `/api/runner/evaluations/${evaluationId}/claim`, { runnerId });
+    return ClaimResponse.parse(await res.json());
+  }
+
+  async progress(evaluationId: string, progress: number): Promise<void> {
+    await this.request('POST', `/api/runner/evaluations/${evaluationId}/progress`, { progress });
+  }
+
+  async result(evaluationId: string, body: ResultBody): Promise<{ outcome: string }> {
+    return (await (await this.request('POST', `/api/runner/evaluations/${evaluationId}/result`, body)).json()) as { outcome: string };
+  }
+
+  async failure(evaluationId: string, body: FailureBody): Promise<void> {
+    await this.request('POST', `/api/runner/evaluations/${evaluationId}/failure`, body);
+  }
+
+  /** Downloads an artifact into the cache (verified by sha256) unless it is already there. */
+  async artifact(sha256: string, cacheDir: string): Promise<string> {
+    const dir = join(cacheDir, 'artifacts');
+    const dest = join(dir, sha256);
+    if (await stat(dest).then((s) => s.isFile(), () => false)) return dest;
+    await mkdir(dir, { recursive: true });
+    const tmp = `${dest}.${process.pid}.${Date.now()}.part`;
+    const res = await this.request('GET', `/api/runner/artifacts/${sha256}`);
+    const hash = createHash('sha256');
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+    body.on('data', (c: Buffer) => hash.update(c));
+    try {
+      await pipeline(body, createWriteStream(tmp));
+      const got = hash.digest('hex');
+      if (got !== sha256) throw new Error(`artifact ${sha256} arrived with sha256 ${got}`);
+      await rename(tmp, dest);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return dest;
+  }
+}

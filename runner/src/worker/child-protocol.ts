@@ -1,0 +1,18 @@
+import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
+import type { ExecutionProvider } from '../evaluation/onnx-session.js';
+import type { Manifest } from '../manifest/manifest.schemas.js';
+import type { SuiteDefinition } from '../suites/suite.schemas.js';
+
+/** Messages between the queue worker and the evaluation child process (IPC, structured clone). */
+export interface ChildRequest {
+  artifactPath: string;
+  manifest: Manifest;
+  suite: SuiteDefinition;
+  executionProvider: ExecutionProvider;
+}
+
+export type ChildMessage =
+  | { type: 'progress'; fraction: number }
+  | { type: 'done'; output: EvaluationOutput }
+  | { type: 'model-failure'; reason: string }
+  | { type: 'error'; message: string; stack?: string };

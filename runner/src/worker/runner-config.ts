@@ -1,0 +1,46 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Runner configuration, parsed once from the environment (README.md, "Configuration"). */
+const Env = z.object({
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  GENBENCH_API_URL: z.string().url().default('http://127.0.0.1:3000'),
+  GENBENCH_RUNNER_TOKEN: z.string().min(1, 'GENBENCH_RUNNER_TOKEN is required: create one with `npm run token -- --role runner --owner <name>`'),
+  GENBENCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('genbench'),
+  GENBENCH_RUNNER_ID: z.string().optional(),
+  GENBENCH_CACHE_DIR: z.string().default('.genbench/runner-cache'),
+  GENBENCH_EP: z.enum(['cpu', 'webgpu', 'cuda']).default('cpu'),
+  GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Upper bound on any one evaluation; a suite's own time_limit_s applies when smaller. */
+  GENBENCH_EVAL_TIMEOUT_S: z.coerce.number().positive().default(6 * 3600),
+});
+
+export interface RunnerConfig {
+  redisUrl: string;
+  apiUrl: string;
+  token: string;
+  queuePrefix: string;
+  runnerId: string;
+  cacheDir: string;
+  executionProvider: 'cpu' | 'webgpu' | 'cuda';
+  concurrency: number;
+  evalTimeoutMs: number;
+}
+
+export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid runner configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    apiUrl: e.GENBENCH_API_URL.replace(/\/$/, ''),
+    token: e.GENBENCH_RUNNER_TOKEN,
+    queuePrefix: e.GENBENCH_QUEUE_PREFIX,
+    runnerId: e.GENBENCH_RUNNER_ID ?? `${hostname()}-${process.pid}`,
+    cacheDir: resolve(e.GENBENCH_CACHE_DIR),
+    executionProvider: e.GENBENCH_EP,
+    concurrency: e.GENBENCH_CONCURRENCY,
+    evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
+  };
+}

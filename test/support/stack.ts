@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createApp } from '../../api/src/app.factory.js';
+import { issueToken } from '../../api/src/auth/issue-token.js';
+import { type AppConfig, loadConfig } from '../../api/src/config/config.js';
+import type { RunnerConfig } from '../../runner/src/worker/runner-config.js';
+import { type RunningRunner, startRunner } from '../../runner/src/worker/runner.js';
+
+/** A whole genbench stack for one test file: API on a random port, runners, its own queue prefix and data dir. */
+export interface TestStack {
+  config: AppConfig;
+  app: NestExpressApplication;
+  baseUrl: string;
+  /** Unique per stack: every model this file submits is owned by it, so files never see each other's rows. */
+  owner: string;
+  submitterToken: string;
+  runnerToken: string;
+  adminToken: string;
+  dataDir: string;
+  runners: RunningRunner[];
+  startRunner(overrides?: Partial<RunnerConfig>): RunningRunner;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: { runners?: number } = {}): Promise<TestStack> {
+  const id = randomBytes(4).toString('hex');
+  const dataDir = await mkdtemp(join(tmpdir(), `genbench-test-${id}-`));
+  const config = loadConfig(
+    { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl') },
+    {
+      dataDir,
+      artifactDir: join(dataDir, 'artifacts'),
+      uploadTmpDir: join(dataDir, 'uploads'),
+      queuePrefix: `gbtest-${id}`,
+      port: 0,
+      logLevel: 'warn',
+    },
+  );
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const owner = `test-${id}`;
+  const submitterToken = (await issueToken(config, { name: 'test submitter', role: 'submitter', owner })).secret;
+  const runnerToken = (await issueToken(config, { name: 'test runner', role: 'runner', owner: `${owner}-runner` })).secret;
+  const adminToken = (await issueToken(config, { name: 'test admin', role: 'admin', owner: `${owner}-admin` })).secret;
+  const runners: RunningRunner[] = [];
+  const stack: TestStack = {
+    config,
+    app,
+    baseUrl,
+    owner,
+    submitterToken,
+    runnerToken,
+    adminToken,
+    dataDir,
+    runners,
+    startRunner(overrides = {}) {
+      const r = startRunner(
+        {
+          redisUrl: config.redisUrl,
+          apiUrl: baseUrl,
+          token: runnerToken,
+          queuePrefix: config.queuePrefix,
+          runnerId: `runner-${id}-${runners.length}`,
+          cacheDir: join(dataDir, `runner-cache-${runners.length}`),
+          executionProvider: 'cpu',
+          concurrency: 1,
+          evalTimeoutMs: 120_000,
+          ...overrides,
+        },
+        pino({ level: 'warn' }),
+      );
+      runners.push(r);
+      return r;
+    },
+    async close() {
+      await Promise.all(runners.map((r) => r.stop({ force: true }).catch(() => undefined)));
+      await app.close();
+      const redis = new Redis(config.redisUrl);
+      const keys = await redis.keys(`${config.queuePrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < (opts.runners ?? 1); i++) stack.startRunner();
+  return stack;
+}
+
+/** Submits a model file with its manifest, as a browser or curl would (multipart). */
+export async function submitModel(
+  stack: Pick<TestStack, 'baseUrl'>,
+  token: string | undefined,
+  file: Uint8Array | undefined,
+  manifest: unknown,
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  if (file) form.append('file', new Blob([file]), 'model.onnx');
+  if (manifest !== undefined) form.append('manifest', typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  const res = await fetch(`${stack.baseUrl}/api/models`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: res.status, body };
+}
+
+export async function getJson(stack: Pick<TestStack, 'baseUrl'>, path: string, token?: string): Promise<any> {
+  const res = await fetch(`${stack.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Polls an evaluation until it leaves queued/running, recording every status it was seen in. */
+export async function waitForEvaluation(stack: Pick<TestStack, 'baseUrl'>, id: string, timeoutMs = 90_000): Promise<{ final: any; seen: string[] }> {
+  const seen: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const e = await getJson(stack, `/api/evaluations/${id}`);
+    if (seen.at(-1) !== e.status) seen.push(e.status);
+    if (!['queued', 'running'].includes(e.status)) return { final: e, seen };
+    if (Date.now() > deadline) throw new Error(`evaluation ${id} still ${e.status} after ${timeoutMs} ms (seen: ${seen.join(' → ')})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
