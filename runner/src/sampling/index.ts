@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './noise.js';
+export * from './predictions.js';
+export * from './quantize.js';
+export * from './samplers.js';
+export * from './schedules.js';
