@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import * as evaluate from './commands/evaluate.command.js';
+import * as features from './commands/features.command.js';
 import * as segScore from './commands/seg-score.command.js';
 
 // One file per command under ./commands; each exports `register(program)`.
@@ -9,7 +10,7 @@ const program = new Command('genbench')
   .showHelpAfterError()
   .exitOverride();
 
-const commands: Array<{ register(program: Command): void }> = [evaluate, segScore];
+const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features];
 for (const c of commands) c.register(program);
 
 try {

@@ -1,9 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { verifyAsset } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
+import { normalizeNhwc, type Normalization } from '../preprocessing/normalization.js';
+import { preprocess, type ResizeProtocol } from '../preprocessing/preprocess.js';
 import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
 
-export type Normalization = 'adm' | 'minus-one-one' | 'imagenet';
+export { normalizeNhwc, type Normalization };
 
 /** Features of one batch, row-major: pool [n, poolDim], spatial [n, spatialDim] (ADM layout), logits [n, logitsDim]. */
 export interface FeatureBatch {
@@ -16,28 +22,24 @@ export interface FeatureBatch {
   logitsDim?: number;
 }
 
-const IMAGENET_MEAN = [0.485, 0.456, 0.406];
-const IMAGENET_STD = [0.229, 0.224, 0.225];
+/** What a feature extractor graph takes and returns, however it was configured (suite or manifest). */
+export interface ExtractorSpec {
+  /** Height and width of the images the graph takes, NCHW float32. */
+  inputSize: number;
+  normalization: Normalization;
+  /** How images of another size are brought to `inputSize`; without one they are refused. */
+  preprocessing?: ResizeProtocol;
+  /** Graph tensor names. `images` may be left out when the graph has exactly one input. */
+  names: { images?: string; pool: string; spatial?: string; logits?: string };
+}
 
 /**
- * uint8 NHWC → float32 NCHW with the protocol's normalization: `adm` (x − 128)/128 as the ADM/TTUR
- * Inception graph does internally, `minus-one-one` x/127.5 − 1, `imagenet` ((x/255) − mean)/std.
+ * The feature extractor itself cannot be used: its graph lacks a declared tensor, cannot be loaded, or
+ * returns something other than features. A configuration or infrastructure fault, never the fault of
+ * the model being scored.
  */
-export function normalizeNhwc(images: Uint8Array, count: number, size: number, how: Normalization): Float32Array {
-  const plane = size * size;
-  const out = new Float32Array(count * 3 * plane);
-  for (let n = 0; n < count; n++) {
-    const src = n * plane * 3;
-    const dst = n * plane * 3;
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) {
-        const x = images[src + p * 3 + c]!;
-        out[dst + c * plane + p] =
-          how === 'adm' ? (x - 128) / 128 : how === 'minus-one-one' ? x / 127.5 - 1 : (x / 255 - IMAGENET_MEAN[c]!) / IMAGENET_STD[c]!;
-      }
-    }
-  }
-  return out;
+export class ExtractorError extends Error {
+  override readonly name = 'ExtractorError';
 }
 
 /**
@@ -57,44 +59,115 @@ export function admSpatialFeatures(spatial: Float32Array, count: number, channel
   return out;
 }
 
+export interface OpenExtractorOptions {
+  /** Where `onnx-file` extractors live; default from GENBENCH_MODELS_DIR (`.genbench/models`). */
+  modelsDir?: string;
+}
+
 /** Runs a suite's feature extractor over uint8 image batches. */
 export class FeatureExtractor {
   private constructor(
     private readonly session: ort.InferenceSession,
-    private readonly inputSize: number,
-    private readonly normalization: Normalization,
-    private readonly names: { images: string; pool: string; spatial?: string; logits?: string },
+    private readonly spec: ExtractorSpec & { names: { images: string } },
     readonly executionProvider: ExecutionProvider,
+    readonly warnings: string[],
   ) {}
 
-  static async open(def: SuiteDefinition['extractor'], ep: ExecutionProvider = 'cpu'): Promise<FeatureExtractor> {
+  /**
+   * Opens a suite's extractor: the builtin tiny conv is built in memory; an `onnx-file` extractor is read
+   * from the models directory after its sha256 is checked (MissingAssetError when it is absent or differs).
+   */
+  static async open(def: SuiteDefinition['extractor'], ep: ExecutionProvider = 'cpu', options: OpenExtractorOptions = {}): Promise<FeatureExtractor> {
     if (def.type === 'builtin-tiny-conv') {
       const bytes = buildTinyExtractor({ inputSize: def.input_size, seed: def.seed });
-      const { session, executionProvider } = await openSession(bytes, ep);
-      return new FeatureExtractor(session, def.input_size, def.normalization, { images: 'images', pool: 'pool', spatial: 'spatial', logits: 'logits' }, executionProvider);
+      const spec: ExtractorSpec = {
+        inputSize: def.input_size,
+        normalization: def.normalization,
+        preprocessing: def.preprocessing,
+        names: { images: 'images', pool: 'pool', spatial: 'spatial', logits: 'logits' },
+      };
+      return FeatureExtractor.fromModel(bytes, spec, ep);
     }
-    throw new Error(`extractor type ${def.type} needs the resizing protocols (${def.preprocessing}), which this runner does not have yet`);
+    const modelsDir = options.modelsDir ?? loadAssetDirs().modelsDir;
+    const path = await verifyAsset(modelsDir, { file: def.file, sha256: def.sha256, source: def.source }, 'model');
+    const spec: ExtractorSpec = {
+      inputSize: def.input_size,
+      normalization: def.normalization,
+      preprocessing: def.preprocessing,
+      names: { pool: def.outputs.pool, spatial: def.outputs.spatial, logits: def.outputs.logits },
+    };
+    return FeatureExtractor.fromModel(await readFile(path), spec, ep, path);
   }
 
-  async extract(images: Uint8Array, count: number, size: number): Promise<FeatureBatch> {
-    if (size !== this.inputSize) {
-      throw new Error(`images are ${size}×${size} but the extractor takes ${this.inputSize}×${this.inputSize}, and this runner cannot resize yet`);
+  /** Opens an extractor graph given as bytes; checks that it has the tensors `spec` names. */
+  static async fromModel(model: Uint8Array, spec: ExtractorSpec, ep: ExecutionProvider = 'cpu', label = 'the feature extractor'): Promise<FeatureExtractor> {
+    let opened;
+    try {
+      opened = await openSession(model, ep);
+    } catch (err) {
+      if (err instanceof ModelFailure) throw new ExtractorError(`${label}: ${err.message}`, { cause: err });
+      throw err;
     }
-    const input = normalizeNhwc(images, count, size, this.normalization);
-    const fetches = [this.names.pool, this.names.spatial, this.names.logits].filter((x): x is string => !!x);
-    const out = await this.session.run({ [this.names.images]: new ort.Tensor('float32', input, [count, 3, size, size]) }, fetches);
-    const pool = out[this.names.pool]!;
-    const batch: FeatureBatch = { count, pool: pool.data as Float32Array, poolDim: pool.dims[1]! };
-    if (this.names.spatial && out[this.names.spatial]) {
-      const s = out[this.names.spatial]!;
+    const { session } = opened;
+    try {
+      const inputs = session.inputNames;
+      const images = spec.names.images ?? (inputs.length === 1 ? inputs[0]! : undefined);
+      if (images === undefined) {
+        throw new ExtractorError(`${label} has ${inputs.length} inputs (${inputs.join(', ')}); name the image input`);
+      }
+      // onnxruntime ignores unknown feed names silently, so check them here.
+      if (!inputs.includes(images)) throw new ExtractorError(`${label} has no input "${images}" (its inputs: ${inputs.join(', ')})`);
+      for (const [role, name] of Object.entries(spec.names)) {
+        if (role === 'images' || name === undefined) continue;
+        if (!session.outputNames.includes(name)) {
+          throw new ExtractorError(`${label} has no output "${name}" for ${role} (its outputs: ${session.outputNames.join(', ')})`);
+        }
+      }
+      return new FeatureExtractor(session, { ...spec, names: { ...spec.names, images } }, opened.executionProvider, opened.warnings);
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+  }
+
+  get inputSize(): number {
+    return this.spec.inputSize;
+  }
+
+  /** Features of `count` uint8 NHWC images of `size × size × 3`, resized by the protocol when needed. */
+  async extract(images: Uint8Array, count: number, size: number): Promise<FeatureBatch> {
+    const { inputSize, normalization, preprocessing, names } = this.spec;
+    let input: Float32Array;
+    if (size === inputSize) input = normalizeNhwc(images, count, size, normalization);
+    else if (preprocessing) input = preprocess(images, count, size, preprocessing, inputSize, normalization);
+    else {
+      throw new ExtractorError(
+        `images are ${size}×${size} but the extractor takes ${inputSize}×${inputSize}, and no resize protocol is configured for it`,
+      );
+    }
+    const fetches = [names.pool, names.spatial, names.logits].filter((x): x is string => !!x);
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await this.session.run({ [names.images]: new ort.Tensor('float32', input, [count, 3, inputSize, inputSize]) }, fetches);
+    } catch (err) {
+      const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 500);
+      throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, { cause: err });
+    }
+    const pool = rows(out[names.pool], count, 'pool');
+    const batch: FeatureBatch = { count, pool: pool.data, poolDim: pool.dim };
+    if (names.spatial && out[names.spatial]) {
+      const s = out[names.spatial]!;
+      if (s.dims.length !== 4 || s.dims[0] !== count) {
+        throw new ExtractorError(`the extractor's spatial output must be [${count}, C, h, w], got [${s.dims.join(', ')}]`);
+      }
       const [, c, h, w] = s.dims as number[];
-      batch.spatial = admSpatialFeatures(s.data as Float32Array, count, c!, h!, w!);
+      batch.spatial = admSpatialFeatures(floats(s, 'spatial'), count, c!, h!, w!);
       batch.spatialDim = Math.min(7, c!) * h! * w!;
     }
-    if (this.names.logits && out[this.names.logits]) {
-      const l = out[this.names.logits]!;
-      batch.logits = l.data as Float32Array;
-      batch.logitsDim = l.dims[1]!;
+    if (names.logits && out[names.logits]) {
+      const l = rows(out[names.logits], count, 'logits');
+      batch.logits = l.data;
+      batch.logitsDim = l.dim;
     }
     return batch;
   }
@@ -102,4 +175,19 @@ export class FeatureExtractor {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+function floats(t: ort.Tensor, role: string): Float32Array {
+  if (!(t.data instanceof Float32Array)) throw new ExtractorError(`the extractor's ${role} output is ${t.type}, not float32`);
+  return t.data;
+}
+
+// [n, d] or [n, d, 1, 1] (a pooled map, as Inception's pool_3 is) → n rows of d.
+function rows(t: ort.Tensor | undefined, count: number, role: string): { data: Float32Array; dim: number } {
+  if (!t) throw new ExtractorError(`the extractor returned no ${role} output`);
+  const data = floats(t, role);
+  if (t.dims[0] !== count || data.length % count !== 0) {
+    throw new ExtractorError(`the extractor's ${role} output has shape [${t.dims.join(', ')}] for a batch of ${count}`);
+  }
+  return { data, dim: data.length / count };
 }

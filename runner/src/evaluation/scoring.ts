@@ -49,7 +49,7 @@ export async function scoreFeatureSets(
     metricInfo(id); // unknown ids fail loudly
     if (id === 'fid' || id === 'sfid') {
       const [a, b] = id === 'fid' ? await Promise.all([samples.poolStats(), reference.poolStats()]) : await Promise.all([samples.spatialStats(), reference.spatialStats()]);
-      const d = frechetDistanceDetailed(a, b);
+      const d = await frechetDistanceDetailed(a, b);
       metrics.push({ id, value: d.value });
       protocol[id] = { statistics: 'float64, ddof=1', traceSqrt: 'eigenvalues of L^T S2 L (pivoted Cholesky)', epsOffsetApplied: d.offsetApplied, nSamples: a.n, nReference: b.n };
     } else {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
+import { NORMALIZATIONS } from '../preprocessing/normalization.js';
+import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
 
 /**
  * A suite is data: what to sample, which reference set and feature extractor, which metrics, which one
@@ -32,7 +34,9 @@ export const BuiltinExtractor = z.strictObject({
   type: z.literal('builtin-tiny-conv'),
   seed: z.number().int().min(0),
   input_size: z.number().int().min(8),
-  normalization: z.enum(['adm', 'minus-one-one', 'imagenet']),
+  normalization: z.enum(NORMALIZATIONS),
+  /** How images of another size than input_size are resized (runner/src/preprocessing); absent: refused. */
+  preprocessing: z.enum(RESIZE_PROTOCOLS).optional(),
 });
 /** An extractor ONNX configured by path and verified by sha256 (e.g. the FID Inception). */
 export const FileExtractor = z.strictObject({
@@ -42,8 +46,8 @@ export const FileExtractor = z.strictObject({
   sha256: Sha256,
   source: z.string(),
   input_size: z.number().int().min(8),
-  preprocessing: z.enum(['tf1-bilinear', 'pil-bicubic']),
-  normalization: z.enum(['adm', 'minus-one-one', 'imagenet']),
+  preprocessing: z.enum(RESIZE_PROTOCOLS),
+  normalization: z.enum(NORMALIZATIONS),
   outputs: z.strictObject({ pool: z.string(), spatial: z.string().optional(), logits: z.string().optional() }),
 });
 export const Extractor = z.discriminatedUnion('type', [BuiltinExtractor, FileExtractor]);

@@ -1,0 +1,127 @@
+// clean-fid's resize (cleanfid/resize.py, make_resizer("PIL", quantize_after=False, "bicubic", size)): each
+// channel becomes a float32 Pillow image (mode "F") resized with Image.BICUBIC, then clipped to [0, 255].
+// Pillow's resampling (src/libImaging/Resample.c): a separable convolution, horizontal pass first, with
+// the bicubic kernel of a = −0.5 and support 2 scaled by the downscale factor (antialiasing): for output
+// index i, scale = in/out, filterscale = max(scale, 1), center = (i + 0.5)·scale, taps
+// x ∈ [trunc(center − support + 0.5), trunc(center + support + 0.5)) clipped to the image, weights
+// k((x − center + 0.5)/filterscale) normalized to sum 1, all in double. Float images accumulate in double
+// and store float32 after each pass. Equal sizes are a copy (Image.resize returns a copy).
+
+import { checkImageBuffer, checkOutputSize, type ImageShape } from './image-shape.js';
+
+const SUPPORT = 2;
+
+function bicubic(x: number): number {
+  const a = -0.5;
+  if (x < 0) x = -x;
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+interface Coefficients {
+  /** Taps per output index (the stride of `weights`). */
+  ksize: number;
+  /** First source index and number of taps, per output index. */
+  start: Int32Array;
+  taps: Int32Array;
+  weights: Float64Array;
+}
+
+function coefficients(inSize: number, outSize: number): Coefficients {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = SUPPORT * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(outSize);
+  const taps = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * ksize);
+  const ss = 1 / filterscale;
+  for (let i = 0; i < outSize; i++) {
+    const center = (i + 0.5) * scale;
+    // C's (int) truncates toward zero; both ends are then clipped to the image.
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let total = 0;
+    for (let x = 0; x < xmax; x++) {
+      const w = bicubic((x + xmin - center + 0.5) * ss);
+      weights[i * ksize + x] = w;
+      total += w;
+    }
+    if (total !== 0) for (let x = 0; x < xmax; x++) weights[i * ksize + x]! /= total;
+    start[i] = xmin;
+    taps[i] = xmax;
+  }
+  return { ksize, start, taps, weights };
+}
+
+/**
+ * Resizes NHWC images (uint8 or float values) to `outHeight × outWidth` as clean-fid's PIL float-mode
+ * bicubic resizer does (Pillow's antialiased bicubic, a = −0.5, per channel, clipped to [0, 255]);
+ * returns float32 NHWC.
+ */
+export function resizePilBicubic(images: Uint8Array | Float32Array, shape: ImageShape, outHeight: number, outWidth: number): Float32Array {
+  checkImageBuffer('resizePilBicubic', images, shape);
+  checkOutputSize('resizePilBicubic', outHeight, outWidth);
+  const { count, height, width, channels } = shape;
+  const out = new Float32Array(count * outHeight * outWidth * channels);
+  const needHorizontal = width !== outWidth;
+  const needVertical = height !== outHeight;
+  const vert = coefficients(height, outHeight);
+  // Like Pillow, the horizontal pass only covers the source rows the vertical pass reads.
+  const firstRow = needVertical ? vert.start[0]! : 0;
+  const lastRow = needVertical ? vert.start[outHeight - 1]! + vert.taps[outHeight - 1]! : height;
+  const rows = lastRow - firstRow;
+  const horiz = needHorizontal ? coefficients(width, outWidth) : undefined;
+  const tmpWidth = needHorizontal ? outWidth : width;
+  const tmp = new Float32Array(rows * tmpWidth * channels);
+  const inImage = height * width * channels;
+  const outImage = outHeight * outWidth * channels;
+
+  for (let n = 0; n < count; n++) {
+    const src = n * inImage;
+    // Horizontal pass (or a float32 copy of the rows when only the height changes).
+    if (horiz) {
+      for (let y = 0; y < rows; y++) {
+        const rowIn = src + (y + firstRow) * width * channels;
+        const rowOut = y * outWidth * channels;
+        for (let x = 0; x < outWidth; x++) {
+          const x0 = horiz.start[x]!;
+          const nt = horiz.taps[x]!;
+          const k = x * horiz.ksize;
+          for (let c = 0; c < channels; c++) {
+            let ss = 0;
+            for (let t = 0; t < nt; t++) ss += images[rowIn + (x0 + t) * channels + c]! * horiz.weights[k + t]!;
+            tmp[rowOut + x * channels + c] = ss;
+          }
+        }
+      }
+    } else {
+      tmp.set(images.subarray(src + firstRow * width * channels, src + lastRow * width * channels));
+    }
+    // Vertical pass (or the horizontal result as it is when only the width changes).
+    const dst = n * outImage;
+    const rowLen = outWidth * channels;
+    for (let y = 0; y < outHeight; y++) {
+      const rowOut = dst + y * rowLen;
+      if (!needVertical) {
+        for (let i = 0; i < rowLen; i++) out[rowOut + i] = clip(tmp[y * rowLen + i]!);
+        continue;
+      }
+      const y0 = vert.start[y]! - firstRow;
+      const nt = vert.taps[y]!;
+      const k = y * vert.ksize;
+      for (let i = 0; i < rowLen; i++) {
+        let ss = 0;
+        for (let t = 0; t < nt; t++) ss += tmp[(y0 + t) * rowLen + i]! * vert.weights[k + t]!;
+        out[rowOut + i] = clip(Math.fround(ss));
+      }
+    }
+  }
+  return out;
+}
+
+// clean-fid clips the float result (bicubic overshoots near edges).
+function clip(x: number): number {
+  return x < 0 ? 0 : x > 255 ? 255 : x;
+}
