@@ -6,6 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
+import { ReconcilerService } from './reconciler/reconciler.service.js';
+import { SchedulesService } from './schedules/schedules.service.js';
 import { SuitesService } from './suites/suites.service.js';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
@@ -46,5 +48,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 
   await app.init();
   await app.get(SuitesService).sync();
+  const reconciler = app.get(ReconcilerService);
+  await reconciler.reconcile();
+  reconciler.start();
+  await app.get(SchedulesService).start();
   return app;
 }

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AdminModule } from './admin/admin.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppExceptionFilter } from './common/prisma-exception.filter.js';
@@ -12,7 +14,9 @@ import { HealthModule } from './health/health.module.js';
 import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { redisConnection } from './queue/redis-connection.js';
+import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { RunnerApiModule } from './runner-api/runner-api.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
 import { SuitesModule } from './suites/suites.module.js';
 
 @Module({})
@@ -32,8 +36,16 @@ export class AppModule {
         RunnerApiModule,
         LeaderboardModule,
         HealthModule,
+        ReconcilerModule,
+        SchedulesModule,
+        AdminModule,
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }], skipIf: () => config.rateLimitPerMinute === 0 }),
       ],
-      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+        // Rate limiting per client address; runner endpoints are exempt (@SkipThrottle), they are token-bound.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
     };
   }
 }

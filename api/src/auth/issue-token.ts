@@ -7,7 +7,7 @@ import { TokensService } from './tokens.service.js';
 /** Issues a token outside the HTTP server (bootstrap, demo, tests): the first admin has to come from somewhere. */
 export async function issueToken(
   config: AppConfig,
-  opts: { name: string; role: TokenRole; owner: string; expiresAt?: Date | null },
+  opts: { name: string; role: TokenRole; owner: string; expiresAt?: Date | null; dailyQuota?: number | null },
 ): Promise<{ secret: string; id: string }> {
   const prisma = new PrismaService(config);
   try {

@@ -10,8 +10,13 @@ export class TokensRepository {
     return this.prisma.apiToken.findUnique({ where: { tokenHash } });
   }
 
-  create(data: { name: string; tokenHash: string; role: TokenRole; owner: string; expiresAt?: Date | null }): Promise<ApiToken> {
+  create(data: { name: string; tokenHash: string; role: TokenRole; owner: string; expiresAt?: Date | null; dailyQuota?: number | null }): Promise<ApiToken> {
     return this.prisma.apiToken.create({ data });
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const r = await this.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return r.count > 0;
   }
 
   async touch(id: string): Promise<void> {

@@ -7,6 +7,7 @@ export interface Principal {
   tokenId: string;
   owner: string;
   role: TokenRole;
+  dailyQuota: number | null;
 }
 
 /** Tokens are random secrets shown once; only their sha256 is stored. */
@@ -20,7 +21,7 @@ export type AuthFailure = 'missing' | 'unknown' | 'expired' | 'revoked';
 export class TokensService {
   constructor(@Inject(TokensRepository) private readonly tokens: TokensRepository) {}
 
-  async issue(opts: { name: string; role: TokenRole; owner: string; expiresAt?: Date | null }): Promise<{ secret: string; id: string }> {
+  async issue(opts: { name: string; role: TokenRole; owner: string; expiresAt?: Date | null; dailyQuota?: number | null }): Promise<{ secret: string; id: string }> {
     const secret = `gb_${opts.role}_${randomBytes(24).toString('base64url')}`;
     const row = await this.tokens.create({ ...opts, tokenHash: hashToken(secret) });
     return { secret, id: row.id };
@@ -32,6 +33,10 @@ export class TokensService {
     if (!row) return 'unknown';
     if (row.revokedAt) return 'revoked';
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return 'expired';
-    return { tokenId: row.id, owner: row.owner, role: row.role };
+    return { tokenId: row.id, owner: row.owner, role: row.role, dailyQuota: row.dailyQuota };
+  }
+
+  revoke(id: string): Promise<boolean> {
+    return this.tokens.revoke(id);
   }
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type AssetDirs, loadAssetDirs } from '../../../runner/src/assets/asset-dirs.js';
 
 /**
  * Configuration of the API process, parsed once at start from the environment (README.md,
@@ -17,6 +18,9 @@ const Env = z.object({
   GENBENCH_DASHBOARD_DIR: z.string().optional(),
   GENBENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GENBENCH_INSPECT_TIMEOUT_S: z.coerce.number().positive().default(60),
+  GENBENCH_RECONCILE_INTERVAL_S: z.coerce.number().min(0).default(30),
+  GENBENCH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  GENBENCH_SCHEDULER: z.enum(['on', 'off']).default('on'),
 });
 
 export interface AppConfig {
@@ -32,6 +36,14 @@ export interface AppConfig {
   dashboardDir: string;
   logLevel: z.infer<typeof Env>['GENBENCH_LOG_LEVEL'];
   inspectTimeoutMs: number;
+  /** 0 disables the periodic pass (it still runs once at start and on POST /api/admin/reconcile). */
+  reconcileIntervalMs: number;
+  /** Requests per minute per client address; 0 disables rate limiting. */
+  rateLimitPerMinute: number;
+  /** Whether this process fires schedules (any number of API processes may; each firing runs once). */
+  scheduler: boolean;
+  /** Where suites' downloaded files are looked for (GENBENCH_REFERENCE_DIR, GENBENCH_MODELS_DIR). */
+  assets: AssetDirs;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -57,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dashboardDir: resolve(e.GENBENCH_DASHBOARD_DIR ?? 'dashboard/dist'),
     logLevel: e.GENBENCH_LOG_LEVEL,
     inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,
+    reconcileIntervalMs: e.GENBENCH_RECONCILE_INTERVAL_S * 1000,
+    rateLimitPerMinute: e.GENBENCH_RATE_LIMIT_PER_MINUTE,
+    scheduler: e.GENBENCH_SCHEDULER === 'on',
+    assets: loadAssetDirs(env),
     ...overrides,
   };
 }

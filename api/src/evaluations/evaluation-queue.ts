@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobState, Queue } from 'bullmq';
 import { EVALUATE_ATTEMPTS, EVALUATE_QUEUE, type EvaluateJob } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+
+export type QueueState = JobState | 'unknown' | 'missing';
 
 /** The producer side of the evaluation queue. The job id is the evaluation id, so enqueueing twice is a no-op. */
 @Injectable()
@@ -23,5 +25,23 @@ export class EvaluationQueue {
         },
       })),
     );
+  }
+
+  /** Removes a finished job so the same evaluation id can be queued again (retry, reconciliation). */
+  async replace(evaluationId: string): Promise<void> {
+    const job = await this.queue.getJob(evaluationId);
+    if (job) await job.remove().catch(() => undefined);
+    await this.enqueue([evaluationId]);
+  }
+
+  async state(evaluationId: string): Promise<{ state: QueueState; failedReason?: string }> {
+    const job = await this.queue.getJob(evaluationId);
+    if (!job) return { state: 'missing' };
+    return { state: await job.getState(), failedReason: job.failedReason };
+  }
+
+  async remove(evaluationId: string): Promise<void> {
+    const job = await this.queue.getJob(evaluationId);
+    if (job) await job.remove().catch(() => undefined);
   }
 }

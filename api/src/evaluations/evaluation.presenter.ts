@@ -18,6 +18,7 @@ export function presentEvaluation(e: EvaluationWithContext) {
       name: e.modelVersion.model.name,
       owner: e.modelVersion.model.owner,
       kind: e.modelVersion.model.kind,
+      visibility: e.modelVersion.model.visibility,
       versionId: e.modelVersion.id,
       version: e.modelVersion.version,
     },
@@ -27,6 +28,8 @@ export function presentEvaluation(e: EvaluationWithContext) {
       e.metrics.filter((m) => m.intervalLow != null && m.intervalHigh != null).map((m) => [m.metricId, [m.intervalLow, m.intervalHigh]]),
     ),
     provenance: e.provenance,
+    drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.driftFlagged, previousEvaluationId: e.previousEvaluationId },
+    sampleGrid: e.sampleGridSha256 ? `/api/evaluations/${e.id}/samples.png` : null,
   };
 }
 export type EvaluationView = ReturnType<typeof presentEvaluation>;

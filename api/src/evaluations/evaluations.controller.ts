@@ -1,6 +1,8 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/tokens.service.js';
 import { parseInput } from '../common/zod-validation.js';
 import { EvaluationId, ListEvaluationsQuery } from './evaluations.schemas.js';
 import { EvaluationsService } from './evaluations.service.js';
@@ -12,16 +14,32 @@ export class EvaluationsController {
 
   /** Lists evaluations; the total is also sent as Content-Range for react-admin's data provider. */
   @Get()
-  async list(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListEvaluationsQuery, query, 'query');
-    const page = await this.evaluations.list(q);
+    const page = await this.evaluations.list(q, principal);
     res.setHeader('Content-Range', `evaluations ${q.offset}-${q.offset + page.items.length}/${page.total}`);
     res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
     return page;
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
-    return this.evaluations.get(parseInput(EvaluationId, id, 'evaluation id'));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.evaluations.get(parseInput(EvaluationId, id, 'evaluation id'), principal);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  cancel(@Param('id') id: string) {
+    return this.evaluations.cancel(parseInput(EvaluationId, id, 'evaluation id'));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  retry(@Param('id') id: string) {
+    return this.evaluations.retry(parseInput(EvaluationId, id, 'evaluation id'));
   }
 }

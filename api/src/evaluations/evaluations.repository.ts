@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { EvaluationStatus, EvaluationTrigger, Prisma } from '../generated/prisma/client.js';
+import type { EvaluationStatus, Prisma } from '../generated/prisma/client.js';
 
 const withContext = {
   metrics: true,
@@ -18,21 +18,19 @@ export class EvaluationsRepository {
     return this.prisma.evaluation.findUnique({ where: { id }, include: withContext });
   }
 
-  list(filter: { status?: EvaluationStatus; modelId?: string; suiteId?: string; take: number; skip: number }) {
+  /** `viewer`: 'all' (admin), an owner name (public entries and theirs), or null (public entries only). */
+  list(filter: { status?: EvaluationStatus; modelId?: string; suiteId?: string; take: number; skip: number; viewer: 'all' | string | null }) {
+    const visible: Prisma.ModelWhereInput | undefined =
+      filter.viewer === 'all' ? undefined : { OR: [{ visibility: 'public' }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] };
     const where: Prisma.EvaluationWhereInput = {
       status: filter.status,
-      modelVersion: filter.modelId ? { modelId: filter.modelId } : undefined,
+      modelVersion: { ...(filter.modelId ? { modelId: filter.modelId } : {}), ...(visible ? { model: visible } : {}) },
       suiteVersion: filter.suiteId ? { suiteId: filter.suiteId } : undefined,
     };
     return this.prisma.$transaction([
       this.prisma.evaluation.findMany({ where, include: withContext, orderBy: { queuedAt: 'desc' }, take: filter.take, skip: filter.skip }),
       this.prisma.evaluation.count({ where }),
     ]);
-  }
-
-  createMany(rows: Array<{ modelVersionId: string; suiteVersionId: string; trigger: EvaluationTrigger }>, tx?: Prisma.TransactionClient) {
-    const db = tx ?? this.prisma;
-    return Promise.all(rows.map((data) => db.evaluation.create({ data })));
   }
 
   /**
@@ -55,7 +53,9 @@ export class EvaluationsRepository {
 
   /**
    * Stores metrics and marks success in one transaction, only if the evaluation is still running: a
-   * retried or duplicated result finds it succeeded and changes nothing (idempotent).
+   * retried or duplicated result finds it succeeded and changes nothing (idempotent). Also records the
+   * drift of the primary metric against the previous successful evaluation of the same model version and
+   * suite version, flagged when beyond the suite's tolerance.
    */
   async complete(
     id: string,
@@ -67,16 +67,73 @@ export class EvaluationsRepository {
       const status = rows[0]?.status;
       if (status === 'succeeded') return 'already-succeeded';
       if (status !== 'running') return 'not-running';
+      const current = await tx.evaluation.findUniqueOrThrow({ where: { id }, include: { suiteVersion: true } });
       await tx.metricValue.createMany({
         data: metrics.map((m) => ({ evaluationId: id, metricId: m.id, value: m.value, intervalLow: m.intervalLow, intervalHigh: m.intervalHigh })),
         skipDuplicates: true,
       });
+      const previous = await tx.evaluation.findFirst({
+        where: { modelVersionId: current.modelVersionId, suiteVersionId: current.suiteVersionId, status: 'succeeded', id: { not: id } },
+        orderBy: { finishedAt: 'desc' },
+        include: { metrics: true },
+      });
+      const primary = current.suiteVersion.primaryMetric;
+      const before = previous?.metrics.find((m) => m.metricId === primary)?.value;
+      const after = metrics.find((m) => m.id === primary)?.value;
+      let drift: number | null = null;
+      let driftFlagged = false;
+      if (before !== undefined && after !== undefined) {
+        drift = (after - before) / Math.max(Math.abs(before), Number.MIN_VALUE);
+        const tolerance = Number((current.suiteVersion.protocol as { drift_tolerance?: number }).drift_tolerance ?? 0);
+        driftFlagged = Math.abs(drift) > tolerance;
+      }
       await tx.evaluation.update({
         where: { id },
-        data: { status: 'succeeded', progress: 1, finishedAt: new Date(), provenance, failureReason: null },
+        data: {
+          status: 'succeeded',
+          progress: 1,
+          finishedAt: new Date(),
+          provenance,
+          failureReason: null,
+          previousEvaluationId: previous?.id ?? null,
+          drift,
+          driftFlagged,
+        },
       });
       return 'stored';
     });
+  }
+
+  /** Evaluations the database holds as queued or running: the reconciler checks each against Redis. */
+  findActive(olderThan: Date) {
+    return this.prisma.evaluation.findMany({
+      where: { status: { in: ['queued', 'running'] }, queuedAt: { lt: olderThan } },
+      select: { id: true, status: true, attempts: true },
+      orderBy: { queuedAt: 'asc' },
+      take: 10_000,
+    });
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const r = await this.prisma.evaluation.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled', finishedAt: new Date(), failureReason: 'cancelled by an admin' },
+    });
+    return r.count > 0;
+  }
+
+  /** Puts a finished (failed or cancelled) evaluation back in the queue with fresh attempts. */
+  async requeue(id: string): Promise<boolean> {
+    const r = await this.prisma.evaluation.updateMany({
+      where: { id, status: { in: ['failed', 'cancelled'] } },
+      data: { status: 'queued', attempts: 0, progress: 0, failureReason: null, startedAt: null, finishedAt: null, queuedAt: new Date() },
+    });
+    return r.count > 0;
+  }
+
+  /** Evaluations a token queued in the last 24 hours that count against its quota (failed ones do not). */
+  countForQuota(tokenId: string, since: Date): Promise<number> {
+    return this.prisma.evaluation.count({ where: { tokenId, queuedAt: { gte: since }, status: { not: 'failed' } } });
   }
 
   async fail(id: string, reason: string, provenance?: Prisma.InputJsonValue): Promise<boolean> {

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/tokens.service.js';
+import { canSee } from '../evaluations/evaluations.service.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import type { LeaderboardQuery } from './leaderboard.schemas.js';
 
@@ -24,7 +26,7 @@ export class LeaderboardService {
   constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {}
 
   /** One board per suite (its newest version): each model version's latest successful score, ranked. */
-  async boards(q: LeaderboardQuery) {
+  async boards(q: LeaderboardQuery, principal?: Principal) {
     const versions = await this.repo.suiteVersions({ task: q.task, resolution: q.resolution, suiteId: q.suite });
     const latest = versions.filter((v, i) => i === 0 || versions[i - 1]!.suiteId !== v.suiteId);
     const boards = [];
@@ -33,7 +35,7 @@ export class LeaderboardService {
       const seen = new Set<string>();
       const rows = [];
       for (const e of evals) {
-        if (seen.has(e.modelVersionId)) continue;
+        if (seen.has(e.modelVersionId) || !canSee(principal, e.modelVersion.model)) continue;
         seen.add(e.modelVersionId);
         const metrics = Object.fromEntries(e.metrics.map((m) => [m.metricId, m.value]));
         const primary = metrics[sv.primaryMetric];
@@ -45,7 +47,12 @@ export class LeaderboardService {
           modelVersionId: e.modelVersionId,
           evaluationId: e.id,
           metrics,
+          intervals: Object.fromEntries(e.metrics.filter((m) => m.intervalLow != null && m.intervalHigh != null).map((m) => [m.metricId, [m.intervalLow, m.intervalHigh]])),
           finishedAt: e.finishedAt,
+          trigger: e.trigger,
+          /** Set when the latest (re-)evaluation moved the primary metric beyond the suite's tolerance. */
+          drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.driftFlagged },
+          protocol: (e.provenance as { protocol?: unknown } | null)?.protocol ?? null,
         });
       }
       rows.sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));

@@ -24,6 +24,7 @@ export class ModelsController {
       properties: {
         file: { type: 'string', format: 'binary', description: 'the ONNX model' },
         manifest: { type: 'string', description: 'manifest JSON (README.md, "Manifest")' },
+        visibility: { type: 'string', enum: ['public', 'private'], description: 'private entries are seen only by their owner and admins' },
       },
     },
   })
@@ -33,20 +34,20 @@ export class ModelsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: Record<string, unknown> | undefined,
   ) {
-    return this.models.submit(principal, file, body?.manifest);
+    return this.models.submit(principal, file, body?.manifest, body?.visibility ?? 'public');
   }
 
   @Get()
-  async list(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListModelsQuery, query, 'query');
-    const page = await this.models.list(q);
+    const page = await this.models.list(q, principal);
     res.setHeader('Content-Range', `models ${q.offset}-${q.offset + page.items.length}/${page.total}`);
     res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
     return page;
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
-    return this.models.get(parseInput(ModelId, id, 'model id'));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.models.get(parseInput(ModelId, id, 'model id'), principal);
   }
 }

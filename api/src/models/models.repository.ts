@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { EvaluationTrigger, ModelKind, Prisma } from '../generated/prisma/client.js';
+import type { EvaluationTrigger, ModelKind, Prisma, Visibility } from '../generated/prisma/client.js';
 
 @Injectable()
 export class ModelsRepository {
@@ -19,12 +19,14 @@ export class ModelsRepository {
     manifest: Prisma.InputJsonValue;
     suiteVersionIds: string[];
     trigger: EvaluationTrigger;
+    visibility: Visibility;
+    tokenId: string;
   }) {
     return this.prisma.$transaction(async (tx) => {
       const model = await tx.model.upsert({
         where: { owner_name: { owner: input.owner, name: input.name } },
-        create: { owner: input.owner, name: input.name, kind: input.kind },
-        update: {},
+        create: { owner: input.owner, name: input.name, kind: input.kind, visibility: input.visibility },
+        update: { visibility: input.visibility },
       });
       if (model.kind !== input.kind) return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
       const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, artifactSha256: input.artifactSha256 } });
@@ -44,15 +46,23 @@ export class ModelsRepository {
       const evaluations = [];
       for (const suiteVersionId of input.suiteVersionIds) {
         evaluations.push(
-          await tx.evaluation.create({ data: { modelVersionId: version.id, suiteVersionId, trigger: input.trigger }, include: { suiteVersion: true } }),
+          await tx.evaluation.create({
+            data: { modelVersionId: version.id, suiteVersionId, trigger: input.trigger, tokenId: input.tokenId },
+            include: { suiteVersion: true },
+          }),
         );
       }
       return { model, version, evaluations } as const;
     });
   }
 
-  list(filter: { kind?: ModelKind; owner?: string; take: number; skip: number }) {
-    const where: Prisma.ModelWhereInput = { kind: filter.kind, owner: filter.owner };
+  /** `viewer`: 'all' (admin), an owner name (public models and theirs), or null (public only). */
+  list(filter: { kind?: ModelKind; owner?: string; take: number; skip: number; viewer: 'all' | string | null }) {
+    const where: Prisma.ModelWhereInput = {
+      kind: filter.kind,
+      owner: filter.owner,
+      ...(filter.viewer === 'all' ? {} : { OR: [{ visibility: 'public' as const }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] }),
+    };
     return this.prisma.$transaction([
       this.prisma.model.findMany({
         where,

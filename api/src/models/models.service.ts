@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
 import { type Manifest, ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -7,6 +7,8 @@ import type { Principal } from '../auth/tokens.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { presentEvaluation } from '../evaluations/evaluation.presenter.js';
 import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
+import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
+import { canSee } from '../evaluations/evaluations.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
@@ -30,6 +32,7 @@ export class ModelsService {
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
     @Inject(SuitesService) private readonly suites: SuitesService,
     @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
+    @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
     @Inject(ArtifactStore) private readonly store: ArtifactStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -38,8 +41,12 @@ export class ModelsService {
    * Validates an upload (manifest, then the ONNX file against it), stores the artifact by content hash,
    * records the version and its evaluations, and queues them. A rejected upload leaves nothing behind.
    */
-  async submit(principal: Principal, file: Express.Multer.File | undefined, manifestText: unknown) {
+  async submit(principal: Principal, file: Express.Multer.File | undefined, manifestText: unknown, visibilityField: unknown = 'public') {
     try {
+      if (visibilityField !== 'public' && visibilityField !== 'private') {
+        badRequest('"visibility" must be "public" or "private"', [{ path: 'visibility', message: 'expected "public" or "private"' }]);
+      }
+      const visibility = visibilityField;
       if (!file) badRequest('the upload has no "file" part: send the ONNX file as multipart field "file"', [{ path: 'file', message: 'required' }]);
       if (typeof manifestText !== 'string' || manifestText.trim() === '') {
         badRequest('the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"', [{ path: 'manifest', message: 'required' }]);
@@ -59,7 +66,19 @@ export class ModelsService {
       }
       const { sha256, size } = await ArtifactStore.sha256File(file.path);
       const task = taskOf(manifest);
-      const suiteVersions = await this.suites.matching(manifest.kind, manifest.resolution, task);
+      const { available: suiteVersions, unavailable } = await this.suites.matching(manifest.kind, manifest.resolution, task);
+      if (principal.dailyQuota !== null) {
+        const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
+        if (used + suiteVersions.length > principal.dailyQuota) {
+          throw new HttpException(
+            {
+              statusCode: 429,
+              message: `quota exceeded: this token may queue ${principal.dailyQuota} evaluations per 24 hours (failed ones do not count); ${used} are used and this submission needs ${suiteVersions.length}`,
+            },
+            HttpStatus.TOO_MANY_REQUESTS,
+          );
+        }
+      }
       await this.store.adopt(file.path, sha256);
       const created = await this.models.createVersionWithEvaluations({
         owner: principal.owner,
@@ -70,6 +89,8 @@ export class ModelsService {
         manifest: manifest as unknown as Prisma.InputJsonValue,
         suiteVersionIds: suiteVersions.map((s) => s.id),
         trigger: 'submit',
+        visibility,
+        tokenId: principal.tokenId,
       });
       if ('conflict' in created) throw new ConflictException(created.conflict);
       try {
@@ -82,15 +103,21 @@ export class ModelsService {
         model: { id: created.model.id, name: created.model.name, owner: created.model.owner, kind: created.model.kind },
         version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size },
         evaluations: created.evaluations.map((e) => ({ id: e.id, suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version }, status: e.status })),
-        warnings: created.evaluations.length === 0 ? [`no suite scores ${manifest.kind} models at resolution ${manifest.resolution}${task ? ` for ${task}` : ''}`] : [],
+        warnings: [
+          ...(created.evaluations.length === 0 && unavailable.length === 0
+            ? [`no suite scores ${manifest.kind} models at resolution ${manifest.resolution}${task ? ` for ${task}` : ''}`]
+            : []),
+          ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
+        ],
       };
     } finally {
       if (file) await rm(file.path, { force: true }).catch(() => undefined);
     }
   }
 
-  async list(q: ListModelsQuery) {
-    const [rows, total] = await this.models.list({ kind: q.kind, owner: q.owner, take: q.limit, skip: q.offset });
+  async list(q: ListModelsQuery, principal?: Principal) {
+    const viewer = principal?.role === 'admin' ? 'all' : (principal?.owner ?? null);
+    const [rows, total] = await this.models.list({ kind: q.kind, owner: q.owner, take: q.limit, skip: q.offset, viewer });
     return {
       total,
       items: rows.map((m) => ({
@@ -98,20 +125,22 @@ export class ModelsService {
         name: m.name,
         owner: m.owner,
         kind: m.kind,
+        visibility: m.visibility,
         createdAt: m.createdAt,
         latestVersion: m.versions[0]?.version ?? null,
       })),
     };
   }
 
-  async get(id: string) {
+  async get(id: string, principal?: Principal) {
     const m = await this.models.findById(id);
-    if (!m) throw new NotFoundException(`no model ${id}`);
+    if (!m || !canSee(principal, m)) throw new NotFoundException(`no model ${id}`);
     return {
       id: m.id,
       name: m.name,
       owner: m.owner,
       kind: m.kind,
+      visibility: m.visibility,
       createdAt: m.createdAt,
       versions: m.versions.map((v) => ({
         id: v.id,

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { z } from 'zod';
 import { FailureBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -16,6 +17,7 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha2
 @ApiTags('runner')
 @ApiBearerAuth()
 @Roles('runner')
+@SkipThrottle()
 @Controller('api/runner')
 export class RunnerApiController {
   constructor(

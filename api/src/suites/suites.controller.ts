@@ -10,12 +10,18 @@ export class SuitesController {
   @Get()
   async list() {
     const rows = await this.suites.list();
-    return rows.map(presentSuite);
+    return Promise.all(rows.map((s) => this.present(s)));
   }
 
   @Get(':id')
   async get(@Param('id') id: string) {
-    return presentSuite(await this.suites.get(id));
+    return this.present(await this.suites.get(id));
+  }
+
+  private async present(s: Awaited<ReturnType<SuitesService['get']>>) {
+    const latest = s.versions[0];
+    const a = latest ? await this.suites.availabilityOf(latest.protocol) : { available: false as const, message: 'no version', missing: [] };
+    return { ...presentSuite(s), available: a.available, unavailableReason: a.available ? null : a.message };
   }
 }
 

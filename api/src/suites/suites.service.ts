@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { type Availability, availability } from '../../../runner/src/suites/availability.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
 import { metricInfo } from '../../../runner/src/metrics/registry.js';
@@ -19,7 +21,15 @@ export class SuiteVersionConflictError extends Error {
 @Injectable()
 export class SuitesService {
   private readonly log = new Logger('suites');
-  constructor(@Inject(SuitesRepository) private readonly suites: SuitesRepository) {}
+  constructor(
+    @Inject(SuitesRepository) private readonly suites: SuitesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Whether this deployment has the files a suite version needs (checked by presence; runners verify sha256). */
+  availabilityOf(definition: unknown): Promise<Availability> {
+    return availability(definition as SuiteDefinition, this.config.assets);
+  }
 
   /** Writes every suite version declared in benchmarks/ into the database (idempotent). */
   async sync(definitions: readonly SuiteDefinition[] = SUITES): Promise<void> {
@@ -55,9 +65,19 @@ export class SuitesService {
     return s;
   }
 
-  /** Suites a new model version is queued on: kind and resolution match; generators also by task. */
+  /**
+   * Suites a new model version is queued on: kind and resolution match (generators also by task), and the
+   * suite's files are present. Matching suites that are unavailable are returned apart, with the reason.
+   */
   async matching(kind: ModelKind, resolution: number, task?: string) {
-    const versions = await this.suites.latestVersionsFor(kind, resolution);
-    return task ? versions.filter((v) => v.task === task) : versions;
+    const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
+    const available = [];
+    const unavailable = [];
+    for (const v of versions) {
+      const a = await this.availabilityOf(v.protocol);
+      if (a.available) available.push(v);
+      else unavailable.push({ suiteId: v.suiteId, version: v.version, message: a.message });
+    }
+    return { available, unavailable };
   }
 }

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EVALUATE_ATTEMPTS } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
+import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
+
+export interface ReconcileReport {
+  checked: number;
+  requeued: string[];
+  failed: string[];
+}
+
+/**
+ * PostgreSQL is the source of truth; Redis is a work list that can be lost (a restart without persistence,
+ * a FLUSHALL). Periodically, every evaluation the database holds as queued or running is checked against
+ * the queue: one whose job is gone is queued again, or ended as failed, with the reason, when its attempts
+ * ran out; one whose job failed without the runner being able to report it is ended with the job's reason.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationShutdown {
+  private readonly log = new Logger('reconciler');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<ReconcileReport>;
+
+  constructor(
+    @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
+    @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  start(): void {
+    if (this.config.reconcileIntervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      this.reconcile().catch((err) => this.log.warn(`reconciliation failed: ${(err as Error).message}`));
+    }, this.config.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass; concurrent calls share the pass in progress. */
+  reconcile(graceMs = 5000): Promise<ReconcileReport> {
+    this.running ??= this.pass(graceMs).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(graceMs: number): Promise<ReconcileReport> {
+    // A grace period keeps us from racing a submission between its commit and its enqueue.
+    const active = await this.evaluations.findActive(new Date(Date.now() - graceMs));
+    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [] };
+    for (const e of active) {
+      const { state, failedReason } = await this.queue.state(e.id);
+      if (state === 'missing' || state === 'completed') {
+        if (e.attempts >= EVALUATE_ATTEMPTS) {
+          const reason = `its ${e.attempts} attempts ran out and its job was lost from the queue`;
+          if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
+        } else {
+          await this.queue.replace(e.id);
+          report.requeued.push(e.id);
+        }
+      } else if (state === 'failed') {
+        const reason = `infrastructure: gave up after ${e.attempts} attempt(s): ${failedReason ?? 'unknown error'}`;
+        if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
+      }
+    }
+    if (report.requeued.length || report.failed.length) {
+      this.log.log(`reconciled ${report.checked}: requeued ${report.requeued.length}, failed ${report.failed.length}`);
+    }
+    return report;
+  }
+}
