@@ -22,9 +22,26 @@ export class RunnerApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
+    private readonly retryForMs = 120_000,
   ) {}
 
+  /**
+   * Sends a request, retrying network errors and 5xx answers (the API restarting, PostgreSQL restarting
+   * behind it: 503) with exponential back-off for up to `retryForMs`. 4xx answers are final.
+   */
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const deadline = Date.now() + this.retryForMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, path, body);
+      } catch (err) {
+        if (err instanceof ApiRejection || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async once(method: string, path: string, body?: unknown): Promise<Response> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -48,8 +65,10 @@ export class RunnerApiClient {
     return ClaimResponse.parse(await res.json());
   }
 
-  async progress(evaluationId: string, progress: number): Promise<void> {
-    await this.request('POST', `/api/runner/evaluations/${evaluationId}/progress`, { progress });
+  /** Returns false when the evaluation is no longer running (cancelled, or finished elsewhere). */
+  async progress(evaluationId: string, progress: number): Promise<boolean> {
+    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, { progress });
+    return ((await res.json()) as { accepted: boolean }).accepted;
   }
 
   async result(evaluationId: string, body: ResultBody): Promise<{ outcome: string }> {

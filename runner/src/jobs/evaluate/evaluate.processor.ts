@@ -58,21 +58,32 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       const artifactPath = await api.artifact(claim.artifact.sha256, config.cacheDir);
       log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
       let lastPost = 0;
+      // Cancelled by an admin: the API stops accepting progress, and the child is stopped.
+      const cancelled = new AbortController();
       const outcome = await runEvaluationInChild(
         { artifactPath, manifest: manifest.data, suite: suite.data, executionProvider: config.executionProvider },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
-          signal: deps.shutdown,
+          signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
           onProgress: (fraction) => {
             void job.updateProgress(Math.round(fraction * 100));
             const now = Date.now();
             if (now - lastPost >= 1000 || fraction >= 1) {
               lastPost = now;
-              api.progress(evaluationId, fraction).catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'progress not delivered'));
+              api
+                .progress(evaluationId, fraction)
+                .then((accepted) => {
+                  if (!accepted) cancelled.abort();
+                })
+                .catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'progress not delivered'));
             }
           },
         },
       );
+      if (cancelled.signal.aborted) {
+        log.info({ evaluationId }, 'evaluation stopped: it is no longer running on the server (cancelled)');
+        return { cancelled: true };
+      }
       if (outcome.kind === 'model-failure') {
         log.info({ evaluationId, reason: outcome.reason }, 'evaluation failed: model');
         await api.failure(evaluationId, { attempt, kind: 'model', reason: outcome.reason, provenance: provenanceBase });
@@ -89,11 +100,20 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         protocol: o.protocol,
         durationsMs: o.durationsMs,
       };
-      const stored = await api.result(evaluationId, {
-        attempt,
-        metrics: o.metrics.map((m) => ({ id: m.id, value: m.value, ...(m.interval ? { intervalLow: m.interval[0], intervalHigh: m.interval[1] } : {}) })),
-        provenance,
-      });
+      let stored;
+      try {
+        stored = await api.result(evaluationId, {
+          attempt,
+          metrics: o.metrics.map((m) => ({ id: m.id, value: m.value, ...(m.interval ? { intervalLow: m.interval[0], intervalHigh: m.interval[1] } : {}) })),
+          provenance,
+        });
+      } catch (err) {
+        if (err instanceof ApiRejection && err.status === 409) {
+          log.info({ evaluationId, err: err.message }, 'result discarded by the server');
+          return { discarded: err.message };
+        }
+        throw err;
+      }
       log.info({ evaluationId, metrics: o.metrics, outcome: stored.outcome }, 'evaluation succeeded');
       return { metrics: o.metrics };
     } catch (err) {
