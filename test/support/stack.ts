@@ -74,6 +74,7 @@ export async function startStack(opts: { runners?: number } = {}): Promise<TestS
           executionProvider: 'cpu',
           concurrency: 1,
           evalTimeoutMs: 120_000,
+          lockMs: 60_000,
           ...overrides,
         },
         pino({ level: 'warn' }),

@@ -1,21 +1,41 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Response } from 'express';
 import { Prisma } from '../generated/prisma/client.js';
 
 /**
- * One place where persistence errors become HTTP: unique violation → 409, missing row → 404, the database
- * unreachable → 503 (clients retry; nothing was written). Anything else unexpected is a 500 with no internals.
+ * One place where errors become HTTP: malformed bodies → 400, oversized uploads → 413 with the limit,
+ * unique violation → 409, missing row → 404, the database unreachable → 503 (clients retry; nothing was
+ * written). Anything else unexpected is a 500 with no internals.
  */
 @Catch()
+@Injectable()
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly log = new Logger('errors');
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof HttpException) {
+      const status = err.getStatus();
+      if (status === 413) {
+        const mb = Math.round((this.config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
+        return void res.status(413).json({ statusCode: 413, message: `the upload is larger than this server's limit of ${mb} MB`, issues: [{ path: 'file', message: `larger than ${mb} MB` }] });
+      }
       const body = err.getResponse();
-      res.status(err.getStatus()).json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
+      res.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
+    }
+    // body-parser and multer errors carry their own 4xx status (malformed JSON, too many fields, …).
+    const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (err as { type?: string }).type;
+      const message = type === 'entity.parse.failed' ? `malformed JSON body: ${(err as Error).message}` : (err as Error).message || 'bad request';
+      return void res.status(status).json({ statusCode: status, message });
+    }
+    if ((err as { name?: string })?.name === 'MulterError') {
+      return void res.status(400).json({ statusCode: 400, message: `bad multipart upload: ${(err as Error).message}` });
     }
     if (err instanceof Prisma.PrismaClientKnownRequestError) {
       if (err.code === 'P2002') return void res.status(409).json({ statusCode: 409, message: 'that record already exists' });

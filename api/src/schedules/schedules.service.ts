@@ -53,6 +53,10 @@ export class SchedulesService implements OnApplicationShutdown {
     for (const s of rows) {
       if (!s.enabled) continue;
       wanted.add(s.id);
+      // Re-upserting an unchanged scheduler would move its pending firing to the next slot: a firing due
+      // while every API process was down would be lost. Only create or change schedulers here.
+      const existing = await this.queue.getJobScheduler(s.id);
+      if (existing && existing.pattern === s.cron && (existing.tz ?? 'UTC') === s.timezone) continue;
       await this.queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: s.timezone }, { name: 'fire', data: { scheduleId: s.id }, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
     }
     for (const existing of await this.queue.getJobSchedulers(0, -1)) {

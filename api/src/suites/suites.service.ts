@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
 import { metricInfo } from '../../../runner/src/metrics/registry.js';
-import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
+import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
 
@@ -38,7 +38,11 @@ export class SuitesService {
       const stored = await this.suites.findVersion(def.id, def.version);
       const protocol = JSON.parse(JSON.stringify(def)) as Prisma.InputJsonValue;
       if (stored) {
-        if (!isDeepStrictEqual(stored.protocol, protocol)) throw new SuiteVersionConflictError(def.id, def.version);
+        // Compared after parsing the stored definition with today's schema, so a field added later with a
+        // default that keeps old behaviour is not mistaken for a change of the suite.
+        const reparsed = SuiteDefinition.safeParse(stored.protocol);
+        const same = reparsed.success && isDeepStrictEqual(JSON.parse(JSON.stringify(reparsed.data)), protocol);
+        if (!same) throw new SuiteVersionConflictError(def.id, def.version);
         continue;
       }
       await this.suites.createVersion({

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { externalTensorNames } from '../onnx/external-data.js';
 import { ModelFailure } from './model-failure.js';
 
 export type ExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
@@ -15,6 +16,8 @@ export interface OpenedSession {
  * start here (no GPU, no Vulkan loader, CUDA libraries absent).
  */
 export async function openSession(model: Uint8Array, requested: ExecutionProvider = 'cpu', threads = 0): Promise<OpenedSession> {
+  const external = externalTensorNames(model);
+  if (external.length > 0) throw new ModelFailure(`the model keeps tensor data in external files (${external.slice(0, 5).join(', ')}); only self-contained models are run`);
   const warnings: string[] = [];
   const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(threads > 0 ? { intraOpNumThreads: threads } : {}) };
   if (requested !== 'cpu') {

@@ -1,5 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Manifest } from '../manifest/manifest.schemas.js';
+import { inspectDenoiser } from './inspect-denoiser.js';
+import { externalTensorNames } from '../onnx/external-data.js';
 
 /**
  * Submission-time checks of an ONNX file against its manifest: onnxruntime loads it, the tensor names the
@@ -25,7 +27,15 @@ function fmtShape(s: ReadonlyArray<number | string>): string {
   return `[${s.join(', ')}]`;
 }
 
-export async function inspectModel(bytes: Uint8Array, manifest: Manifest): Promise<InspectionReport> {
+export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras: { decoder?: Uint8Array } = {}): Promise<InspectionReport> {
+  const external = externalTensorNames(bytes);
+  if (external.length > 0) {
+    return {
+      ok: false,
+      field: 'file',
+      problem: `the model keeps tensor data in external files (${external.slice(0, 5).join(', ')}${external.length > 5 ? ', …' : ''}); submit a self-contained .onnx with all weights inside it`,
+    };
+  }
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -86,6 +96,10 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest): Promi
         }
         return { ok: true, inputs, outputs };
       }
+      case 'denoiser':
+        return await inspectDenoiser(session, manifest, extras.decoder);
+      case 'samples':
+        return { ok: false, field: 'kind', problem: 'a sample batch is an .npz file, not an ONNX model (runner/src/inspect/inspect-samples.ts reads it)' };
     }
   } finally {
     await session.release();

@@ -5,11 +5,19 @@ import type { InspectionReport } from './inspect-model.js';
 
 const CHILD = fileURLToPath(new URL('./inspect.child.ts', import.meta.url));
 
-/** Inspects an uploaded model in a child process, so a malicious or crashing file cannot take the API down. */
-export async function inspectInChild(path: string, manifest: Manifest, timeoutMs: number): Promise<InspectionReport> {
-  const out = await runChildOnce<InspectionReport>(CHILD, { path, manifest }, timeoutMs);
+/**
+ * Inspects an uploaded model (or sample batch) in a child process, so a malicious or crashing file cannot take
+ * the API down. `extras.decoderPath`: the decoder ONNX of a latent denoiser.
+ */
+export async function inspectInChild(path: string, manifest: Manifest, timeoutMs: number, extras: { decoderPath?: string } = {}): Promise<InspectionReport> {
+  const out = await runChildOnce<InspectionReport>(CHILD, { path, manifest, decoderPath: extras.decoderPath }, timeoutMs);
   if (out.message) return out.message;
-  if (out.timedOut) return { ok: false, field: 'file', problem: `loading and dry-running the model took longer than ${Math.round(timeoutMs / 1000)} s` };
+  const samples = manifest.kind === 'samples';
+  if (out.timedOut) {
+    const what = samples ? 'reading the sample batch headers' : 'loading and dry-running the model';
+    return { ok: false, field: 'file', problem: `${what} took longer than ${Math.round(timeoutMs / 1000)} s` };
+  }
   const how = out.signal ? `was killed by ${out.signal}` : `exited with code ${out.exitCode}`;
-  return { ok: false, field: 'file', problem: `onnxruntime crashed while loading the model (the inspection process ${how})` };
+  const what = samples ? 'reading the sample batch' : 'onnxruntime crashed while loading the model';
+  return { ok: false, field: 'file', problem: `${what}${samples ? ' crashed' : ''} (the inspection process ${how})` };
 }

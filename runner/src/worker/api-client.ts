@@ -44,8 +44,12 @@ export class RunnerApiClient {
   private async once(method: string, path: string, body?: unknown): Promise<Response> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      // Bytes go as they are (a PNG sample grid); anything else as JSON.
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body instanceof Uint8Array ? { 'content-type': 'image/png' } : body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body instanceof Uint8Array ? body : body !== undefined ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(60_000),
     });
     if (res.ok) return res;
@@ -73,6 +77,11 @@ export class RunnerApiClient {
 
   async result(evaluationId: string, body: ResultBody): Promise<{ outcome: string }> {
     return (await (await this.request('POST', `/api/runner/evaluations/${evaluationId}/result`, body)).json()) as { outcome: string };
+  }
+
+  /** Uploads the PNG grid of the evaluation's first samples (PUT, body image/png). */
+  async sampleGrid(evaluationId: string, png: Uint8Array): Promise<void> {
+    await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-grid`, png);
   }
 
   async failure(evaluationId: string, body: FailureBody): Promise<void> {

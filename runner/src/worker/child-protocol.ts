@@ -6,6 +6,8 @@ import type { SuiteDefinition } from '../suites/suite.schemas.js';
 /** Messages between the queue worker and the evaluation child process (IPC, structured clone). */
 export interface ChildRequest {
   artifactPath: string;
+  /** Further files of the submission by role (a latent denoiser's `decoder`), already downloaded. */
+  extraArtifactPaths?: Record<string, string>;
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider: ExecutionProvider;
@@ -13,6 +15,6 @@ export interface ChildRequest {
 
 export type ChildMessage =
   | { type: 'progress'; fraction: number }
-  | { type: 'done'; output: EvaluationOutput }
+  | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
   | { type: 'model-failure'; reason: string }
   | { type: 'error'; message: string; stack?: string };

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
 import { ModelFailure } from '../evaluation/model-failure.js';
+import { SampleGridCollector } from '../evaluation/sample-grid.js';
 import type { ChildRequest, ChildMessage } from './child-protocol.js';
 
 function send(msg: ChildMessage): Promise<void> {
@@ -12,10 +13,16 @@ function send(msg: ChildMessage): Promise<void> {
 process.on('disconnect', () => process.exit(1));
 process.once('message', async (req: ChildRequest) => {
   try {
-    const model = await readFile(req.artifactPath);
+    // A sample batch is streamed from its file by the evaluation, never read whole.
+    const model = req.manifest.kind === 'samples' ? new Uint8Array(0) : await readFile(req.artifactPath);
+    const decoderPath = req.extraArtifactPaths?.decoder;
+    const grid = new SampleGridCollector();
     let last = 0;
     const output = await runEvaluation({
       model,
+      modelPath: req.artifactPath,
+      decoder: decoderPath ? await readFile(decoderPath) : undefined,
+      onSamples: (batch) => grid.add(batch),
       manifest: req.manifest,
       suite: req.suite,
       executionProvider: req.executionProvider,
@@ -27,7 +34,9 @@ process.once('message', async (req: ChildRequest) => {
         }
       },
     });
-    await send({ type: 'done', output });
+    // The grid is a courtesy to submitters: failing to draw it never fails the evaluation.
+    const sampleGrid = await grid.toPng().catch(() => undefined);
+    await send({ type: 'done', output, sampleGrid });
   } catch (err) {
     if (err instanceof ModelFailure) await send({ type: 'model-failure', reason: err.message });
     else await send({ type: 'error', message: (err as Error).message, stack: (err as Error).stack });

@@ -6,7 +6,7 @@ import type { ChildMessage, ChildRequest } from './child-protocol.js';
 const CHILD = fileURLToPath(new URL('./evaluation.child.ts', import.meta.url));
 
 export type ChildResult =
-  | { kind: 'done'; output: EvaluationOutput }
+  | { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
   | { kind: 'model-failure'; reason: string }
   | { kind: 'infrastructure'; message: string };
 
@@ -37,7 +37,7 @@ export function runEvaluationInChild(
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.fraction);
-      else if (m.type === 'done') settled ??= { kind: 'done', output: m.output };
+      else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid };
       else if (m.type === 'model-failure') settled ??= { kind: 'model-failure', reason: m.reason };
       else if (m.type === 'error') settled ??= { kind: 'infrastructure', message: m.message };
     });

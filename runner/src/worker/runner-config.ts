@@ -14,6 +14,8 @@ const Env = z.object({
   GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Upper bound on any one evaluation; a suite's own time_limit_s applies when smaller. */
   GENBENCH_EVAL_TIMEOUT_S: z.coerce.number().positive().default(6 * 3600),
+  /** How long a job's lock lives without renewal: after a runner dies, its job is retried once this expires. */
+  GENBENCH_LOCK_S: z.coerce.number().positive().default(60),
 });
 
 export interface RunnerConfig {
@@ -26,6 +28,7 @@ export interface RunnerConfig {
   executionProvider: 'cpu' | 'webgpu' | 'cuda';
   concurrency: number;
   evalTimeoutMs: number;
+  lockMs: number;
 }
 
 export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
@@ -42,5 +45,6 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     executionProvider: e.GENBENCH_EP,
     concurrency: e.GENBENCH_CONCURRENCY,
     evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
+    lockMs: e.GENBENCH_LOCK_S * 1000,
   };
 }

@@ -31,8 +31,8 @@ export function startRunner(config: RunnerConfig, log: Logger = pino({ name: 'ru
     connection: bullConnection(config.redisUrl),
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
-    lockDuration: 60_000,
-    stalledInterval: 30_000,
+    lockDuration: config.lockMs,
+    stalledInterval: Math.max(1000, Math.round(config.lockMs / 2)),
     maxStalledCount: 2,
   });
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'));

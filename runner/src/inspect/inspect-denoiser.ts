@@ -1,0 +1,149 @@
+import * as ort from 'onnxruntime-node';
+import { type DenoiserManifest, denoiserSampleShape } from '../manifest/denoiser-manifest.schemas.js';
+import { Schedule, samplingTimes, timeInputValue } from '../sampling/schedules.js';
+import type { InspectionReport, TensorInfo } from './inspect-model.js';
+
+/**
+ * Submission-time checks of a `denoiser` graph (and of its decoder, for latent models): the tensors the
+ * manifest names exist with usable types, and one dry run on a batch of 2 — x_t of the declared shape, a
+ * mid-schedule time input in the graph's own dtype, class labels including null_class — returns a float32
+ * prediction shaped like x_t; the decoder turns 2 latents into [2, 3, R, R] images.
+ */
+const BATCH = 2;
+const TIME_TYPES = ['float32', 'float64', 'int64', 'int32'];
+
+function fmt(s: ReadonlyArray<number | string>): string {
+  return `[${s.join(', ')}]`;
+}
+
+function why(err: unknown): string {
+  return String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+}
+
+function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+}
+
+function timeTensor(type: string, value: number, scalar: boolean): ort.Tensor {
+  const dims = scalar ? [] : [BATCH];
+  const n = scalar ? 1 : BATCH;
+  if (type === 'float64') return new ort.Tensor('float64', new Float64Array(n).fill(value), dims);
+  if (type === 'int64') return new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(Math.round(value))), dims);
+  if (type === 'int32') return new ort.Tensor('int32', new Int32Array(n).fill(Math.round(value)), dims);
+  return new ort.Tensor('float32', new Float32Array(n).fill(value), dims);
+}
+
+export async function inspectDenoiser(session: ort.InferenceSession, manifest: DenoiserManifest, decoder?: Uint8Array): Promise<InspectionReport> {
+  const inputs = describe(session.inputMetadata);
+  const outputs = describe(session.outputMetadata);
+  const inByName = new Map(inputs.map((i) => [i.name, i]));
+  for (const [role, name] of Object.entries(manifest.inputs)) {
+    if (name !== undefined && !inByName.has(name)) {
+      return { ok: false, field: `inputs.${role}`, problem: `the graph has no input named "${name}" (inputs: ${inputs.map((i) => i.name).join(', ') || 'none'})` };
+    }
+  }
+  if (!outputs.some((o) => o.name === manifest.outputs.prediction)) {
+    return { ok: false, field: 'outputs.prediction', problem: `the graph has no output named "${manifest.outputs.prediction}" (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})` };
+  }
+  const mapped = Object.values(manifest.inputs).filter((x) => x !== undefined).length;
+  if (inputs.length !== mapped) {
+    return { ok: false, field: 'inputs', problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${mapped}` };
+  }
+  const x = inByName.get(manifest.inputs.x)!;
+  if (x.type !== 'float32') return { ok: false, field: 'inputs.x', problem: `input "${x.name}" must be float32, the graph declares ${x.type}` };
+  const t = inByName.get(manifest.inputs.t)!;
+  if (!TIME_TYPES.includes(t.type)) {
+    return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be float32, float64, int64 or int32, the graph declares ${t.type}` };
+  }
+  if ((t.type === 'int64' || t.type === 'int32') && manifest.time_input !== 'index') {
+    return { ok: false, field: 'time_input', problem: `time input "${t.name}" is ${t.type}, which can only carry time_input "index" (not "${manifest.time_input}")` };
+  }
+  if (t.shape.length > 1) return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be [N] or a scalar, the graph declares ${fmt(t.shape)}` };
+
+  const shape = denoiserSampleShape(manifest);
+  const schedule = Schedule.parse(manifest.schedule);
+  // A mid-schedule noise level: the second of a 2-step grid in the schedule's own spacing.
+  const value = timeInputValue(schedule, samplingTimes(schedule, 2)[1]!, manifest.time_input);
+  const feeds: Record<string, ort.Tensor> = {
+    [x.name]: new ort.Tensor('float32', new Float32Array(BATCH * shape.reduce((a, b) => a * b, 1)), [BATCH, ...shape]),
+    [t.name]: timeTensor(t.type, value, t.shape.length === 0),
+  };
+  if (manifest.inputs.class) {
+    const y = inByName.get(manifest.inputs.class)!;
+    if (y.type !== 'int64' && y.type !== 'int32') {
+      return { ok: false, field: 'inputs.class', problem: `class input "${y.name}" must be int64 or int32, the graph declares ${y.type}` };
+    }
+    const labels = [0, manifest.null_class ?? Math.min(1, manifest.classes - 1)];
+    feeds[y.name] = y.type === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [BATCH]) : new ort.Tensor('int32', Int32Array.from(labels), [BATCH]);
+  }
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    out = await session.run(feeds, [manifest.outputs.prediction]);
+  } catch (err) {
+    return {
+      ok: false,
+      field: manifest.latent ? 'latent.shape' : 'resolution',
+      problem: `a dry run with x of shape ${fmt([BATCH, ...shape])}, time input ${value}${manifest.inputs.class ? ' and class labels' : ''} failed: ${why(err)}`,
+    };
+  }
+  const p = out[manifest.outputs.prediction]!;
+  const want = [BATCH, ...shape];
+  if (p.type !== 'float32') return { ok: false, field: 'outputs.prediction', problem: `output "${manifest.outputs.prediction}" must be float32, got ${p.type}` };
+  if (p.dims.length !== want.length || p.dims.some((d, i) => d !== want[i])) {
+    return {
+      ok: false,
+      field: manifest.latent ? 'latent.shape' : 'resolution',
+      problem: `for x of shape ${fmt(want)} the output "${manifest.outputs.prediction}" has shape ${fmt(p.dims)}; a prediction must have the shape of x`,
+    };
+  }
+  if (manifest.latent) {
+    if (!decoder) return { ok: false, field: 'decoder', problem: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"' };
+    const report = await inspectDecoder(decoder, manifest);
+    if (!report.ok) return report;
+  } else if (decoder) {
+    return { ok: false, field: 'decoder', problem: 'a decoder was sent, but the manifest declares no latent space' };
+  }
+  return { ok: true, inputs, outputs };
+}
+
+async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Promise<InspectionReport> {
+  const latent = manifest.latent!;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (err) {
+    return { ok: false, field: 'decoder', problem: `onnxruntime could not load the decoder as an ONNX model: ${why(err)}` };
+  }
+  try {
+    const { inputs, outputs } = latent.decoder;
+    if (!session.inputNames.includes(inputs.latent)) {
+      return { ok: false, field: 'latent.decoder.inputs.latent', problem: `the decoder has no input named "${inputs.latent}" (inputs: ${session.inputNames.join(', ')})` };
+    }
+    if (!session.outputNames.includes(outputs.images)) {
+      return { ok: false, field: 'latent.decoder.outputs.images', problem: `the decoder has no output named "${outputs.images}" (outputs: ${session.outputNames.join(', ')})` };
+    }
+    if (session.inputNames.length !== 1) {
+      return { ok: false, field: 'decoder', problem: `the decoder must take one input (the latents), it takes ${session.inputNames.length}: ${session.inputNames.join(', ')}` };
+    }
+    const z = [BATCH, ...latent.shape];
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await session.run({ [inputs.latent]: new ort.Tensor('float32', new Float32Array(z.reduce((a, b) => a * b, 1)), z) }, [outputs.images]);
+    } catch (err) {
+      return { ok: false, field: 'latent.shape', problem: `a dry run of the decoder on latents of shape ${fmt(z)} failed: ${why(err)}` };
+    }
+    const img = out[outputs.images]!;
+    const R = manifest.resolution;
+    const want = [BATCH, 3, R, R];
+    if (img.type !== 'float32' || img.dims.length !== 4 || img.dims.some((d, i) => d !== want[i])) {
+      return {
+        ok: false,
+        field: 'resolution',
+        problem: `for latents of shape ${fmt(z)} the decoder's output "${outputs.images}" is ${img.type} ${fmt(img.dims)}, but the manifest (resolution ${R}) requires float32 ${fmt(want)}`,
+      };
+    }
+    return { ok: true, inputs: [], outputs: [] };
+  } finally {
+    await session.release();
+  }
+}

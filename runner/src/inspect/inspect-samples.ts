@@ -1,0 +1,67 @@
+import { ArrayFileError, type NpzReader, openNpz } from '../io/npz.js';
+import type { SamplesManifest } from '../manifest/samples-manifest.schemas.js';
+import type { InspectionReport } from './inspect-model.js';
+
+/**
+ * Submission-time checks of an uploaded sample batch (an ADM-style `.npz`) against its manifest, from the
+ * archive's headers only: the images are never read here. Whether it holds enough images for a suite is
+ * checked when that suite runs (suites differ in sample counts).
+ */
+export interface SampleBatchLayout {
+  /** Images in `arr_0`. */
+  count: number;
+  /** `arr_1` (labels) is present and will be read. */
+  labels: boolean;
+}
+
+const LABEL_DTYPES = ['int64', 'int32', 'int16', 'uint16', 'int8', 'uint8'];
+
+/** Checks `arr_0` (and `arr_1`) of an open archive; returns the layout, or the problem in the submitter's terms. */
+export function checkSampleBatch(reader: NpzReader, m: Pick<SamplesManifest, 'resolution' | 'classes'>): SampleBatchLayout | { field: string; problem: string } {
+  if (!reader.has('arr_0')) {
+    const keys = reader.entries.map((e) => e.name).join(', ') || 'none';
+    return { field: 'file', problem: `the sample batch has no arr_0 (images); it holds: ${keys}` };
+  }
+  const images = reader.entry('arr_0');
+  const R = m.resolution;
+  if (images.dtype !== 'uint8') return { field: 'file', problem: `arr_0 must be uint8 (as ADM sample batches are), it is ${images.dtype}` };
+  if (images.shape.length !== 4 || images.shape[3] !== 3) {
+    return { field: 'file', problem: `arr_0 must be [N, H, W, 3] (NHWC RGB), it is [${images.shape.join(', ')}]` };
+  }
+  if (images.shape[1] !== R || images.shape[2] !== R) {
+    return { field: 'resolution', problem: `arr_0 holds ${images.shape[1]}×${images.shape[2]} images, the manifest declares resolution ${R}` };
+  }
+  if (images.fortranOrder) return { field: 'file', problem: 'arr_0 is stored in Fortran order; save it C-contiguous (numpy.ascontiguousarray)' };
+  const count = images.shape[0]!;
+  if (count < 2) return { field: 'file', problem: `arr_0 holds ${count} image(s); a batch needs at least 2` };
+  if (m.classes === 0) return { count, labels: false };
+  if (!reader.has('arr_1')) return { field: 'classes', problem: `a class-conditional batch (classes: ${m.classes}) needs arr_1 with one label per image` };
+  const labels = reader.entry('arr_1');
+  if (!LABEL_DTYPES.includes(labels.dtype)) return { field: 'file', problem: `arr_1 (labels) must hold integers, it is ${labels.dtype}` };
+  if (labels.shape.length !== 1 || labels.shape[0] !== count) {
+    return { field: 'file', problem: `arr_1 must be [${count}] (one label per image), it is [${labels.shape.join(', ')}]` };
+  }
+  return { count, labels: true };
+}
+
+/** Opens `path` and checks its headers (see the module comment). */
+export async function inspectSampleBatch(path: string, manifest: SamplesManifest): Promise<InspectionReport> {
+  let reader: NpzReader;
+  try {
+    reader = await openNpz(path);
+  } catch (err) {
+    const why = err instanceof ArrayFileError ? err.problem : (err as Error).message;
+    return { ok: false, field: 'file', problem: `the file is not a readable .npz sample batch: ${why}` };
+  }
+  try {
+    const layout = checkSampleBatch(reader, manifest);
+    if ('problem' in layout) return { ok: false, field: layout.field, problem: layout.problem };
+    return {
+      ok: true,
+      inputs: [],
+      outputs: reader.entries.filter((e) => e.name === 'arr_0' || (layout.labels && e.name === 'arr_1')).map((e) => ({ name: e.name, type: e.dtype, shape: e.shape })),
+    };
+  } finally {
+    await reader.close();
+  }
+}
