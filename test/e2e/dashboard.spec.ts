@@ -128,9 +128,12 @@ describe('dashboard', () => {
     expect(await fidCells.nth(goodColumn).getAttribute('data-best')).toBe('true');
     expect(await fidCells.nth(1 - goodColumn).getAttribute('data-best')).toBe('false');
 
+    await page.getByTestId('compare-charts').waitFor();
+
     // The compare view is a deep link too; from it, the model page shows the provenance.
     await page.reload();
     await compare.waitFor();
+    await page.getByTestId('compare-charts').waitFor();
     await compare.getByRole('link', { name: `${stack.owner}-good v1` }).click();
     await page.getByTestId('model-name').waitFor();
     const provenance = page.getByTestId('provenance-summary');

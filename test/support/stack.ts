@@ -29,7 +29,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { runners?: number } = {}): Promise<TestStack> {
+export async function startStack(opts: { runners?: number; config?: Partial<AppConfig> } = {}): Promise<TestStack> {
   const id = randomBytes(4).toString('hex');
   const dataDir = await mkdtemp(join(tmpdir(), `genbench-test-${id}-`));
   const config = loadConfig(
@@ -41,6 +41,8 @@ export async function startStack(opts: { runners?: number } = {}): Promise<TestS
       queuePrefix: `gbtest-${id}`,
       port: 0,
       logLevel: 'warn',
+      rateLimitPerMinute: 0,
+      ...opts.config,
     },
   );
   const app = await createApp(config);

@@ -23,6 +23,10 @@ export class AppExceptionFilter implements ExceptionFilter {
         const mb = Math.round((this.config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
         return void res.status(413).json({ statusCode: 413, message: `the upload is larger than this server's limit of ${mb} MB`, issues: [{ path: 'file', message: `larger than ${mb} MB` }] });
       }
+      // Nest maps body-parser's SyntaxError to a bare 400; say what it is about.
+      if (err.cause instanceof SyntaxError && (err.cause as { type?: string }).type === 'entity.parse.failed') {
+        return void res.status(400).json({ statusCode: 400, message: `malformed JSON body: ${err.cause.message}` });
+      }
       const body = err.getResponse();
       res.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
