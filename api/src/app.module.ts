@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { type ThrottlerModuleOptions, type ThrottlerStorage, ThrottlerGuard, ThrottlerModule, getOptionsToken, getStorageToken } from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -44,7 +44,13 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },
         // Rate limiting per client address; runner endpoints are exempt (@SkipThrottle), they are token-bound.
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        // Built by hand: @nestjs/throttler is CommonJS, and under the ESM loader its `Reflector` token is not
+        // the same class object as ours, so Nest could not inject it (the guard only reads metadata with it).
+        {
+          provide: APP_GUARD,
+          inject: [getOptionsToken(), getStorageToken()],
+          useFactory: (options: ThrottlerModuleOptions, storage: ThrottlerStorage) => new ThrottlerGuard(options, storage, new Reflector()),
+        },
       ],
     };
   }

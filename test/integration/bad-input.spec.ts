@@ -29,7 +29,7 @@ describe('bad input', () => {
       ...init,
       headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}) },
     });
-    return { status: res.status, body: await res.json().catch(() => null) };
+    return { status: res.status, body: (await res.json().catch(() => null)) as any };
   }
 
   it('refuses an ONNX file that keeps its weights in external files', async () => {
@@ -116,7 +116,7 @@ describe('bad input', () => {
     form.append('manifest', JSON.stringify(exampleManifest('secret-model')));
     form.append('visibility', 'private');
     const res = await fetch(`${stack.baseUrl}/api/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.submitterToken}` } });
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(res.status, JSON.stringify(body)).toBe(201);
     const other = await issueToken(stack.config, { name: 'other', role: 'submitter', owner: `${stack.owner}-other` });
     expect((await send(`/api/models/${body.model.id}`)).status).toBe(404);

@@ -98,7 +98,7 @@ describe('Redis flushed with evaluations queued', () => {
 
     const res = await fetch(`${stack.baseUrl}/api/admin/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminToken}` } });
     expect(res.status).toBe(200);
-    const report = await res.json();
+    const report = (await res.json()) as any;
     for (const id of ids) expect(report.requeued).toContain(id);
 
     stack.startRunner();
@@ -141,7 +141,7 @@ describe.runIf(PG_VERSION && process.getuid?.() === 0)('PostgreSQL restarted dur
     pgctl('stop');
     const down = await fetch(`${stack.baseUrl}/api/evaluations/${id}`);
     expect(down.status).toBe(503);
-    expect((await down.json()).message).toMatch(/database is unavailable/);
+    expect(((await down.json()) as any).message).toMatch(/database is unavailable/);
     expect((await fetch(`${stack.baseUrl}/api/health`)).status).toBe(503);
     await new Promise((r) => setTimeout(r, 1500));
     pgctl('start');

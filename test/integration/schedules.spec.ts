@@ -28,7 +28,7 @@ async function post(stack: TestStack, path: string, body: unknown): Promise<any>
     headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const json = await res.json();
+  const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -67,7 +67,7 @@ describe('nightly schedules', () => {
       body: JSON.stringify({ name: 'bad', cron: 'every night please', scope: 'suite' }),
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.issues.map((i: any) => i.path).sort()).toEqual(['cron', 'suiteId']);
     const asSubmitter = await fetch(`${stack.baseUrl}/api/schedules`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
     expect(asSubmitter.status).toBe(403);

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
@@ -25,6 +26,13 @@ export class EvaluationsController {
   @Get(':id')
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     return this.evaluations.get(parseInput(EvaluationId, id, 'evaluation id'), principal);
+  }
+
+  /** The 8×8 PNG grid of the evaluation's first 64 samples (same visibility as the evaluation). */
+  @Get(':id/samples.png')
+  async sampleGrid(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
+    const path = await this.evaluations.sampleGridPath(parseInput(EvaluationId, id, 'evaluation id'), principal);
+    return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-samples.png"` });
   }
 
   @Post(':id/cancel')

@@ -136,6 +136,12 @@ export class EvaluationsRepository {
     return this.prisma.evaluation.count({ where: { tokenId, queuedAt: { gte: since }, status: { not: 'failed' } } });
   }
 
+  /** Records the sample grid of a running or succeeded evaluation; false when it is neither. */
+  async setSampleGrid(id: string, sha256: string): Promise<boolean> {
+    const r = await this.prisma.evaluation.updateMany({ where: { id, status: { in: ['running', 'succeeded'] } }, data: { sampleGridSha256: sha256 } });
+    return r.count > 0;
+  }
+
   async fail(id: string, reason: string, provenance?: Prisma.InputJsonValue): Promise<boolean> {
     const r = await this.prisma.evaluation.updateMany({
       where: { id, status: { in: ['queued', 'running'] } },

@@ -1,4 +1,5 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { presentEvaluation } from './evaluation.presenter.js';
 import { EvaluationQueue } from './evaluation-queue.js';
@@ -15,12 +16,21 @@ export class EvaluationsService {
   constructor(
     @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
     @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
+    @Inject(ArtifactStore) private readonly store: ArtifactStore,
   ) {}
 
   async get(id: string, principal?: Principal) {
     const e = await this.evaluations.findById(id);
     if (!e || !canSee(principal, e.modelVersion.model)) throw new NotFoundException(`no evaluation ${id}`);
     return presentEvaluation(e);
+  }
+
+  /** Where the PNG grid of an evaluation's first samples is stored; 404 when unseen or absent. */
+  async sampleGridPath(id: string, principal?: Principal): Promise<string> {
+    const e = await this.evaluations.findById(id);
+    if (!e || !canSee(principal, e.modelVersion.model)) throw new NotFoundException(`no evaluation ${id}`);
+    if (!e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256))) throw new NotFoundException(`evaluation ${id} has no sample grid`);
+    return this.store.pathFor(e.sampleGridSha256);
   }
 
   private async view(id: string) {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/tokens.service.js';
-import { canSee } from '../evaluations/evaluations.service.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import type { LeaderboardQuery } from './leaderboard.schemas.js';
 
@@ -21,44 +20,62 @@ export function rankRows<T extends RankedRow>(rows: T[], higherIsBetter: boolean
   });
 }
 
+/**
+ * A zero-shot segmentation suite's matching protocol and K, from its stored definition; null for other
+ * tasks. Each protocol is its own suite, so its entries are never ranked with another protocol's.
+ */
+export function segmentationInfo(definition: unknown): { protocol: string | null; classes: number | null } {
+  const d = (definition ?? {}) as { task?: unknown; protocol?: unknown; classes?: unknown };
+  if (d.task !== 'zero-shot-segmentation') return { protocol: null, classes: null };
+  return { protocol: typeof d.protocol === 'string' ? d.protocol : null, classes: typeof d.classes === 'number' ? d.classes : null };
+}
+
 @Injectable()
 export class LeaderboardService {
   constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {}
 
   /** One board per suite (its newest version): each model version's latest successful score, ranked. */
   async boards(q: LeaderboardQuery, principal?: Principal) {
-    const versions = await this.repo.suiteVersions({ task: q.task, resolution: q.resolution, suiteId: q.suite });
+    const versions = await this.repo.suiteVersions({ task: q.task, resolution: q.resolution, suiteId: q.suite, protocol: q.protocol });
     const latest = versions.filter((v, i) => i === 0 || versions[i - 1]!.suiteId !== v.suiteId);
     const boards = [];
     for (const sv of latest) {
-      const evals = await this.repo.succeededOn(sv.id);
-      const seen = new Set<string>();
+      const viewer = principal?.role === 'admin' ? 'all' : (principal?.owner ?? null);
       const rows = [];
-      for (const e of evals) {
-        if (seen.has(e.modelVersionId) || !canSee(principal, e.modelVersion.model)) continue;
-        seen.add(e.modelVersionId);
-        const metrics = Object.fromEntries(e.metrics.map((m) => [m.metricId, m.value]));
+      for (const e of await this.repo.latestSucceeded(sv.id, viewer)) {
+        const metrics = Object.fromEntries(e.metrics.map((m) => [m.id, m.value]));
         const primary = metrics[sv.primaryMetric];
         if (primary === undefined) continue;
         rows.push({
           primary,
-          model: { id: e.modelVersion.model.id, name: e.modelVersion.model.name, owner: e.modelVersion.model.owner, kind: e.modelVersion.model.kind },
-          modelVersion: e.modelVersion.version,
-          modelVersionId: e.modelVersionId,
-          evaluationId: e.id,
+          model: { id: e.model_id, name: e.model_name, owner: e.model_owner, kind: e.model_kind },
+          modelVersion: e.model_version,
+          modelVersionId: e.model_version_id,
+          evaluationId: e.evaluation_id,
           metrics,
-          intervals: Object.fromEntries(e.metrics.filter((m) => m.intervalLow != null && m.intervalHigh != null).map((m) => [m.metricId, [m.intervalLow, m.intervalHigh]])),
-          finishedAt: e.finishedAt,
+          intervals: Object.fromEntries(e.metrics.filter((m) => m.lo != null && m.hi != null).map((m) => [m.id, [m.lo, m.hi]])),
+          finishedAt: e.finished_at,
           trigger: e.trigger,
           /** Set when the latest (re-)evaluation moved the primary metric beyond the suite's tolerance. */
-          drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.driftFlagged },
-          protocol: (e.provenance as { protocol?: unknown } | null)?.protocol ?? null,
+          drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.drift_flagged },
+          protocol: e.protocol ?? null,
         });
       }
       rows.sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
       boards.push({
-        suite: { id: sv.suiteId, version: sv.version, task: sv.task, resolution: sv.resolution, primaryMetric: sv.primaryMetric, higherIsBetter: sv.higherIsBetter },
-        entries: rankRows(rows, sv.higherIsBetter).map(({ primary: _p, ...r }) => r),
+        suite: {
+          id: sv.suiteId,
+          version: sv.version,
+          task: sv.task,
+          resolution: sv.resolution,
+          primaryMetric: sv.primaryMetric,
+          higherIsBetter: sv.higherIsBetter,
+          ...segmentationInfo(sv.protocol),
+        },
+        total: rows.length,
+        entries: rankRows(rows, sv.higherIsBetter)
+          .slice(q.offset, q.offset + q.limit)
+          .map(({ primary: _p, ...r }) => r),
       });
     }
     return { boards };

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
@@ -22,19 +22,20 @@ export class ModelsController {
       type: 'object',
       required: ['file', 'manifest'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'the ONNX model' },
+        file: { type: 'string', format: 'binary', description: 'the ONNX model, or the .npz sample batch of a "samples" submission' },
+        decoder: { type: 'string', format: 'binary', description: 'the decoder ONNX of a latent denoiser (manifest "latent")' },
         manifest: { type: 'string', description: 'manifest JSON (README.md, "Manifest")' },
         visibility: { type: 'string', enum: ['public', 'private'], description: 'private entries are seen only by their owner and admins' },
       },
     },
   })
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(FileFieldsInterceptor([{ name: 'file', maxCount: 1 }, { name: 'decoder', maxCount: 1 }]))
   submit(
     @CurrentPrincipal() principal: Principal,
-    @UploadedFile() file: Express.Multer.File | undefined,
+    @UploadedFiles() files: { file?: Express.Multer.File[]; decoder?: Express.Multer.File[] } | undefined,
     @Body() body: Record<string, unknown> | undefined,
   ) {
-    return this.models.submit(principal, file, body?.manifest, body?.visibility ?? 'public');
+    return this.models.submit(principal, files?.file?.[0], body?.manifest, body?.visibility ?? 'public', files?.decoder?.[0]);
   }
 
   @Get()

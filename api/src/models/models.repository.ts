@@ -16,6 +16,8 @@ export class ModelsRepository {
     kind: ModelKind;
     artifactSha256: string;
     artifactSize: number;
+    /** Further files, e.g. a latent denoiser's decoder. */
+    extraArtifacts: Array<{ role: string; sha256: string; size: number }>;
     manifest: Prisma.InputJsonValue;
     suiteVersionIds: string[];
     trigger: EvaluationTrigger;
@@ -30,7 +32,7 @@ export class ModelsRepository {
       });
       if (model.kind !== input.kind) return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
       const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, artifactSha256: input.artifactSha256 } });
-      if (same && JSON.stringify(same.manifest) === JSON.stringify(input.manifest)) {
+      if (same && JSON.stringify(same.manifest) === JSON.stringify(input.manifest) && JSON.stringify(same.extraArtifacts) === JSON.stringify(input.extraArtifacts)) {
         return { conflict: `this file and manifest were already submitted as ${input.name} v${same.version}`, existingVersionId: same.id } as const;
       }
       const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
@@ -40,6 +42,7 @@ export class ModelsRepository {
           version: (last?.version ?? 0) + 1,
           artifactSha256: input.artifactSha256,
           artifactSize: BigInt(input.artifactSize),
+          extraArtifacts: input.extraArtifacts,
           manifest: input.manifest,
         },
       });

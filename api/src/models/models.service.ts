@@ -20,8 +20,19 @@ function badRequest(message: string, issues: Array<{ path: string; message: stri
 
 /** The generation task a manifest's model competes in. */
 export function taskOf(manifest: Manifest): string | undefined {
-  if (manifest.kind === 'generator') return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';
+  if (manifest.kind === 'generator' || manifest.kind === 'denoiser' || manifest.kind === 'samples') {
+    return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';
+  }
+  if (manifest.kind === 'extractor' || manifest.kind === 'segmenter') return 'zero-shot-segmentation';
   return undefined;
+}
+
+/**
+ * The resolution suites are matched on. Segmentation kinds have none: the harness resizes a suite's images to
+ * their `input_size`, so they are matched by kind and task alone.
+ */
+export function resolutionOf(manifest: Manifest): number | undefined {
+  return 'resolution' in manifest ? manifest.resolution : undefined;
 }
 
 @Injectable()
@@ -38,10 +49,17 @@ export class ModelsService {
   ) {}
 
   /**
-   * Validates an upload (manifest, then the ONNX file against it), stores the artifact by content hash,
-   * records the version and its evaluations, and queues them. A rejected upload leaves nothing behind.
+   * Validates an upload (manifest, then the file against it: an ONNX model, or the .npz of a sample batch,
+   * plus a latent denoiser's decoder), stores the artifacts by content hash, records the version and its
+   * evaluations, and queues them. A rejected upload leaves nothing behind.
    */
-  async submit(principal: Principal, file: Express.Multer.File | undefined, manifestText: unknown, visibilityField: unknown = 'public') {
+  async submit(
+    principal: Principal,
+    file: Express.Multer.File | undefined,
+    manifestText: unknown,
+    visibilityField: unknown = 'public',
+    decoder?: Express.Multer.File,
+  ) {
     try {
       if (visibilityField !== 'public' && visibilityField !== 'private') {
         badRequest('"visibility" must be "public" or "private"', [{ path: 'visibility', message: 'expected "public" or "private"' }]);
@@ -59,14 +77,24 @@ export class ModelsService {
         throw err;
       }
       if (file.size === 0) badRequest('the uploaded file is empty', [{ path: 'file', message: 'empty file' }]);
-      const report = await inspectInChild(file.path, manifest, this.config.inspectTimeoutMs);
+      const latent = manifest.kind === 'denoiser' && manifest.latent !== undefined;
+      if (latent && !decoder) {
+        badRequest('a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"', [{ path: 'decoder', message: 'required' }]);
+      }
+      if (decoder && !latent) {
+        badRequest('a "decoder" file was sent, but the manifest declares no latent space', [{ path: 'decoder', message: 'unexpected' }]);
+      }
+      if (decoder?.size === 0) badRequest('the uploaded decoder is empty', [{ path: 'decoder', message: 'empty file' }]);
+      // Sample batches are not ONNX: the child reads their .npz headers instead of loading them in onnxruntime.
+      const report = await inspectInChild(file.path, manifest, this.config.inspectTimeoutMs, { decoderPath: decoder?.path });
       if (!report.ok) {
-        const path = report.field === 'file' || !report.field ? 'file' : `manifest.${report.field}`;
+        const path = report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
         badRequest(report.problem, [{ path, message: report.problem }]);
       }
       const { sha256, size } = await ArtifactStore.sha256File(file.path);
+      const extraArtifacts = decoder ? [{ role: 'decoder', ...(await ArtifactStore.sha256File(decoder.path)) }] : [];
       const task = taskOf(manifest);
-      const { available: suiteVersions, unavailable } = await this.suites.matching(manifest.kind, manifest.resolution, task);
+      const { available: suiteVersions, unavailable } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task);
       if (principal.dailyQuota !== null) {
         const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
         if (used + suiteVersions.length > principal.dailyQuota) {
@@ -80,12 +108,14 @@ export class ModelsService {
         }
       }
       await this.store.adopt(file.path, sha256);
+      if (decoder) await this.store.adopt(decoder.path, extraArtifacts[0]!.sha256);
       const created = await this.models.createVersionWithEvaluations({
         owner: principal.owner,
         name: manifest.name,
         kind: manifest.kind,
         artifactSha256: sha256,
         artifactSize: size,
+        extraArtifacts,
         manifest: manifest as unknown as Prisma.InputJsonValue,
         suiteVersionIds: suiteVersions.map((s) => s.id),
         trigger: 'submit',
@@ -101,17 +131,18 @@ export class ModelsService {
       }
       return {
         model: { id: created.model.id, name: created.model.name, owner: created.model.owner, kind: created.model.kind },
-        version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size },
+        version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size, extraArtifacts },
         evaluations: created.evaluations.map((e) => ({ id: e.id, suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version }, status: e.status })),
         warnings: [
           ...(created.evaluations.length === 0 && unavailable.length === 0
-            ? [`no suite scores ${manifest.kind} models at resolution ${manifest.resolution}${task ? ` for ${task}` : ''}`]
+            ? [`no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`]
             : []),
           ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
         ],
       };
     } finally {
       if (file) await rm(file.path, { force: true }).catch(() => undefined);
+      if (decoder) await rm(decoder.path, { force: true }).catch(() => undefined);
     }
   }
 
@@ -147,6 +178,7 @@ export class ModelsService {
         version: v.version,
         artifactSha256: v.artifactSha256,
         artifactSize: Number(v.artifactSize),
+        extraArtifacts: v.extraArtifacts,
         manifest: v.manifest,
         createdAt: v.createdAt,
         evaluations: v.evaluations.map((e) => presentEvaluation({ ...e, modelVersion: { ...v, model: m } })),

@@ -1,8 +1,24 @@
 import { createReadStream } from 'node:fs';
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  Put,
+  Req,
+  StreamableFile,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import type { Request } from 'express';
 import { z } from 'zod';
+import { MAX_GRID_BYTES } from '../../../runner/src/evaluation/sample-grid.js';
 import { FailureBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
@@ -49,10 +65,36 @@ export class RunnerApiController {
     return this.runner.failure(parseInput(EvaluationId, id, 'evaluation id'), parseInput(FailureBody, body, 'failure'));
   }
 
+  /** The PNG grid of the evaluation's first 64 samples (body image/png, at most 16 MiB). */
+  @Put('evaluations/:id/sample-grid')
+  @HttpCode(200)
+  async sampleGrid(@Param('id') id: string, @Req() req: Request) {
+    const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
+    if (req.headers['content-type'] !== 'image/png') throw new UnsupportedMediaTypeException('send the sample grid as image/png');
+    return this.runner.sampleGrid(evaluationId, await readLimited(req, MAX_GRID_BYTES));
+  }
+
   @Get('artifacts/:sha256')
   async artifact(@Param('sha256') sha: string) {
     const sha256 = parseInput(Sha256, sha, 'artifact hash');
     if (!(await this.store.has(sha256))) throw new NotFoundException(`no artifact ${sha256}`);
     return new StreamableFile(createReadStream(this.store.pathFor(sha256)), { type: 'application/octet-stream' });
   }
+}
+
+/** Reads a raw request body, refusing (413) anything above `limit` bytes before buffering it. */
+async function readLimited(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new PayloadTooLargeException(`the body is ${declared} bytes; at most ${limit} are accepted`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      req.destroy();
+      throw new PayloadTooLargeException(`the body exceeds ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -39,8 +39,8 @@ export class SuitesRepository {
     return this.prisma.suite.findUnique({ where: { id }, include: { versions: { orderBy: { version: 'desc' } } } });
   }
 
-  /** The newest version of every suite that scores `kind` at `resolution`. */
-  async latestVersionsFor(kind: ModelKind, resolution: number) {
+  /** The newest version of every suite that scores `kind` at `resolution` (at any, when undefined). */
+  async latestVersionsFor(kind: ModelKind, resolution: number | undefined) {
     const rows = await this.prisma.suiteVersion.findMany({
       where: { kinds: { has: kind }, resolution },
       orderBy: [{ suiteId: 'asc' }, { version: 'desc' }],

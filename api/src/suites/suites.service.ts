@@ -72,8 +72,9 @@ export class SuitesService {
   /**
    * Suites a new model version is queued on: kind and resolution match (generators also by task), and the
    * suite's files are present. Matching suites that are unavailable are returned apart, with the reason.
+   * Without a resolution (extractors and segmenters, which take any suite resolution) kind and task decide.
    */
-  async matching(kind: ModelKind, resolution: number, task?: string) {
+  async matching(kind: ModelKind, resolution: number | undefined, task?: string) {
     const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
     const available = [];
     const unavailable = [];

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "evaluations_suite_version_id_status_idx" ON "evaluations"("suite_version_id", "status");
