@@ -73,7 +73,7 @@ describe('nightly schedules', () => {
     expect(asSubmitter.status).toBe(403);
   });
 
-  it('creates exactly one set of nightly evaluations per firing with two API processes running, and flags drift', async () => {
+  it('creates exactly one set of nightly evaluations per firing with two API processes running; an exact reproduction is no drift', async () => {
     const second = await createApp(stack.config); // a second API process on the same database and queue
     extraApps.push(second);
     const { cron, at } = cronAt(3000);
@@ -107,5 +107,43 @@ describe('nightly schedules', () => {
     expect(await nightlyFor(stack, schedule.id)).toEqual([{ firings: 1, evaluations: 1 }]);
     await restarted.close();
     stack.app = await createApp(stack.config); // for stack.close()
+  });
+});
+
+describe('drift', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ runners: 0 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function runAs(evaluationId: string, fid: number): Promise<void> {
+    const h = { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' };
+    const claim = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/claim`, { method: 'POST', headers: h, body: JSON.stringify({ runnerId: 'manual' }) });
+    expect(claim.status).toBe(200);
+    const provenance = { runnerId: 'manual', runnerVersion: 'test', onnxruntimeVersion: 'test', executionProvider: 'cpu', hardware: 'test', node: process.version, seed: 0, suite: { id: 'smoke-32', version: 1 }, protocol: {} };
+    const res = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/result`, { method: 'POST', headers: h, body: JSON.stringify({ attempt: 1, metrics: [{ id: 'fid', value: fid }], provenance }) });
+    expect(res.status).toBe(200);
+  }
+
+  it('flags a re-evaluation whose primary metric moved beyond the suite tolerance, on the evaluation and the leaderboard', async () => {
+    const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 22 }), exampleManifest('drifting'));
+    expect(r.status).toBe(201);
+    await runAs(r.body.evaluations[0].id, 10);
+    const { cron, at } = cronAt(2000);
+    const schedule = await post(stack, '/api/schedules', { name: 'drift', cron, scope: 'model', modelId: r.body.model.id });
+    await new Promise((res) => setTimeout(res, at.getTime() - Date.now() + 1500));
+    const [row] = await query<{ id: string }>(stack, `SELECT e.id FROM evaluations e JOIN schedule_firings f ON f.id = e.firing_id WHERE f.schedule_id = $1`, [schedule.id]);
+    await runAs(row!.id, 12);
+    const e = await (await fetch(`${stack.baseUrl}/api/evaluations/${row!.id}`)).json() as any;
+    expect(e.drift.flagged).toBe(true);
+    expect(e.drift.relativeChange).toBeCloseTo(0.2, 12);
+    expect(e.drift.previousEvaluationId).toBe(r.body.evaluations[0].id);
+    const lb = await (await fetch(`${stack.baseUrl}/api/leaderboards?suite=smoke-32&limit=1000`)).json() as any;
+    const entry = lb.boards[0].entries.find((x: any) => x.model.name === 'drifting' && x.model.owner === stack.owner);
+    expect(entry.metrics.fid).toBe(12);
+    expect(entry.drift).toEqual({ relativeChange: expect.closeTo(0.2, 12), flagged: true });
   });
 });
