@@ -9,9 +9,19 @@ import imagenet512Uncond from './imagenet/imagenet-512-uncond.suite.js';
 import imagenet64Cond from './imagenet/imagenet-64-cond.suite.js';
 import imagenet64Uncond from './imagenet/imagenet-64-uncond.suite.js';
 import smoke32 from './smoke/smoke-32.suite.js';
+import smoke32Denoiser from './smoke/smoke-32-denoiser.suite.js';
+import smoke32Samples from './smoke/smoke-32-samples.suite.js';
+import cityscapes27Dataset from './segmentation/cityscapes27-dataset.suite.js';
+import cityscapes27PerImage from './segmentation/cityscapes27-per-image.suite.js';
+import cocostuff27Dataset from './segmentation/cocostuff27-dataset.suite.js';
+import cocostuff27PerImage from './segmentation/cocostuff27-per-image.suite.js';
+import smokeSegDataset from './segmentation/smoke-seg-dataset.suite.js';
+import smokeSegPerImage from './segmentation/smoke-seg-per-image.suite.js';
 
 export const SUITES: readonly SuiteDefinition[] = [
   smoke32,
+  smoke32Denoiser,
+  smoke32Samples,
   imagenet64Cond,
   imagenet64Uncond,
   imagenet128Cond,
@@ -20,6 +30,12 @@ export const SUITES: readonly SuiteDefinition[] = [
   imagenet256Uncond,
   imagenet512Cond,
   imagenet512Uncond,
+  smokeSegDataset,
+  smokeSegPerImage,
+  cocostuff27Dataset,
+  cocostuff27PerImage,
+  cityscapes27Dataset,
+  cityscapes27PerImage,
 ];
 
 export function findSuite(id: string): SuiteDefinition | undefined {

@@ -5,11 +5,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAssetDirs, type AssetDirs } from '../runner/src/assets/asset-dirs.js';
 import { METRICS } from '../runner/src/metrics/registry.js';
 import { availability } from '../runner/src/suites/availability.js';
-import { SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
+import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
+import { type GenerationSuiteDefinition, SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
 import { SUITES, findSuite } from './index.js';
 
-const KNOWN_METRICS = new Set(METRICS.map((m) => m.id));
-const IMAGENET = SUITES.filter((s) => s.id.startsWith('imagenet-'));
+const KNOWN_METRICS = new Set<string>(METRICS.map((m) => m.id));
+const IMAGENET = SUITES.filter((s): s is GenerationSuiteDefinition => s.id.startsWith('imagenet-') && !isSegmentationSuite(s));
+
+function generationSuite(id: string): GenerationSuiteDefinition {
+  const s = findSuite(id);
+  if (!s || isSegmentationSuite(s)) throw new Error(`${id} is not a generation suite`);
+  return s;
+}
 
 describe('benchmarks/ suites', () => {
   it('are valid definitions with unique ids', () => {
@@ -24,8 +31,8 @@ describe('benchmarks/ suites', () => {
 
   it('include ImageNet 64, 128, 256 and 512, class-conditional and unconditional, on the ADM protocol', () => {
     for (const res of [64, 128, 256, 512]) {
-      const cond = findSuite(`imagenet-${res}-cond`)!;
-      const uncond = findSuite(`imagenet-${res}-uncond`)!;
+      const cond = generationSuite(`imagenet-${res}-cond`);
+      const uncond = generationSuite(`imagenet-${res}-uncond`);
       expect(cond.task).toBe('class-conditional-generation');
       expect(uncond.task).toBe('unconditional-generation');
       for (const s of [cond, uncond]) {
@@ -37,6 +44,62 @@ describe('benchmarks/ suites', () => {
       }
     }
     expect(IMAGENET).toHaveLength(8);
+  });
+});
+
+describe('zero-shot segmentation suites', () => {
+  it('keep the generation suites exactly as they were defined (smoke-32 v1)', () => {
+    expect(JSON.parse(JSON.stringify(findSuite('smoke-32')))).toEqual({
+      id: 'smoke-32',
+      version: 1,
+      title: 'Smoke 32×32 (synthetic shapes)',
+      description: '1,024 samples vs 1,024 synthetic shape images, tiny conv features; runs offline in seconds.',
+      task: 'unconditional-generation',
+      resolution: 32,
+      kinds: ['generator'],
+      samples: 1024,
+      seed: 0,
+      batch_size: 64,
+      quantization: 'adm-truncate',
+      reference: { type: 'synthetic-shapes', n: 1024, seed: 1 },
+      extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 32, normalization: 'minus-one-one' },
+      metrics: ['fid'],
+      primary: 'fid',
+      drift_tolerance: 1e-6,
+      time_limit_s: 300,
+    });
+  });
+
+  it.each([
+    ['smoke-seg-dataset', 'synthetic-shapes', 5, 'dataset-hungarian', 64],
+    ['smoke-seg-per-image', 'synthetic-shapes', 5, 'per-image-hungarian', 64],
+    ['cocostuff27-dataset', 'cocostuff27', 27, 'dataset-hungarian', 512],
+    ['cocostuff27-per-image', 'cocostuff27', 27, 'per-image-hungarian', 512],
+    ['cityscapes27-dataset', 'cityscapes27', 27, 'dataset-hungarian', 512],
+    ['cityscapes27-per-image', 'cityscapes27', 27, 'per-image-hungarian', 512],
+  ] as const)('%s: %s, K = %i, %s, %i×%i, mIoU and pixel accuracy, ranked by mIoU', (id, dataset, classes, protocol, resolution) => {
+    const s = findSuite(id)!;
+    if (!isSegmentationSuite(s)) throw new Error(`${id} is not a segmentation suite`);
+    expect(s).toMatchObject({ task: 'zero-shot-segmentation', classes, protocol, resolution, kinds: ['extractor', 'segmenter'], metrics: ['miou', 'pixel_accuracy'], primary: 'miou' });
+    expect(s.dataset.type).toBe(dataset);
+    if (s.dataset.type === 'cocostuff27') expect(s.dataset).toEqual({ type: 'cocostuff27', split: 'val2017', list: 'Coco164kFull_Stuff_Coarse_7.txt', images: 2175 });
+    if (s.dataset.type === 'cityscapes27') expect(s.dataset).toEqual({ type: 'cityscapes27', split: 'val', images: 500 });
+    for (const m of s.metrics) expect(METRICS.find((x) => x.id === m)?.higherIsBetter).toBe(true);
+  });
+
+  it('survive storage: each definition, stored as JSON and parsed again, is unchanged (the API compares them at start)', () => {
+    for (const def of SUITES) {
+      const stored = JSON.parse(JSON.stringify(def));
+      const reparsed = SuiteDefinition.parse(stored);
+      expect(JSON.parse(JSON.stringify(reparsed)), def.id).toEqual(stored);
+    }
+  });
+
+  it('report the synthetic smoke suites as available, and refuse definitions that mix the tasks', async () => {
+    const dirs = loadAssetDirs({ GENBENCH_DATASETS_DIR: '/nonexistent' });
+    expect(await availability(findSuite('smoke-seg-dataset')!, dirs)).toEqual({ available: true });
+    expect(SuiteDefinition.safeParse({ ...findSuite('smoke-seg-dataset')!, samples: 10 }).success).toBe(false);
+    expect(SuiteDefinition.safeParse({ ...findSuite('smoke-32')!, task: 'zero-shot-segmentation' }).success).toBe(false);
   });
 });
 
@@ -79,7 +142,7 @@ describe('availability', () => {
   });
 
   it('lists only what is still missing, and needs no hashing to say a file is there', async () => {
-    const s = findSuite('imagenet-64-cond')!;
+    const s = generationSuite('imagenet-64-cond');
     if (s.reference.type !== 'adm-reference-batch') throw new Error('expected a file reference');
     await mkdir(dirs.referenceDir, { recursive: true });
     await writeFile(join(dirs.referenceDir, s.reference.file), 'not really a reference batch');
@@ -90,7 +153,7 @@ describe('availability', () => {
   });
 
   it('with verify, reports a file whose checksum is not pinned or differs', async () => {
-    const s = findSuite('imagenet-64-cond')!;
+    const s = generationSuite('imagenet-64-cond');
     if (s.reference.type !== 'adm-reference-batch' || s.extractor.type !== 'onnx-file') throw new Error('expected file assets');
     await mkdir(dirs.referenceDir, { recursive: true });
     await mkdir(dirs.modelsDir, { recursive: true });
@@ -106,7 +169,7 @@ describe('availability', () => {
 
   it('does not throw when the directories themselves do not exist or are files', async () => {
     await writeFile(join(dir, 'file'), '');
-    const weird = { referenceDir: join(dir, 'file'), modelsDir: join(dir, 'nope', 'deeper') };
+    const weird = { referenceDir: join(dir, 'file'), modelsDir: join(dir, 'nope', 'deeper'), datasetsDir: join(dir, 'file') };
     const a = await availability(findSuite('imagenet-512-uncond')!, weird);
     expect(a.available).toBe(false);
   });

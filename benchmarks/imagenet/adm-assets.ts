@@ -1,7 +1,7 @@
 // The files the ImageNet suites need and do not ship: ADM's reference batches (guided-diffusion,
 // evaluations/README.md, "Download batches") and the FID Inception as ONNX.
 import { SHA256_NOT_PINNED } from '../../runner/src/assets/assets.js';
-import type { SuiteInput } from '../../runner/src/suites/suite.schemas.js';
+import type { GenerationSuiteInput } from '../../runner/src/suites/suite.schemas.js';
 
 const ADM_REF_BATCHES = 'https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet';
 
@@ -29,13 +29,13 @@ export const FID_INCEPTION_ONNX_SHA256 = SHA256_NOT_PINNED;
 export type AdmResolution = 64 | 128 | 256 | 512;
 
 /** ADM's reference batch for ImageNet at `resolution` (10,000 images plus statistics of the whole train set). */
-export function admReference(resolution: AdmResolution): SuiteInput['reference'] {
+export function admReference(resolution: AdmResolution): GenerationSuiteInput['reference'] {
   // The 512 batch carries no `_labeled` suffix in ADM's list.
   const file = resolution === 512 ? 'VIRTUAL_imagenet512.npz' : `VIRTUAL_imagenet${resolution}_labeled.npz`;
   return { type: 'adm-reference-batch', file, sha256: ADM_REFERENCE_SHA256[resolution], source: `${ADM_REF_BATCHES}/${resolution}/${file}` };
 }
 
-export const FID_INCEPTION: SuiteInput['extractor'] = {
+export const FID_INCEPTION: GenerationSuiteInput['extractor'] = {
   type: 'onnx-file',
   id: 'inception-2015-12-05',
   file: 'inception-2015-12-05.onnx',

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Manifest } from '../manifest/manifest.schemas.js';
 import { inspectDenoiser } from './inspect-denoiser.js';
+import { inspectSegmentationModel } from './inspect-segmentation.js';
 import { externalTensorNames } from '../onnx/external-data.js';
 
 /**
@@ -100,6 +101,9 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras
         return await inspectDenoiser(session, manifest, extras.decoder);
       case 'samples':
         return { ok: false, field: 'kind', problem: 'a sample batch is an .npz file, not an ONNX model (runner/src/inspect/inspect-samples.ts reads it)' };
+      case 'extractor':
+      case 'segmenter':
+        return await inspectSegmentationModel(session, manifest);
     }
   } finally {
     await session.release();

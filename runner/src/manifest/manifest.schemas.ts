@@ -1,20 +1,15 @@
 import { z } from 'zod';
+import { DenoiserManifest } from './denoiser-manifest.schemas.js';
+import { ModelName, Resolution, TensorName } from './manifest-fields.js';
+import { SamplesManifest } from './samples-manifest.schemas.js';
+import { SegmentationExtractorManifest, SegmenterManifest } from './segmentation-manifest.schemas.js';
+
+export { ModelName };
 
 /**
  * The submission manifest: a public format (documented in README.md, "Manifest"). Every object is strict:
  * an unknown key is an error, so a typo never silently changes what gets scored.
  */
-
-/** Graph tensor names: what the ONNX graph calls its inputs and outputs. */
-const TensorName = z.string().min(1).max(256);
-/** A model name: shown on the leaderboard, never used as a path. */
-export const ModelName = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" only (no spaces or path separators)');
-
-const Resolution = z.number().int().min(8).max(1024);
 
 export const GeneratorManifest = z
   .strictObject({
@@ -40,7 +35,7 @@ export const GeneratorManifest = z
   });
 export type GeneratorManifest = z.infer<typeof GeneratorManifest>;
 
-export const Manifest = z.discriminatedUnion('kind', [GeneratorManifest]);
+export const Manifest = z.discriminatedUnion('kind', [GeneratorManifest, DenoiserManifest, SamplesManifest, SegmentationExtractorManifest, SegmenterManifest]);
 export type Manifest = z.infer<typeof Manifest>;
 export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -71,7 +66,7 @@ export function parseManifest(input: string | unknown): Manifest {
     throw new ManifestError('manifest must be a JSON object', [{ path: '', message: 'expected an object' }]);
   }
   const kind = (value as { kind?: unknown }).kind;
-  if (typeof kind === 'string' && (MODEL_KINDS as readonly string[]).includes(kind) && kind !== 'generator') {
+  if (typeof kind === 'string' && (MODEL_KINDS as readonly string[]).includes(kind) && !Manifest.options.some((o) => o.shape.kind.value === kind)) {
     throw new ManifestError(`manifest kind "${kind}" is not accepted yet by this server`, [
       { path: 'kind', message: `kind "${kind}" is not supported yet` },
     ]);

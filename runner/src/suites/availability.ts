@@ -1,5 +1,7 @@
 import type { AssetDirs } from '../assets/asset-dirs.js';
 import { assetPath, assetPresent, verifyAsset, MissingAssetError, type AssetKind, type AssetRef } from '../assets/assets.js';
+import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from './segmentation-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
 
 /** A file a suite needs that is not where it should be (or, when verified, is not the right file). */
@@ -9,7 +11,8 @@ export interface MissingFile {
   expectedPath: string;
   /** Where to download it from, or how to make it. */
   source: string;
-  sha256: string;
+  /** Pinned checksum of a downloaded asset; absent for dataset files, which are checked by presence. */
+  sha256?: string;
   problem: MissingAssetError['problem'];
 }
 
@@ -18,6 +21,7 @@ export type Availability = { available: true } | { available: false; missing: Mi
 /** The downloaded files a suite needs: none for synthetic suites. */
 export function suiteAssets(suite: SuiteDefinition): Array<{ asset: AssetRef; kind: AssetKind }> {
   const out: Array<{ asset: AssetRef; kind: AssetKind }> = [];
+  if (isSegmentationSuite(suite)) return out;
   if (suite.reference.type === 'adm-reference-batch') {
     const { file, sha256, source } = suite.reference;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });
@@ -36,6 +40,7 @@ export function suiteAssets(suite: SuiteDefinition): Array<{ asset: AssetRef; ki
  * available.
  */
 export async function availability(suite: SuiteDefinition, dirs: AssetDirs, options: { verify?: boolean } = {}): Promise<Availability> {
+  if (isSegmentationSuite(suite)) return datasetAvailability(suite, dirs.datasetsDir);
   const missing: MissingFile[] = [];
   for (const { asset, kind } of suiteAssets(suite)) {
     const dir = kind === 'reference' ? dirs.referenceDir : dirs.modelsDir;
@@ -57,5 +62,19 @@ export async function availability(suite: SuiteDefinition, dirs: AssetDirs, opti
     return `  ${m.file} ${what}: download it from ${m.source} and put it at ${m.expectedPath}`;
   });
   const message = `suite ${suite.id} v${suite.version} cannot run here; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
+  return { available: false, missing, message };
+}
+
+/**
+ * Whether a segmentation suite's dataset is under `GENBENCH_DATASETS_DIR` (presence of the files, never their
+ * content); the message says what to download and where to put it.
+ */
+async function datasetAvailability(suite: SegmentationSuiteDefinition, datasetsDir: string): Promise<Availability> {
+  const check = await checkSegmentationDataset(suite, datasetsDir);
+  if (check.ok) return { available: true };
+  const missing: MissingFile[] = check.missing.map((m) => ({ ...m, problem: 'absent' }));
+  const message =
+    `suite ${suite.id} v${suite.version} cannot run here: its dataset (${suite.dataset.type}, ${suite.dataset.images} images) ` +
+    `is not complete under $GENBENCH_DATASETS_DIR (${datasetsDir}): ${check.problem}.\n  ${datasetInstructions(suite, datasetsDir)}`;
   return { available: false, missing, message };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
 import { NORMALIZATIONS } from '../preprocessing/normalization.js';
 import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
+import { SamplerParams } from '../sampling/samplers.js';
+import { SegmentationSuiteDefinition, type SegmentationSuiteInput } from './segmentation-suite.schemas.js';
 
 /**
  * A suite is data: what to sample, which reference set and feature extractor, which metrics, which one
@@ -11,6 +13,7 @@ import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
 export const TASKS = ['unconditional-generation', 'class-conditional-generation', 'zero-shot-segmentation'] as const;
 export const Task = z.enum(TASKS);
 export type Task = z.infer<typeof Task>;
+export const GENERATION_TASKS = ['unconditional-generation', 'class-conditional-generation'] as const;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -52,13 +55,14 @@ export const FileExtractor = z.strictObject({
 });
 export const Extractor = z.discriminatedUnion('type', [BuiltinExtractor, FileExtractor]);
 
-export const SuiteDefinition = z
+/** A generation suite: samples from a model scored against a reference set (zero-shot segmentation suites: segmentation-suite.schemas.ts). */
+export const GenerationSuiteDefinition = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.number().int().min(1),
     title: z.string(),
     description: z.string().default(''),
-    task: Task,
+    task: z.enum(GENERATION_TASKS),
     resolution: z.number().int().min(8),
     kinds: z.array(z.enum(MODEL_KINDS)).min(1),
     /** Number of samples generated and scored. */
@@ -75,11 +79,21 @@ export const SuiteDefinition = z
     /** Relative change of the primary metric above which a re-evaluation is flagged as drift. */
     drift_tolerance: z.number().min(0).default(1e-6),
     time_limit_s: z.number().positive().default(3600),
+    /** How `denoiser` submissions are sampled (solver, steps, guidance, eta; README.md, "Samplers"). */
+    sampler: SamplerParams.optional(),
   })
-  .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] });
+  .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
+  .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, { message: 'a suite that scores denoisers must declare a sampler', path: ['sampler'] });
+export type GenerationSuiteDefinition = z.infer<typeof GenerationSuiteDefinition>;
+export type GenerationSuiteInput = z.input<typeof GenerationSuiteDefinition>;
+
+/** Every suite, told apart by `task`. */
+export const SuiteDefinition = z.discriminatedUnion('task', [GenerationSuiteDefinition, SegmentationSuiteDefinition]);
 export type SuiteDefinition = z.infer<typeof SuiteDefinition>;
 export type SuiteInput = z.input<typeof SuiteDefinition>;
 
+export function defineSuite(input: GenerationSuiteInput): GenerationSuiteDefinition;
+export function defineSuite(input: SegmentationSuiteInput): SegmentationSuiteDefinition;
 export function defineSuite(input: SuiteInput): SuiteDefinition {
   const parsed = SuiteDefinition.safeParse(input);
   if (!parsed.success) {

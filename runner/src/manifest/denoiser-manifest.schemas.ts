@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { PredictionType } from '../sampling/predictions.js';
+import { Schedule, TimeInput, supportedTimeInputs, type Schedule as ScheduleT } from '../sampling/schedules.js';
+import { ClassCount, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
+
+/**
+ * `denoiser`: a diffusion or flow network the harness samples with its own solvers (runner/src/sampling).
+ * The network maps (x_t, time input[, class]) to a prediction of `prediction` type, for the forward process
+ * `schedule` (README.md, "The manifest" and "Samplers"). With `latent`, x_t lives in a latent space and a
+ * second ONNX graph, the decoder, turns latents / scale_factor into images.
+ */
+const Dimension = z.number().int().min(1).max(4096);
+
+export const LatentSpec = z.strictObject({
+  /** One latent [C, h, w] (the denoiser's x is [N, C, h, w]). */
+  shape: z.tuple([Dimension, Dimension, Dimension]),
+  /** Latents are divided by this before decoding (Stable Diffusion's VAE: 0.18215). */
+  scale_factor: z.number().positive().finite(),
+  decoder: z.strictObject({
+    inputs: z.strictObject({ latent: TensorName }),
+    outputs: z.strictObject({ images: TensorName }),
+  }),
+});
+export type LatentSpec = z.infer<typeof LatentSpec>;
+
+/** Whether dα/dt and dσ/dt exist, which a `velocity` prediction needs. */
+export function hasContinuousTime(schedule: ScheduleT): boolean {
+  return schedule.kind === 'linear-interpolant' || ((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && schedule.continuous);
+}
+
+export const DenoiserManifest = z
+  .strictObject({
+    name: ModelName,
+    kind: z.literal('denoiser'),
+    description: z.string().max(2000).optional(),
+    resolution: Resolution,
+    classes: ClassCount,
+    /** Channels of the images (RGB only: the suites' extractors read 3 channels). */
+    channels: z.literal(3, { message: 'only RGB images (channels: 3) can be scored' }),
+    inputs: z.strictObject({ x: TensorName, t: TensorName, class: TensorName.optional() }),
+    outputs: z.strictObject({ prediction: TensorName }),
+    prediction: PredictionType,
+    schedule: Schedule,
+    time_input: TimeInput,
+    /** The label that means "no class": enables classifier-free guidance (suite sampler `guidance` ≠ 1). */
+    null_class: z.number().int().min(0).optional(),
+    output_range: OutputRange,
+    latent: LatentSpec.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.classes === 0 && m.inputs.class !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
+    }
+    if (m.classes > 0 && m.inputs.class === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: `a class-conditional model (classes: ${m.classes}) needs inputs.class` });
+    }
+    if (m.null_class !== undefined) {
+      if (m.classes === 0) ctx.addIssue({ code: 'custom', path: ['null_class'], message: 'null_class needs a class-conditional model (classes > 0)' });
+      else if (m.null_class > m.classes) {
+        ctx.addIssue({ code: 'custom', path: ['null_class'], message: `null_class must lie in [0, ${m.classes}] (${m.classes}: an extra "no class" label, as DiT's)` });
+      }
+    }
+    const supported = supportedTimeInputs(m.schedule);
+    if (!supported.includes(m.time_input)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['time_input'],
+        message: `time_input "${m.time_input}" is not defined for a "${m.schedule.kind}" schedule (supported: ${supported.join(', ')})`,
+      });
+    }
+    if (m.prediction === 'velocity' && !hasContinuousTime(m.schedule)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prediction'],
+        message: 'a velocity prediction needs a continuous-time schedule (linear-interpolant, or vp-linear/vp-cosine with continuous: true)',
+      });
+    }
+    if (m.schedule.kind === 'linear-interpolant' && (m.prediction === 'eps' || m.prediction === 'score')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prediction'],
+        message: `an "${m.prediction}" prediction says nothing about x0 at t = 1 of the linear interpolant (α = 0): declare x0, v or velocity`,
+      });
+    }
+    if (m.inputs.x === m.inputs.t || (m.inputs.class !== undefined && (m.inputs.class === m.inputs.x || m.inputs.class === m.inputs.t))) {
+      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'inputs.x, inputs.t and inputs.class must name different graph inputs' });
+    }
+  });
+export type DenoiserManifest = z.infer<typeof DenoiserManifest>;
+
+/** Shape of one sample as the denoiser sees it: [C, h, w] of the latent, or [3, resolution, resolution]. */
+export function denoiserSampleShape(m: DenoiserManifest): [number, number, number] {
+  return m.latent ? [...m.latent.shape] : [m.channels, m.resolution, m.resolution];
+}

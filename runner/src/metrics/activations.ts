@@ -1,0 +1,311 @@
+// Feature files and the metrics computable from a pair of them. Two layouts are read:
+// - activations: float32 `pool` [N, D], optional `spatial` [N, S] (trailing axes flattened, as ADM does)
+//   and `logits` [N, C];
+// - reference statistics as ADM ships them (`mu`, `sigma`, `mu_s`, `sigma_s`, next to `arr_0` images, which
+//   are never read) or as pytorch-fid / clean-fid write them (`mu`, `sigma`).
+
+import { ArrayFileError } from '../io/array-file-error.js';
+import type { NdArray } from '../io/npy.js';
+import { openNpz, type NpzEntryInfo, type NpzReader } from '../io/npz.js';
+import { FeatureStatsAccumulator, type FeatureStats } from './feature-stats.js';
+import { frechetDistanceDetailed, type GaussianStats } from './frechet-distance.js';
+import { inceptionScore, type InceptionSplitMode } from './inception-score.js';
+import { getKernels, type BackendChoice, type DistancePrecision } from './kernels/kernels.js';
+import { KID_DEFAULTS, kernelInceptionDistance } from './kid.js';
+import { MetricInputError } from './metric-input-error.js';
+import { precisionRecall, type FeatureSet } from './precision-recall.js';
+import type { MetricId } from './registry.js';
+
+export interface ActivationsFile {
+  kind: 'activations';
+  file: string;
+  pool?: FeatureSet;
+  spatial?: FeatureSet;
+  logits?: FeatureSet;
+}
+
+export interface StatisticsFile {
+  kind: 'statistics';
+  file: string;
+  pool: GaussianStats;
+  spatial?: GaussianStats;
+}
+
+export type FeatureFile = ActivationsFile | StatisticsFile;
+
+const ACTIVATION_KEYS = ['pool', 'spatial', 'logits'] as const;
+
+async function readEntry(reader: NpzReader, key: string): Promise<{ info: NpzEntryInfo; array: NdArray }> {
+  return { info: reader.entry(key), array: await reader.read(key) };
+}
+
+function asFloat64(file: string, key: string, a: NdArray): Float64Array {
+  if (a.dtype === 'float64') return a.data as Float64Array;
+  if (a.dtype === 'float32') return Float64Array.from(a.data as Float32Array);
+  throw new MetricInputError(`'${key}' is ${a.dtype}; statistics must be float32 or float64`, file);
+}
+
+function checkFinite(file: string, key: string, data: Float32Array | Float64Array, dim: number): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const where = dim > 0 ? `row ${Math.floor(i / dim)}, column ${i % dim}` : `element ${i}`;
+      throw new MetricInputError(`'${key}' has a non-finite value (${data[i]}) at ${where}`, file);
+    }
+  }
+}
+
+async function loadMatrix(reader: NpzReader, file: string, key: string): Promise<FeatureSet> {
+  const info = reader.entry(key);
+  if (info.dtype !== 'float32' && info.dtype !== 'float64')
+    throw new MetricInputError(`'${key}' is ${info.dtype}; features must be float32`, file);
+  if (info.shape.length < 2) throw new MetricInputError(`'${key}' has shape [${info.shape.join(', ')}]; expected [N, D]`, file);
+  const rows = info.shape[0];
+  const dim = info.shape.slice(1).reduce((p, d) => p * d, 1);
+  if (dim === 0) throw new MetricInputError(`'${key}' has no feature columns (shape [${info.shape.join(', ')}])`, file);
+  const a = await reader.read(key);
+  const data = a.dtype === 'float32' ? (a.data as Float32Array) : Float32Array.from(a.data as Float64Array);
+  checkFinite(file, key, data, dim);
+  return { data, rows, dim };
+}
+
+async function loadStats(reader: NpzReader, file: string, muKey: string, sigmaKey: string): Promise<GaussianStats> {
+  if (!reader.has(sigmaKey)) throw new MetricInputError(`has '${muKey}' but no '${sigmaKey}'`, file);
+  const mu = await readEntry(reader, muKey);
+  const sigma = await readEntry(reader, sigmaKey);
+  if (mu.info.shape.length !== 1) throw new MetricInputError(`'${muKey}' has shape [${mu.info.shape.join(', ')}]; expected [D]`, file);
+  const d = mu.info.shape[0];
+  if (sigma.info.shape.length !== 2 || sigma.info.shape[0] !== d || sigma.info.shape[1] !== d) {
+    throw new MetricInputError(`'${sigmaKey}' has shape [${sigma.info.shape.join(', ')}]; '${muKey}' needs [${d}, ${d}]`, file);
+  }
+  const stats = { mu: asFloat64(file, muKey, mu.array), sigma: asFloat64(file, sigmaKey, sigma.array) };
+  checkFinite(file, muKey, stats.mu, 0);
+  checkFinite(file, sigmaKey, stats.sigma, d);
+  return stats;
+}
+
+/**
+ * Loads an activations file or a reference-statistics file. Throws MetricInputError naming the file for a
+ * corrupt archive, missing keys, wrong shapes or dtypes, NaN/Inf values, or arrays with different row counts.
+ */
+export async function loadFeatureFile(path: string): Promise<FeatureFile> {
+  let reader: NpzReader;
+  try {
+    reader = await openNpz(path);
+  } catch (err) {
+    if (err instanceof ArrayFileError) throw new MetricInputError(err.problem, path, { cause: err });
+    throw err;
+  }
+  try {
+    if (reader.has('mu')) {
+      const pool = await loadStats(reader, path, 'mu', 'sigma');
+      const spatial = reader.has('mu_s') ? await loadStats(reader, path, 'mu_s', 'sigma_s') : undefined;
+      return { kind: 'statistics', file: path, pool, ...(spatial ? { spatial } : {}) };
+    }
+    const present = ACTIVATION_KEYS.filter((k) => reader.has(k));
+    if (present.length === 0) {
+      const keys = reader.entries.map((e) => e.name);
+      throw new MetricInputError(
+        `missing keys: expected activations ('pool', 'spatial', 'logits') or statistics ('mu', 'sigma'); the file holds ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no arrays'}`,
+        path,
+      );
+    }
+    const out: ActivationsFile = { kind: 'activations', file: path };
+    for (const key of present) out[key] = await loadMatrix(reader, path, key);
+    const counts = present.map((k) => [k, out[k]!.rows] as const);
+    if (counts.some(([, n]) => n !== counts[0][1])) {
+      throw new MetricInputError(`arrays have different row counts: ${counts.map(([k, n]) => `'${k}' ${n}`).join(', ')}`, path);
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof ArrayFileError) throw new MetricInputError(err.problem, path, { cause: err });
+    throw err;
+  } finally {
+    await reader.close();
+  }
+}
+
+export interface ComputeMetricsOptions {
+  /** Inception Score splits. Default `adm-5000`. */
+  isSplitMode?: InceptionSplitMode;
+  /** Shuffle seed for `torch-fidelity-10`. Default 0. */
+  isSeed?: number;
+  /** Precision/recall distances. Default `fp32`. */
+  distancePrecision?: DistancePrecision;
+  kidSeed?: number;
+  kidSubsets?: number;
+  kidSubsetSize?: number;
+  backend?: BackendChoice;
+  /** Compute only these metrics (default: every metric the inputs allow). */
+  only?: readonly MetricId[];
+}
+
+export interface MetricsReport {
+  fid?: number;
+  sfid?: number;
+  inception_score?: number;
+  precision?: number;
+  recall?: number;
+  kid?: number;
+  kid_std?: number;
+  /** The protocol choices behind each value. */
+  protocol: Record<string, unknown>;
+  /** Metrics that were not computed, with the reason. */
+  unavailable: Partial<Record<MetricId, string>>;
+}
+
+async function statsOf(
+  f: FeatureFile,
+  key: 'pool' | 'spatial',
+  backend: BackendChoice | undefined,
+): Promise<(GaussianStats & { n?: number }) | undefined> {
+  if (f.kind === 'statistics') return f[key];
+  const m = f[key];
+  if (!m) return undefined;
+  if (m.rows < 2)
+    throw new MetricInputError(`fewer than two samples in '${key}' (${m.rows}): the covariance with ddof = 1 needs at least two`, f.file);
+  const acc = new FeatureStatsAccumulator(m.dim, { backend });
+  await acc.add(m.data, m.rows);
+  const s: FeatureStats = await acc.finalize();
+  return s;
+}
+
+function dimOf(f: FeatureFile, key: 'pool' | 'spatial'): number | undefined {
+  return f.kind === 'statistics' ? f[key]?.mu.length : f[key]?.dim;
+}
+
+/**
+ * Every metric computable from a sample file and an optional reference file, with the protocol record.
+ * Without a reference only the Inception Score can be computed.
+ */
+export async function computeMetrics(
+  samples: FeatureFile,
+  reference: FeatureFile | undefined,
+  options: ComputeMetricsOptions = {},
+): Promise<MetricsReport> {
+  const want = (id: MetricId) => !options.only || options.only.includes(id);
+  const report: MetricsReport = { protocol: {}, unavailable: {} };
+  const skip = (ids: MetricId[], why: string) => {
+    for (const id of ids) if (want(id)) report.unavailable[id] = why;
+  };
+  const kernels = await getKernels(options.backend);
+  const backend = kernels.name;
+  report.protocol.backend = backend;
+
+  if (reference) {
+    for (const key of ['pool', 'spatial'] as const) {
+      const a = dimOf(samples, key);
+      const b = dimOf(reference, key);
+      if (a !== undefined && b !== undefined && a !== b) {
+        throw new MetricInputError(
+          `mismatched dimensions: '${key}' features have ${a} dimensions in ${samples.file} but ${b} in ${reference.file}`,
+        );
+      }
+    }
+  }
+
+  // FID and sFID.
+  for (const [id, key] of [
+    ['fid', 'pool'],
+    ['sfid', 'spatial'],
+  ] as const) {
+    if (!want(id)) continue;
+    if (!reference) {
+      skip([id], 'no reference given');
+      continue;
+    }
+    const [a, b] = [await statsOf(samples, key, backend), await statsOf(reference, key, backend)];
+    if (!a || !b) {
+      skip([id], `${!a ? samples.file : reference.file} has no ${key} features or statistics`);
+      continue;
+    }
+    const d = await frechetDistanceDetailed(a, b, { backend });
+    report[id] = d.value;
+    report.protocol[id] = {
+      features: key,
+      statistics: 'mean and covariance (ddof = 1) in float64; blocks centred on their own mean, merged pairwise',
+      traceSqrt: 'sum of sqrt of the eigenvalues of Lᵀ Σ₂ L with Σ₁ = L Lᵀ (pivoted Cholesky), negatives counted as 0',
+      epsOffset: { value: 1e-6, when: 'only if the result is not finite', applied: d.offsetApplied },
+      samples: samples.kind === 'statistics' ? 'precomputed statistics' : samples[key]!.rows,
+      reference: reference.kind === 'statistics' ? 'precomputed statistics' : reference[key]!.rows,
+    };
+  }
+
+  // Inception Score.
+  if (want('inception_score')) {
+    if (samples.kind === 'activations' && samples.logits) {
+      const is = inceptionScore(samples.logits.data, samples.logits.rows, samples.logits.dim, {
+        splitMode: options.isSplitMode,
+        seed: options.isSeed,
+      });
+      report.inception_score = is.mean;
+      report.protocol.inception_score = {
+        splitMode: is.splitMode,
+        splits: is.splitScores.length,
+        ...(is.seed === undefined ? {} : { seed: is.seed, shuffle: 'seeded sfc32 Fisher-Yates (not torch.randperm)' }),
+        softmax: 'float64 log-softmax of the logits',
+        std: is.std,
+        samples: samples.logits.rows,
+      };
+    } else {
+      skip(['inception_score'], `${samples.file} has no 'logits'`);
+    }
+  }
+
+  // Precision/recall and KID need pool activations on both sides.
+  const setIds: MetricId[] = ['precision', 'recall', 'kid', 'kid_std'];
+  if (setIds.some(want)) {
+    const why = !reference
+      ? 'no reference given'
+      : samples.kind !== 'activations' || !samples.pool
+        ? `${samples.file} has no 'pool' activations`
+        : reference.kind !== 'activations' || !reference.pool
+          ? `${reference.file} has no 'pool' activations (statistics only)`
+          : undefined;
+    if (why) skip(setIds, why);
+    else {
+      const s = (samples as ActivationsFile).pool!;
+      const r = (reference as ActivationsFile).pool!;
+      if (want('precision') || want('recall')) {
+        if (s.rows < 4 || r.rows < 4)
+          skip(
+            ['precision', 'recall'],
+            `precision/recall with k = 3 needs at least 4 points per set (samples ${s.rows}, reference ${r.rows})`,
+          );
+        else {
+          const pr = await precisionRecall(s, r, { distancePrecision: options.distancePrecision, backend });
+          if (want('precision')) report.precision = pr.precision;
+          if (want('recall')) report.recall = pr.recall;
+          report.protocol.precision_recall = {
+            k: pr.k,
+            radius: 'the (k+1)-th smallest squared distance within the own set, the point itself included',
+            membership: 'squared distance <= radius',
+            distancePrecision: pr.distancePrecision,
+            ...(pr.distancePrecision === 'adm-fp16' ? { fp32FallbackBlocks: pr.fp32FallbackBlocks } : {}),
+            samples: s.rows,
+            reference: r.rows,
+          };
+        }
+      }
+      if (want('kid') || want('kid_std')) {
+        const kid = await kernelInceptionDistance(s, r, {
+          seed: options.kidSeed,
+          subsets: options.kidSubsets,
+          subsetSize: options.kidSubsetSize,
+          backend,
+        });
+        if (want('kid')) report.kid = kid.kid;
+        if (want('kid_std')) report.kid_std = kid.kid_std;
+        report.protocol.kid = {
+          estimator: 'unbiased MMD²',
+          kernel: `(x·y/d + ${KID_DEFAULTS.coef0})^${KID_DEFAULTS.degree}`,
+          subsets: kid.subsets,
+          subsetSize: kid.subsetSize,
+          seed: kid.seed,
+          sampling: 'without replacement, seeded sfc32 (not numpy RandomState)',
+          std: 'population standard deviation over subsets (ddof = 0)',
+        };
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { InceptionScoreParams, KidParams, METRICS, metricInfo, PrecisionRecallParams, UnknownMetricError } from './registry.js';
+
+describe('metric registry', () => {
+  it('registers the ADM metrics and KID once each, with directions', () => {
+    const ids = METRICS.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['fid', 'sfid', 'inception_score', 'precision', 'recall', 'kid', 'kid_std']));
+    expect(metricInfo('fid').higherIsBetter).toBe(false);
+    expect(metricInfo('inception_score').higherIsBetter).toBe(true);
+    expect(metricInfo('recall').version).toBe(1);
+  });
+
+  it('throws for unknown ids, naming the known ones', () => {
+    expect(() => metricInfo('fvd')).toThrow(UnknownMetricError);
+    expect(() => metricInfo('fvd')).toThrow(/unknown metric 'fvd' \(known: fid, sfid/);
+  });
+
+  it('params schemas default to the ADM protocol', () => {
+    expect(InceptionScoreParams.parse({})).toEqual({ splitMode: 'adm-5000', seed: 0 });
+    expect(PrecisionRecallParams.parse({})).toEqual({ k: 3, distancePrecision: 'fp32' });
+    expect(KidParams.parse({})).toEqual({ subsets: 100, subsetSize: 1000, seed: 0 });
+    expect(PrecisionRecallParams.safeParse({ distancePrecision: 'fp8' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+// One line per metric: id, version (bumped when a protocol change moves scores), direction, params schema.
+// Definitions and protocol choices are stated at the top of each implementing file.
+
+export const InceptionScoreParams = z.object({
+  splitMode: z.enum(['adm-5000', 'torch-fidelity-10']).default('adm-5000'),
+  seed: z.number().int().min(0).default(0),
+});
+export const PrecisionRecallParams = z.object({
+  k: z.number().int().min(1).default(3),
+  distancePrecision: z.enum(['fp32', 'adm-fp16']).default('fp32'),
+});
+export const KidParams = z.object({
+  subsets: z.number().int().min(1).default(100),
+  subsetSize: z.number().int().min(2).default(1000),
+  seed: z.number().int().min(0).default(0),
+});
+const NoParams = z.object({});
+
+export type MetricId = 'fid' | 'sfid' | 'inception_score' | 'precision' | 'recall' | 'kid' | 'kid_std' | 'miou' | 'pixel_accuracy';
+
+export interface MetricInfo {
+  readonly id: MetricId;
+  readonly version: number;
+  readonly higherIsBetter: boolean;
+  readonly description: string;
+  /** The features each side must provide. */
+  readonly needs: 'pool statistics' | 'spatial statistics' | 'sample logits' | 'pool activations' | 'segment maps';
+  readonly params: z.ZodType;
+}
+
+export const METRICS: readonly MetricInfo[] = [
+  {
+    id: 'fid',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'pool statistics',
+    params: NoParams,
+    description: 'Fréchet Inception Distance on pool_3 features (frechet-distance.ts)',
+  },
+  {
+    id: 'sfid',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'spatial statistics',
+    params: NoParams,
+    description: 'Fréchet distance on spatial mixed_6/conv features (frechet-distance.ts)',
+  },
+  {
+    id: 'inception_score',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'sample logits',
+    params: InceptionScoreParams,
+    description: 'Inception Score over splits of the sample logits (inception-score.ts)',
+  },
+  {
+    id: 'precision',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'pool activations',
+    params: PrecisionRecallParams,
+    description: 'Share of samples inside the reference k-NN manifold (precision-recall.ts)',
+  },
+  {
+    id: 'recall',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'pool activations',
+    params: PrecisionRecallParams,
+    description: 'Share of reference points inside the sample k-NN manifold (precision-recall.ts)',
+  },
+  {
+    id: 'kid',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'pool activations',
+    params: KidParams,
+    description: 'Kernel Inception Distance, unbiased MMD² with a cubic kernel over subsets (kid.ts)',
+  },
+  {
+    id: 'kid_std',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'pool activations',
+    params: KidParams,
+    description: 'Standard deviation of KID over its subsets: its uncertainty, not a ranking (kid.ts)',
+  },
+  {
+    id: 'miou',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'segment maps',
+    params: NoParams,
+    description: 'Mean IoU over classes after Hungarian matching of segments to classes, per suite protocol (segmentation/protocols.ts)',
+  },
+  {
+    id: 'pixel_accuracy',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'segment maps',
+    params: NoParams,
+    description: 'Share of labelled pixels whose matched segment has their class (segmentation/protocols.ts)',
+  },
+];
+
+export class UnknownMetricError extends Error {
+  override readonly name = 'UnknownMetricError';
+
+  constructor(readonly id: string) {
+    super(`unknown metric '${id}' (known: ${METRICS.map((m) => m.id).join(', ')})`);
+  }
+}
+
+export function isMetricId(id: string): id is MetricId {
+  return METRICS.some((m) => m.id === id);
+}
+
+/** The registry entry of a metric; throws UnknownMetricError for ids not registered. */
+export function metricInfo(id: string): MetricInfo {
+  const m = METRICS.find((x) => x.id === id);
+  if (!m) throw new UnknownMetricError(id);
+  return m;
+}
