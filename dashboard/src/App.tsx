@@ -1,0 +1,28 @@
+import { Admin, CustomRoutes, reactRouterProvider, Resource } from 'react-admin';
+import { dataProvider } from './data-provider';
+import evaluations from './evaluations';
+import leaderboards, { ComparePage } from './leaderboard';
+import { Layout } from './layout';
+import models from './models';
+import { SubmitPage } from './submit';
+import suites from './suites';
+import { darkTheme, lightTheme } from './theme';
+
+// Route elements belong to the router react-admin runs on (hash-based by default, so deep links work
+// without server rewrites); taking them from its provider keeps the app on that one router.
+const { Route } = reactRouterProvider;
+
+/** genbench dashboard: leaderboards first, then models, evaluations, suites, and the submit form. */
+export const App = () => (
+  <Admin title="genbench" dataProvider={dataProvider} layout={Layout} theme={lightTheme} darkTheme={darkTheme} disableTelemetry>
+    <Resource name="leaderboards" {...leaderboards}>
+      <Route path="compare" element={<ComparePage />} />
+    </Resource>
+    <Resource name="models" {...models} />
+    <Resource name="evaluations" {...evaluations} />
+    <Resource name="suites" {...suites} />
+    <CustomRoutes>
+      <Route path="/submit" element={<SubmitPage />} />
+    </CustomRoutes>
+  </Admin>
+);

@@ -1,0 +1,153 @@
+import { Alert, Box, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
+import { Link, useRecordContext } from 'react-admin';
+import type { Evaluation, EvaluationStatus } from '../api-types';
+import { formatHardware } from '../format';
+import { directionArrow, formatMetric, higherIsBetter, metricLabel } from '../metrics';
+
+const STATUS_COLOR: Record<EvaluationStatus, 'default' | 'info' | 'success' | 'error' | 'warning'> = {
+  queued: 'default',
+  running: 'info',
+  succeeded: 'success',
+  failed: 'error',
+  cancelled: 'warning',
+};
+
+export const StatusChip = ({ status }: { status: EvaluationStatus }) => (
+  <Chip
+    size="small"
+    label={status}
+    color={STATUS_COLOR[status] ?? 'default'}
+    variant={status === 'queued' ? 'outlined' : 'filled'}
+    data-testid="evaluation-status"
+    data-status={status}
+  />
+);
+
+export const StatusField = () => {
+  const e = useRecordContext<Evaluation>();
+  return e ? <StatusChip status={e.status} /> : null;
+};
+
+/** Determinate while running; a queued evaluation shows an empty bar and says it waits for a runner. */
+export const ProgressField = ({ width = 140 }: { width?: number | string }) => {
+  const e = useRecordContext<Evaluation>();
+  if (!e) return null;
+  const pct = Math.round((e.status === 'succeeded' ? 1 : e.progress) * 100);
+  const LABELS: Record<Evaluation['status'], string> = {
+    queued: 'waiting for a runner',
+    running: e.progress === 0 ? 'starting' : `${pct}%`,
+    succeeded: 'done',
+    failed: `stopped at ${pct}%`,
+    cancelled: `cancelled at ${pct}%`,
+  };
+  const label = LABELS[e.status];
+  return (
+    <Box sx={{ width, display: 'flex', flexDirection: 'column', gap: 0.25 }}>
+      <LinearProgress
+        variant={e.status === 'running' && e.progress === 0 ? 'indeterminate' : 'determinate'}
+        value={pct}
+        color={e.status === 'failed' ? 'error' : e.status === 'succeeded' ? 'success' : 'primary'}
+        data-testid="evaluation-progress"
+        aria-label={`progress of evaluation on ${e.suite.id}`}
+      />
+      <Typography variant="caption" color="text.secondary">
+        {label}
+      </Typography>
+    </Box>
+  );
+};
+
+/** The suite's primary metric, with its interval when the runner reported one. */
+export const ScoreField = ({ size = 'body2' }: { size?: 'body2' | 'h4' }) => {
+  const e = useRecordContext<Evaluation>();
+  if (!e) return null;
+  const metric = e.suite.primaryMetric;
+  const value = e.metrics?.[metric];
+  if (value == null) {
+    return (
+      <Typography variant="body2" color="text.secondary" component="span">
+        {size === 'h4' ? (e.status === 'failed' || e.status === 'cancelled' ? 'no score' : 'no score yet') : '—'}
+      </Typography>
+    );
+  }
+  const interval = e.intervals?.[metric];
+  return (
+    <Tooltip title={interval ? `interval [${formatMetric(interval[0])}, ${formatMetric(interval[1])}]` : ''}>
+      <Typography variant={size} component="span" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+        <Box component="span" sx={{ color: 'text.secondary', fontSize: size === 'h4' ? '1rem' : 'inherit', mr: 0.5 }}>
+          {metricLabel(metric)} {directionArrow(higherIsBetter(metric))}
+        </Box>{' '}
+        <Box component="strong" data-testid="evaluation-score" data-metric={metric} data-value={value}>
+          {formatMetric(value)}
+        </Box>
+      </Typography>
+    </Tooltip>
+  );
+};
+
+export const FailureField = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e?.failureReason) return null;
+  return (
+    <Alert
+      severity={e.status === 'failed' ? 'error' : 'warning'}
+      sx={{ py: 0, '& .MuiAlert-message': { whiteSpace: 'pre-wrap' } }}
+      data-testid="failure-reason"
+    >
+      {e.failureReason}
+    </Alert>
+  );
+};
+
+export const SuiteLinkField = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e) return null;
+  return (
+    <Link to={`/suites/${encodeURIComponent(e.suite.id)}/show`} onClick={(ev: React.MouseEvent) => ev.stopPropagation()}>
+      {e.suite.id}
+      <Box component="span" sx={{ color: 'text.secondary' }}>
+        {' '}
+        v{e.suite.version}
+      </Box>
+    </Link>
+  );
+};
+
+export const ModelLinkField = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e) return null;
+  return (
+    <Link to={`/models/${e.model.id}/show`} onClick={(ev: React.MouseEvent) => ev.stopPropagation()}>
+      {e.model.name}
+      <Box component="span" sx={{ color: 'text.secondary' }}>
+        {' '}
+        v{e.model.version}
+      </Box>
+    </Link>
+  );
+};
+
+/** One line a reader can compare across rows: where, with what and how the score was computed. */
+export const ProvenanceSummaryField = () => {
+  const e = useRecordContext<Evaluation>();
+  const p = e?.provenance;
+  if (!p)
+    return (
+      <Typography variant="caption" color="text.secondary">
+        no provenance yet
+      </Typography>
+    );
+  const parts = [
+    p.suite ? `suite ${p.suite.id} v${p.suite.version}` : null,
+    p.runnerVersion ? `runner ${p.runnerVersion}` : null,
+    p.onnxruntimeVersion ? `onnxruntime ${p.onnxruntimeVersion}` : null,
+    p.executionProvider ? `EP ${p.executionProvider}` : null,
+    p.hardware != null ? formatHardware(p.hardware) : null,
+    p.seed != null ? `seed ${p.seed}` : null,
+  ].filter(Boolean);
+  return (
+    <Typography variant="caption" color="text.secondary" data-testid="provenance-summary">
+      {parts.join(' · ')}
+    </Typography>
+  );
+};

@@ -1,0 +1,52 @@
+/** Display helpers shared by every page. */
+
+/** `2025-05-01 14:03` in the viewer's time zone: sortable at a glance, unlike locale formats. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n == null) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export const shortSha = (sha: string): string => sha.slice(0, 12);
+
+export const taskLabel = (task: string): string =>
+  ({
+    'unconditional-generation': 'Unconditional generation',
+    'class-conditional-generation': 'Class-conditional generation',
+    'zero-shot-segmentation': 'Zero-shot segmentation',
+  })[task] ?? task;
+
+/** Hardware arrives as whatever the runner reported: a string, or an object such as {cpu, cores, gpu}. */
+export function formatHardware(hw: unknown): string {
+  if (hw == null) return '—';
+  if (typeof hw === 'string') return hw;
+  if (typeof hw !== 'object') return String(hw);
+  return Object.entries(hw as Record<string, unknown>)
+    .filter(([, v]) => v != null && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+}

@@ -1,0 +1,62 @@
+import type { Board } from '../api-types';
+import { downloadFile, toCsv } from '../download';
+import { orderMetrics } from '../metrics';
+
+/** One row per (suite, entry), in the order shown; metric columns are the union over the boards. */
+export function boardsToCsv(boards: Board[]): string {
+  const metrics = orderMetrics(boards.flatMap((b) => b.entries.flatMap((e) => Object.keys(e.metrics))));
+  const header = [
+    'suite',
+    'suite_version',
+    'task',
+    'resolution',
+    'primary_metric',
+    'rank',
+    'model',
+    'model_id',
+    'model_version',
+    'submitter',
+    ...metrics,
+    'finished_at',
+    'evaluation_id',
+  ];
+  const rows = boards.flatMap((b) =>
+    b.entries.map((e) => [
+      b.suite.id,
+      b.suite.version,
+      b.suite.task,
+      b.suite.resolution,
+      b.suite.primaryMetric,
+      e.rank,
+      e.model.name,
+      e.model.id,
+      e.modelVersion,
+      e.model.owner,
+      ...metrics.map((m) => e.metrics[m]),
+      e.finishedAt,
+      e.evaluationId,
+    ]),
+  );
+  return toCsv(header, rows);
+}
+
+/** The API's own shape (without the ids the data provider adds), so scripts can read either. */
+export function boardsToJson(boards: Board[], filter: Record<string, unknown>): string {
+  return JSON.stringify(
+    {
+      exportedAt: new Date().toISOString(),
+      filter,
+      boards: boards.map(({ suite, entries }) => ({ suite, entries: entries.map(({ id: _id, ...e }) => e) })),
+    },
+    null,
+    2,
+  );
+}
+
+export function exportBoards(boards: Board[], filter: Record<string, unknown>, format: 'csv' | 'json'): void {
+  const stamp = new Date().toISOString().slice(0, 10);
+  const scope = [filter.task, filter.resolution && `${filter.resolution}px`, filter.suite].filter(Boolean).join('-') || 'all';
+  const name = `genbench-leaderboard-${scope}-${stamp}.${format}`;
+  if (format === 'csv') downloadFile(boardsToCsv(boards), name, 'text/csv;charset=utf-8');
+  else downloadFile(boardsToJson(boards, filter), name, 'application/json');
+}

@@ -1,0 +1,125 @@
+import { Box, Card, CardContent, CardHeader, Chip, LinearProgress, Stack, Tooltip, Typography } from '@mui/material';
+import { ArrayField, DataTable, Link, RecordContextProvider, ResourceContextProvider, Show, useRecordContext } from 'react-admin';
+import type { Evaluation, ModelDetail, ModelVersion } from '../api-types';
+import { FailureField, ProgressField, ProvenanceSummaryField, ScoreField, StatusField, SuiteLinkField } from '../common/evaluation-fields';
+import { JsonBlock } from '../common/JsonBlock';
+import { pollModel } from '../common/polling';
+import { bodyWithRowTestId } from '../common/row-test-id';
+import { formatBytes, formatDate, formatDuration, shortSha } from '../format';
+
+const ModelTitle = () => {
+  const m = useRecordContext<ModelDetail>();
+  return <>{m ? `${m.name} (${m.owner})` : 'Model'}</>;
+};
+
+// Until GET /api/models/:id answers, react-admin may show the list's summary (no `versions`) as a placeholder.
+const Header = () => {
+  const m = useRecordContext<ModelDetail>();
+  if (!m) return null;
+  const versions = m.versions?.length;
+  const evaluations = `/evaluations?filter=${encodeURIComponent(JSON.stringify({ modelId: m.id }))}`;
+  return (
+    <Stack direction="row" spacing={2} useFlexGap sx={{ mb: 2, mt: 1, alignItems: 'baseline', flexWrap: 'wrap' }}>
+      <Typography variant="h5" component="h1" data-testid="model-name">
+        {m.name}
+      </Typography>
+      <Chip size="small" label={m.kind} variant="outlined" />
+      <Typography variant="body2" color="text.secondary">
+        submitted by <strong>{m.owner}</strong> · first seen {formatDate(m.createdAt)} ·{' '}
+        {versions != null && `${versions} ${versions === 1 ? 'version' : 'versions'} · `}
+        <Link to={evaluations}>all evaluations</Link>
+      </Typography>
+    </Stack>
+  );
+};
+
+const EvaluationBody = bodyWithRowTestId('evaluation-row');
+
+const Finished = () => {
+  const e = useRecordContext<Evaluation>();
+  return e ? (
+    <Tooltip title={`queued ${formatDate(e.queuedAt)} · ran ${formatDuration(e.durationMs)} · ${e.attempts} attempt(s)`}>
+      <span>{formatDate(e.finishedAt)}</span>
+    </Tooltip>
+  ) : null;
+};
+
+const VersionCard = ({ version }: { version: ModelVersion }) => (
+  <RecordContextProvider value={version}>
+    <Card variant="outlined" data-testid={`model-version-${version.version}`}>
+      <CardHeader
+        title={`Version ${version.version}`}
+        subheader={
+          <Box component="span">
+            {formatDate(version.createdAt)} · {formatBytes(version.artifactSize)} ·{' '}
+            <Tooltip title={`sha256 ${version.artifactSha256}`}>
+              <Box component="span" sx={{ fontFamily: 'monospace' }}>
+                sha256 {shortSha(version.artifactSha256)}…
+              </Box>
+            </Tooltip>
+          </Box>
+        }
+        sx={{ pb: 0 }}
+      />
+      <CardContent>
+        {version.evaluations.length === 0 ? (
+          <Typography color="text.secondary">No suite evaluates this version.</Typography>
+        ) : (
+          <ResourceContextProvider value="evaluations">
+            <ArrayField source="evaluations">
+              <DataTable
+                rowClick="show"
+                bulkActionButtons={false}
+                body={EvaluationBody}
+                storeKey="models.evaluations.datatable"
+                sx={{ '& td': { verticalAlign: 'top' } }}
+              >
+                <DataTable.Col label="Suite" disableSort>
+                  <SuiteLinkField />
+                </DataTable.Col>
+                <DataTable.Col label="Status" disableSort>
+                  <StatusField />
+                </DataTable.Col>
+                <DataTable.Col label="Progress" disableSort>
+                  <ProgressField />
+                </DataTable.Col>
+                <DataTable.Col label="Score" disableSort>
+                  <ScoreField />
+                </DataTable.Col>
+                <DataTable.Col label="Provenance" disableSort sx={{ maxWidth: 380 }}>
+                  <ProvenanceSummaryField />
+                  <FailureField />
+                </DataTable.Col>
+                <DataTable.Col label="Finished" disableSort>
+                  <Finished />
+                </DataTable.Col>
+              </DataTable>
+            </ArrayField>
+          </ResourceContextProvider>
+        )}
+        <JsonBlock title="Manifest" value={version.manifest} />
+      </CardContent>
+    </Card>
+  </RecordContextProvider>
+);
+
+const Versions = () => {
+  const m = useRecordContext<ModelDetail>();
+  if (!m) return null;
+  if (!m.versions) return <LinearProgress />;
+  return (
+    <Stack spacing={2}>
+      {m.versions.map((v) => (
+        <VersionCard key={v.id} version={v} />
+      ))}
+    </Stack>
+  );
+};
+
+/** Polls while any evaluation is queued or running, so progress and scores appear without reloading. */
+export const ModelShow = () => (
+  <Show title={<ModelTitle />} actions={false} component="div" queryOptions={{ refetchInterval: pollModel }}>
+    <Header />
+    <Versions />
+  </Show>
+);

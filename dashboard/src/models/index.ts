@@ -1,0 +1,10 @@
+import ModelIcon from '@mui/icons-material/ViewInAr';
+import { ModelList } from './ModelList';
+import { ModelShow } from './ModelShow';
+
+export default {
+  list: ModelList,
+  show: ModelShow,
+  icon: ModelIcon,
+  recordRepresentation: 'name',
+};

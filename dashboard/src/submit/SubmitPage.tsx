@@ -1,0 +1,155 @@
+import SendIcon from '@mui/icons-material/Send';
+import { Alert, Box, Card, CardContent, Link as MuiLink, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import { FileField, FileInput, Form, PasswordInput, required, SaveButton, TextInput, Title, useDataProvider } from 'react-admin';
+import type { SubmitResult } from '../api-types';
+import type { GenbenchDataProvider } from '../data-provider';
+import { type Issue, submissionErrors } from './submission-errors';
+import { SubmissionProgress } from './SubmissionProgress';
+
+/** localStorage key of the submitter token, so it survives reloads without being typed again. */
+export const TOKEN_KEY = 'genbench.token';
+
+export const EXAMPLE_MANIFEST = `{
+  "name": "tiny-gan",
+  "kind": "generator",
+  "resolution": 32,
+  "classes": 0,
+  "inputs": { "noise": "z" },
+  "outputs": { "images": "images" },
+  "noise_dim": 64,
+  "output_range": [-1, 1]
+}
+`;
+
+const validJson = (value: string) => {
+  try {
+    JSON.parse(value);
+    return undefined;
+  } catch (err) {
+    return `not valid JSON: ${(err as Error).message}`;
+  }
+};
+
+interface FormValues {
+  token: string;
+  file?: { rawFile: File; title?: string };
+  manifest: string;
+}
+
+const IssueList = ({ issues, testId }: { issues: Issue[]; testId: string }) =>
+  issues.length === 0 ? null : (
+    <Box component="ul" data-testid={testId} sx={{ m: 0, mt: 0.5, pl: 2.5, color: 'error.main', fontSize: 13 }}>
+      {issues.map((i) => (
+        <li key={`${i.path}:${i.message}`} data-testid="issue" data-path={i.path}>
+          {i.path && i.path !== 'file' && i.path !== 'manifest' ? (
+            <Box component="code" sx={{ fontWeight: 600 }}>
+              {i.path}
+            </Box>
+          ) : null}
+          {i.path && i.path !== 'file' && i.path !== 'manifest' ? ': ' : ''}
+          {i.message}
+        </li>
+      ))}
+    </Box>
+  );
+
+/**
+ * Upload an ONNX model with its manifest. A rejection shows each issue by the input it concerns; an
+ * accepted upload is followed live until every evaluation has a score or a failure reason.
+ */
+export const SubmitPage = () => {
+  const dataProvider = useDataProvider<GenbenchDataProvider>();
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [general, setGeneral] = useState<string>();
+  const [result, setResult] = useState<SubmitResult>();
+  // Stable: react-admin's Form resets its values whenever defaultValues change identity.
+  const [defaultValues] = useState(() => ({ token: localStorage.getItem(TOKEN_KEY) ?? '', manifest: EXAMPLE_MANIFEST }));
+
+  const onSubmit = async (values: Partial<FormValues>) => {
+    setIssues([]);
+    setGeneral(undefined);
+    setResult(undefined);
+    const token = values.token?.trim() ?? '';
+    try {
+      const res = await dataProvider.submitModel({ token, file: values.file!.rawFile, manifest: values.manifest ?? '' });
+      localStorage.setItem(TOKEN_KEY, token);
+      setResult(res);
+      return undefined;
+    } catch (err) {
+      const errors = submissionErrors(err);
+      // Remember the token once the API has accepted it, even if it rejected the upload itself.
+      if (errors.tokenAccepted) localStorage.setItem(TOKEN_KEY, token);
+      setIssues(errors.issues);
+      setGeneral(errors.general);
+      return errors.fields;
+    }
+  };
+
+  const fileIssues = issues.filter((i) => i.path === 'file');
+  const manifestIssues = issues.filter((i) => i.path === 'manifest' || i.path.startsWith('manifest.'));
+
+  return (
+    <Box sx={{ mt: 1, maxWidth: 960 }}>
+      <Title title="Submit a model" />
+      <Typography variant="h5" component="h1" gutterBottom>
+        Submit a model
+      </Typography>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        Upload an ONNX file and its manifest. Every suite that scores this kind of model at this resolution queues an evaluation; this page
+        follows them until their scores appear. See the <MuiLink href="/api/docs">API reference</MuiLink> for the manifest fields.
+      </Typography>
+      <Card variant="outlined">
+        <CardContent>
+          <Form<FormValues> onSubmit={onSubmit} defaultValues={defaultValues} noValidate id="submit-form">
+            <Stack spacing={1}>
+              <PasswordInput
+                source="token"
+                label="Submitter token"
+                validate={required('paste the token an admin issued you')}
+                helperText="Kept in this browser's localStorage."
+              />
+              <Box data-testid="file-field">
+                <FileInput
+                  source="file"
+                  label="ONNX model"
+                  multiple={false}
+                  validate={required('choose the .onnx file')}
+                  placeholder={<Typography variant="body2">Drop the .onnx file here, or click to choose it</Typography>}
+                  options={{ noKeyboard: false }}
+                  inputProps={{ 'data-testid': 'file-input' } as object}
+                >
+                  <FileField source="src" title="title" />
+                </FileInput>
+                <IssueList issues={fileIssues} testId="file-issues" />
+              </Box>
+              <Box data-testid="manifest-field">
+                <TextInput
+                  source="manifest"
+                  label="Manifest (JSON)"
+                  multiline
+                  minRows={10}
+                  validate={[required(), validJson]}
+                  slotProps={{
+                    htmlInput: { 'data-testid': 'manifest-input', spellCheck: false, style: { fontFamily: 'monospace', fontSize: 13 } },
+                  }}
+                  helperText={false}
+                />
+                <IssueList issues={manifestIssues} testId="manifest-issues" />
+              </Box>
+              {general && (
+                <Alert severity="error" data-testid="submit-error">
+                  {general}
+                </Alert>
+              )}
+              <Box>
+                <SaveButton label="Submit" icon={<SendIcon />} alwaysEnable data-testid="submit-button" />
+              </Box>
+            </Stack>
+          </Form>
+        </CardContent>
+      </Card>
+      {result && <SubmissionProgress result={result} />}
+    </Box>
+  );
+};

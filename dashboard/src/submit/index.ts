@@ -1,0 +1,1 @@
+export { SubmitPage, TOKEN_KEY, EXAMPLE_MANIFEST } from './SubmitPage';
