@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { EvaluationsModule } from './evaluations/evaluations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
+import { MetricsInfoModule } from './metrics-info/metrics-info.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { redisConnection } from './queue/redis-connection.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ReconcilerModule,
         SchedulesModule,
         AdminModule,
+        MetricsInfoModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }], skipIf: () => config.rateLimitPerMinute === 0 }),
       ],
       providers: [

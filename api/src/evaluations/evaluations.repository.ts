@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { EvaluationStatus, Prisma } from '../generated/prisma/client.js';
+import type { EvaluationStatus, EvaluationTrigger, Prisma } from '../generated/prisma/client.js';
 
 const withContext = {
   metrics: true,
@@ -19,12 +19,17 @@ export class EvaluationsRepository {
   }
 
   /** `viewer`: 'all' (admin), an owner name (public entries and theirs), or null (public entries only). */
-  list(filter: { status?: EvaluationStatus; modelId?: string; suiteId?: string; take: number; skip: number; viewer: 'all' | string | null }) {
+  list(filter: { status?: EvaluationStatus; modelId?: string; suiteId?: string; owner?: string; trigger?: EvaluationTrigger; ids?: string[]; take: number; skip: number; viewer: 'all' | string | null }) {
     const visible: Prisma.ModelWhereInput | undefined =
       filter.viewer === 'all' ? undefined : { OR: [{ visibility: 'public' }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] };
     const where: Prisma.EvaluationWhereInput = {
       status: filter.status,
-      modelVersion: { ...(filter.modelId ? { modelId: filter.modelId } : {}), ...(visible ? { model: visible } : {}) },
+      trigger: filter.trigger,
+      id: filter.ids ? { in: filter.ids } : undefined,
+      modelVersion: {
+        ...(filter.modelId ? { modelId: filter.modelId } : {}),
+        model: { ...(visible ?? {}), ...(filter.owner ? { owner: filter.owner } : {}) },
+      },
       suiteVersion: filter.suiteId ? { suiteId: filter.suiteId } : undefined,
     };
     return this.prisma.$transaction([
