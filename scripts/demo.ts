@@ -9,6 +9,7 @@ import { createApp } from '../api/src/app.factory.js';
 import { issueToken } from '../api/src/auth/issue-token.js';
 import { loadConfig } from '../api/src/config/config.js';
 import { ensureDatabase, migrate } from '../api/src/database/migrator.js';
+import { writeExampleDenoisers } from '../benchmarks/smoke/example-denoisers.js';
 import { writeExampleModels } from '../benchmarks/smoke/example-models.js';
 import { startRunner } from '../runner/src/worker/runner.js';
 
@@ -59,13 +60,14 @@ const runner = startRunner(
     executionProvider: (process.env.GENBENCH_EP as 'cpu' | 'webgpu' | 'cuda' | undefined) ?? 'cpu',
     concurrency: 1,
     evalTimeoutMs: 600_000,
+    lockMs: 60_000,
   },
   log.child({ name: 'runner' }),
 );
 
 step('submitting the example models');
 const submitter = await issueToken(config, { name: 'demo submitter', role: 'submitter', owner: 'demo' });
-const examples = await writeExampleModels(join(config.dataDir, 'examples'));
+const examples = [...(await writeExampleModels(join(config.dataDir, 'examples'))), ...(await writeExampleDenoisers(join(config.dataDir, 'examples')))];
 const { readFile } = await import('node:fs/promises');
 const evaluationIds: string[] = [];
 for (const ex of examples) {

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DenoiserManifest } from '../../runner/src/manifest/denoiser-manifest.schemas.js';
 import { buildGaussianDenoiser } from '../../runner/src/onnx/models/gaussian-denoiser.js';
 import { makeSyntheticImages } from '../../runner/src/onnx/models/synthetic-images.js';
@@ -41,4 +43,23 @@ export function syntheticMeanImage(n = 256, resolution = 32): Float32Array {
 export function buildExampleDenoiser(options: { fit: number; std: number }): Uint8Array {
   const mean = syntheticMeanImage().map((v) => v * options.fit);
   return buildGaussianDenoiser({ schedule: SMOKE_SCHEDULE, timeInput: 'sigma', prediction: 'eps', shape: [3, 32, 32], mean, std: options.std });
+}
+
+/** The bundled example denoisers (demo): the fitted Gaussian ranks above the flat grey one. */
+export const EXAMPLE_DENOISERS = [
+  { name: 'gauss-ddpm-fitted', fit: 1, std: 0.4 },
+  { name: 'gauss-ddpm-grey', fit: 0, std: 0.8 },
+] as const;
+
+export async function writeExampleDenoisers(dir: string): Promise<Array<{ name: string; modelPath: string; manifestPath: string }>> {
+  await mkdir(dir, { recursive: true });
+  const out = [];
+  for (const d of EXAMPLE_DENOISERS) {
+    const modelPath = join(dir, `${d.name}.onnx`);
+    const manifestPath = join(dir, `${d.name}.json`);
+    await writeFile(modelPath, buildExampleDenoiser(d));
+    await writeFile(manifestPath, JSON.stringify(exampleDenoiserManifest(d.name), null, 2) + '\n');
+    out.push({ name: d.name, modelPath, manifestPath });
+  }
+  return out;
 }

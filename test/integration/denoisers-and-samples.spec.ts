@@ -104,7 +104,13 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     const r = await submit(stack, { file: denoiser, decoder, manifest, visibility: 'private' });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.version.extraArtifacts).toEqual([{ role: 'decoder', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: decoder.length }]);
-    const { final } = await waitForEvaluation(stack, r.body.evaluations[0].id);
+    // A private entry: only its owner sees it, so poll with the owner's token.
+    const id = r.body.evaluations[0].id;
+    let final: any;
+    for (const deadline = Date.now() + 90_000; ; await new Promise((res) => setTimeout(res, 100))) {
+      final = await getJson(stack, `/api/evaluations/${id}`, stack.submitterToken);
+      if (!['queued', 'running'].includes(final.status) || Date.now() > deadline) break;
+    }
     expect(final.status, final.failureReason).toBe('succeeded');
     expect(final.provenance.protocol.sampler).toMatchObject({ latent: { shape: [4, 8, 8], scale_factor: 0.5 }, frame: 'flow', spacing: 'uniform' });
 
@@ -112,6 +118,23 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     expect(anonymous.status).toBe(404);
     const owner = await fetch(`${stack.baseUrl}/api/evaluations/${final.id}/samples.png`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
     expect(owner.status).toBe(200);
+  });
+
+  it('accepts sample grids only as PNG, within the size limit, from runners, for running or succeeded evaluations', async () => {
+    const evaluations = await getJson(stack, `/api/evaluations?suiteId=smoke-32-denoiser&status=succeeded`, stack.submitterToken);
+    const id = evaluations.items[0].id;
+    const put = (body: Uint8Array, type: string, token = stack.runnerToken) =>
+      fetch(`${stack.baseUrl}/api/runner/evaluations/${id}/sample-grid`, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': type } });
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
+    expect((await put(png, 'image/png', stack.submitterToken)).status).toBe(403);
+    expect((await put(png, 'application/octet-stream')).status).toBe(415);
+    expect((await put(new TextEncoder().encode('not a png'), 'image/png')).status).toBe(400);
+    expect((await put(new Uint8Array(16 * 1024 * 1024 + 1), 'image/png')).status).toBe(413);
+    const ok = await put(png, 'image/png');
+    expect(ok.status).toBe(200);
+    const served = await fetch(`${stack.baseUrl}/api/evaluations/${id}/samples.png`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
   });
 
   it('rejects a latent denoiser without its decoder, a decoder without a latent space and a mis-shaped sample batch, storing nothing', async () => {

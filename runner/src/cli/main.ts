@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import * as evaluate from './commands/evaluate.command.js';
 import * as features from './commands/features.command.js';
+import * as metrics from './commands/metrics.command.js';
 import * as segScore from './commands/seg-score.command.js';
 
 // One file per command under ./commands; each exports `register(program)`.
@@ -10,7 +11,8 @@ const program = new Command('genbench')
   .showHelpAfterError()
   .exitOverride();
 
-const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features];
+const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics];
+commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 
 try {

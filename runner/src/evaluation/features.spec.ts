@@ -7,10 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MissingAssetError } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { preprocess } from '../preprocessing/preprocess.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { ExtractorError, FeatureExtractor } from './features.js';
 
-type FileExtractorDef = Extract<SuiteDefinition['extractor'], { type: 'onnx-file' }>;
+type FileExtractorDef = Extract<GenerationSuiteDefinition['extractor'], { type: 'onnx-file' }>;
 
 function images(n: number, size: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n * size * size * 3 }, (_, i) => (i * 31 + seed * 17 + ((i * i) % 29)) % 256);

@@ -5,7 +5,7 @@ import { verifyAsset } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { normalizeNhwc, type Normalization } from '../preprocessing/normalization.js';
 import { preprocess, type ResizeProtocol } from '../preprocessing/preprocess.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
 
@@ -77,7 +77,7 @@ export class FeatureExtractor {
    * Opens a suite's extractor: the builtin tiny conv is built in memory; an `onnx-file` extractor is read
    * from the models directory after its sha256 is checked (MissingAssetError when it is absent or differs).
    */
-  static async open(def: SuiteDefinition['extractor'], ep: ExecutionProvider = 'cpu', options: OpenExtractorOptions = {}): Promise<FeatureExtractor> {
+  static async open(def: GenerationSuiteDefinition['extractor'], ep: ExecutionProvider = 'cpu', options: OpenExtractorOptions = {}): Promise<FeatureExtractor> {
     if (def.type === 'builtin-tiny-conv') {
       const bytes = buildTinyExtractor({ inputSize: def.input_size, seed: def.seed });
       const spec: ExtractorSpec = {

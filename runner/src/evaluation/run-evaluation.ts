@@ -1,18 +1,25 @@
 import { cpus } from 'node:os';
 import type { Manifest } from '../manifest/manifest.schemas.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import { isSegmentationManifest } from '../manifest/segmentation-manifest.schemas.js';
+import { isSegmentationSuite } from '../suites/segmentation-suite.schemas.js';
+import type { GenerationSuiteDefinition, SuiteDefinition } from '../suites/suite.schemas.js';
 import { FeatureExtractor } from './features.js';
 import { ModelFailure } from './model-failure.js';
-import { type ExecutionProvider, onnxruntimeVersion, openSession } from './onnx-session.js';
+import { type ExecutionProvider, onnxruntimeVersion } from './onnx-session.js';
 import { FeatureSetAccumulator, scoreFeatureSets, type MetricResult } from './scoring.js';
-import { generatorBatches } from './sources/generator-source.js';
+import { runSegmentationEvaluation } from './segmentation-evaluation.js';
 import type { ImageBatch } from './sources/image-batch.js';
+import { openImageSource } from './sources/image-source.js';
 import { syntheticBatches } from './sources/synthetic-source.js';
 
 export const RUNNER_VERSION = '0.1.0';
 
 export interface EvaluationInput {
   model: Uint8Array;
+  /** The submitted file on disk; sample batches (`samples`) are streamed from it and `model` may be empty. */
+  modelPath?: string;
+  /** The decoder ONNX of a latent `denoiser`. */
+  decoder?: Uint8Array;
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider?: ExecutionProvider;
@@ -34,7 +41,7 @@ export interface EvaluationOutput {
 }
 
 /** The reference half of a suite: images that stand for real data, fed through the same extractor. */
-async function* referenceBatches(suite: SuiteDefinition): AsyncGenerator<ImageBatch> {
+async function* referenceBatches(suite: GenerationSuiteDefinition): AsyncGenerator<ImageBatch> {
   const ref = suite.reference;
   if (ref.type === 'synthetic-shapes') {
     yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size });
@@ -49,17 +56,30 @@ async function* referenceBatches(suite: SuiteDefinition): AsyncGenerator<ImageBa
  */
 export async function runEvaluation(input: EvaluationInput): Promise<EvaluationOutput> {
   const { manifest, suite } = input;
+  // Zero-shot segmentation suites score extractors and segmenters by their own pipeline.
+  if (isSegmentationSuite(suite) || isSegmentationManifest(manifest)) return runSegmentationEvaluation(input);
   if (!suite.kinds.includes(manifest.kind)) throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
   if (manifest.resolution !== suite.resolution) {
     throw new ModelFailure(`suite ${suite.id} is at ${suite.resolution}×${suite.resolution}; the model declares resolution ${manifest.resolution}`);
   }
   const t0 = performance.now();
   const durationsMs: Record<string, number> = {};
-  const opened = await openSession(input.model, input.executionProvider ?? 'cpu');
-  const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu');
+  const source = await openImageSource({
+    model: input.model,
+    modelPath: input.modelPath,
+    decoder: input.decoder,
+    manifest,
+    suite,
+    executionProvider: input.executionProvider ?? 'cpu',
+    onSamplesDone: (done) => input.onProgress?.(done / suite.samples),
+  });
+  const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu').catch(async (err: unknown) => {
+    await source.close();
+    throw err;
+  });
   try {
     const samples = new FeatureSetAccumulator();
-    for await (const batch of generatorBatches(opened.session, manifest, { n: suite.samples, seed: suite.seed, batchSize: suite.batch_size })) {
+    for await (const batch of source.batches()) {
       await input.onSamples?.(batch);
       await samples.add(await extractor.extract(batch.images, batch.count, batch.resolution));
       input.onProgress?.((batch.start + batch.count) / suite.samples);
@@ -74,16 +94,25 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     durationsMs.metrics = performance.now() - t2;
     return {
       metrics: scored.metrics,
-      protocol: { ...scored.protocol, quantization: suite.quantization, samples: suite.samples, seed: suite.seed, batchSize: suite.batch_size, reference: suite.reference, extractor: suite.extractor },
-      executionProvider: opened.executionProvider,
+      protocol: {
+        ...scored.protocol,
+        ...source.protocol(),
+        quantization: suite.quantization,
+        samples: suite.samples,
+        seed: suite.seed,
+        batchSize: suite.batch_size,
+        reference: suite.reference,
+        extractor: { ...suite.extractor, executionProvider: extractor.executionProvider },
+      },
+      executionProvider: source.executionProvider ?? extractor.executionProvider,
       onnxruntimeVersion: onnxruntimeVersion(),
       runnerVersion: RUNNER_VERSION,
       hardware: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`,
-      warnings: opened.warnings,
+      warnings: [...source.warnings, ...extractor.warnings.map((w) => `feature extractor: ${w}`)],
       durationsMs,
     };
   } finally {
-    await opened.session.release();
+    await source.close();
     await extractor.close();
   }
 }

@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SUITES, findSuite } from '../../../../benchmarks/index.js';
+import { DatasetError } from '../../datasets/dataset-error.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
+import { inspectSampleBatch } from '../../inspect/inspect-samples.js';
 import { ManifestError, parseManifest } from '../../manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
 
@@ -21,12 +23,13 @@ export function register(program: Command): void {
   program
     .command('evaluate')
     .description('run a suite on a model locally (no server) and print its metrics')
-    .requiredOption('--model <file>', 'ONNX model')
+    .requiredOption('--model <file>', 'ONNX model, or the .npz sample batch of a "samples" manifest')
     .requiredOption('--manifest <file>', 'manifest JSON')
     .requiredOption('--suite <id>', `suite id (${SUITES.map((s) => s.id).join(', ')})`)
+    .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
     .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (opts: { model: string; manifest: string; suite: string; ep: string; json?: boolean }) => {
+    .action(async (opts: { model: string; manifest: string; suite: string; decoder?: string; ep: string; json?: boolean }) => {
       const suite = findSuite(opts.suite);
       if (!suite) throw new CliError(`unknown suite "${opts.suite}"; known suites: ${SUITES.map((s) => s.id).join(', ')}`);
       if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
@@ -37,26 +40,33 @@ export function register(program: Command): void {
         if (err instanceof ManifestError) throw new CliError(`${opts.manifest}: ${err.message}`);
         throw err;
       }
-      const model = await readInput(opts.model, 'model');
-      const report = await inspectModel(model, manifest);
-      if (!report.ok) throw new CliError(`${opts.model}: ${report.problem}`);
+      // A sample batch is streamed from its file and only its headers are checked; models are loaded whole.
+      const model = manifest.kind === 'samples' ? new Uint8Array(0) : await readInput(opts.model, 'model');
+      const decoder = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
+      const report = manifest.kind === 'samples' ? await inspectSampleBatch(opts.model, manifest) : await inspectModel(model, manifest, { decoder });
+      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? opts.decoder ?? 'decoder' : opts.model}: ${report.problem}`);
 
+      // Segmentation suites progress over their images (extractors under dataset-hungarian: fit, then assign).
+      const [total, unit] = suite.task === 'zero-shot-segmentation' ? [suite.dataset.images, 'images'] : [suite.samples, 'samples'];
       const bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: `${suite.id} {bar} {percentage}% | {value}/{total} samples | {duration}s`, hideCursor: true },
+        { stream: process.stderr, format: `${suite.id} {bar} {percentage}% | {value}/{total} ${unit} | {duration}s`, hideCursor: true },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(suite.samples, 0);
+      bar.start(total, 0);
       let out;
       try {
         out = await runEvaluation({
           model,
+          modelPath: opts.model,
+          decoder,
           manifest,
           suite,
           executionProvider: opts.ep as 'cpu' | 'webgpu' | 'cuda',
-          onProgress: (f) => bar.update(Math.round(f * suite.samples)),
+          onProgress: (f) => bar.update(Math.round(f * total)),
         });
       } catch (err) {
         if (err instanceof ModelFailure) throw new CliError(`evaluation failed: ${err.message}`, 1);
+        if (err instanceof DatasetError) throw new CliError(err.message, 2, { cause: err });
         throw err;
       } finally {
         bar.stop();

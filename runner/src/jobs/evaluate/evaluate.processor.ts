@@ -56,12 +56,14 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         suite: { id: claim.suite.id, version: claim.suite.version },
       };
       const artifactPath = await api.artifact(claim.artifact.sha256, config.cacheDir);
+      const extraArtifactPaths: Record<string, string> = {};
+      for (const extra of claim.extraArtifacts ?? []) extraArtifactPaths[extra.role] = await api.artifact(extra.sha256, config.cacheDir);
       log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
       let lastPost = 0;
       // Cancelled by an admin: the API stops accepting progress, and the child is stopped.
       const cancelled = new AbortController();
       const outcome = await runEvaluationInChild(
-        { artifactPath, manifest: manifest.data, suite: suite.data, executionProvider: config.executionProvider },
+        { artifactPath, extraArtifactPaths, manifest: manifest.data, suite: suite.data, executionProvider: config.executionProvider },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
           signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
@@ -91,6 +93,11 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       }
       if (outcome.kind === 'infrastructure') throw new Error(outcome.message);
       const o = outcome.output;
+      for (const warning of o.warnings) log.warn({ evaluationId, requestedProvider: config.executionProvider, executionProvider: o.executionProvider }, warning);
+      if (outcome.sampleGrid) {
+        // Before the result, so a succeeded evaluation already shows its grid; a lost grid never fails it.
+        await api.sampleGrid(evaluationId, outcome.sampleGrid).catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
+      }
       const provenance: Provenance = {
         ...provenanceBase,
         runnerVersion: o.runnerVersion,
@@ -99,6 +106,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         hardware: o.hardware || `${hostname()} ${cpus()[0]?.model ?? ''}`,
         protocol: o.protocol,
         durationsMs: o.durationsMs,
+        ...(o.warnings.length ? { warnings: o.warnings } : {}),
       };
       let stored;
       try {

@@ -2,12 +2,17 @@ import { z } from 'zod';
 
 /** Contracts between runners and the API (`/api/runner/...`). Runners never touch the database. */
 
+/** A further file of a submission (a latent denoiser's `decoder`), fetched like the main artifact. */
+export const ExtraArtifact = z.object({ role: z.string().min(1).max(64), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() });
+export type ExtraArtifact = z.infer<typeof ExtraArtifact>;
+
 export const ClaimResponse = z.object({
   evaluationId: z.uuid(),
   attempt: z.number().int(),
   seed: z.number().int(),
   model: z.object({ id: z.uuid(), name: z.string(), kind: z.string(), versionId: z.uuid(), version: z.number().int() }),
   artifact: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() }),
+  extraArtifacts: z.array(ExtraArtifact).optional(),
   manifest: z.unknown(),
   suite: z.object({ id: z.string(), version: z.number().int(), definition: z.unknown() }),
 });
@@ -26,6 +31,8 @@ export const Provenance = z.object({
   suite: z.object({ id: z.string(), version: z.number().int() }),
   protocol: z.record(z.string(), z.unknown()),
   durationsMs: z.record(z.string(), z.number()).optional(),
+  /** What did not go as asked, e.g. an execution provider that fell back to the CPU. */
+  warnings: z.array(z.string()).optional(),
 });
 export type Provenance = z.infer<typeof Provenance>;
 

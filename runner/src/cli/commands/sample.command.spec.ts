@@ -1,0 +1,99 @@
+// `genbench sample` end to end: the project's Gaussian denoiser graph in, an ADM-style .npz out.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readNpz } from '../../io/npz.js';
+import { buildGaussianDenoiser } from '../../onnx/models/gaussian-denoiser.js';
+import { CliError } from '../cli-error.js';
+import { register } from './sample.command.js';
+
+const R = 8;
+const P = 3 * R * R;
+const vp = { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 } as const;
+
+async function run(...args: string[]): Promise<void> {
+  const program = new Command('genbench').exitOverride();
+  register(program);
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['sample', ...args], { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('genbench sample', () => {
+  let dir: string;
+  const path = (name: string) => join(dir, name);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'genbench-sample-cli-'));
+    const means = Float32Array.from({ length: 4 * P }, (_, i) => 0.5 * Math.sin(i * 0.1));
+    await writeFile(path('cond.onnx'), buildGaussianDenoiser({ schedule: vp, timeInput: 'sigma', prediction: 'eps', shape: [3, R, R], mean: means, std: 0.3, classes: 3 }));
+    await writeFile(
+      path('cond.json'),
+      JSON.stringify({
+        name: 'cond',
+        kind: 'denoiser',
+        resolution: R,
+        classes: 3,
+        channels: 3,
+        inputs: { x: 'x_t', t: 't', class: 'y' },
+        outputs: { prediction: 'out' },
+        prediction: 'eps',
+        schedule: vp,
+        time_input: 'sigma',
+        null_class: 3,
+        output_range: [-1, 1],
+      }),
+    );
+    const flow = { kind: 'linear-interpolant' } as const;
+    await writeFile(path('flow.onnx'), buildGaussianDenoiser({ schedule: flow, timeInput: 't', prediction: 'velocity', shape: [3, R, R], mean: means.subarray(0, P), std: 0.3 }));
+    await writeFile(
+      path('flow.json'),
+      JSON.stringify({ name: 'flow', kind: 'denoiser', resolution: R, classes: 0, channels: 3, inputs: { x: 'x_t', t: 't' }, outputs: { prediction: 'out' }, prediction: 'velocity', schedule: flow, time_input: 't', output_range: [-1, 1] }),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes arr_0 uint8 NHWC and arr_1 int64 labels, the same whatever the batch size', async () => {
+    const common = ['--model', path('cond.onnx'), '--manifest', path('cond.json'), '--n', '20', '--seed', '5', '--solver', 'heun', '--steps', '5', '--guidance', '1.5'];
+    await run(...common, '--batch-size', '7', '--out', path('a.npz'));
+    await run(...common, '--out', path('b.npz'));
+    const a = await readNpz(path('a.npz'));
+    const b = await readNpz(path('b.npz'));
+    expect(a.arr_0).toMatchObject({ dtype: 'uint8', shape: [20, R, R, 3] });
+    expect(a.arr_1).toMatchObject({ dtype: 'int64', shape: [20] });
+    expect(Buffer.from(a.arr_0!.data as Uint8Array).equals(Buffer.from(b.arr_0!.data as Uint8Array))).toBe(true);
+    expect([...(a.arr_1!.data as BigInt64Array)]).toEqual([...(b.arr_1!.data as BigInt64Array)]);
+    expect(new Set((a.arr_1!.data as BigInt64Array).values()).size).toBeGreaterThan(1);
+
+    await run(...common, '--class', '2', '--out', path('c.npz'));
+    const c = await readNpz(path('c.npz'));
+    expect([...(c.arr_1!.data as BigInt64Array)].every((v) => v === 2n)).toBe(true);
+  });
+
+  it('maps flow-euler onto the Euler solver of the linear interpolant, and refuses it elsewhere', async () => {
+    const common = ['--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '6', '--steps', '10'];
+    await run(...common, '--solver', 'flow-euler', '--out', path('f.npz'));
+    await run(...common, '--solver', 'euler', '--out', path('e.npz'));
+    const f = await readNpz(path('f.npz'));
+    expect(Object.keys(f)).toEqual(['arr_0']);
+    expect(Buffer.from(f.arr_0!.data as Uint8Array).equals(Buffer.from((await readNpz(path('e.npz'))).arr_0!.data as Uint8Array))).toBe(true);
+    await expect(run('--model', path('cond.onnx'), '--manifest', path('cond.json'), '--n', '2', '--solver', 'flow-euler', '--out', path('x.npz'))).rejects.toThrow(
+      /flow-euler is the Euler solver on a linear-interpolant schedule/,
+    );
+  });
+
+  it('refuses settings the sampler cannot honour, writing nothing', async () => {
+    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--solver', 'rk4', '--out', path('y.npz'))).rejects.toThrow(CliError);
+    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--guidance', '3', '--out', path('y.npz'))).rejects.toThrow(
+      /classifier-free guidance/,
+    );
+    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--class', '1', '--out', path('y.npz'))).rejects.toThrow(/unconditional/);
+    await expect(readNpz(path('y.npz'))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import type { Manifest } from '../../manifest/manifest.schemas.js';
+import type { GenerationSuiteDefinition } from '../../suites/suite.schemas.js';
+import { ModelFailure } from '../model-failure.js';
+import { type ExecutionProvider, openSession } from '../onnx-session.js';
+import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';
+import { generatorBatches } from './generator-source.js';
+import type { ImageBatch } from './image-batch.js';
+import { LatentDecoder } from './latent-decoder.js';
+import { SamplesSource } from './samples-source.js';
+
+/** The samples half of a generation suite, whatever kind of submission produces them. */
+export interface ImageSource {
+  batches(): AsyncGenerator<ImageBatch>;
+  /** Protocol choices the source made (sampler, NFE, …); complete once the batches have been consumed. */
+  protocol(): Record<string, unknown>;
+  /** Where the submitted model ran; undefined when nothing was run (an uploaded sample batch). */
+  executionProvider?: ExecutionProvider;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export interface ImageSourceInput {
+  /** The submitted ONNX model (generator, denoiser). */
+  model?: Uint8Array;
+  /** The submitted file on disk: required for sample batches, which are streamed from it. */
+  modelPath?: string;
+  /** The decoder ONNX of a latent denoiser. */
+  decoder?: Uint8Array;
+  manifest: Manifest;
+  suite: GenerationSuiteDefinition;
+  executionProvider: ExecutionProvider;
+  /** Samples done so far, possibly fractional, reported within batches (denoisers: after every step). */
+  onSamplesDone?: (done: number) => void;
+}
+
+async function modelBytes(input: ImageSourceInput): Promise<Uint8Array> {
+  if (input.model && input.model.length > 0) return input.model;
+  if (input.modelPath) return readFile(input.modelPath);
+  throw new Error('no model bytes or path given');
+}
+
+/** Opens the source for the manifest's kind: one entry per kind of generation submission. */
+export async function openImageSource(input: ImageSourceInput): Promise<ImageSource> {
+  const { manifest, suite, executionProvider } = input;
+  const size = { n: suite.samples, seed: suite.seed, batchSize: suite.batch_size };
+  switch (manifest.kind) {
+    case 'generator': {
+      const opened = await openSession(await modelBytes(input), executionProvider);
+      return {
+        batches: () => generatorBatches(opened.session, manifest, size),
+        protocol: () => ({}),
+        executionProvider: opened.executionProvider,
+        warnings: opened.warnings,
+        close: () => opened.session.release(),
+      };
+    }
+    case 'denoiser': {
+      if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
+      if (manifest.latent && !input.decoder) throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
+      const opened = await openSession(await modelBytes(input), executionProvider);
+      let decoder: LatentDecoder | undefined;
+      try {
+        decoder = manifest.latent ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider) : undefined;
+        const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
+          ...size,
+          sampler: suite.sampler,
+          decoder,
+          onSamplesDone: input.onSamplesDone,
+        });
+        return {
+          batches: () => source.batches(),
+          protocol: () => ({ sampler: source.protocol() }),
+          executionProvider: opened.executionProvider,
+          warnings: [...opened.warnings, ...(decoder?.warnings ?? [])],
+          close: async () => {
+            await opened.session.release();
+            await decoder?.close();
+          },
+        };
+      } catch (err) {
+        await opened.session.release();
+        await decoder?.close();
+        throw err;
+      }
+    }
+    case 'samples': {
+      if (!input.modelPath) throw new Error('sample batches are read from a file: pass modelPath');
+      const source = await SamplesSource.open(input.modelPath, manifest, { n: suite.samples, batchSize: suite.batch_size });
+      return {
+        batches: () => source.batches(),
+        protocol: () => ({ sampleBatch: source.protocol() }),
+        warnings: [],
+        close: () => source.close(),
+      };
+    }
+    default:
+      throw new ModelFailure(`${(manifest as { kind: string }).kind} models are not scored by generation suites`);
+  }
+}
