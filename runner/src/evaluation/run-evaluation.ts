@@ -6,7 +6,11 @@ import type { GenerationSuiteDefinition, SuiteDefinition } from '../suites/suite
 import { FeatureExtractor } from './features.js';
 import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, onnxruntimeVersion } from './onnx-session.js';
-import { FeatureSetAccumulator, scoreFeatureSets, type MetricResult } from './scoring.js';
+import { FeatureSetAccumulator, needsOf, scoreFeatureSets, type MetricResult } from './scoring.js';
+import { type AssetDirs, loadAssetDirs } from '../assets/asset-dirs.js';
+import { verifyAsset } from '../assets/assets.js';
+import { loadFeatureFile, type StatisticsFile } from '../metrics/activations.js';
+import { openNpz } from '../io/npz.js';
 import { runSegmentationEvaluation } from './segmentation-evaluation.js';
 import type { ImageBatch } from './sources/image-batch.js';
 import { openImageSource } from './sources/image-source.js';
@@ -27,6 +31,8 @@ export interface EvaluationInput {
   onProgress?: (fraction: number) => void;
   /** Receives every generated batch (sample grids, sample batch files). */
   onSamples?: (batch: ImageBatch) => void | Promise<void>;
+  /** Where reference batches and extractor models are (default: GENBENCH_REFERENCE_DIR / GENBENCH_MODELS_DIR). */
+  assetDirs?: AssetDirs;
 }
 
 export interface EvaluationOutput {
@@ -40,14 +46,43 @@ export interface EvaluationOutput {
   durationsMs: Record<string, number>;
 }
 
-/** The reference half of a suite: images that stand for real data, fed through the same extractor. */
-async function* referenceBatches(suite: GenerationSuiteDefinition): AsyncGenerator<ImageBatch> {
+/**
+ * The reference half of a suite: images that stand for real data, fed through the same extractor, and —
+ * for ADM reference batches — the statistics the batch ships. An ADM batch's images (`arr_0`) are only
+ * read when a metric needs reference activations (precision, recall, KID).
+ */
+async function openReference(
+  suite: GenerationSuiteDefinition,
+  needImages: boolean,
+  dirs: AssetDirs,
+): Promise<{ batches?: AsyncGenerator<ImageBatch>; statistics?: StatisticsFile }> {
   const ref = suite.reference;
   if (ref.type === 'synthetic-shapes') {
-    yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size });
-    return;
+    return { batches: (async function* () { yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size }); })() };
   }
-  throw new Error(`reference type ${ref.type} is not readable by this runner yet`);
+  const path = await verifyAsset(dirs.referenceDir, ref, 'reference');
+  const file = await loadFeatureFile(path);
+  const statistics = file.kind === 'statistics' ? file : undefined;
+  if (!needImages && statistics) return { statistics };
+  return { statistics, batches: admBatchImages(path, suite.batch_size) };
+}
+
+async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<ImageBatch> {
+  const reader = await openNpz(path);
+  try {
+    const info = reader.entry('arr_0');
+    if (info.dtype !== 'uint8' || info.shape.length !== 4 || info.shape[3] !== 3 || info.shape[1] !== info.shape[2]) {
+      throw new Error(`${path}: arr_0 must be uint8 [N, H, H, 3], found ${info.dtype} [${info.shape.join(', ')}]`);
+    }
+    let start = 0;
+    for await (const rows of reader.rows('arr_0', { batchRows })) {
+      const count = rows.shape[0]!;
+      yield { start, count, resolution: info.shape[1]!, images: rows.data as Uint8Array };
+      start += count;
+    }
+  } finally {
+    await reader.close();
+  }
 }
 
 /**
@@ -78,7 +113,8 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     throw err;
   });
   try {
-    const samples = new FeatureSetAccumulator();
+    const needs = needsOf(suite.metrics);
+    const samples = new FeatureSetAccumulator(needs);
     for await (const batch of source.batches()) {
       await input.onSamples?.(batch);
       await samples.add(await extractor.extract(batch.images, batch.count, batch.resolution));
@@ -86,11 +122,16 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     }
     durationsMs.samplesAndFeatures = performance.now() - t0;
     const t1 = performance.now();
-    const reference = new FeatureSetAccumulator();
-    for await (const batch of referenceBatches(suite)) await reference.add(await extractor.extract(batch.images, batch.count, batch.resolution));
+    const needImages = ['precision', 'recall', 'kid', 'kid_std'].some((m) => suite.metrics.includes(m));
+    const ref = await openReference(suite, needImages, input.assetDirs ?? loadAssetDirs());
+    let referenceActs: FeatureSetAccumulator | undefined;
+    if (ref.batches) {
+      referenceActs = new FeatureSetAccumulator(ref.statistics ? { pool: true, spatial: false, logits: false } : needs);
+      for await (const batch of ref.batches) await referenceActs.add(await extractor.extract(batch.images, batch.count, batch.resolution));
+    }
     durationsMs.reference = performance.now() - t1;
     const t2 = performance.now();
-    const scored = await scoreFeatureSets(samples, reference, suite.metrics);
+    const scored = await scoreFeatureSets(samples, { activations: referenceActs, statistics: ref.statistics }, suite.metrics);
     durationsMs.metrics = performance.now() - t2;
     return {
       metrics: scored.metrics,
