@@ -11,7 +11,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     // react-admin + MUI + react-router are ~370 kB gzipped together and load on every page; recharts
-    // is split off (compare view only). Warn only if the entry chunk grows well beyond that baseline.
+    // is split off (compare view and the model page's history). Warn only if the entry chunk grows well
+    // beyond that baseline.
     chunkSizeWarningLimit: 1400,
   },
   server: {

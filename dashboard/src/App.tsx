@@ -1,4 +1,6 @@
 import { Admin, CustomRoutes, reactRouterProvider, Resource } from 'react-admin';
+import { AdminPage } from './admin';
+import { authProvider } from './auth/auth-provider';
 import { dataProvider } from './data-provider';
 import evaluations from './evaluations';
 import leaderboards, { ComparePage } from './leaderboard';
@@ -12,9 +14,21 @@ import { darkTheme, lightTheme } from './theme';
 // without server rewrites); taking them from its provider keeps the app on that one router.
 const { Route } = reactRouterProvider;
 
-/** genbench dashboard: leaderboards first, then models, evaluations, suites, and the submit form. */
+/**
+ * genbench dashboard: leaderboards first, then models, evaluations, suites, the submit form, and the admin
+ * page (offered to admin tokens only). Nothing needs a login: the auth provider only reads the stored token.
+ */
 export const App = () => (
-  <Admin title="genbench" dataProvider={dataProvider} layout={Layout} theme={lightTheme} darkTheme={darkTheme} disableTelemetry>
+  <Admin
+    title="genbench"
+    dataProvider={dataProvider}
+    authProvider={authProvider}
+    loginPage={false}
+    layout={Layout}
+    theme={lightTheme}
+    darkTheme={darkTheme}
+    disableTelemetry
+  >
     <Resource name="leaderboards" {...leaderboards}>
       <Route path="compare" element={<ComparePage />} />
     </Resource>
@@ -23,6 +37,7 @@ export const App = () => (
     <Resource name="suites" {...suites} />
     <CustomRoutes>
       <Route path="/submit" element={<SubmitPage />} />
+      <Route path="/admin" element={<AdminPage />} />
     </CustomRoutes>
   </Admin>
 );

@@ -11,11 +11,44 @@ export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 
 export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
 
+export const VISIBILITIES = ['public', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const TRIGGERS = ['submit', 'nightly', 'manual'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+/** The matching protocols of zero-shot segmentation suites (runner/src/segmentation/protocols.ts). */
+export const SEGMENTATION_PROTOCOLS = ['dataset-hungarian', 'per-image-hungarian'] as const;
+
 export interface ModelRef {
   id: string;
   name: string;
   owner: string;
   kind: string;
+  visibility?: Visibility;
+}
+
+/**
+ * The relative change of the suite's primary metric against the previous successful evaluation of the same
+ * model version and suite version; `flagged` when beyond the suite's drift tolerance (README, "Re-evaluations").
+ */
+export interface Drift {
+  relativeChange: number;
+  flagged: boolean;
+  previousEvaluationId?: string | null;
+}
+
+/** What a denoiser suite's runner records about sampling (runner/src/sampling/samplers.ts, SamplingRecord). */
+export interface SamplerProtocol {
+  solver: string;
+  steps: number;
+  guidance?: number;
+  eta?: number;
+  spacing?: string;
+  /** Network calls per sample; twice that many rows run with classifier-free guidance. */
+  nfe?: number;
+  networkEvaluations?: number;
+  classifierFreeGuidance?: boolean;
 }
 
 export interface Provenance {
@@ -33,7 +66,7 @@ export interface Provenance {
 export interface Evaluation {
   id: string;
   status: EvaluationStatus;
-  trigger: string;
+  trigger: Trigger;
   progress: number;
   attempts: number;
   failureReason: string | null;
@@ -46,9 +79,13 @@ export interface Evaluation {
   metrics: Record<string, number>;
   intervals: Record<string, [number, number]>;
   provenance: Provenance | null;
+  drift: Drift | null;
+  /** `/api/evaluations/:id/samples.png` once the runner stored a grid of the first samples. */
+  sampleGrid: string | null;
 }
 
 export interface ModelSummary extends ModelRef {
+  visibility: Visibility;
   createdAt: string;
   latestVersion: number | null;
 }
@@ -64,6 +101,7 @@ export interface ModelVersion {
 }
 
 export interface ModelDetail extends ModelRef {
+  visibility: Visibility;
   createdAt: string;
   versions: ModelVersion[];
 }
@@ -93,6 +131,9 @@ export interface BoardSuite {
   resolution: number;
   primaryMetric: string;
   higherIsBetter: boolean;
+  /** Zero-shot segmentation: the matching protocol and the number of clusters K; null otherwise. */
+  protocol?: string | null;
+  classes?: number | null;
 }
 
 /** A leaderboard row; `id` is the evaluation id (added by the data provider). */
@@ -104,14 +145,71 @@ export interface LeaderboardEntry {
   modelVersionId: string;
   evaluationId: string;
   metrics: Record<string, number>;
+  intervals: Record<string, [number, number]>;
   finishedAt: string | null;
+  /** The trigger of the evaluation whose score is shown: a nightly re-evaluation replaces the submit's. */
+  trigger: Trigger;
+  drift: Drift | null;
+  /** The evaluation's recorded protocol; for denoiser suites it includes the sampler. */
+  protocol: (Record<string, unknown> & Partial<SamplerProtocol>) | null;
 }
 
-/** One suite's board; `id` is the suite id (added by the data provider). */
+/** One suite's board (one page of its entries); `id` is the suite id (added by the data provider). */
 export interface Board {
   id: string;
   suite: BoardSuite;
+  /** Entries on the whole board, of which `entries` is one page. */
+  total: number;
   entries: LeaderboardEntry[];
+}
+
+/** GET /api/metrics: the runner's metric registry. */
+export interface MetricInfo {
+  id: string;
+  version: number;
+  higherIsBetter: boolean;
+  description: string;
+}
+
+export type TokenRole = 'submitter' | 'admin' | 'runner';
+
+/** GET /api/auth/whoami */
+export interface Whoami {
+  owner: string;
+  role: TokenRole;
+  /** Evaluations per day; null when unlimited. */
+  dailyQuota: number | null;
+}
+
+export const SCHEDULE_SCOPES = ['all', 'suite', 'model'] as const;
+
+export interface Schedule {
+  id: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  scope: (typeof SCHEDULE_SCOPES)[number];
+  suiteId: string | null;
+  modelId: string | null;
+  enabled: boolean;
+  createdAt: string;
+  /** The latest firings, newest first. */
+  firings?: Array<{ id: string; slot: string; evaluations: number; createdAt: string }>;
+}
+
+/** POST /api/admin/tokens: the secret is in this response only. */
+export interface IssuedToken {
+  id: string;
+  secret: string;
+  role: TokenRole;
+  owner: string;
+}
+
+/** POST /api/admin/reconcile */
+export interface ReconcileReport {
+  checked: number;
+  requeued: string[];
+  failed: string[];
 }
 
 export interface SubmitResult {

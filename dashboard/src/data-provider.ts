@@ -1,28 +1,55 @@
 import {
+  type CreateParams,
+  type CreateResult,
   type DataProvider,
+  type DeleteParams,
+  type DeleteResult,
   type GetListParams,
   type GetListResult,
   type GetManyParams,
   type GetManyResult,
   type RaRecord,
   type SortPayload,
+  type UpdateParams,
+  type UpdateResult,
   fetchUtils,
   HttpError,
 } from 'react-admin';
-import type { Board, LeaderboardEntry, Suite, SubmitResult } from './api-types';
+import type {
+  Board,
+  Evaluation,
+  IssuedToken,
+  LeaderboardEntry,
+  MetricInfo,
+  ReconcileReport,
+  Schedule,
+  SubmitResult,
+  Suite,
+  TokenRole,
+  Visibility,
+  Whoami,
+} from './api-types';
+import { readToken } from './auth/token-store';
 
 /**
  * The only module that talks HTTP. The API lives at the same origin under /api and validates its query
  * strings strictly, so each resource forwards only the filters the API knows. Sorting and pagination the
- * API does not offer yet (suites, leaderboard entries) are done here, so the views stay API-shaped.
+ * API does not offer (suites, schedules, leaderboard entries by another column than rank) are done here, so
+ * the views stay API-shaped. The stored token goes with every request: read endpoints then include the
+ * caller's private entries (all of them for an admin), and admin endpoints accept it.
  */
 const API = '/api';
 
 const FILTERS: Record<string, readonly string[]> = {
   models: ['kind', 'owner'],
-  evaluations: ['status', 'modelId', 'suiteId'],
-  leaderboards: ['task', 'resolution', 'suite'],
+  evaluations: ['status', 'modelId', 'suiteId', 'owner', 'trigger'],
+  leaderboards: ['task', 'resolution', 'suite', 'protocol'],
 };
+
+/** The API's ceiling for one board's page (GET /api/leaderboards `limit`). */
+const MAX_BOARD_PAGE = 1000;
+/** The API's ceiling for `ids` in GET /api/evaluations. */
+const MAX_IDS = 100;
 
 function query(resource: string, filter: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
   const params = new URLSearchParams();
@@ -35,9 +62,31 @@ function query(resource: string, filter: Record<string, unknown>, extra: Record<
   return s ? `?${s}` : '';
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const { json } = await fetchUtils.fetchJson(`${API}${path}`);
+function headers(token = readToken()): Headers {
+  const h = new Headers({ Accept: 'application/json' });
+  if (token) h.set('Authorization', `Bearer ${token}`);
+  return h;
+}
+
+/** JSON in and out; rejects with an HttpError whose `body` is the API's error JSON (`issues` included). */
+async function call<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+  const { json } = await fetchUtils.fetchJson(`${API}${path}`, {
+    method: init.method ?? 'GET',
+    headers: headers(init.token),
+    body: init.body === undefined ? undefined : init.body instanceof FormData ? init.body : JSON.stringify(init.body),
+  });
   return json as T;
+}
+
+/** Non-JSON bodies (CSV, PNG) with the same error shape as `call`. */
+async function fetchRaw(path: string): Promise<Response> {
+  // Paths from the API (sample grids) already start with /api.
+  const res = await fetch(path.startsWith(`${API}/`) ? path : `${API}${path}`, { headers: headers() });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    throw new HttpError((body as { message?: string } | null)?.message ?? res.statusText, res.status, body);
+  }
+  return res;
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -69,21 +118,30 @@ function sortEntries(entries: LeaderboardEntry[], sort: SortPayload | undefined)
   return sortRecords(entries, sort);
 }
 
+const byRank = (sort: SortPayload | undefined) => !sort?.field || (sort.field === 'rank' && sort.order !== 'DESC');
+
+/**
+ * The API pages each board in rank order. Another order needs the whole board (up to the API's ceiling)
+ * sorted here before one page is cut from it, or page 2 would not continue page 1.
+ */
 async function getLeaderboards(params: GetListParams): Promise<GetListResult<Board>> {
-  const { boards } = await getJson<{ boards: Array<Omit<Board, 'id'>> }>(`/leaderboards${query('leaderboards', params.filter ?? {})}`);
-  const data = boards.map((b) => ({
-    ...b,
-    id: b.suite.id,
-    entries: sortEntries(
-      b.entries.map((e) => ({ ...e, id: e.evaluationId })),
-      params.sort,
-    ),
-  }));
+  const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
+  const ranked = byRank(params.sort);
+  const window = ranked ? { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage } : { limit: MAX_BOARD_PAGE, offset: 0 };
+  const { boards } = await call<{ boards: Array<Omit<Board, 'id'>> }>(`/leaderboards${query('leaderboards', params.filter ?? {}, window)}`);
+  const data = boards.map((b) => {
+    const entries = b.entries.map((e) => ({ ...e, id: e.evaluationId }));
+    return {
+      ...b,
+      id: b.suite.id,
+      entries: ranked ? entries : sortEntries(entries, params.sort).slice((page - 1) * perPage, page * perPage),
+    };
+  });
   return { data, total: data.length };
 }
 
 async function getSuites(params: GetListParams): Promise<GetListResult<Suite>> {
-  const suites = await getJson<Suite[]>('/suites');
+  const suites = await call<Suite[]>('/suites');
   const filter = params.filter ?? {};
   const filtered = suites.filter(
     (s) =>
@@ -91,17 +149,33 @@ async function getSuites(params: GetListParams): Promise<GetListResult<Suite>> {
       (!filter.resolution || s.resolution === Number(filter.resolution)) &&
       (!filter.q || `${s.id} ${s.description}`.toLowerCase().includes(String(filter.q).toLowerCase())),
   );
-  const sorted = sortRecords(filtered, params.sort);
-  const { page, perPage } = params.pagination ?? { page: 1, perPage: sorted.length };
-  return { data: sorted.slice((page - 1) * perPage, page * perPage), total: sorted.length };
+  return paginate(sortRecords(filtered, params.sort), params);
+}
+
+function paginate<T extends RaRecord>(records: T[], params: GetListParams): GetListResult<T> {
+  const { page, perPage } = params.pagination ?? { page: 1, perPage: records.length };
+  return { data: records.slice((page - 1) * perPage, page * perPage), total: records.length };
 }
 
 async function getPaged(resource: string, params: GetListParams): Promise<GetListResult> {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 50 };
   const limit = Math.min(perPage, 500);
   const path = `/${resource}${query(resource, params.filter ?? {}, { limit, offset: (page - 1) * perPage })}`;
-  const { total, items } = await getJson<{ total: number; items: RaRecord[] }>(path);
+  const { total, items } = await call<{ total: number; items: RaRecord[] }>(path);
   return { data: items, total };
+}
+
+/** One request per 100 evaluations (GET /api/evaluations?ids=…), returned in the order asked for. */
+async function getEvaluations(ids: readonly RaRecord['id'][]): Promise<Evaluation[]> {
+  const found = new Map<string, Evaluation>();
+  for (let i = 0; i < ids.length; i += MAX_IDS) {
+    const chunk = ids.slice(i, i + MAX_IDS).map(String);
+    const { items } = await call<{ items: Evaluation[] }>(
+      `/evaluations?${new URLSearchParams({ ids: chunk.join(','), limit: String(chunk.length) })}`,
+    );
+    for (const e of items) found.set(e.id, e);
+  }
+  return ids.flatMap((id) => found.get(String(id)) ?? []);
 }
 
 const notSupported = (what: string) => () => Promise.reject(new HttpError(`${what} is not supported by the genbench API`, 405, null));
@@ -110,42 +184,94 @@ export interface SubmitModelInput {
   token: string;
   file: File;
   manifest: string;
+  visibility: Visibility;
+}
+
+export interface IssueTokenInput {
+  name: string;
+  role: TokenRole;
+  owner: string;
+  dailyQuota?: number | null;
+  expiresInDays?: number;
 }
 
 export interface GenbenchDataProvider extends DataProvider {
   /** POST /api/models (multipart). Rejects with an HttpError whose `body` is the API's error JSON. */
   submitModel(input: SubmitModelInput): Promise<SubmitResult>;
+  /** GET /api/auth/whoami with the given token (default: the stored one). */
+  whoami(token?: string): Promise<Whoami>;
+  cancelEvaluation(id: string): Promise<Evaluation>;
+  retryEvaluation(id: string): Promise<Evaluation>;
+  issueToken(input: IssueTokenInput): Promise<IssuedToken>;
+  revokeToken(id: string): Promise<void>;
+  reconcile(): Promise<ReconcileReport>;
+  /** The server's export of every entry (not only the page shown) as the file it would download. */
+  exportLeaderboards(filter: Record<string, unknown>, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
+  /** A PNG the API serves (sample grids), fetched with the token so private entries' grids load too. */
+  fetchImage(url: string): Promise<Blob>;
 }
 
 export const dataProvider: GenbenchDataProvider = {
-  getList: (resource, params) => {
-    if (resource === 'leaderboards') return getLeaderboards(params) as Promise<GetListResult>;
-    if (resource === 'suites') return getSuites(params) as Promise<GetListResult>;
-    return getPaged(resource, params);
+  getList: async (resource, params) => {
+    switch (resource) {
+      case 'leaderboards':
+        return getLeaderboards(params) as Promise<GetListResult>;
+      case 'suites':
+        return getSuites(params) as Promise<GetListResult>;
+      case 'metrics':
+        return paginate(await call<MetricInfo[]>('/metrics'), params);
+      case 'schedules':
+        return paginate(sortRecords(await call<Schedule[]>('/schedules'), params.sort), params);
+      default:
+        return getPaged(resource, params);
+    }
   },
   getOne: async (resource, params) => ({
-    data: await getJson(`/${resource}/${encodeURIComponent(String(params.id))}`),
+    data: await call(`/${resource}/${encodeURIComponent(String(params.id))}`),
   }),
-  getMany: async <R extends RaRecord>(resource: string, params: GetManyParams<R>): Promise<GetManyResult<R>> => ({
-    data: await Promise.all(params.ids.map((id) => getJson<R>(`/${resource}/${encodeURIComponent(String(id))}`))),
-  }),
+  getMany: async <R extends RaRecord>(resource: string, params: GetManyParams<R>): Promise<GetManyResult<R>> => {
+    if (resource === 'evaluations') return { data: (await getEvaluations(params.ids)) as unknown as R[] };
+    return { data: await Promise.all(params.ids.map((id) => call<R>(`/${resource}/${encodeURIComponent(String(id))}`))) };
+  },
   getManyReference: (resource, params) =>
     dataProvider.getList(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } }),
-  create: notSupported('create'),
-  update: notSupported('update'),
+  // Only schedules are written through react-admin's generic calls; everything else has its own method.
+  create: async <R extends RaRecord>(resource: string, params: CreateParams): Promise<CreateResult<R>> => {
+    if (resource !== 'schedules') return notSupported(`create ${resource}`)();
+    return { data: await call<R>('/schedules', { method: 'POST', body: params.data }) };
+  },
+  update: async <R extends RaRecord>(resource: string, params: UpdateParams): Promise<UpdateResult<R>> => {
+    if (resource !== 'schedules') return notSupported(`update ${resource}`)();
+    const path = `/schedules/${encodeURIComponent(String(params.id))}`;
+    return { data: await call<R>(path, { method: 'PATCH', body: params.data }) };
+  },
+  delete: async <R extends RaRecord>(resource: string, params: DeleteParams<R>): Promise<DeleteResult<R>> => {
+    if (resource !== 'schedules') return notSupported(`delete ${resource}`)();
+    await call(`/schedules/${encodeURIComponent(String(params.id))}`, { method: 'DELETE' });
+    return { data: (params.previousData ?? { id: params.id }) as R };
+  },
   updateMany: notSupported('updateMany'),
-  delete: notSupported('delete'),
   deleteMany: notSupported('deleteMany'),
 
-  submitModel: async ({ token, file, manifest }) => {
+  submitModel: async ({ token, file, manifest, visibility }) => {
     const body = new FormData();
     body.append('manifest', manifest);
+    body.append('visibility', visibility);
     body.append('file', file, file.name);
-    const { json } = await fetchUtils.fetchJson(`${API}/models`, {
-      method: 'POST',
-      body,
-      headers: new Headers({ Accept: 'application/json', Authorization: `Bearer ${token}` }),
-    });
-    return json as SubmitResult;
+    return call<SubmitResult>('/models', { method: 'POST', body, token });
   },
+  whoami: (token) => call<Whoami>('/auth/whoami', { token }),
+  cancelEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
+  retryEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
+  issueToken: (input) => call<IssuedToken>('/admin/tokens', { method: 'POST', body: input }),
+  revokeToken: async (id) => {
+    await call(`/admin/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  },
+  reconcile: () => call<ReconcileReport>('/admin/reconcile', { method: 'POST' }),
+  exportLeaderboards: async (filter, format) => {
+    const res = await fetchRaw(`/leaderboards/export${query('leaderboards', filter, { format })}`);
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `genbench-leaderboard.${format}`;
+    return { content: await res.text(), filename };
+  },
+  fetchImage: async (url) => (await fetchRaw(url)).blob(),
 };

@@ -31,6 +31,15 @@ export function formatBytes(n: number | null | undefined): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
+/** A relative change (0.012) as a signed percentage (`+1.2%`), readable down to the 1e-6 tolerances suites use. */
+export function formatRelativeChange(x: number): string {
+  const pct = x * 100;
+  if (pct === 0) return '±0%';
+  const abs = Math.abs(pct);
+  const digits = abs >= 10 ? abs.toFixed(1) : abs >= 0.01 ? abs.toPrecision(2) : abs.toExponential(1);
+  return `${pct > 0 ? '+' : '−'}${digits}%`;
+}
+
 export const shortSha = (sha: string): string => sha.slice(0, 12);
 
 export const taskLabel = (task: string): string =>

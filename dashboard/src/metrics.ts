@@ -1,6 +1,11 @@
+import { useMemo } from 'react';
+import { useGetList } from 'react-admin';
+import type { MetricInfo } from './api-types';
+
 /**
- * Direction and display of metrics. The directions mirror runner/src/metrics/registry.ts; a board's own
- * `higherIsBetter` wins for its primary metric, this table decides for the others.
+ * Direction and display of metrics. Directions come from the API's registry (GET /api/metrics); this table
+ * mirrors runner/src/metrics/registry.ts as the fallback while it loads or if it cannot be fetched, and
+ * gives the display order. A board's own `higherIsBetter` wins for its primary metric.
  */
 const HIGHER_IS_BETTER: Record<string, boolean> = {
   fid: false,
@@ -26,10 +31,34 @@ const LABELS: Record<string, string> = {
   pixel_accuracy: 'Pixel acc.',
 };
 
+export type Primary = { id: string; higherIsBetter: boolean };
+
 /** `undefined` when the direction of a metric is not known (then no value is marked as better). */
-export function higherIsBetter(metric: string, primary?: { id: string; higherIsBetter: boolean }): boolean | undefined {
+export function higherIsBetter(metric: string, primary?: Primary, registry?: ReadonlyMap<string, MetricInfo>): boolean | undefined {
   if (primary && primary.id === metric) return primary.higherIsBetter;
-  return HIGHER_IS_BETTER[metric];
+  return registry?.get(metric)?.higherIsBetter ?? HIGHER_IS_BETTER[metric];
+}
+
+export interface MetricRegistry {
+  higherIsBetter(metric: string, primary?: Primary): boolean | undefined;
+  /** The registry's one-line definition of the metric, when known. */
+  describe(metric: string): string | undefined;
+}
+
+/** The API's metric registry, fetched once per session (react-query shares it across components). */
+export function useMetricRegistry(): MetricRegistry {
+  const { data } = useGetList<MetricInfo>(
+    'metrics',
+    { pagination: { page: 1, perPage: 1000 } },
+    { staleTime: Infinity, gcTime: Infinity, retry: 1 },
+  );
+  return useMemo(() => {
+    const registry = new Map((data ?? []).map((m) => [m.id, m]));
+    return {
+      higherIsBetter: (metric, primary) => higherIsBetter(metric, primary, registry),
+      describe: (metric) => registry.get(metric)?.description,
+    };
+  }, [data]);
 }
 
 export const metricLabel = (metric: string): string => LABELS[metric] ?? metric;

@@ -1,16 +1,30 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../api/src/auth/issue-token.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { getJson, startStack, submitModel, type TestStack } from '../support/stack.js';
 import { buildDashboard, launchBrowser, openPage } from './browser.js';
 
+/** Full-page screenshots of each page the tests visit, kept as artifacts (test-results/ is gitignored). */
+const SHOTS = join('test-results', 'dashboard');
+async function shot(page: Page, name: string): Promise<void> {
+  // From the top: react-admin's app bar hides on scroll and would land mid-page in a full-page capture.
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The dashboard reads its API token from localStorage before its first request. */
+const withToken = (page: Page, token: string) => page.addInitScript(`localStorage.setItem('genbench.token', ${JSON.stringify(token)})`);
+
 /**
  * The dashboard in a real Chromium against a real stack: submit through the form (rejections shown by
- * the field they concern, then live progress until the score), rank, sort via the URL, compare.
- * The stack starts without runners so the test can watch an evaluation wait, then run.
+ * the field they concern, then live progress until the score), rank, sort via the URL, compare; the admin
+ * page with an admin token, and without one. The stack starts without runners so evaluations wait in the
+ * queue until the submission test starts one: the admin test, which cancels a queued evaluation, runs before it.
  */
 describe('dashboard', () => {
   let stack: TestStack;
@@ -30,6 +44,7 @@ describe('dashboard', () => {
     await writeFile(goodPath, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1, quality: 1 }));
     await writeFile(garbagePath, 'this is not an onnx model at all');
     noisyBytes = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 3, quality: 0 });
+    await mkdir(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -40,7 +55,7 @@ describe('dashboard', () => {
   it('shows each rejection next to the input it concerns and stores nothing', async () => {
     const { page, problems } = await openPage(browser, [/status of 400/]);
     await page.goto(`${stack.baseUrl}/#/submit`);
-    await page.getByLabel('Submitter token').fill(stack.submitterToken);
+    await page.getByLabel('API token').fill(stack.submitterToken);
     await page.locator('input[type=file]').setInputFiles(goodPath);
     const manifest = page.getByTestId('manifest-input');
     await manifest.fill(JSON.stringify({ ...exampleManifest(`${stack.owner}-bad`), noise_dim: 'sixty-four' }, null, 2));
@@ -62,7 +77,95 @@ describe('dashboard', () => {
     expect(await fileIssue.innerText()).toMatch(/could not load the file as an ONNX model/);
     expect(await page.getByTestId('manifest-issues').count()).toBe(0);
 
+    // The token was checked before the upload: whose it is shows under it.
+    const identity = page.getByTestId('token-identity');
+    expect(await identity.getAttribute('data-role')).toBe('submitter');
+    expect(await identity.innerText()).toContain(stack.owner);
+    await shot(page, 'submit-rejected');
+
     expect((await getJson(stack, `/api/models?owner=${stack.owner}`)).total).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('offers the admin page to an admin token only: cancel and retry queued work, schedules, tokens, reconciliation', async () => {
+    // Another submitter's model waits in the queue (no runner yet) and stays off the next test's rows.
+    const otherOwner = `other-${randomBytes(3).toString('hex')}`;
+    const other = await issueToken(stack.config, { name: 'e2e other submitter', role: 'submitter', owner: otherOwner });
+    const queued = await submitModel(stack, other.secret, noisyBytes, exampleManifest(`${otherOwner}-queued`));
+    expect(queued.status, JSON.stringify(queued.body)).toBe(201);
+    const evaluationId: string = queued.body.evaluations[0].id;
+
+    // A submitter token: no Admin entry in the menu, and the URL says why instead of showing the page.
+    const submitter = await openPage(browser);
+    await withToken(submitter.page, stack.submitterToken);
+    await submitter.page.goto(`${stack.baseUrl}/#/admin`);
+    const forbidden = submitter.page.getByTestId('admin-forbidden');
+    await forbidden.waitFor();
+    expect(await forbidden.innerText()).toContain(`submitter token of ${stack.owner}`);
+    await submitter.page.getByTestId('menu-submit').waitFor();
+    expect(await submitter.page.getByTestId('menu-admin').count()).toBe(0);
+    expect(await submitter.page.getByTestId('admin-page').count()).toBe(0);
+    await shot(submitter.page, 'admin-forbidden');
+    expect(submitter.problems).toEqual([]);
+    await submitter.page.close();
+
+    // The cron is rejected once on purpose (400).
+    const { page, problems } = await openPage(browser, [/status of 400/]);
+    await withToken(page, stack.adminToken);
+    await page.goto(`${stack.baseUrl}/#/`);
+    await page.getByTestId('menu-admin').click();
+    await page.getByTestId('admin-page').waitFor();
+
+    // Cancel the queued evaluation, queue it again, cancel it again: each time it moves between the tables.
+    const active = page.locator(`[data-testid="admin-active-row"][data-id="${evaluationId}"]`);
+    const ended = page.locator(`[data-testid="admin-ended-row"][data-id="${evaluationId}"]`);
+    await active.waitFor();
+    expect(await active.getAttribute('data-status')).toBe('queued');
+    await active.getByTestId('cancel-evaluation').click();
+    await ended.waitFor();
+    expect(await ended.getAttribute('data-status')).toBe('cancelled');
+    expect((await getJson(stack, `/api/evaluations/${evaluationId}`, stack.adminToken)).status).toBe('cancelled');
+    await ended.getByTestId('retry-evaluation').click();
+    await active.waitFor();
+    expect((await getJson(stack, `/api/evaluations/${evaluationId}`, stack.adminToken)).status).toBe('queued');
+    await active.getByTestId('cancel-evaluation').click();
+    await ended.waitFor();
+    expect((await getJson(stack, `/api/evaluations/${evaluationId}`, stack.adminToken)).status).toBe('cancelled');
+
+    // A schedule: the API's rejection of the cron shows under the cron input, then the fixed one is created.
+    const name = `e2e-${randomBytes(3).toString('hex')}`;
+    await page.getByTestId('schedule-name').fill(name);
+    await page.getByTestId('schedule-cron').fill('every night');
+    await page.getByTestId('schedule-create').click();
+    const cron = page.getByTestId('schedule-cron');
+    await expect.poll(() => cron.getAttribute('aria-invalid')).toBe('true');
+    const cronHelp = page.locator(`[id="${await cron.getAttribute('aria-describedby')}"]`);
+    expect(await cronHelp.innerText()).toContain('"every night" is not a valid cron expression');
+    // Not before next New Year's Day: the test must not fire it.
+    await cron.fill('0 0 1 1 *');
+    await page.getByTestId('schedule-timezone').fill('Europe/Paris');
+    await page.getByTestId('schedule-create').click();
+    const schedule = page.getByTestId('schedule-row').filter({ hasText: name });
+    await schedule.waitFor();
+    expect(await schedule.getAttribute('data-enabled')).toBe('true');
+    const stored = (await getJson(stack, '/api/schedules', stack.adminToken)).find((s: { name: string }) => s.name === name);
+    expect(stored).toMatchObject({ cron: '0 0 1 1 *', timezone: 'Europe/Paris', scope: 'all', enabled: true });
+    await schedule.getByTestId('schedule-enabled').click();
+    await expect.poll(() => schedule.getAttribute('data-enabled')).toBe('false');
+
+    // A token: its secret is shown once, and it works.
+    const tokens = page.getByTestId('admin-tokens');
+    await tokens.getByLabel('Owner').fill(`${otherOwner}-2`);
+    await tokens.getByLabel('Name').fill('e2e');
+    await page.getByTestId('issue-token').click();
+    const secret = await page.getByTestId('issued-token-secret').innerText();
+    expect((await getJson(stack, '/api/auth/whoami', secret.trim())).owner).toBe(`${otherOwner}-2`);
+
+    await page.getByTestId('reconcile').click();
+    expect(await page.getByTestId('reconcile-report').innerText()).toMatch(/Checked \d+ queued or running/);
+    await shot(page, 'admin');
+
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -70,7 +173,7 @@ describe('dashboard', () => {
   it('follows a submission from queued to its score, ranks it, sorts via the URL and compares', async () => {
     const { page, problems } = await openPage(browser);
     await page.goto(`${stack.baseUrl}/#/submit`);
-    await page.getByLabel('Submitter token').fill(stack.submitterToken);
+    await page.getByLabel('API token').fill(stack.submitterToken);
     await page.locator('input[type=file]').setInputFiles(goodPath);
     await page.getByTestId('manifest-input').fill(JSON.stringify(exampleManifest(`${stack.owner}-good`), null, 2));
     await page.getByTestId('submit-button').click();
@@ -87,6 +190,7 @@ describe('dashboard', () => {
     expect(Number.isFinite(goodFid)).toBe(true);
     expect(await evaluation.getAttribute('data-status')).toBe('succeeded');
     expect(await page.evaluate("localStorage.getItem('genbench.token')")).toBe(stack.submitterToken);
+    await shot(page, 'submit');
 
     // A second, worse model through the API; the leaderboard must rank it below the first.
     const noisy = await submitModel(stack, stack.submitterToken, noisyBytes, exampleManifest(`${stack.owner}-noisy`));
@@ -105,6 +209,17 @@ describe('dashboard', () => {
     await expect.poll(() => mine.count()).toBe(2);
     const names = () => mine.getByTestId('leaderboard-model-link').allInnerTexts();
     expect(await names()).toEqual([`${stack.owner}-good v1`, `${stack.owner}-noisy v1`]);
+    const board = (await getJson(stack, '/api/leaderboards?suite=smoke-32')).boards[0];
+    expect(await page.getByTestId('leaderboard-smoke-32').getByTestId('board-total').innerText()).toContain(`${board.total} entr`);
+    await shot(page, 'leaderboard');
+
+    // Every entry as the server exports it, through the data provider (with the token) into a download.
+    await page.getByTestId('export-menu').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-server-csv').click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('suite,suite_version');
+    expect(csv).toContain(`${stack.owner}-good`);
+    expect(csv).toContain(`${stack.owner}-noisy`);
 
     // Sort order lives in the URL: a reload of the same address shows the same order.
     const fidHeader = table.locator('thead [data-field="metrics.fid"]');
@@ -117,6 +232,7 @@ describe('dashboard', () => {
     await table.waitFor();
     await expect.poll(names).toEqual([`${stack.owner}-noisy v1`, `${stack.owner}-good v1`]);
 
+    const comparedIds = await mine.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     for (const row of await mine.all()) await row.locator('input[type=checkbox]').check();
     await page.getByTestId('compare-button-smoke-32').click();
     const compare = page.getByTestId('compare-table');
@@ -129,6 +245,17 @@ describe('dashboard', () => {
     expect(await fidCells.nth(1 - goodColumn).getAttribute('data-best')).toBe('false');
 
     await page.getByTestId('compare-charts').waitFor();
+
+    // Sample grids side by side, for each evaluation the API has one for, loaded through the data provider.
+    const compared = await Promise.all(comparedIds.map((id) => getJson(stack, `/api/evaluations/${id}`)));
+    const withGrid = compared.filter((e) => e.sampleGrid).length;
+    const grids = page.getByTestId('compare-samples').locator('img');
+    await expect.poll(() => grids.count()).toBe(withGrid);
+    for (const img of await grids.all())
+      await expect
+        .poll(() => img.evaluate((el: { complete: boolean; naturalWidth: number }) => (el.complete ? el.naturalWidth : 0)))
+        .toBeGreaterThan(0);
+    await shot(page, 'compare');
 
     // The compare view is a deep link too; from it, the model page shows the provenance.
     await page.reload();
@@ -143,6 +270,11 @@ describe('dashboard', () => {
     expect(text).toMatch(/onnxruntime 1\.\d+/);
     expect(text).toContain('EP cpu');
     expect(text).toContain('seed 0');
+    // Each metric over time, per suite: one point so far, from the submission.
+    const history = page.getByTestId('history-smoke-32-fid');
+    await history.locator('svg circle').first().waitFor();
+    expect(await page.getByTestId('evaluation-trigger').first().innerText()).toBe('submit');
+    await shot(page, 'model');
 
     expect(problems).toEqual([]);
     await page.close();

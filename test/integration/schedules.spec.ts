@@ -69,6 +69,13 @@ describe('nightly schedules', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as any;
     expect(body.issues.map((i: any) => i.path).sort()).toEqual(['cron', 'suiteId']);
+    const unknownModel = await fetch(`${stack.baseUrl}/api/schedules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ghost', cron: '0 3 * * *', scope: 'model', modelId: '00000000-0000-4000-8000-000000000000' }),
+    });
+    expect(unknownModel.status).toBe(400);
+    expect(((await unknownModel.json()) as any).issues).toEqual([{ path: 'modelId', message: 'no model 00000000-0000-4000-8000-000000000000' }]);
     const asSubmitter = await fetch(`${stack.baseUrl}/api/schedules`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
     expect(asSubmitter.status).toBe(403);
   });

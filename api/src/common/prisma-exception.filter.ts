@@ -44,6 +44,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (err instanceof Prisma.PrismaClientKnownRequestError) {
       if (err.code === 'P2002') return void res.status(409).json({ statusCode: 409, message: 'that record already exists' });
       if (err.code === 'P2025') return void res.status(404).json({ statusCode: 404, message: 'not found' });
+      if (err.code === 'P2003') return void res.status(400).json({ statusCode: 400, message: 'the request refers to a record that does not exist' });
     }
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '5');

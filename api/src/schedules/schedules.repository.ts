@@ -23,6 +23,14 @@ export class SchedulesRepository {
     return this.prisma.schedule.findMany({ orderBy: { createdAt: 'asc' }, include: { firings: { orderBy: { slot: 'desc' }, take: 5 } } });
   }
 
+  async targetExists(body: { suiteId?: string; modelId?: string }): Promise<{ suite: boolean; model: boolean }> {
+    const [suite, model] = await Promise.all([
+      body.suiteId ? this.prisma.suite.findUnique({ where: { id: body.suiteId }, select: { id: true } }) : Promise.resolve({ id: '' }),
+      body.modelId ? this.prisma.model.findUnique({ where: { id: body.modelId }, select: { id: true } }) : Promise.resolve({ id: '' }),
+    ]);
+    return { suite: suite !== null, model: model !== null };
+  }
+
   find(id: string) {
     return this.prisma.schedule.findUnique({ where: { id } });
   }

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, type Queue, Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
@@ -75,6 +75,12 @@ export class SchedulesService implements OnApplicationShutdown {
   }
 
   async create(body: CreateScheduleBody) {
+    const exists = await this.schedules.targetExists(body);
+    const issues = [
+      ...(exists.suite ? [] : [{ path: 'suiteId', message: `no suite "${body.suiteId}"` }]),
+      ...(exists.model ? [] : [{ path: 'modelId', message: `no model ${body.modelId}` }]),
+    ];
+    if (issues.length) throw new BadRequestException({ statusCode: 400, message: `invalid schedule: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
     const s = await this.schedules.create(body);
     await this.sync();
     return s;

@@ -1,8 +1,9 @@
 import { Alert, Box, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
 import { Link, useRecordContext } from 'react-admin';
-import type { Evaluation, EvaluationStatus } from '../api-types';
-import { formatHardware } from '../format';
-import { directionArrow, formatMetric, higherIsBetter, metricLabel } from '../metrics';
+import WarningIcon from '@mui/icons-material/WarningAmber';
+import type { Drift, Evaluation, EvaluationStatus } from '../api-types';
+import { formatHardware, formatRelativeChange } from '../format';
+import { directionArrow, formatMetric, metricLabel, useMetricRegistry } from '../metrics';
 
 const STATUS_COLOR: Record<EvaluationStatus, 'default' | 'info' | 'success' | 'error' | 'warning'> = {
   queued: 'default',
@@ -60,6 +61,7 @@ export const ProgressField = ({ width = 140 }: { width?: number | string }) => {
 /** The suite's primary metric, with its interval when the runner reported one. */
 export const ScoreField = ({ size = 'body2' }: { size?: 'body2' | 'h4' }) => {
   const e = useRecordContext<Evaluation>();
+  const { higherIsBetter } = useMetricRegistry();
   if (!e) return null;
   const metric = e.suite.primaryMetric;
   const value = e.metrics?.[metric];
@@ -149,5 +151,48 @@ export const ProvenanceSummaryField = () => {
     <Typography variant="caption" color="text.secondary" data-testid="provenance-summary">
       {parts.join(' · ')}
     </Typography>
+  );
+};
+
+/** Who started the evaluation: a submission, a schedule (`nightly`) or an admin (`manual`). */
+export const TriggerChip = ({ trigger }: { trigger: string }) => (
+  <Chip size="small" variant="outlined" label={trigger} data-testid="evaluation-trigger" sx={{ height: 20, fontSize: 11 }} />
+);
+
+/**
+ * The change of the primary metric against the previous successful evaluation of the same model and suite
+ * versions; loud only when beyond the suite's tolerance (scores are meant to be reproducible bit for bit).
+ */
+export const DriftChip = ({ drift, metric }: { drift: Drift; metric?: string }) => {
+  const change = formatRelativeChange(drift.relativeChange);
+  const what = metric ? metricLabel(metric) : 'the primary metric';
+  const title = drift.flagged
+    ? `Re-evaluation moved ${what} by ${change} against the previous evaluation: beyond the suite's drift tolerance`
+    : `Re-evaluation moved ${what} by ${change}: within the suite's drift tolerance`;
+  return (
+    <Tooltip title={title}>
+      <Chip
+        size="small"
+        icon={drift.flagged ? <WarningIcon /> : undefined}
+        color={drift.flagged ? 'warning' : 'default'}
+        variant={drift.flagged ? 'filled' : 'outlined'}
+        label={`drift ${change}`}
+        data-testid="drift-marker"
+        data-flagged={drift.flagged}
+        sx={{ height: 20, fontSize: 11, '& .MuiChip-icon': { fontSize: 14 } }}
+      />
+    </Tooltip>
+  );
+};
+
+/** Trigger, and drift where a re-evaluation recorded one. */
+export const TriggerField = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e) return null;
+  return (
+    <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', alignItems: 'center' }}>
+      <TriggerChip trigger={e.trigger} />
+      {e.drift && <DriftChip drift={e.drift} metric={e.suite.primaryMetric} />}
+    </Box>
   );
 };

@@ -1,6 +1,14 @@
-import { DataTable, List, ReferenceInput, SelectInput, useRecordContext } from 'react-admin';
-import { EVALUATION_STATUSES, type Evaluation } from '../api-types';
-import { FailureField, ModelLinkField, ProgressField, ScoreField, StatusField, SuiteLinkField } from '../common/evaluation-fields';
+import { DataTable, List, ReferenceInput, SelectInput, TextInput, useRecordContext } from 'react-admin';
+import { EVALUATION_STATUSES, type Evaluation, TRIGGERS } from '../api-types';
+import {
+  FailureField,
+  ModelLinkField,
+  ProgressField,
+  ScoreField,
+  StatusField,
+  SuiteLinkField,
+  TriggerField,
+} from '../common/evaluation-fields';
 import { pollEvaluations } from '../common/polling';
 import { bodyWithRowTestId } from '../common/row-test-id';
 import { formatDate, formatDuration } from '../format';
@@ -17,6 +25,15 @@ const filters = [
   <ReferenceInput key="suiteId" source="suiteId" reference="suites" alwaysOn>
     <SelectInput label="Suite" optionText="id" emptyText="Any suite" />
   </ReferenceInput>,
+  <SelectInput
+    key="trigger"
+    source="trigger"
+    label="Trigger"
+    choices={TRIGGERS.map((t) => ({ id: t, name: t }))}
+    emptyText="Any trigger"
+    alwaysOn
+  />,
+  <TextInput key="owner" source="owner" label="Submitter" alwaysOn />,
 ];
 
 const Body = bodyWithRowTestId('evaluation-row');
@@ -44,6 +61,9 @@ export const EvaluationList = () => (
       </DataTable.Col>
       <DataTable.Col label="Status" disableSort>
         <StatusField />
+      </DataTable.Col>
+      <DataTable.Col label="Trigger" disableSort>
+        <TriggerField />
       </DataTable.Col>
       <DataTable.Col label="Progress" disableSort>
         <ProgressField />

@@ -1,11 +1,12 @@
 import { Box, Card, CardContent, Chip, Grid, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Link, Show, useRecordContext } from 'react-admin';
 import type { Evaluation } from '../api-types';
-import { FailureField, ProgressField, ScoreField, StatusField } from '../common/evaluation-fields';
+import { DriftChip, FailureField, ProgressField, ScoreField, StatusField, TriggerChip } from '../common/evaluation-fields';
 import { pollEvaluation } from '../common/polling';
 import { ProvenanceTable } from '../common/ProvenanceTable';
+import { SampleGrid } from '../common/SampleGrid';
 import { formatDate, formatDuration } from '../format';
-import { directionArrow, formatMetric, higherIsBetter, metricLabel, orderMetrics } from '../metrics';
+import { directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
 
 const EvaluationTitle = () => {
   const e = useRecordContext<Evaluation>();
@@ -59,8 +60,16 @@ const Summary = () => {
           <Fact label="Duration">{formatDuration(e.durationMs)}</Fact>
           <Fact label="Attempts">{e.attempts}</Fact>
           <Fact label="Trigger">
-            <Chip size="small" variant="outlined" label={e.trigger} />
+            <TriggerChip trigger={e.trigger} />
           </Fact>
+          {e.drift && (
+            <Fact label="Drift">
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                <DriftChip drift={e.drift} metric={e.suite.primaryMetric} />
+                {e.drift.previousEvaluationId && <Link to={`/evaluations/${e.drift.previousEvaluationId}/show`}>previous evaluation</Link>}
+              </Stack>
+            </Fact>
+          )}
         </Stack>
       </CardContent>
     </Card>
@@ -69,6 +78,7 @@ const Summary = () => {
 
 const Metrics = () => {
   const e = useRecordContext<Evaluation>();
+  const { higherIsBetter, describe } = useMetricRegistry();
   if (!e) return null;
   const ids = orderMetrics(Object.keys(e.metrics), e.suite.primaryMetric);
   return (
@@ -93,7 +103,7 @@ const Metrics = () => {
                 const iv = e.intervals[m];
                 return (
                   <TableRow key={m} data-testid={`metric-${m}`}>
-                    <TableCell sx={{ fontWeight: m === e.suite.primaryMetric ? 600 : undefined }}>
+                    <TableCell sx={{ fontWeight: m === e.suite.primaryMetric ? 600 : undefined }} title={describe(m)}>
                       {metricLabel(m)} {directionArrow(higherIsBetter(m))}
                       {m === e.suite.primaryMetric && <Chip size="small" label="primary" sx={{ ml: 1 }} variant="outlined" />}
                     </TableCell>
@@ -109,6 +119,26 @@ const Metrics = () => {
             </TableBody>
           </Table>
         )}
+      </CardContent>
+    </Card>
+  );
+};
+
+const Samples = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e?.sampleGrid) return null;
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="h6" gutterBottom>
+          Samples
+        </Typography>
+        <SampleGrid
+          url={e.sampleGrid}
+          alt={`samples of ${e.model.name} v${e.model.version} on ${e.suite.id} v${e.suite.version}`}
+          size={320}
+          caption="The first samples of this evaluation, with the suite's seeds."
+        />
       </CardContent>
     </Card>
   );
@@ -138,7 +168,10 @@ export const EvaluationShow = () => (
           <Metrics />
         </Grid>
         <Grid size={{ xs: 12, md: 7 }}>
-          <Provenance />
+          <Stack spacing={2}>
+            <Provenance />
+            <Samples />
+          </Stack>
         </Grid>
       </Grid>
     </Stack>

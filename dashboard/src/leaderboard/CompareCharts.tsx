@@ -1,7 +1,7 @@
 import { Box, Card, CardContent, Typography, useTheme } from '@mui/material';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Evaluation } from '../api-types';
-import { bestIndices, directionArrow, formatMetric, higherIsBetter, metricLabel } from '../metrics';
+import { bestIndices, directionArrow, formatMetric, metricLabel, useMetricRegistry } from '../metrics';
 
 /** One small bar chart per metric: the scales differ too much (FID vs precision) to share an axis. */
 const CompareCharts = ({
@@ -14,6 +14,7 @@ const CompareCharts = ({
   primary?: { id: string; higherIsBetter: boolean };
 }) => {
   const theme = useTheme();
+  const { higherIsBetter } = useMetricRegistry();
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))', gap: 2, mt: 2 }} data-testid="compare-charts">
       {metrics.map((m) => {

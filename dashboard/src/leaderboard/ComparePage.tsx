@@ -15,8 +15,9 @@ import {
 import { lazy, Suspense } from 'react';
 import { Button, Link, Title, useGetMany, useGetOne, useLocation } from 'react-admin';
 import type { Evaluation, Suite } from '../api-types';
+import { SampleGrid } from '../common/SampleGrid';
 import { formatHardware } from '../format';
-import { bestIndices, directionArrow, formatMetric, higherIsBetter, metricLabel, orderMetrics } from '../metrics';
+import { bestIndices, directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
 import { MAX_COMPARE } from './LeaderboardBoard';
 
 // recharts is the largest dependency; only this page needs it.
@@ -29,7 +30,49 @@ const PROVENANCE_ROWS: Array<[string, (e: Evaluation) => string]> = [
   ['Execution provider', (e) => e.provenance?.executionProvider ?? '—'],
   ['Hardware', (e) => formatHardware(e.provenance?.hardware)],
   ['Seed', (e) => (e.provenance?.seed != null ? String(e.provenance.seed) : '—')],
+  ['Sampler', (e) => samplerSummary(e.provenance?.protocol)],
 ];
+
+/** Denoiser suites record their sampler in the protocol; other suites have none. */
+function samplerSummary(protocol: Record<string, unknown> | undefined): string {
+  if (typeof protocol?.solver !== 'string') return '—';
+  const parts = [`${protocol.solver} ${String(protocol.steps)} steps`];
+  if (typeof protocol.guidance === 'number' && protocol.guidance !== 1) parts.push(`w ${protocol.guidance}`);
+  if (typeof protocol.nfe === 'number') parts.push(`NFE ${protocol.nfe}`);
+  return parts.join(', ');
+}
+
+/** The sample grids in the table's column order; an evaluation without one keeps its place, empty. */
+const SampleGrids = ({ evaluations }: { evaluations: Evaluation[] }) => {
+  if (!evaluations.some((e) => e.sampleGrid)) return null;
+  return (
+    <Card variant="outlined" sx={{ mt: 2 }} data-testid="compare-samples">
+      <CardContent>
+        <Typography variant="h6" gutterBottom>
+          Samples
+        </Typography>
+        <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${evaluations.length}, minmax(0, 1fr))`, gap: 2 }}>
+          {evaluations.map((e) => (
+            <Box key={e.id} sx={{ display: 'flex', justifyContent: 'center' }}>
+              {e.sampleGrid ? (
+                <SampleGrid
+                  url={e.sampleGrid}
+                  alt={`samples of ${e.model.name} v${e.model.version} on ${e.suite.id}`}
+                  size={240}
+                  caption={`${e.model.name} v${e.model.version}`}
+                />
+              ) : (
+                <Typography variant="body2" color="text.secondary" sx={{ alignSelf: 'center' }}>
+                  no samples stored for {e.model.name} v{e.model.version}
+                </Typography>
+              )}
+            </Box>
+          ))}
+        </Box>
+      </CardContent>
+    </Card>
+  );
+};
 
 /**
  * 2–4 scores on one suite side by side, the better value of each metric marked (the suite's direction
@@ -70,6 +113,7 @@ export const ComparePage = () => {
 };
 
 const Comparison = ({ suite, evaluations }: { suite: Suite; evaluations: Evaluation[] }) => {
+  const { higherIsBetter } = useMetricRegistry();
   const primary = suite.primaryMetric ? { id: suite.primaryMetric, higherIsBetter: suite.higherIsBetter ?? false } : undefined;
   const metrics = orderMetrics(
     evaluations.flatMap((e) => Object.keys(e.metrics)),
@@ -176,6 +220,7 @@ const Comparison = ({ suite, evaluations }: { suite: Suite; evaluations: Evaluat
           </Table>
         </CardContent>
       </Card>
+      <SampleGrids evaluations={evaluations} />
       <Suspense fallback={<CircularProgress sx={{ m: 4 }} />}>
         <CompareCharts evaluations={evaluations} metrics={metrics} primary={primary} />
       </Suspense>

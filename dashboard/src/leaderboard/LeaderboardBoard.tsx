@@ -1,6 +1,6 @@
 import CompareIcon from '@mui/icons-material/CompareArrows';
-import { Box, Card, CardHeader, Chip, Tooltip, Typography } from '@mui/material';
-import { useCallback, useMemo, useState } from 'react';
+import { Box, Card, CardHeader, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Button,
   DataTable,
@@ -8,16 +8,21 @@ import {
   Link,
   ListContextProvider,
   type ListControllerResult,
+  Pagination,
   ResourceContextProvider,
+  useGetList,
   useListContext,
   useNavigate,
 } from 'react-admin';
-import type { Board, LeaderboardEntry } from '../api-types';
+import type { Board, BoardSuite, LeaderboardEntry, SamplerProtocol } from '../api-types';
+import { DriftChip } from '../common/evaluation-fields';
 import { bodyWithRowTestId } from '../common/row-test-id';
 import { formatDate, taskLabel } from '../format';
-import { directionArrow, formatMetric, higherIsBetter, metricLabel, orderMetrics } from '../metrics';
+import { directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
 
 export const MAX_COMPARE = 4;
+
+const ROWS_PER_PAGE = [10, 25, 50, 100];
 
 const Body = bodyWithRowTestId('leaderboard-row');
 
@@ -45,13 +50,18 @@ const CompareButton = ({ suiteId }: { suiteId: string }) => {
   );
 };
 
-const ModelCell = ({ entry }: { entry: LeaderboardEntry }) => (
-  <Link to={`/models/${entry.model.id}/show`} data-testid="leaderboard-model-link">
-    {entry.model.name}{' '}
-    <Box component="span" sx={{ color: 'text.secondary' }}>
-      v{entry.modelVersion}
-    </Box>
-  </Link>
+const ModelCell = ({ entry, primaryMetric }: { entry: LeaderboardEntry; primaryMetric: string }) => (
+  <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+    <Link to={`/models/${entry.model.id}/show`} data-testid="leaderboard-model-link">
+      {entry.model.name}{' '}
+      <Box component="span" sx={{ color: 'text.secondary' }}>
+        v{entry.modelVersion}
+      </Box>
+    </Link>
+    {entry.model.visibility === 'private' && <Chip size="small" label="private" variant="outlined" sx={{ height: 20, fontSize: 11 }} />}
+    {/* Only the flagged ones: a drift within tolerance is the expected outcome of a nightly re-evaluation. */}
+    {entry.drift?.flagged && <DriftChip drift={entry.drift} metric={primaryMetric} />}
+  </Box>
 );
 
 const RankCell = ({ rank }: { rank: number }) => (
@@ -60,12 +70,143 @@ const RankCell = ({ rank }: { rank: number }) => (
   </Box>
 );
 
+const MetricCell = ({ entry, metric, isPrimary }: { entry: LeaderboardEntry; metric: string; isPrimary: boolean }) => {
+  const iv = entry.intervals?.[metric];
+  return (
+    <Box component="span" sx={{ display: 'inline-flex', flexDirection: 'column', alignItems: 'flex-end' }}>
+      <Box
+        component="span"
+        data-testid={`metric-${metric}`}
+        data-value={entry.metrics[metric]}
+        sx={{ fontWeight: isPrimary ? 600 : 400, fontVariantNumeric: 'tabular-nums' }}
+      >
+        {formatMetric(entry.metrics[metric])}
+      </Box>
+      {iv && (
+        <Box
+          component="span"
+          data-testid={`interval-${metric}`}
+          sx={{ fontSize: 11, color: 'text.secondary', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
+        >
+          [{formatMetric(iv[0])}, {formatMetric(iv[1])}]
+        </Box>
+      )}
+    </Box>
+  );
+};
+
+/** Denoiser suites record how they sampled; a sampler or step count that changed between entries matters. */
+const sampler = (e: LeaderboardEntry): SamplerProtocol | undefined =>
+  typeof e.protocol?.solver === 'string' && typeof e.protocol.steps === 'number' ? (e.protocol as SamplerProtocol) : undefined;
+
+const SamplerCell = ({ entry }: { entry: LeaderboardEntry }) => {
+  const s = sampler(entry);
+  if (!s) return <>—</>;
+  const extras = [
+    s.guidance != null && s.guidance !== 1 ? `w = ${s.guidance}` : null,
+    s.eta ? `η = ${s.eta}` : null,
+    s.spacing ? `${s.spacing} spacing` : null,
+  ].filter(Boolean);
+  return (
+    <Box component="span" data-testid="leaderboard-sampler" sx={{ whiteSpace: 'nowrap' }}>
+      {s.solver}, {s.steps} {s.steps === 1 ? 'step' : 'steps'}
+      {extras.length > 0 && (
+        <Box component="span" sx={{ display: 'block', fontSize: 11, color: 'text.secondary' }}>
+          {extras.join(' · ')}
+        </Box>
+      )}
+    </Box>
+  );
+};
+
+const NfeCell = ({ entry }: { entry: LeaderboardEntry }) => {
+  const s = sampler(entry);
+  if (s?.nfe == null) return <>—</>;
+  const rows = s.networkEvaluations ?? s.nfe;
+  return (
+    <Tooltip
+      title={
+        rows !== s.nfe ? `${rows} network rows per sample (classifier-free guidance runs two per step)` : 'network evaluations per sample'
+      }
+    >
+      <Box component="span" data-testid="leaderboard-nfe" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+        {s.nfe}
+      </Box>
+    </Tooltip>
+  );
+};
+
+const protocolLabel = (p: string) =>
+  ({ 'dataset-hungarian': 'dataset-level Hungarian matching', 'per-image-hungarian': 'per-image Hungarian matching' })[p] ?? p;
+
+const BoardHeader = ({ suite, total }: { suite: BoardSuite; total: number }) => (
+  <CardHeader
+    title={
+      <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1, flexWrap: 'wrap' }}>
+        <Link to={`/suites/${encodeURIComponent(suite.id)}/show`} variant="h6" underline="hover" color="inherit">
+          {suite.id}
+        </Link>
+        <Typography variant="body2" color="text.secondary">
+          v{suite.version}
+        </Typography>
+      </Box>
+    }
+    subheader={
+      <Box sx={{ display: 'flex', gap: 1, mt: 0.5, flexWrap: 'wrap' }}>
+        <Chip size="small" label={taskLabel(suite.task)} />
+        <Chip size="small" variant="outlined" label={`${suite.resolution}px`} />
+        {suite.protocol && (
+          <Tooltip title="Entries scored under another matching protocol are on that protocol's own board">
+            <Chip size="small" variant="outlined" color="primary" label={protocolLabel(suite.protocol)} data-testid="board-protocol" />
+          </Tooltip>
+        )}
+        {suite.classes != null && (
+          <Tooltip title="number of ground-truth classes the clusters are matched to">
+            <Chip size="small" variant="outlined" label={`K = ${suite.classes}`} data-testid="board-classes" />
+          </Tooltip>
+        )}
+        <Chip
+          size="small"
+          variant="outlined"
+          label={`ranked by ${metricLabel(suite.primaryMetric)} ${directionArrow(suite.higherIsBetter)}`}
+        />
+        <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }} data-testid="board-total">
+          {total} {total === 1 ? 'entry' : 'entries'} · tick 2–{MAX_COMPARE} rows to compare
+        </Typography>
+      </Box>
+    }
+    sx={{ pb: 1 }}
+  />
+);
+
 /**
- * One suite's board. Sorting is the page's (shared by every board, kept in the URL); row selection is
- * this board's own, since only scores on the same suite version can be compared.
+ * This board's page: the list's own fetch holds every board's first page; another page (or page size) of
+ * this board is fetched for this board alone, with the page's filters and sort.
  */
-export const LeaderboardBoard = ({ board }: { board: Board }) => {
+function useBoardPage(board: Board, page: number, perPage: number) {
   const outer = useListContext<Board>();
+  const own = page === 1 && perPage === outer.perPage;
+  const { data, isPending, error } = useGetList<Board>(
+    'leaderboards',
+    { filter: { ...outer.filterValues, suite: board.id }, pagination: { page, perPage }, sort: outer.sort },
+    { enabled: !own, placeholderData: (previous) => previous },
+  );
+  if (own) return { board, isPending: false, error: null };
+  return { board: data?.find((b) => b.id === board.id) ?? board, isPending, error };
+}
+
+/**
+ * One suite's board. Sorting is the page's (shared by every board, kept in the URL); pages and row
+ * selection are this board's own, since only scores on the same suite version can be compared.
+ */
+export const LeaderboardBoard = ({ board: first }: { board: Board }) => {
+  const outer = useListContext<Board>();
+  const metricRegistry = useMetricRegistry();
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(outer.perPage);
+  // A new filter or order starts again from the top of the board.
+  useEffect(() => setPage(1), [outer.filterValues, outer.sort]);
+  const { board, isPending, error } = useBoardPage(first, page, perPage);
   const { suite, entries } = board;
   const [selectedIds, setSelectedIds] = useState<Identifier[]>([]);
   const onToggleItem = useCallback(
@@ -77,51 +218,42 @@ export const LeaderboardBoard = ({ board }: { board: Board }) => {
       ({
         ...outer,
         data: entries,
-        total: entries.length,
+        total: board.total,
+        page,
+        perPage,
+        setPage,
+        setPerPage: (n: number) => {
+          setPerPage(n);
+          setPage(1);
+        },
+        hasNextPage: page * perPage < board.total,
+        hasPreviousPage: page > 1,
+        isPending: false,
+        isFetching: isPending,
         selectedIds,
         onSelect: (ids: Identifier[]) => setSelectedIds(ids.slice(0, MAX_COMPARE)),
         onToggleItem,
         onUnselectItems: () => setSelectedIds([]),
       }) as ListControllerResult<LeaderboardEntry>,
-    [outer, entries, selectedIds, onToggleItem],
+    [outer, entries, board.total, page, perPage, isPending, selectedIds, onToggleItem],
   );
   const primary = { id: suite.primaryMetric, higherIsBetter: suite.higherIsBetter };
   const metrics = orderMetrics(
     entries.flatMap((e) => Object.keys(e.metrics)),
     suite.primaryMetric,
   );
+  const hasSampler = entries.some((e) => sampler(e));
   const isRowSelectable = (e: LeaderboardEntry) => selectedIds.includes(e.id) || selectedIds.length < MAX_COMPARE;
 
   return (
     <Card variant="outlined" data-testid={`leaderboard-${suite.id}`}>
-      <CardHeader
-        title={
-          <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1, flexWrap: 'wrap' }}>
-            <Link to={`/suites/${encodeURIComponent(suite.id)}/show`} variant="h6" underline="hover" color="inherit">
-              {suite.id}
-            </Link>
-            <Typography variant="body2" color="text.secondary">
-              v{suite.version}
-            </Typography>
-          </Box>
-        }
-        subheader={
-          <Box sx={{ display: 'flex', gap: 1, mt: 0.5, flexWrap: 'wrap' }}>
-            <Chip size="small" label={taskLabel(suite.task)} />
-            <Chip size="small" variant="outlined" label={`${suite.resolution}px`} />
-            <Chip
-              size="small"
-              variant="outlined"
-              label={`ranked by ${metricLabel(suite.primaryMetric)} ${directionArrow(suite.higherIsBetter)}`}
-            />
-            <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }}>
-              {entries.length} {entries.length === 1 ? 'model' : 'models'} · tick 2–{MAX_COMPARE} rows to compare
-            </Typography>
-          </Box>
-        }
-        sx={{ pb: 1 }}
-      />
-      {entries.length === 0 ? (
+      <BoardHeader suite={suite} total={board.total} />
+      {isPending && <LinearProgress sx={{ height: 2 }} />}
+      {error ? (
+        <Typography color="error" sx={{ px: 2, pb: 2 }}>
+          Could not load this page of the board: {error.message}
+        </Typography>
+      ) : board.total === 0 ? (
         <Typography color="text.secondary" sx={{ px: 2, pb: 2 }} data-testid="leaderboard-empty">
           No scores on this suite version yet.
         </Typography>
@@ -137,31 +269,48 @@ export const LeaderboardBoard = ({ board }: { board: Board }) => {
               storeKey={`leaderboards.${suite.id}.datatable`}
             >
               <DataTable.Col source="rank" label="#" render={(e: LeaderboardEntry) => <RankCell rank={e.rank} />} />
-              <DataTable.Col source="model.name" label="Model" render={(e: LeaderboardEntry) => <ModelCell entry={e} />} />
+              <DataTable.Col
+                source="model.name"
+                label="Model"
+                render={(e: LeaderboardEntry) => <ModelCell entry={e} primaryMetric={suite.primaryMetric} />}
+              />
               <DataTable.Col source="model.owner" label="Submitter" />
+              {hasSampler && (
+                <DataTable.Col source="protocol.solver" label="Sampler" render={(e: LeaderboardEntry) => <SamplerCell entry={e} />} />
+              )}
+              {hasSampler && (
+                <DataTable.Col source="protocol.nfe" label="NFE" align="right" render={(e: LeaderboardEntry) => <NfeCell entry={e} />} />
+              )}
               {metrics.map((m) => {
-                const hib = higherIsBetter(m, primary);
-                const isPrimary = m === suite.primaryMetric;
+                const hib = metricRegistry.higherIsBetter(m, primary);
                 return (
-                  <DataTable.NumberCol
+                  // Not NumberCol: its NumberField would replace `render` (locale digits, no interval).
+                  <DataTable.Col
                     key={m}
                     source={`metrics.${m}`}
+                    align="right"
                     label={`${metricLabel(m)} ${directionArrow(hib)}`}
                     sortByOrder={hib ? 'DESC' : 'ASC'}
-                    render={(e: LeaderboardEntry) => (
-                      <Box
-                        component="span"
-                        data-testid={`metric-${m}`}
-                        data-value={e.metrics[m]}
-                        sx={{ fontWeight: isPrimary ? 600 : 400, fontVariantNumeric: 'tabular-nums' }}
-                      >
-                        {formatMetric(e.metrics[m])}
-                      </Box>
-                    )}
+                    render={(e: LeaderboardEntry) => <MetricCell entry={e} metric={m} isPrimary={m === suite.primaryMetric} />}
                   />
                 );
               })}
-              <DataTable.Col source="finishedAt" label="Date" render={(e: LeaderboardEntry) => formatDate(e.finishedAt)} />
+              <DataTable.Col
+                source="finishedAt"
+                label="Date"
+                render={(e: LeaderboardEntry) => (
+                  <Tooltip title={e.trigger === 'nightly' ? 'score from a scheduled re-evaluation' : `score from the ${e.trigger}`}>
+                    <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+                      {formatDate(e.finishedAt)}
+                      {e.trigger !== 'submit' && (
+                        <Box component="span" sx={{ display: 'block', fontSize: 11, color: 'text.secondary' }}>
+                          {e.trigger}
+                        </Box>
+                      )}
+                    </Box>
+                  </Tooltip>
+                )}
+              />
               <DataTable.Col
                 label=""
                 disableSort
@@ -172,6 +321,7 @@ export const LeaderboardBoard = ({ board }: { board: Board }) => {
                 )}
               />
             </DataTable>
+            {board.total > ROWS_PER_PAGE[0]! && <Pagination rowsPerPageOptions={ROWS_PER_PAGE} />}
           </ListContextProvider>
         </ResourceContextProvider>
       )}

@@ -1,11 +1,16 @@
 import DownloadIcon from '@mui/icons-material/Download';
-import { Alert, Stack } from '@mui/material';
-import { useMemo } from 'react';
-import { Button, List, SelectInput, TopToolbar, useGetList, useListContext } from 'react-admin';
+import { Alert, Box, Card, CardContent, Chip, Divider, ListSubheader, Menu, MenuItem, Stack, Tooltip, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
+import { Button, Link, List, SelectInput, TopToolbar, useDataProvider, useGetList, useListContext, useNotify } from 'react-admin';
 import { type Board, type Suite, TASKS } from '../api-types';
+import type { GenbenchDataProvider } from '../data-provider';
+import { downloadFile } from '../download';
 import { taskLabel } from '../format';
 import { LeaderboardBoard } from './LeaderboardBoard';
 import { exportBoards } from './leaderboard-export';
+
+/** Entries per board on the first load; each board pages on its own from there. */
+const PER_BOARD = 25;
 
 /** Task, resolution and suite choices come from the registered suites, narrowed by the task picked. */
 function useFilters() {
@@ -15,6 +20,15 @@ function useFilters() {
   });
   return useMemo(() => {
     const resolutions = [...new Set(suites.map((s) => s.resolution))].sort((a, b) => a - b);
+    // Matching protocols of the registered segmentation suites (each protocol is its own suite and board).
+    const protocols = [
+      ...new Set(
+        suites.flatMap((s) => {
+          const p = s.versions.find((v) => v.version === s.latestVersion)?.definition.protocol;
+          return typeof p === 'string' ? [p] : [];
+        }),
+      ),
+    ].sort();
     return [
       <SelectInput
         key="task"
@@ -40,29 +54,106 @@ function useFilters() {
         emptyText="All suites"
         alwaysOn
       />,
+      ...(protocols.length
+        ? [
+            <SelectInput
+              key="protocol"
+              source="protocol"
+              label="Segmentation protocol"
+              choices={protocols.map((p) => ({ id: p, name: p }))}
+              emptyText="Any protocol"
+              alwaysOn
+              sx={{ minWidth: 220 }}
+            />,
+          ]
+        : []),
     ];
   }, [suites]);
 }
 
-const ExportButton = ({ format }: { format: 'csv' | 'json' }) => {
+/**
+ * Two kinds of download: the view as shown (first page of each board, in the order shown), built here, and
+ * every entry of every board in rank order, as the server exports it (GET /api/leaderboards/export).
+ */
+const ExportMenu = () => {
   const { data, filterValues } = useListContext<Board>();
+  const dataProvider = useDataProvider<GenbenchDataProvider>();
+  const notify = useNotify();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const close = () => setAnchor(null);
+  const fromServer = async (format: 'csv' | 'json') => {
+    close();
+    try {
+      const { content, filename } = await dataProvider.exportLeaderboards(filterValues, format);
+      downloadFile(content, filename, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json');
+    } catch (err) {
+      notify(`Export failed: ${(err as Error).message}`, { type: 'error' });
+    }
+  };
+  const shown = (format: 'csv' | 'json') => {
+    close();
+    exportBoards(data ?? [], filterValues, format);
+  };
   return (
-    <Button
-      label={`Export ${format.toUpperCase()}`}
-      onClick={() => exportBoards(data ?? [], filterValues, format)}
-      disabled={!data?.some((b) => b.entries.length > 0)}
-      data-testid={`export-${format}`}
-    >
-      <DownloadIcon />
-    </Button>
+    <>
+      <Button
+        label="Export"
+        onClick={(e: React.MouseEvent<HTMLElement>) => setAnchor(e.currentTarget)}
+        disabled={!data?.some((b) => b.total > 0)}
+        data-testid="export-menu"
+      >
+        <DownloadIcon />
+      </Button>
+      <Menu anchorEl={anchor} open={anchor != null} onClose={close}>
+        <ListSubheader sx={{ lineHeight: '32px' }}>This view, as shown</ListSubheader>
+        <MenuItem onClick={() => shown('csv')} data-testid="export-csv">
+          CSV
+        </MenuItem>
+        <MenuItem onClick={() => shown('json')} data-testid="export-json">
+          JSON
+        </MenuItem>
+        <Divider />
+        <ListSubheader sx={{ lineHeight: '32px' }}>Every entry, from the server</ListSubheader>
+        <MenuItem onClick={() => fromServer('csv')} data-testid="export-server-csv">
+          CSV
+        </MenuItem>
+        <MenuItem onClick={() => fromServer('json')} data-testid="export-server-json">
+          JSON
+        </MenuItem>
+      </Menu>
+    </>
   );
 };
 
 const Actions = () => (
   <TopToolbar>
-    <ExportButton format="csv" />
-    <ExportButton format="json" />
+    <ExportMenu />
   </TopToolbar>
+);
+
+/** Suites nobody has scored yet, in one line each rather than one empty card each. */
+const Unscored = ({ boards }: { boards: Board[] }) => (
+  <Card variant="outlined" data-testid="leaderboard-unscored">
+    <CardContent sx={{ '&:last-child': { pb: 2 } }}>
+      <Typography variant="subtitle2" gutterBottom>
+        No scores yet
+      </Typography>
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+        {boards.map(({ suite }) => (
+          <Tooltip key={suite.id} title={`${taskLabel(suite.task)} · ${suite.resolution}px${suite.protocol ? ` · ${suite.protocol}` : ''}`}>
+            <Chip
+              size="small"
+              variant="outlined"
+              component={Link}
+              to={`/suites/${encodeURIComponent(suite.id)}/show`}
+              clickable
+              label={`${suite.id} v${suite.version}`}
+            />
+          </Tooltip>
+        ))}
+      </Box>
+    </CardContent>
+  </Card>
 );
 
 const Boards = () => {
@@ -75,11 +166,15 @@ const Boards = () => {
       </Alert>
     );
   }
+  // A board picked on its own keeps its header even while empty.
+  const scored = data.length === 1 ? data : data.filter((b) => b.total > 0);
+  const unscored = data.length === 1 ? [] : data.filter((b) => b.total === 0);
   return (
     <Stack spacing={3} sx={{ p: 2 }}>
-      {data.map((board) => (
+      {scored.map((board) => (
         <LeaderboardBoard key={board.id} board={board} />
       ))}
+      {unscored.length > 0 && <Unscored boards={unscored} />}
     </Stack>
   );
 };
@@ -95,7 +190,7 @@ export const LeaderboardList = () => {
       title="Leaderboard"
       filters={filters}
       sort={{ field: 'rank', order: 'ASC' }}
-      perPage={100}
+      perPage={PER_BOARD}
       pagination={false}
       actions={<Actions />}
       exporter={false}

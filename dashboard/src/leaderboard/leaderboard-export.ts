@@ -2,22 +2,38 @@ import type { Board } from '../api-types';
 import { downloadFile, toCsv } from '../download';
 import { orderMetrics } from '../metrics';
 
-/** One row per (suite, entry), in the order shown; metric columns are the union over the boards. */
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/**
+ * One row per (suite, entry), in the order shown; metric columns (with their interval bounds) are the union
+ * over the boards. Protocol, K, sampler and drift columns are empty where a board has none.
+ */
 export function boardsToCsv(boards: Board[]): string {
   const metrics = orderMetrics(boards.flatMap((b) => b.entries.flatMap((e) => Object.keys(e.metrics))));
+  const withInterval = metrics.filter((m) => boards.some((b) => b.entries.some((e) => e.intervals?.[m])));
   const header = [
     'suite',
     'suite_version',
     'task',
     'resolution',
+    'protocol',
+    'classes',
     'primary_metric',
     'rank',
     'model',
     'model_id',
     'model_version',
     'submitter',
-    ...metrics,
+    'sampler',
+    'steps',
+    'guidance',
+    'nfe',
+    ...metrics.flatMap((m) => (withInterval.includes(m) ? [m, `${m}_lo`, `${m}_hi`] : [m])),
     'finished_at',
+    'trigger',
+    'drift',
+    'drift_flagged',
     'evaluation_id',
   ];
   const rows = boards.flatMap((b) =>
@@ -26,14 +42,23 @@ export function boardsToCsv(boards: Board[]): string {
       b.suite.version,
       b.suite.task,
       b.suite.resolution,
+      b.suite.protocol,
+      b.suite.classes,
       b.suite.primaryMetric,
       e.rank,
       e.model.name,
       e.model.id,
       e.modelVersion,
       e.model.owner,
-      ...metrics.map((m) => e.metrics[m]),
+      str(e.protocol?.solver),
+      num(e.protocol?.steps),
+      num(e.protocol?.guidance),
+      num(e.protocol?.nfe),
+      ...metrics.flatMap((m) => (withInterval.includes(m) ? [e.metrics[m], e.intervals?.[m]?.[0], e.intervals?.[m]?.[1]] : [e.metrics[m]])),
       e.finishedAt,
+      e.trigger,
+      e.drift?.relativeChange,
+      e.drift ? String(e.drift.flagged) : undefined,
       e.evaluationId,
     ]),
   );

@@ -1,11 +1,24 @@
-import { Box, Card, CardContent, CardHeader, Chip, LinearProgress, Stack, Tooltip, Typography } from '@mui/material';
+import { Box, Card, CardContent, CardHeader, Chip, CircularProgress, LinearProgress, Stack, Tooltip, Typography } from '@mui/material';
+import { lazy, Suspense } from 'react';
 import { ArrayField, DataTable, Link, RecordContextProvider, ResourceContextProvider, Show, useRecordContext } from 'react-admin';
 import type { Evaluation, ModelDetail, ModelVersion } from '../api-types';
-import { FailureField, ProgressField, ProvenanceSummaryField, ScoreField, StatusField, SuiteLinkField } from '../common/evaluation-fields';
+import {
+  FailureField,
+  ProgressField,
+  ProvenanceSummaryField,
+  ScoreField,
+  StatusField,
+  SuiteLinkField,
+  TriggerField,
+} from '../common/evaluation-fields';
 import { JsonBlock } from '../common/JsonBlock';
 import { pollModel } from '../common/polling';
 import { bodyWithRowTestId } from '../common/row-test-id';
+import { SampleGrid } from '../common/SampleGrid';
 import { formatBytes, formatDate, formatDuration, shortSha } from '../format';
+
+// recharts is the largest dependency; it loads with the first chart.
+const MetricHistory = lazy(() => import('./MetricHistory'));
 
 const ModelTitle = () => {
   const m = useRecordContext<ModelDetail>();
@@ -24,6 +37,11 @@ const Header = () => {
         {m.name}
       </Typography>
       <Chip size="small" label={m.kind} variant="outlined" />
+      {m.visibility === 'private' && (
+        <Tooltip title="Only its submitter and admins see this model and its scores">
+          <Chip size="small" label="private" color="secondary" variant="outlined" data-testid="model-private" />
+        </Tooltip>
+      )}
       <Typography variant="body2" color="text.secondary">
         submitted by <strong>{m.owner}</strong> · first seen {formatDate(m.createdAt)} ·{' '}
         {versions != null && `${versions} ${versions === 1 ? 'version' : 'versions'} · `}
@@ -42,6 +60,18 @@ const Finished = () => {
       <span>{formatDate(e.finishedAt)}</span>
     </Tooltip>
   ) : null;
+};
+
+const Samples = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e?.sampleGrid) return null;
+  return (
+    <SampleGrid
+      url={e.sampleGrid}
+      alt={`samples of ${e.model.name} v${e.model.version} on ${e.suite.id} (${formatDate(e.finishedAt)})`}
+      size={56}
+    />
+  );
 };
 
 const VersionCard = ({ version }: { version: ModelVersion }) => (
@@ -80,6 +110,9 @@ const VersionCard = ({ version }: { version: ModelVersion }) => (
                 <DataTable.Col label="Status" disableSort>
                   <StatusField />
                 </DataTable.Col>
+                <DataTable.Col label="Trigger" disableSort>
+                  <TriggerField />
+                </DataTable.Col>
                 <DataTable.Col label="Progress" disableSort>
                   <ProgressField />
                 </DataTable.Col>
@@ -93,6 +126,11 @@ const VersionCard = ({ version }: { version: ModelVersion }) => (
                 <DataTable.Col label="Finished" disableSort>
                   <Finished />
                 </DataTable.Col>
+                {version.evaluations.some((e) => e.sampleGrid) && (
+                  <DataTable.Col label="Samples" disableSort>
+                    <Samples />
+                  </DataTable.Col>
+                )}
               </DataTable>
             </ArrayField>
           </ResourceContextProvider>
@@ -109,6 +147,9 @@ const Versions = () => {
   if (!m.versions) return <LinearProgress />;
   return (
     <Stack spacing={2}>
+      <Suspense fallback={<CircularProgress sx={{ m: 2 }} />}>
+        <MetricHistory model={m} />
+      </Suspense>
       {m.versions.map((v) => (
         <VersionCard key={v.id} version={v} />
       ))}

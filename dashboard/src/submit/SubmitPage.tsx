@@ -1,14 +1,14 @@
 import SendIcon from '@mui/icons-material/Send';
 import { Alert, Box, Card, CardContent, Link as MuiLink, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import { FileField, FileInput, Form, PasswordInput, required, SaveButton, TextInput, Title, useDataProvider } from 'react-admin';
-import type { SubmitResult } from '../api-types';
+import { FileField, FileInput, Form, RadioButtonGroupInput, required, SaveButton, TextInput, Title, useDataProvider } from 'react-admin';
+import type { SubmitResult, Visibility } from '../api-types';
+import { TokenField, useTokenCheck } from '../auth/TokenCheck';
 import type { GenbenchDataProvider } from '../data-provider';
 import { type Issue, submissionErrors } from './submission-errors';
 import { SubmissionProgress } from './SubmissionProgress';
 
-/** localStorage key of the submitter token, so it survives reloads without being typed again. */
-export const TOKEN_KEY = 'genbench.token';
+export { TOKEN_KEY } from '../auth/token-store';
 
 export const EXAMPLE_MANIFEST = `{
   "name": "tiny-gan",
@@ -32,10 +32,15 @@ const validJson = (value: string) => {
 };
 
 interface FormValues {
-  token: string;
   file?: { rawFile: File; title?: string };
   manifest: string;
+  visibility: Visibility;
 }
+
+const VISIBILITY_CHOICES = [
+  { id: 'public', name: 'Public: on the leaderboard for everyone' },
+  { id: 'private', name: 'Private: seen only by you and admins' },
+];
 
 const IssueList = ({ issues, testId }: { issues: Issue[]; testId: string }) =>
   issues.length === 0 ? null : (
@@ -55,34 +60,45 @@ const IssueList = ({ issues, testId }: { issues: Issue[]; testId: string }) =>
   );
 
 /**
- * Upload an ONNX model with its manifest. A rejection shows each issue by the input it concerns; an
- * accepted upload is followed live until every evaluation has a score or a failure reason.
+ * Upload an ONNX model with its manifest. The token is checked first (GET /api/auth/whoami), so a wrong
+ * one fails before a large upload. A rejection shows each issue by the input it concerns; an accepted
+ * upload is followed live until every evaluation has a score or a failure reason.
  */
 export const SubmitPage = () => {
   const dataProvider = useDataProvider<GenbenchDataProvider>();
+  const token = useTokenCheck();
   const [issues, setIssues] = useState<Issue[]>([]);
   const [general, setGeneral] = useState<string>();
   const [result, setResult] = useState<SubmitResult>();
   // Stable: react-admin's Form resets its values whenever defaultValues change identity.
-  const [defaultValues] = useState(() => ({ token: localStorage.getItem(TOKEN_KEY) ?? '', manifest: EXAMPLE_MANIFEST }));
+  const [defaultValues] = useState<FormValues>(() => ({ manifest: EXAMPLE_MANIFEST, visibility: 'public' }));
 
   const onSubmit = async (values: Partial<FormValues>) => {
     setIssues([]);
     setGeneral(undefined);
     setResult(undefined);
-    const token = values.token?.trim() ?? '';
+    const me = token.me ?? (await token.check());
+    if (!me) return {};
+    if (me.role === 'runner') {
+      token.setError('a runner token cannot submit models: use a submitter or admin token');
+      return {};
+    }
     try {
-      const res = await dataProvider.submitModel({ token, file: values.file!.rawFile, manifest: values.manifest ?? '' });
-      localStorage.setItem(TOKEN_KEY, token);
+      const res = await dataProvider.submitModel({
+        token: token.token.trim(),
+        file: values.file!.rawFile,
+        manifest: values.manifest ?? '',
+        visibility: values.visibility ?? 'public',
+      });
       setResult(res);
       return undefined;
     } catch (err) {
       const errors = submissionErrors(err);
-      // Remember the token once the API has accepted it, even if it rejected the upload itself.
-      if (errors.tokenAccepted) localStorage.setItem(TOKEN_KEY, token);
+      if (errors.fields.token) token.setError(errors.fields.token);
       setIssues(errors.issues);
       setGeneral(errors.general);
-      return errors.fields;
+      const { token: _token, ...fields } = errors.fields;
+      return fields;
     }
   };
 
@@ -101,14 +117,11 @@ export const SubmitPage = () => {
       </Typography>
       <Card variant="outlined">
         <CardContent>
+          <Box sx={{ mb: 2 }} data-testid="token-field">
+            <TokenField check={token} roles={['submitter', 'admin']} />
+          </Box>
           <Form<FormValues> onSubmit={onSubmit} defaultValues={defaultValues} noValidate id="submit-form">
             <Stack spacing={1}>
-              <PasswordInput
-                source="token"
-                label="Submitter token"
-                validate={required('paste the token an admin issued you')}
-                helperText="Kept in this browser's localStorage."
-              />
               <Box data-testid="file-field">
                 <FileInput
                   source="file"
@@ -137,6 +150,14 @@ export const SubmitPage = () => {
                 />
                 <IssueList issues={manifestIssues} testId="manifest-issues" />
               </Box>
+              <RadioButtonGroupInput
+                source="visibility"
+                label="Visibility"
+                choices={VISIBILITY_CHOICES}
+                row
+                helperText="A private model's scores are ranked, but only you and admins see them."
+                data-testid="visibility-input"
+              />
               {general && (
                 <Alert severity="error" data-testid="submit-error">
                   {general}
