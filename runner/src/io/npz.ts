@@ -34,7 +34,8 @@ import {
 } from './zip.js';
 
 export { ArrayFileError } from './array-file-error.js';
-export type { DType, NdArray } from './npy.js';
+export { encodeNpy, readNpy } from './npy.js';
+export type { DType, NdArray, NdData } from './npy.js';
 
 /** One array of an archive, as its `.npy` header describes it. */
 export interface NpzEntryInfo {
