@@ -158,6 +158,66 @@ describe('GraphBuilder', () => {
     expect(floats(out.pixels_f)).toEqual([0, 255]);
   });
 
+  it('supports float64 inputs, initializers, tensor attributes and outputs, exact to the last bit', async () => {
+    // Values float32 cannot hold: a float32 round trip anywhere would change them.
+    const w = new Float64Array([0.1, 1 / 3, 1e300, -2.5]);
+    const x = new Float64Array([3, 7, 1e-300, Math.PI]);
+    const bytes = new GraphBuilder()
+      .input('x', 'float64', [2, 2])
+      .initializer('w', w, [2, 2])
+      .node('Mul', ['x', 'w'], ['xw'])
+      .node('Constant', [], ['c'], { value: attr.tensor(new Float64Array([Math.E]), [1]) })
+      .node('Add', ['xw', 'c'], ['y'])
+      .node('Cast', ['x'], ['x32'], { to: attr.dataType('float32') })
+      .node('Cast', ['x32'], ['x64'], { to: attr.dataType('float64') })
+      .output('y', 'float64', [2, 2])
+      .output('x64', 'float64', [2, 2])
+      .toBytes();
+    const out = await run(bytes, { x: new ort.Tensor('float64', x, [2, 2]) });
+    expect(out.y.type).toBe('float64');
+    expect(Array.from(out.y.data as Float64Array)).toEqual(Array.from(x, (v, i) => v * w[i] + Math.E));
+    expect(Array.from(out.x64.data as Float64Array)).toEqual(Array.from(Float32Array.from(x)));
+  });
+
+  it('supports float16 (as Uint16Array bit patterns) for inputs, initializers, outputs and Cast', async () => {
+    const bitsOf = (t: ort.Tensor) => {
+      const data = t.data as Uint16Array;
+      return Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length));
+    };
+    // 1, −2, 0.333251953125 (1/3 rounded), 65504 (the largest finite float16).
+    const h = new Uint16Array([0x3c00, 0xc000, 0x3555, 0x7bff]);
+    const bytes = new GraphBuilder()
+      .input('y', 'float16', [2])
+      .input('f', 'float32', [4])
+      .initializer('h', h, [4])
+      .node('Concat', ['h', 'y'], ['hy'], { axis: attr.int(0) })
+      .node('Cast', ['h'], ['h32'], { to: attr.dataType('float32') })
+      .node('Cast', ['f'], ['f16'], { to: attr.dataType('float16') })
+      .output('hy', 'float16', [6])
+      .output('h32', 'float32', [4])
+      .output('f16', 'float16', [4])
+      .toBytes();
+    const out = await run(bytes, {
+      y: new ort.Tensor('float16', new Uint16Array([0x0001, 0xfc00]), [2]), // 2⁻²⁴ and −∞
+      f: new ort.Tensor('float32', new Float32Array([0.1, -1.5, 65520, 1e-8]), [4]),
+    });
+    expect(out.hy.type).toBe('float16');
+    expect(bitsOf(out.hy)).toEqual([0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0xfc00]);
+    expect(floats(out.h32)).toEqual([1, -2, 0.333251953125, 65504]);
+    // numpy: np.float32([0.1, -1.5, 65520, 1e-8]).astype(np.float16).view(np.uint16)
+    expect(bitsOf(out.f16)).toEqual([0x2e66, 0xbe00, 0x7c00, 0x0000]);
+  });
+
+  it('stores float64 and float16 initializers as little-endian raw_data', () => {
+    const model = (data: Float64Array | Uint16Array, elemType: 'float64' | 'float16') =>
+      Buffer.from(new GraphBuilder().initializer('t', data, [2]).output('t', elemType, [2]).toBytes());
+    // TensorProto.raw_data is field 9, length-delimited: tag 0x4a, then the length, then the elements.
+    const f64 = Buffer.from('4a10' + '000000000000f03f' + '00000000000000c0', 'hex'); // 1, −2
+    const f16 = Buffer.from('4a04' + '003c' + '00c0', 'hex'); // 1, −2
+    expect(model(new Float64Array([1, -2]), 'float64').includes(f64)).toBe(true);
+    expect(model(new Uint16Array([0x3c00, 0xc000]), 'float16').includes(f16)).toBe(true);
+  });
+
   it('is deterministic: the same declarations give the same bytes', () => {
     const build = (bias: number) =>
       new GraphBuilder()

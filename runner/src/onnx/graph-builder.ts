@@ -2,10 +2,14 @@ import { ProtoWriter } from './protobuf-writer.js';
 
 // Field numbers and enum values below are those of onnx/onnx.proto3 (onnx/onnx, onnx/onnx.proto3).
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'uint8';
+export type ElemType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'uint8';
 /** A fixed size, or a symbolic name such as `'batch'` for a dimension known only at run time. */
 export type Dim = number | string;
-export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+/**
+ * Tensor values; the array type gives the element type. float16 values are given as their IEEE 754 binary16
+ * bit patterns in a Uint16Array, as onnxruntime-node takes them (Node 20 has no Float16Array).
+ */
+export type TensorData = Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
 
 /** A tensor value with its shape; `dims` must multiply out to `data.length`. */
 export interface TensorSpec {
@@ -36,6 +40,8 @@ export const attr = {
   floats: (value: readonly number[]): AttributeValue => ({ kind: 'floats', value }),
   string: (value: string): AttributeValue => ({ kind: 'string', value }),
   tensor: (data: TensorData, dims: readonly number[]): AttributeValue => ({ kind: 'tensor', value: { data, dims } }),
+  /** An element type as its TensorProto.DataType value, for attributes such as Cast's `to`. */
+  dataType: (elemType: ElemType): AttributeValue => ({ kind: 'int', value: DATA_TYPE[elemType] }),
 };
 
 export interface GraphBuilderOptions {
@@ -53,7 +59,7 @@ export class GraphBuilderError extends Error {
 }
 
 /** TensorProto.DataType values. */
-const DATA_TYPE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7 };
+const DATA_TYPE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, float16: 10, float64: 11 };
 
 // AttributeProto.AttributeType values.
 const ATTR_FLOAT = 1;
@@ -188,6 +194,8 @@ export class GraphBuilder {
 
 function elemTypeOf(data: TensorData): ElemType {
   if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Uint16Array) return 'float16';
   if (data instanceof BigInt64Array) return 'int64';
   if (data instanceof Int32Array) return 'int32';
   return 'uint8';
@@ -268,6 +276,8 @@ function littleEndianBytes(data: TensorData): Uint8Array {
   const bytes = new Uint8Array(data.byteLength);
   const view = new DataView(bytes.buffer);
   if (data instanceof Float32Array) data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  else if (data instanceof Float64Array) data.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  else if (data instanceof Uint16Array) data.forEach((v, i) => view.setUint16(i * 2, v, true));
   else if (data instanceof BigInt64Array) data.forEach((v, i) => view.setBigInt64(i * 8, v, true));
   else if (data instanceof Int32Array) data.forEach((v, i) => view.setInt32(i * 4, v, true));
   else bytes.set(data);

@@ -68,7 +68,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
           signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
           onProgress: (fraction) => {
-            void job.updateProgress(Math.round(fraction * 100));
+            job.updateProgress(Math.round(fraction * 100)).catch(() => undefined); // the API holds the truth; Redis progress is a hint
             const now = Date.now();
             if (now - lastPost >= 1000 || fraction >= 1) {
               lastPost = now;

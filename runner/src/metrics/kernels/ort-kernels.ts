@@ -2,22 +2,21 @@
 // times faster than anything TypeScript loops reach. Graphs are built once per shape signature and cached.
 
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { encodeOnnxModel, type OnnxGraph, type OnnxNode } from './onnx-model.js';
+import { GraphBuilder, attr } from '../../onnx/graph-builder.js';
 import type { DistanceTile, Kernels, KnnResult, MembershipResult } from './kernels.js';
 
 type Ort = typeof import('onnxruntime-node');
 
-const FLOAT = 1;
-const FLOAT16 = 10;
-const DOUBLE = 11;
+const graphBuilder = () => new GraphBuilder({ name: 'genbench-metrics' });
+const int64 = (value: number) => new BigInt64Array([BigInt(value)]);
 
 export async function createOrtKernels(): Promise<Kernels> {
   const ort: Ort = await import('onnxruntime-node');
   const sessions = new Map<string, Promise<InferenceSession>>();
-  const session = (key: string, graph: () => OnnxGraph) => {
+  const session = (key: string, graph: () => GraphBuilder) => {
     let s = sessions.get(key);
     if (!s) {
-      s = ort.InferenceSession.create(encodeOnnxModel(graph()), {
+      s = ort.InferenceSession.create(graph().toBytes(), {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         logSeverityLevel: 3,
@@ -56,26 +55,17 @@ export async function createOrtKernels(): Promise<Kernels> {
     c?: Float64Array,
   ): Promise<Float64Array> {
     const withC = c !== undefined && beta !== 0;
-    const s = await session(`gemm64:${alpha}:${withC ? beta : 0}`, () => ({
-      inputs: [
-        { name: 'a', type: 'float64', dims: ['m', 'k'] },
-        { name: 'b', type: 'float64', dims: ['n', 'k'] },
-        ...(withC ? [{ name: 'c', type: 'float64' as const, dims: ['m', 'n'] }] : []),
-      ],
-      outputs: [{ name: 'z', type: 'float64', dims: ['m', 'n'] }],
-      nodes: [
-        {
-          op: 'Gemm',
-          inputs: withC ? ['a', 'b', 'c'] : ['a', 'b'],
-          outputs: ['z'],
-          attributes: [
-            { name: 'transB', int: 1 },
-            { name: 'alpha', float: alpha },
-            { name: 'beta', float: withC ? beta : 0 },
-          ],
-        },
-      ],
-    }));
+    const s = await session(`gemm64:${alpha}:${withC ? beta : 0}`, () => {
+      const g = graphBuilder().input('a', 'float64', ['m', 'k']).input('b', 'float64', ['n', 'k']);
+      if (withC) g.input('c', 'float64', ['m', 'n']);
+      return g
+        .node('Gemm', withC ? ['a', 'b', 'c'] : ['a', 'b'], ['z'], {
+          transB: attr.int(1),
+          alpha: attr.float(alpha),
+          beta: attr.float(withC ? beta : 0),
+        })
+        .output('z', 'float64', ['m', 'n']);
+    });
     const feeds: Record<string, OrtTensor> = {
       a: new ort.Tensor('float64', a.subarray(0, m * k), [m, k]),
       b: new ort.Tensor('float64', b.subarray(0, n * k), [n, k]),
@@ -86,14 +76,13 @@ export async function createOrtKernels(): Promise<Kernels> {
   }
 
   async function dots(x: Float32Array, m: number, y: Float32Array, n: number, d: number): Promise<Float32Array> {
-    const s = await session('dots', () => ({
-      inputs: [
-        { name: 'x', type: 'float32', dims: ['m', 'd'] },
-        { name: 'y', type: 'float32', dims: ['n', 'd'] },
-      ],
-      outputs: [{ name: 'z', type: 'float32', dims: ['m', 'n'] }],
-      nodes: [{ op: 'Gemm', inputs: ['x', 'y'], outputs: ['z'], attributes: [{ name: 'transB', int: 1 }] }],
-    }));
+    const s = await session('dots', () =>
+      graphBuilder()
+        .input('x', 'float32', ['m', 'd'])
+        .input('y', 'float32', ['n', 'd'])
+        .node('Gemm', ['x', 'y'], ['z'], { transB: attr.int(1) })
+        .output('z', 'float32', ['m', 'n']),
+    );
     const out = await s.run({ x: f32(x.subarray(0, m * d), [m, d]), y: f32(y.subarray(0, n * d), [n, d]) });
     return out.z.data as Float32Array;
   }
@@ -148,150 +137,93 @@ function gramBlocks(dim: number): Array<[number, number]> {
 // Centres the block on its own mean in float64, transposes it so each feature is a contiguous row (MLAS is
 // markedly faster on A·Bᵀ than on Aᵀ·B here), and computes only the blocks on and below the diagonal of
 // the symmetric result (36 of 64 for an 8×8 grid).
-function gramGraph(dim: number, blocks: Array<[number, number]>): OnnxGraph {
-  const nodes: OnnxNode[] = [
-    { op: 'Transpose', inputs: ['x'], outputs: ['xt'], attributes: [{ name: 'perm', ints: [1, 0] }] },
-    { op: 'Cast', inputs: ['xt'], outputs: ['xt64'], attributes: [{ name: 'to', int: DOUBLE }] },
-    {
-      op: 'ReduceMean',
-      inputs: ['xt64'],
-      outputs: ['mean_col'],
-      attributes: [
-        { name: 'axes', ints: [1] },
-        { name: 'keepdims', int: 1 },
-      ],
-    },
-    { op: 'Sub', inputs: ['xt64', 'mean_col'], outputs: ['yt'] },
-    { op: 'Reshape', inputs: ['mean_col', 'flat'], outputs: ['mean'] },
-  ];
-  const initializers: NonNullable<OnnxGraph['initializers']>[number][] = [
-    { name: 'axis0', type: 'int64', dims: [1], values: [0] },
-    { name: 'flat', type: 'int64', dims: [1], values: [dim] },
-  ];
+function gramGraph(dim: number, blocks: Array<[number, number]>): GraphBuilder {
+  const g = graphBuilder()
+    .input('x', 'float32', ['rows', dim])
+    .initializer('axis0', int64(0), [1])
+    .initializer('flat', int64(dim), [1])
+    .node('Transpose', ['x'], ['xt'], { perm: attr.ints([1, 0]) })
+    .node('Cast', ['xt'], ['xt64'], { to: attr.dataType('float64') })
+    .node('ReduceMean', ['xt64'], ['mean_col'], { axes: attr.ints([1]), keepdims: attr.int(1) })
+    .node('Sub', ['xt64', 'mean_col'], ['yt'])
+    .node('Reshape', ['mean_col', 'flat'], ['mean'])
+    .output('mean', 'float64', [dim]);
   const names = blocks.map((_, i) => (blocks.length === 1 ? 'yt' : `yt_${i}`));
   if (blocks.length > 1) {
     blocks.forEach(([s, e], i) => {
-      initializers.push(
-        { name: `s_${i}`, type: 'int64', dims: [1], values: [s] },
-        { name: `e_${i}`, type: 'int64', dims: [1], values: [e] },
-      );
-      nodes.push({ op: 'Slice', inputs: ['yt', `s_${i}`, `e_${i}`, 'axis0'], outputs: [names[i]] });
+      g.initializer(`s_${i}`, int64(s), [1]).initializer(`e_${i}`, int64(e), [1]);
+      g.node('Slice', ['yt', `s_${i}`, `e_${i}`, 'axis0'], [names[i]]);
     });
   }
-  const outputs: OnnxGraph['outputs'][number][] = [{ name: 'mean', type: 'float64', dims: [dim] }];
   for (let i = 0; i < blocks.length; i++) {
     for (let j = 0; j <= i; j++) {
-      nodes.push({ op: 'Gemm', inputs: [names[i], names[j]], outputs: [`g_${i}_${j}`], attributes: [{ name: 'transB', int: 1 }] });
-      outputs.push({ name: `g_${i}_${j}`, type: 'float64', dims: [blocks[i][1] - blocks[i][0], blocks[j][1] - blocks[j][0]] });
+      g.node('Gemm', [names[i], names[j]], [`g_${i}_${j}`], { transB: attr.int(1) });
+      g.output(`g_${i}_${j}`, 'float64', [blocks[i][1] - blocks[i][0], blocks[j][1] - blocks[j][0]]);
     }
   }
-  return { inputs: [{ name: 'x', type: 'float32', dims: ['rows', dim] }], outputs, nodes, initializers };
+  return g;
 }
 
-/** Nodes computing `dd` = max(‖u‖² − 2u·v + ‖v‖², 0) and `check` (NaN iff some distance is not finite). */
-function distanceNodes(fp16: boolean): { nodes: OnnxNode[]; initializers: NonNullable<OnnxGraph['initializers']> } {
-  const nodes: OnnxNode[] = [];
+/**
+ * The tile inputs u, v, nu, nv (and the radii ru, rv) and the nodes computing `dd` = max(‖u‖² − 2u·v + ‖v‖², 0)
+ * and `check` (NaN iff some distance is not finite).
+ */
+function distanceGraph(fp16: boolean, withRadii = false): GraphBuilder {
+  const g = graphBuilder()
+    .input('u', 'float32', ['m', 'd'])
+    .input('v', 'float32', ['n', 'd'])
+    .input('nu', 'float32', ['m', 1])
+    .input('nv', 'float32', [1, 'n']);
+  if (withRadii) g.input('ru', 'float32', ['m', 1]).input('rv', 'float32', [1, 'n']);
+  g.initializer('zero', new Float32Array([0]), []);
   const round = (x: string, out: string) => {
-    nodes.push({ op: 'Cast', inputs: [x], outputs: [`${out}_h`], attributes: [{ name: 'to', int: FLOAT16 }] });
-    nodes.push({ op: 'Cast', inputs: [`${out}_h`], outputs: [out], attributes: [{ name: 'to', int: FLOAT }] });
+    g.node('Cast', [x], [`${out}_h`], { to: attr.dataType('float16') });
+    g.node('Cast', [`${out}_h`], [out], { to: attr.dataType('float32') });
   };
   if (fp16) {
-    nodes.push({ op: 'Gemm', inputs: ['u', 'v'], outputs: ['dot'], attributes: [{ name: 'transB', int: 1 }] });
+    g.initializer('two', new Float32Array([2]), []);
+    g.node('Gemm', ['u', 'v'], ['dot'], { transB: attr.int(1) });
     round('dot', 'dot16');
-    nodes.push({ op: 'Mul', inputs: ['dot16', 'two'], outputs: ['dot2'] });
+    g.node('Mul', ['dot16', 'two'], ['dot2']);
     round('dot2', 'dot2_16');
-    nodes.push({ op: 'Sub', inputs: ['nu', 'dot2_16'], outputs: ['t'] });
+    g.node('Sub', ['nu', 'dot2_16'], ['t']);
     round('t', 't16');
-    nodes.push({ op: 'Add', inputs: ['t16', 'nv'], outputs: ['s0'] });
+    g.node('Add', ['t16', 'nv'], ['s0']);
     round('s0', 's');
   } else {
-    nodes.push({
-      op: 'Gemm',
-      inputs: ['u', 'v', 'nu'],
-      outputs: ['t'],
-      attributes: [
-        { name: 'transB', int: 1 },
-        { name: 'alpha', float: -2 },
-        { name: 'beta', float: 1 },
-      ],
+    g.node('Gemm', ['u', 'v', 'nu'], ['t'], { transB: attr.int(1), alpha: attr.float(-2), beta: attr.float(1) });
+    g.node('Add', ['t', 'nv'], ['s']);
+  }
+  return g
+    .node('Max', ['s', 'zero'], ['dd'])
+    .node('Sub', ['s', 's'], ['nan_if_bad'])
+    .node('ReduceSum', ['nan_if_bad'], ['check'], { keepdims: attr.int(0) });
+}
+
+function knnGraph(k: number, alsoColumns: boolean, fp16: boolean): GraphBuilder {
+  const g = distanceGraph(fp16).initializer('k', int64(k), [1]);
+  const topk = (axis: number, out: string) =>
+    g.node('TopK', ['dd', 'k'], [out, `${out}_idx`], {
+      axis: attr.int(axis),
+      largest: attr.int(0),
+      sorted: attr.int(1),
     });
-    nodes.push({ op: 'Add', inputs: ['t', 'nv'], outputs: ['s'] });
-  }
-  nodes.push({ op: 'Max', inputs: ['s', 'zero'], outputs: ['dd'] });
-  nodes.push({ op: 'Sub', inputs: ['s', 's'], outputs: ['nan_if_bad'] });
-  nodes.push({ op: 'ReduceSum', inputs: ['nan_if_bad'], outputs: ['check'], attributes: [{ name: 'keepdims', int: 0 }] });
-  return {
-    nodes,
-    initializers: [
-      { name: 'zero', type: 'float32', dims: [], values: [0] },
-      ...(fp16 ? [{ name: 'two', type: 'float32' as const, dims: [], values: [2] }] : []),
-    ],
-  };
-}
-
-const TILE_INPUTS: OnnxGraph['inputs'] = [
-  { name: 'u', type: 'float32', dims: ['m', 'd'] },
-  { name: 'v', type: 'float32', dims: ['n', 'd'] },
-  { name: 'nu', type: 'float32', dims: ['m', 1] },
-  { name: 'nv', type: 'float32', dims: [1, 'n'] },
-];
-
-function knnGraph(k: number, alsoColumns: boolean, fp16: boolean): OnnxGraph {
-  const { nodes, initializers } = distanceNodes(fp16);
-  const topk = (axis: number, out: string): OnnxNode => ({
-    op: 'TopK',
-    inputs: ['dd', 'k'],
-    outputs: [out, `${out}_idx`],
-    attributes: [
-      { name: 'axis', int: axis },
-      { name: 'largest', int: 0 },
-      { name: 'sorted', int: 1 },
-    ],
-  });
-  nodes.push(topk(1, 'rows'));
-  const outputs: OnnxGraph['outputs'][number][] = [
-    { name: 'rows', type: 'float32', dims: ['m', k] },
-    { name: 'check', type: 'float32', dims: [] },
-  ];
+  topk(1, 'rows');
+  g.output('rows', 'float32', ['m', k]).output('check', 'float32', []);
   if (alsoColumns) {
-    nodes.push(topk(0, 'cols'));
-    outputs.push({ name: 'cols', type: 'float32', dims: [k, 'n'] });
+    topk(0, 'cols');
+    g.output('cols', 'float32', [k, 'n']);
   }
-  return { inputs: TILE_INPUTS, outputs, nodes, initializers: [...initializers, { name: 'k', type: 'int64', dims: [1], values: [k] }] };
+  return g;
 }
 
-function membershipGraph(fp16: boolean): OnnxGraph {
-  const { nodes, initializers } = distanceNodes(fp16);
-  nodes.push(
-    { op: 'Sub', inputs: ['dd', 'rv'], outputs: ['a'] },
-    {
-      op: 'ReduceMin',
-      inputs: ['a'],
-      outputs: ['row_min'],
-      attributes: [
-        { name: 'axes', ints: [1] },
-        { name: 'keepdims', int: 0 },
-      ],
-    },
-    { op: 'Sub', inputs: ['dd', 'ru'], outputs: ['b'] },
-    {
-      op: 'ReduceMin',
-      inputs: ['b'],
-      outputs: ['col_min'],
-      attributes: [
-        { name: 'axes', ints: [0] },
-        { name: 'keepdims', int: 0 },
-      ],
-    },
-  );
-  return {
-    inputs: [...TILE_INPUTS, { name: 'ru', type: 'float32', dims: ['m', 1] }, { name: 'rv', type: 'float32', dims: [1, 'n'] }],
-    outputs: [
-      { name: 'row_min', type: 'float32', dims: ['m'] },
-      { name: 'col_min', type: 'float32', dims: ['n'] },
-      { name: 'check', type: 'float32', dims: [] },
-    ],
-    nodes,
-    initializers,
-  };
+function membershipGraph(fp16: boolean): GraphBuilder {
+  return distanceGraph(fp16, true)
+    .node('Sub', ['dd', 'rv'], ['a'])
+    .node('ReduceMin', ['a'], ['row_min'], { axes: attr.ints([1]), keepdims: attr.int(0) })
+    .node('Sub', ['dd', 'ru'], ['b'])
+    .node('ReduceMin', ['b'], ['col_min'], { axes: attr.ints([0]), keepdims: attr.int(0) })
+    .output('row_min', 'float32', ['m'])
+    .output('col_min', 'float32', ['n'])
+    .output('check', 'float32', []);
 }

@@ -61,7 +61,7 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
   k('one', 1);
   let tin = names.t;
   if (timeType !== 'float32') {
-    g.node('Cast', [tin], ['t_float'], { to: attr.int(1) });
+    g.node('Cast', [tin], ['t_float'], { to: attr.dataType('float32') });
     tin = 't_float';
   }
 
@@ -95,7 +95,7 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
     g.initializer('log_scaled_table', table, [n]);
     k('last_lo', n - 2);
     g.node('Min', [index, 'last_lo'], ['idx_c']).node('Floor', ['idx_c'], ['idx_lo']).node('Sub', [index, 'idx_lo'], ['idx_w']);
-    g.node('Cast', ['idx_lo'], ['idx_lo_i'], { to: attr.int(7) });
+    g.node('Cast', ['idx_lo'], ['idx_lo_i'], { to: attr.dataType('int64') });
     g.initializer('one_i', new BigInt64Array([1n]), []);
     g.node('Add', ['idx_lo_i', 'one_i'], ['idx_hi_i']);
     g.node('Gather', ['log_scaled_table', 'idx_lo_i'], ['ls_lo'], { axis: attr.int(0) });

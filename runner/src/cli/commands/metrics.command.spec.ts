@@ -1,14 +1,13 @@
-// End-to-end tests of `genbench metrics` through bin/genbench.js (kept here, next to the metrics it reports,
-// because runner/src/cli/commands/ holds only the command itself in this change).
+// End-to-end tests of `genbench metrics` through bin/genbench.js.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
+import { EXPECTED, fixture, relErr } from '../../metrics/fixtures.testing.js';
 
-const BIN = join(import.meta.dirname, '../../../bin/genbench.js');
+const BIN = join(import.meta.dirname, '../../../../bin/genbench.js');
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'metrics', ...args], { maxBuffer: 1 << 24 });
