@@ -11,6 +11,7 @@ import { loadConfig } from '../api/src/config/config.js';
 import { ensureDatabase, migrate } from '../api/src/database/migrator.js';
 import { writeExampleDenoisers } from '../benchmarks/smoke/example-denoisers.js';
 import { writeExampleModels } from '../benchmarks/smoke/example-models.js';
+import { writeExampleSegmentationModels } from '../benchmarks/segmentation/example-models.js';
 import { startRunner } from '../runner/src/worker/runner.js';
 
 const config = loadConfig();
@@ -67,7 +68,7 @@ const runner = startRunner(
 
 step('submitting the example models');
 const submitter = await issueToken(config, { name: 'demo submitter', role: 'submitter', owner: 'demo' });
-const examples = [...(await writeExampleModels(join(config.dataDir, 'examples'))), ...(await writeExampleDenoisers(join(config.dataDir, 'examples')))];
+const examples = [...(await writeExampleModels(join(config.dataDir, 'examples'))), ...(await writeExampleDenoisers(join(config.dataDir, 'examples'))), ...(await writeExampleSegmentationModels(join(config.dataDir, 'examples')))];
 const { readFile } = await import('node:fs/promises');
 const evaluationIds: string[] = [];
 for (const ex of examples) {
@@ -102,14 +103,21 @@ for (const id of evaluationIds) {
 
 step('leaderboard');
 const lb = (await (await fetch(`${baseUrl}/api/leaderboards`)).json()) as {
-  boards: Array<{ suite: { id: string; version: number; primaryMetric: string; higherIsBetter: boolean }; entries: Array<{ rank: number; model: { name: string; owner: string }; modelVersion: number; metrics: Record<string, number> }> }>;
+  boards: Array<{
+    suite: { id: string; version: number; primaryMetric: string; higherIsBetter: boolean; protocol?: string | null };
+    entries: Array<{ rank: number; model: { name: string; owner: string }; modelVersion: number; metrics: Record<string, number> }>;
+  }>;
 };
-for (const b of lb.boards) {
-  console.log(`\n  ${b.suite.id} v${b.suite.version} — ranked by ${b.suite.primaryMetric} (${b.suite.higherIsBetter ? 'higher' : 'lower'} is better)`);
+const suites = (await (await fetch(`${baseUrl}/api/suites`)).json()) as Array<{ id: string; available: boolean }>;
+for (const b of lb.boards.filter((x) => x.entries.length > 0)) {
+  const protocol = b.suite.protocol ? `, ${b.suite.protocol}` : '';
+  console.log(`\n  ${b.suite.id} v${b.suite.version} — ranked by ${b.suite.primaryMetric} (${b.suite.higherIsBetter ? 'higher' : 'lower'} is better${protocol})`);
   console.table(
     b.entries.map((e) => ({ rank: e.rank, model: `${e.model.name} v${e.modelVersion}`, owner: e.model.owner, ...Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [k, Number(v.toPrecision(6))])) })),
   );
 }
+const waiting = suites.filter((s) => !s.available).map((s) => s.id);
+if (waiting.length) console.log(`\n  Unavailable until their data is downloaded (see GET /api/suites or README, "Suites"): ${waiting.join(', ')}`);
 console.log(`\nDashboard: ${baseUrl}/   API docs: ${baseUrl}/api/docs`);
 console.log(`A submitter token for the dashboard's Submit page: ${submitter.secret}`);
 console.log('Serving until interrupted (Ctrl-C).');

@@ -6,6 +6,7 @@
 // call costs what a small real one does. Defaults: batch 64, 32×32, 64 channels, 20 steps, 5 rounds.
 //   npm run bench:sampler
 //   npm run bench:sampler -- --batch 16 --res 64 --channels 96 --steps 10 --rounds 3 --solver heun
+//   npm run bench:sampler -- --eta 1          (DDIM with fresh noise every step)
 // Bare runs and source runs alternate, round by round, and medians are compared: the machine may be shared
 // (the load average is printed with the results).
 
@@ -31,6 +32,9 @@ const RES = flag('res', 32);
 const CH = flag('channels', 64);
 const STEPS = flag('steps', 20);
 const ROUNDS = flag('rounds', 5);
+const etaFlag = process.argv.indexOf('--eta');
+const ETA = etaFlag >= 0 ? Number(process.argv[etaFlag + 1]) : 0;
+if (!(ETA >= 0 && ETA <= 1) || (ETA > 0 && SOLVER !== 'ddim')) throw new RangeError('--eta must be in [0, 1], with --solver ddim');
 
 /** x_t → conv3×3(3→C) → relu → conv3×3(C→C) → relu → conv3×3(C→3) → tanh, plus 0·t so t is a real input. */
 function convDenoiser(): Uint8Array {
@@ -97,7 +101,7 @@ async function viaSource(): Promise<{ perStep: number; outside: number }> {
     n: BATCH,
     seed: 0,
     batchSize: BATCH,
-    sampler: { solver: SOLVER, steps: STEPS, guidance: 1, eta: 0 },
+    sampler: { solver: SOLVER, steps: STEPS, guidance: 1, eta: ETA },
   });
   insideRun = 0;
   const t0 = performance.now();
@@ -121,7 +125,7 @@ await session.release();
 
 const b = median(bareMs);
 const s = median(sourceMs);
-console.log(`sampler benchmark: ${SOLVER}, ${STEPS} steps (${nfe} network evaluations), batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds`);
+console.log(`sampler benchmark: ${SOLVER}${ETA > 0 ? ` η=${ETA}` : ''}, ${STEPS} steps (${nfe} network evaluations), batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds`);
 console.log(`machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, onnxruntime ${ort.env.versions?.node ?? '?'} (cpu)`);
 console.log(`bare session.run        ${b.toFixed(2)} ms per network evaluation (rounds: ${bareMs.map((v) => v.toFixed(1)).join(', ')})`);
 console.log(`denoiser source         ${s.toFixed(2)} ms per network evaluation (rounds: ${sourceMs.map((v) => v.toFixed(1)).join(', ')})`);

@@ -12,19 +12,12 @@ import {
   extractorManifest,
   segmenterManifest,
 } from '../../runner/src/onnx/models/segmentation-models.js';
+import { SYNTHETIC_CLASS_COLOURS } from '../../benchmarks/segmentation/example-models.js';
 import { getJson, type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
 
 const run = promisify(execFile);
 
-// The synthetic classes' base colours (runner/src/segmentation/synthetic-dataset.ts), the checker class by the
-// mean of its two: nearest colour recovers every class despite the ±8 noise.
-const CLASS_COLOURS: Array<[number, number, number]> = [
-  [110, 110, 110],
-  [210, 40, 40],
-  [40, 190, 60],
-  [40, 60, 210],
-  [220, 200, 35],
-];
+const CLASS_COLOURS = SYNTHETIC_CLASS_COLOURS;
 
 /** Extractors and segmenters: submitted through the API, queued, scored by a runner, ranked per protocol. */
 describe('zero-shot segmentation through API, queue and runner', () => {

@@ -59,12 +59,29 @@ function requireNonZero(value: number, symbol: 'α' | 'σ', type: PredictionType
  * with coefficients `c`. Arithmetic is float64 per element; results are stored as float32.
  */
 export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: PredictionType, c: Coefficients): X0Eps {
+  return toX0EpsInto(xt, prediction, type, c, { x0: new Float32Array(xt.length), eps: new Float32Array(xt.length) });
+}
+
+/**
+ * {@link toX0Eps} writing into `out` (same values, bit for bit), for loops that convert every step into the
+ * same buffers. `out.x0` and `out.eps` must be distinct from each other; either may be `xt` or `prediction`
+ * (each element is read before it is written).
+ */
+export function toX0EpsInto(
+  xt: Float32Array,
+  prediction: Float32Array,
+  type: PredictionType,
+  c: Coefficients,
+  out: X0Eps,
+): X0Eps {
   if (prediction.length !== xt.length) {
     throw new PredictionConversionError(`prediction has ${prediction.length} values, x_t has ${xt.length}`);
   }
   const n = xt.length;
-  const x0 = new Float32Array(n);
-  const eps = new Float32Array(n);
+  const { x0, eps } = out;
+  if (x0.length !== n || eps.length !== n) {
+    throw new PredictionConversionError(`output buffers hold ${x0.length} and ${eps.length} values, x_t has ${n}`);
+  }
   const { alpha: a, sigma: s } = c;
   switch (type) {
     case 'eps':
@@ -72,18 +89,20 @@ export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: Predic
       requireNonZero(a, 'α', type);
       const k = type === 'score' ? -s : 1;
       for (let i = 0; i < n; i++) {
+        const x = xt[i]!;
         const e = k * prediction[i]!;
         eps[i] = e;
-        x0[i] = (xt[i]! - s * e) / a;
+        x0[i] = (x - s * e) / a;
       }
       break;
     }
     case 'x0':
       requireNonZero(s, 'σ', type);
       for (let i = 0; i < n; i++) {
+        const x = xt[i]!;
         const d = prediction[i]!;
         x0[i] = d;
-        eps[i] = (xt[i]! - a * d) / s;
+        eps[i] = (x - a * d) / s;
       }
       break;
     case 'v': {
@@ -110,7 +129,7 @@ export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: Predic
       break;
     }
   }
-  return { x0, eps };
+  return out;
 }
 
 /** The prediction of type `type` that a network would output for the given x0 and ε (inverse of {@link toX0Eps}). */

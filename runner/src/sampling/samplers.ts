@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DenoiserOutputError, SamplingConfigError } from './errors.js';
-import { batchNormals } from './noise.js';
-import { PredictionType, toX0Eps, type Coefficients, type X0Eps } from './predictions.js';
+import { fillBatchNormals } from './noise.js';
+import { PredictionType, toX0EpsInto, type Coefficients, type X0Eps } from './predictions.js';
 import {
   Schedule,
   Spacing,
@@ -76,7 +76,9 @@ export type SamplerParamsInput = z.input<typeof SamplerParams>;
 
 /**
  * The network call: x_t ([rows, ...shape] flat), the time input of each row, and each row's class label
- * (only for class-conditional models). Returns the raw prediction, same layout as x_t.
+ * (only for class-conditional models). Returns the raw prediction, same layout as x_t. The arrays passed
+ * are the sampler's own buffers, overwritten once the call has resolved: copy whatever must outlive it. The
+ * sampler reads the returned array before its next call, so a network may return the same buffer each time.
  */
 export type Denoiser = (xt: Float32Array, timeInput: Float32Array, classes?: Int32Array) => Promise<Float32Array>;
 
@@ -159,22 +161,30 @@ class GuidedModel {
   nfe = 0;
   readonly cfg: boolean;
   private readonly cfgClasses?: Int32Array;
+  // Reused by every call: the time input, and with guidance the 2N-row input and the combined prediction.
+  private readonly times: Float32Array;
+  private readonly doubled?: Float32Array;
+  private readonly guided?: Float32Array;
 
   constructor(
     private readonly schedule: Schedule,
     private readonly prediction: PredictionType,
     private readonly timeInput: TimeInput,
     private readonly rows: number,
+    width: number,
     private readonly guidance: number,
     private readonly denoise: Denoiser,
     private readonly classes: Int32Array | undefined,
     nullClass: number | undefined,
   ) {
     this.cfg = guidance !== 1;
+    this.times = new Float32Array(this.cfg ? 2 * rows : rows);
     if (this.cfg) {
       this.cfgClasses = new Int32Array(2 * rows);
       this.cfgClasses.set(classes!, 0);
       this.cfgClasses.fill(nullClass!, rows);
+      this.doubled = new Float32Array(2 * width);
+      this.guided = new Float32Array(width);
     }
   }
 
@@ -184,27 +194,23 @@ class GuidedModel {
     return c;
   }
 
-  async evaluate(x: Float32Array, node: ScheduleNode): Promise<X0Eps> {
+  /** Evaluates the network at (x, node) and writes (x̂0, ε̂) into `into`. */
+  async evaluate(x: Float32Array, node: ScheduleNode, into: X0Eps): Promise<X0Eps> {
     const input = timeInputValue(this.schedule, node.time, this.timeInput);
     const width = x.length;
+    this.times.fill(input);
     let raw: Float32Array;
     if (this.cfg) {
-      const doubled = new Float32Array(2 * width);
+      const doubled = this.doubled!;
       doubled.set(x, 0);
       doubled.set(x, width);
-      const out = await this.call(doubled, new Float32Array(2 * this.rows).fill(input), this.cfgClasses);
-      raw = new Float32Array(width);
-      const w = this.guidance;
-      for (let i = 0; i < width; i++) {
-        const cond = out[i]!;
-        const uncond = out[width + i]!;
-        raw[i] = uncond + w * (cond - uncond);
-      }
+      const out = await this.call(doubled, this.times, this.cfgClasses);
+      raw = combineGuidance(out, this.guidance, this.guided!);
     } else {
-      raw = await this.call(x, new Float32Array(this.rows).fill(input), this.classes);
+      raw = await this.call(x, this.times, this.classes);
     }
     this.nfe++;
-    return toX0Eps(x, raw, this.prediction, this.coefficients(node));
+    return toX0EpsInto(x, raw, this.prediction, this.coefficients(node), into);
   }
 
   private async call(x: Float32Array, t: Float32Array, classes?: Int32Array): Promise<Float32Array> {
@@ -214,13 +220,33 @@ class GuidedModel {
         `the network returned ${out instanceof Float32Array ? `${out.length} float32 values` : 'something other than a Float32Array'}, expected ${x.length}`,
       );
     }
-    for (let i = 0; i < out.length; i++) {
-      if (!Number.isFinite(out[i]!)) {
-        throw new DenoiserOutputError(`the network returned a non-finite value (${out[i]}) at time input ${t[0]}`);
-      }
+    if (!allFinite(out)) {
+      const bad = out.find((v) => !Number.isFinite(v));
+      throw new DenoiserOutputError(`the network returned a non-finite value (${bad}) at time input ${t[0]}`);
     }
     return out;
   }
+}
+
+/**
+ * Whether every value is finite. v·0 is ±0 for a finite v and NaN for ±∞ and NaN, so the sums stay zero
+ * exactly when all values are finite; four of them, because the loop is bound by the latency of the adds.
+ */
+function allFinite(values: Float32Array): boolean {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const n = values.length;
+  const end = n - (n % 4);
+  for (let i = 0; i < end; i += 4) {
+    a += values[i]! * 0;
+    b += values[i + 1]! * 0;
+    c += values[i + 2]! * 0;
+    d += values[i + 3]! * 0;
+  }
+  for (let i = end; i < n; i++) a += values[i]! * 0;
+  return a + b + c + d === 0;
 }
 
 interface Frame {
@@ -250,130 +276,237 @@ function frameFor(schedule: Schedule): Frame {
   return schedule.kind === 'linear-interpolant' ? FLOW_FRAME : KARRAS_FRAME;
 }
 
-interface SolverContext {
-  nodes: ScheduleNode[];
-  model: GuidedModel;
-  eta: number;
-  frame: Frame;
-  /** Standard normals of draw `draw`, one block per sample. */
-  normals(draw: number): Float32Array;
-  afterStep(step: number): void;
+/*
+ * Buffers. A `sample()` call allocates its [N, ...shape] float32 buffers once (x, the (x̂0, ε̂) pair, and what
+ * a solver keeps between evaluations) and every step overwrites them: at batch 64 of 3×32×32 each is 786 KB,
+ * and a fresh set per step cost more than the solver arithmetic itself. Updates are elementwise, so x is
+ * updated in place once the network has read it; element i of every expression below is computed exactly
+ * as before (same operations, same order, float64 per element, float32 stores), so images are unchanged bit
+ * for bit (samplers-reference.spec.ts checks this against a fresh-array reference for every solver).
+ *
+ * The per-element loops are plain synchronous functions of typed arrays and numbers, called every step: V8
+ * optimizes them once and keeps them optimized. Written inline in the async solvers they were deoptimized
+ * again at every `sample()` call (whose callbacks are new functions) and ran in slower tiers meanwhile.
+ */
+
+/** What a solver works with during one `sample()` call. */
+class SolverRun {
+  /** The solver's (x̂0, ε̂) buffers. */
+  readonly pred: X0Eps;
+  private readonly extra: Float32Array[] = [];
+  private noise?: Float32Array;
+
+  constructor(
+    readonly nodes: ScheduleNode[],
+    readonly model: GuidedModel,
+    readonly eta: number,
+    readonly frame: Frame,
+    private readonly width: number,
+    private readonly noiseKey: { seed: number; indices: ArrayLike<number>; perSample: number },
+    private readonly progress: Pick<SampleOptions, 'onStep' | 'signal'>,
+  ) {
+    this.pred = { x0: new Float32Array(width), eps: new Float32Array(width) };
+  }
+
+  /** Extra buffers of this call, one per `slot` (0, 1, …), same size as x; allocated on first use. */
+  scratch(slot: number): Float32Array {
+    return (this.extra[slot] ??= new Float32Array(this.width));
+  }
+
+  /** Standard normals of draw `draw`, one block per sample, in a buffer reused by every draw. */
+  normals(draw: number): Float32Array {
+    const { seed, indices, perSample } = this.noiseKey;
+    return fillBatchNormals((this.noise ??= new Float32Array(this.width)), seed, indices, perSample, draw);
+  }
+
+  afterStep(k: number): void {
+    this.progress.signal?.throwIfAborted();
+    const steps = this.nodes.length - 1;
+    this.progress.onStep?.({ step: k + 1, steps, nfe: this.model.nfe, time: this.nodes[k + 1]!.time });
+  }
 }
 
-async function ddim(x: Float32Array, ctx: SolverContext): Promise<Float32Array> {
-  const { nodes, model, eta } = ctx;
+/** out[i] = a·x0[i] (the last step of every solver: x = α_s·x̂0, here with α_s of the clean end). */
+function scaleInto(out: Float32Array, a: number, x0: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a * x0[i]!;
+}
+
+/** DDIM update in place: x = a·x̂0 + dir·ε̂ + c·z (z absent: the term is 0, still added, see below). */
+function ddimUpdate(
+  x: Float32Array,
+  a: number,
+  x0: Float32Array,
+  dir: number,
+  eps: Float32Array,
+  c: number,
+  z: Float32Array | undefined,
+): void {
+  const n = x.length;
+  if (z) {
+    for (let i = 0; i < n; i++) x[i] = a * x0[i]! + dir * eps[i]! + c * z[i]!;
+  } else {
+    // Adding the absent noise term's 0 turns a −0 sum into +0, as the single expression always did.
+    for (let i = 0; i < n; i++) x[i] = a * x0[i]! + dir * eps[i]! + 0;
+  }
+}
+
+/**
+ * Euler step in frame coordinates, next = as·(x/at + db·d) with the drift d = c0·x̂0 + c1·ε̂ (float64);
+ * `next` may be x. The drift is also stored in `drift` (float32) when given.
+ */
+function eulerUpdate(
+  next: Float32Array,
+  x: Float32Array,
+  pred: X0Eps,
+  [c0, c1]: readonly [number, number],
+  at: number,
+  as: number,
+  db: number,
+  drift: Float32Array | undefined,
+): void {
+  const { x0, eps } = pred;
+  const n = x.length;
+  if (drift) {
+    for (let i = 0; i < n; i++) {
+      const d = c0 * x0[i]! + c1 * eps[i]!;
+      drift[i] = d;
+      next[i] = as * (x[i]! / at + db * d);
+    }
+  } else {
+    for (let i = 0; i < n; i++) next[i] = as * (x[i]! / at + db * (c0 * x0[i]! + c1 * eps[i]!));
+  }
+}
+
+/** Heun's trapezoidal corrector in place: x = as·(x/at + db·(drift + d2)/2), d2 from the corrector's (x̂0, ε̂). */
+function heunCorrect(
+  x: Float32Array,
+  pred: X0Eps,
+  drift: Float32Array,
+  [c0, c1]: readonly [number, number],
+  at: number,
+  as: number,
+  db: number,
+): void {
+  const { x0, eps } = pred;
+  for (let i = 0; i < x.length; i++) {
+    const d2 = c0 * x0[i]! + c1 * eps[i]!;
+    x[i] = as * (x[i]! / at + (db * (drift[i]! + d2)) / 2);
+  }
+}
+
+/** DPM-Solver++(2M) update in place: x = ratio·x + phi·D, D = (1 + half)·x̂0 − half·x̂0_prev (or x̂0 alone). */
+function dpmppUpdate(
+  x: Float32Array,
+  ratio: number,
+  phi: number,
+  x0: Float32Array,
+  half: number,
+  prevX0: Float32Array | undefined,
+): void {
+  const n = x.length;
+  if (prevX0) {
+    for (let i = 0; i < n; i++) {
+      const d = (1 + half) * x0[i]! - half * prevX0[i]!;
+      x[i] = ratio * x[i]! + phi * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) x[i] = ratio * x[i]! + phi * x0[i]!;
+  }
+}
+
+/** Classifier-free guidance on the raw predictions: out = p_u + w·(p_c − p_u), rows [cond; uncond] of `both`. */
+function combineGuidance(both: Float32Array, w: number, out: Float32Array): Float32Array {
+  const width = out.length;
+  for (let i = 0; i < width; i++) {
+    const cond = both[i]!;
+    const uncond = both[width + i]!;
+    out[i] = uncond + w * (cond - uncond);
+  }
+  return out;
+}
+
+async function ddim(x: Float32Array, run: SolverRun): Promise<Float32Array> {
+  const { nodes, model, eta, pred } = run;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    const { x0, eps } = await model.evaluate(x, t);
-    const next = new Float32Array(x.length);
+    const { x0, eps } = await model.evaluate(x, t, pred);
     if (s.clean) {
-      for (let i = 0; i < x.length; i++) next[i] = s.alpha * x0[i]!;
+      scaleInto(x, s.alpha, x0);
     } else {
       const c = eta > 0 ? eta * s.sigma * Math.sqrt(-Math.expm1(2 * (t.lambda - s.lambda))) : 0;
       const dir = Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
-      const z = c > 0 ? ctx.normals(k + 1) : undefined;
-      for (let i = 0; i < x.length; i++) next[i] = s.alpha * x0[i]! + dir * eps[i]! + (z ? c * z[i]! : 0);
+      ddimUpdate(x, s.alpha, x0, dir, eps, c, c > 0 ? run.normals(k + 1) : undefined);
     }
-    x = next;
-    ctx.afterStep(k);
+    run.afterStep(k);
   }
   return x;
 }
 
-function eulerPredict(
-  x: Float32Array,
-  pred: X0Eps,
-  t: ScheduleNode,
-  s: ScheduleNode,
-  frame: Frame,
-): { next: Float32Array; drift: Float32Array } {
-  const [c0, c1] = frame.drift;
-  const at = frame.scale(t);
-  const as = frame.scale(s);
-  const db = frame.clock(s) - frame.clock(t);
-  const drift = new Float32Array(x.length);
-  const next = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const d = c0 * pred.x0[i]! + c1 * pred.eps[i]!;
-    drift[i] = d;
-    next[i] = as * (x[i]! / at + db * d);
-  }
-  return { next, drift };
-}
-
-async function euler(x: Float32Array, ctx: SolverContext): Promise<Float32Array> {
-  const { nodes, model, frame } = ctx;
+async function euler(x: Float32Array, run: SolverRun): Promise<Float32Array> {
+  const { nodes, model, frame, pred } = run;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    x = eulerPredict(x, await model.evaluate(x, t), t, s, frame).next;
-    ctx.afterStep(k);
+    await model.evaluate(x, t, pred);
+    eulerUpdate(x, x, pred, frame.drift, frame.scale(t), frame.scale(s), frame.clock(s) - frame.clock(t), undefined);
+    run.afterStep(k);
   }
   return x;
 }
 
-async function heun(x: Float32Array, ctx: SolverContext): Promise<Float32Array> {
-  const { nodes, model, frame } = ctx;
-  const [c0, c1] = frame.drift;
+async function heun(x: Float32Array, run: SolverRun): Promise<Float32Array> {
+  const { nodes, model, frame, pred } = run;
+  const next = run.scratch(0);
+  // The predictor's drift is kept as float32, as the corrector has always read it.
+  const drift = run.scratch(1);
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    const { next, drift } = eulerPredict(x, await model.evaluate(x, t), t, s, frame);
+    const at = frame.scale(t);
+    const as = frame.scale(s);
+    const db = frame.clock(s) - frame.clock(t);
+    await model.evaluate(x, t, pred);
     if (s.clean) {
-      x = next;
+      eulerUpdate(x, x, pred, frame.drift, at, as, db, undefined);
     } else {
-      const corrected = await model.evaluate(next, s);
-      const at = frame.scale(t);
-      const as = frame.scale(s);
-      const db = frame.clock(s) - frame.clock(t);
-      const out = new Float32Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const d2 = c0 * corrected.x0[i]! + c1 * corrected.eps[i]!;
-        out[i] = as * (x[i]! / at + (db * (drift[i]! + d2)) / 2);
-      }
-      x = out;
+      eulerUpdate(next, x, pred, frame.drift, at, as, db, drift);
+      await model.evaluate(next, s, pred);
+      heunCorrect(x, pred, drift, frame.drift, at, as, db);
     }
-    ctx.afterStep(k);
+    run.afterStep(k);
   }
   return x;
 }
 
-async function dpmpp2m(x: Float32Array, ctx: SolverContext): Promise<Float32Array> {
-  const { nodes, model } = ctx;
-  let prevX0: Float32Array | undefined;
+async function dpmpp2m(x: Float32Array, run: SolverRun): Promise<Float32Array> {
+  const { nodes, model, pred } = run;
+  // x̂0 of the previous step; its buffer and pred.x0 swap every step.
+  let prevX0 = run.scratch(0);
+  let first = true;
   let prevH = 0;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    const { x0 } = await model.evaluate(x, t);
-    const next = new Float32Array(x.length);
+    const { x0 } = await model.evaluate(x, t, pred);
     const h = s.lambda - t.lambda;
     if (s.clean) {
-      for (let i = 0; i < x.length; i++) next[i] = s.alpha * x0[i]!;
+      scaleInto(x, s.alpha, x0);
     } else {
-      const ratio = s.sigma / t.sigma;
-      const phi = s.alpha * -Math.expm1(-h);
-      if (prevX0) {
-        // r = h_prev/h; h_prev = ∞ (a first step from α = 0) gives the first-order update.
-        const half = prevH === Infinity ? 0 : h / (2 * prevH);
-        for (let i = 0; i < x.length; i++) {
-          const d = (1 + half) * x0[i]! - half * prevX0[i]!;
-          next[i] = ratio * x[i]! + phi * d;
-        }
-      } else {
-        for (let i = 0; i < x.length; i++) next[i] = ratio * x[i]! + phi * x0[i]!;
-      }
+      // r = h_prev/h; h_prev = ∞ (a first step from α = 0) gives the first-order update.
+      const half = first || prevH === Infinity ? 0 : h / (2 * prevH);
+      dpmppUpdate(x, s.sigma / t.sigma, s.alpha * -Math.expm1(-h), x0, half, first ? undefined : prevX0);
     }
+    pred.x0 = prevX0;
     prevX0 = x0;
+    first = false;
     prevH = h;
-    x = next;
-    ctx.afterStep(k);
+    run.afterStep(k);
   }
   return x;
 }
 
-const SOLVERS: Record<Solver, (x: Float32Array, ctx: SolverContext) => Promise<Float32Array>> = {
+const SOLVERS: Record<Solver, (x: Float32Array, run: SolverRun) => Promise<Float32Array>> = {
   ddim,
   euler,
   heun,
@@ -438,11 +571,13 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     );
   }
 
+  const perBatch = rows * perSample;
   const model = new GuidedModel(
     schedule,
     prediction,
     timeInput,
     rows,
+    perBatch,
     params.guidance,
     options.denoise,
     classes,
@@ -450,25 +585,14 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   );
   const frame = frameFor(schedule);
   const steps = params.steps;
-  const ctx: SolverContext = {
-    nodes,
-    model,
-    eta: params.eta,
-    frame,
-    normals: (draw) => batchNormals(seed, indices, perSample, draw),
-    afterStep: (k) => {
-      options.signal?.throwIfAborted();
-      options.onStep?.({ step: k + 1, steps, nfe: model.nfe, time: nodes[k + 1]!.time });
-    },
-  };
+  const run = new SolverRun(nodes, model, params.eta, frame, perBatch, { seed, indices, perSample }, options);
 
   options.signal?.throwIfAborted();
-  const z = ctx.normals(0);
-  const sigmaT = nodes[0]!.sigma;
-  const x = new Float32Array(z.length);
-  for (let i = 0; i < z.length; i++) x[i] = sigmaT * z[i]!;
+  // x_T = σ_T·z, scaled in place over the draw-0 normals.
+  const x = fillBatchNormals(new Float32Array(perBatch), seed, indices, perSample, 0);
+  scaleInto(x, nodes[0]!.sigma, x);
 
-  const images = await SOLVERS[params.solver](x, ctx);
+  const images = await SOLVERS[params.solver](x, run);
   const networkEvaluations = model.cfg ? 2 * model.nfe : model.nfe;
   return {
     images,
