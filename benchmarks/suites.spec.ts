@@ -36,11 +36,18 @@ describe('benchmarks/ suites', () => {
       expect(cond.task).toBe('class-conditional-generation');
       expect(uncond.task).toBe('unconditional-generation');
       for (const s of [cond, uncond]) {
-        expect(s).toMatchObject({ resolution: res, samples: 50_000, primary: 'fid', metrics: ['fid', 'sfid', 'inception_score', 'precision', 'recall'] });
+        expect(s).toMatchObject({
+          resolution: res,
+          samples: 50_000,
+          primary: 'fid',
+          metrics: ['fid', 'sfid', 'inception_score', 'precision', 'recall'],
+        });
         expect(s.reference).toMatchObject({ type: 'adm-reference-batch' });
         expect(s.extractor).toMatchObject({ type: 'onnx-file', input_size: 299, preprocessing: 'tf1-bilinear', normalization: 'adm' });
         if (s.reference.type !== 'adm-reference-batch') continue;
-        expect(s.reference.source).toBe(`https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet/${res}/${s.reference.file}`);
+        expect(s.reference.source).toBe(
+          `https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet/${res}/${s.reference.file}`,
+        );
       }
     }
     expect(IMAGENET).toHaveLength(8);
@@ -80,9 +87,18 @@ describe('zero-shot segmentation suites', () => {
   ] as const)('%s: %s, K = %i, %s, %i×%i, mIoU and pixel accuracy, ranked by mIoU', (id, dataset, classes, protocol, resolution) => {
     const s = findSuite(id)!;
     if (!isSegmentationSuite(s)) throw new Error(`${id} is not a segmentation suite`);
-    expect(s).toMatchObject({ task: 'zero-shot-segmentation', classes, protocol, resolution, kinds: ['extractor', 'segmenter'], metrics: ['miou', 'pixel_accuracy'], primary: 'miou' });
+    expect(s).toMatchObject({
+      task: 'zero-shot-segmentation',
+      classes,
+      protocol,
+      resolution,
+      kinds: ['extractor', 'segmenter'],
+      metrics: ['miou', 'pixel_accuracy'],
+      primary: 'miou',
+    });
     expect(s.dataset.type).toBe(dataset);
-    if (s.dataset.type === 'cocostuff27') expect(s.dataset).toEqual({ type: 'cocostuff27', split: 'val2017', list: 'Coco164kFull_Stuff_Coarse_7.txt', images: 2175 });
+    if (s.dataset.type === 'cocostuff27')
+      expect(s.dataset).toEqual({ type: 'cocostuff27', split: 'val2017', list: 'Coco164kFull_Stuff_Coarse_7.txt', images: 2175 });
     if (s.dataset.type === 'cityscapes27') expect(s.dataset).toEqual({ type: 'cityscapes27', split: 'val', images: 500 });
     for (const m of s.metrics) expect(METRICS.find((x) => x.id === m)?.higherIsBetter).toBe(true);
   });
@@ -124,22 +140,25 @@ describe('availability', () => {
     expect(await availability(findSuite('smoke-32')!, dirs)).toEqual({ available: true });
   });
 
-  it.each(IMAGENET.map((s) => [s.id, s] as const))('reports %s as unavailable, with paths and sources, when its files are absent', async (_id, s) => {
-    const a = await availability(s, dirs);
-    expect(a.available).toBe(false);
-    if (a.available) return;
-    if (s.reference.type !== 'adm-reference-batch' || s.extractor.type !== 'onnx-file') throw new Error('expected file assets');
-    const refPath = join(dirs.referenceDir, s.reference.file);
-    const modelPath = join(dirs.modelsDir, s.extractor.file);
-    expect(a.missing).toEqual([
-      { file: s.reference.file, expectedPath: refPath, source: s.reference.source, sha256: s.reference.sha256, problem: 'absent' },
-      { file: s.extractor.file, expectedPath: modelPath, source: s.extractor.source, sha256: s.extractor.sha256, problem: 'absent' },
-    ]);
-    expect(a.message).toContain(s.id);
-    expect(a.message).toContain(refPath);
-    expect(a.message).toContain(s.reference.source);
-    expect(a.message).toContain(modelPath);
-  });
+  it.each(IMAGENET.map((s) => [s.id, s] as const))(
+    'reports %s as unavailable, with paths and sources, when its files are absent',
+    async (_id, s) => {
+      const a = await availability(s, dirs);
+      expect(a.available).toBe(false);
+      if (a.available) return;
+      if (s.reference.type !== 'adm-reference-batch' || s.extractor.type !== 'onnx-file') throw new Error('expected file assets');
+      const refPath = join(dirs.referenceDir, s.reference.file);
+      const modelPath = join(dirs.modelsDir, s.extractor.file);
+      expect(a.missing).toEqual([
+        { file: s.reference.file, expectedPath: refPath, source: s.reference.source, sha256: s.reference.sha256, problem: 'absent' },
+        { file: s.extractor.file, expectedPath: modelPath, source: s.extractor.source, sha256: s.extractor.sha256, problem: 'absent' },
+      ]);
+      expect(a.message).toContain(s.id);
+      expect(a.message).toContain(refPath);
+      expect(a.message).toContain(s.reference.source);
+      expect(a.message).toContain(modelPath);
+    },
+  );
 
   it('lists only what is still missing, and needs no hashing to say a file is there', async () => {
     const s = generationSuite('imagenet-64-cond');

@@ -20,7 +20,15 @@ await recreateDatabase(databaseUrl);
 await migrate(databaseUrl);
 const config = loadConfig(
   { ...process.env, DATABASE_URL: databaseUrl },
-  { port: 0, logLevel: 'error', rateLimitPerMinute: 0, reconcileIntervalMs: 0, scheduler: false, queuePrefix: 'genbench-bench', dataDir: join(tmpdir(), 'genbench-bench') },
+  {
+    port: 0,
+    logLevel: 'error',
+    rateLimitPerMinute: 0,
+    reconcileIntervalMs: 0,
+    scheduler: false,
+    queuePrefix: 'genbench-bench',
+    dataDir: join(tmpdir(), 'genbench-bench'),
+  },
 );
 const app = await createApp(config); // registers the suites
 
@@ -29,19 +37,25 @@ await db.connect();
 const t0 = performance.now();
 // MODELS models, one version each, EVALUATIONS succeeded evaluations on smoke-32 spread over them (a
 // nightly history of five per model), each with its FID.
-await db.query(`
+await db.query(
+  `
   INSERT INTO models (id, name, owner, kind, visibility)
   SELECT gen_random_uuid(), 'bench-' || g, 'bench', 'generator', 'public' FROM generate_series(1, $1) g;
-  `.trim(), [MODELS]);
+  `.trim(),
+  [MODELS],
+);
 await db.query(`
   INSERT INTO model_versions (id, model_id, version, artifact_sha256, artifact_size, manifest)
   SELECT gen_random_uuid(), m.id, 1, md5(m.id::text) || md5(m.name), 1000, '{}'::jsonb FROM models m WHERE m.owner = 'bench'`);
-await db.query(`
+await db.query(
+  `
   INSERT INTO evaluations (id, model_version_id, suite_version_id, trigger, status, attempts, progress, queued_at, started_at, finished_at, provenance)
   SELECT gen_random_uuid(), mv.id, sv.id, CASE WHEN k = 1 THEN 'submit' ELSE 'nightly' END::"EvaluationTrigger", 'succeeded', 1, 1,
          now() - (k || ' days')::interval, now() - (k || ' days')::interval, now() - (k || ' days')::interval + interval '1 minute', '{"protocol": {}}'::jsonb
   FROM model_versions mv CROSS JOIN generate_series(1, $1) k
-  JOIN suite_versions sv ON sv.suite_id = 'smoke-32' AND sv.version = 1`, [Math.round(EVALUATIONS / MODELS)]);
+  JOIN suite_versions sv ON sv.suite_id = 'smoke-32' AND sv.version = 1`,
+  [Math.round(EVALUATIONS / MODELS)],
+);
 await db.query(`
   INSERT INTO metric_values (id, evaluation_id, metric_id, value)
   SELECT gen_random_uuid(), e.id, 'fid', random() * 50 FROM evaluations e`);
@@ -58,12 +72,21 @@ console.log(`leaderboard: ${body.boards.length} board(s), ${body.boards.reduce((
 const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 const out = await new Promise<string>((resolve, reject) => {
   let text = '';
-  const child = spawn(process.execPath, [autocannon, '-j', '-c', String(CONNECTIONS), '-d', String(DURATION_S), url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [autocannon, '-j', '-c', String(CONNECTIONS), '-d', String(DURATION_S), url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
   child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`autocannon exited with ${code}`))));
 });
-const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number }; non2xx: number; errors: number };
-console.log(`GET /api/leaderboards with ${rows[0].n} evaluations, ${CONNECTIONS} connections, ${DURATION_S} s, from a second process on loopback:`);
+const r = JSON.parse(out) as {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+};
+console.log(
+  `GET /api/leaderboards with ${rows[0].n} evaluations, ${CONNECTIONS} connections, ${DURATION_S} s, from a second process on loopback:`,
+);
 console.log(`  requests/s: ${r.requests.average.toFixed(1)} (total ${r.requests.total}, non-2xx ${r.non2xx}, errors ${r.errors})`);
 console.log(`  latency: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, mean ${r.latency.average.toFixed(1)} ms`);
 await app.close();

@@ -27,7 +27,9 @@ try {
   const m = await migrate(config.databaseUrl);
   console.log(`  migrations: ${m.applied.length} applied, ${m.alreadyApplied.length} already there`);
 } catch (err) {
-  console.error(`cannot reach PostgreSQL at ${config.databaseUrl}: ${(err as Error).message}\nStart it (see README, "Services") or set DATABASE_URL.`);
+  console.error(
+    `cannot reach PostgreSQL at ${config.databaseUrl}: ${(err as Error).message}\nStart it (see README, "Services") or set DATABASE_URL.`,
+  );
   process.exit(1);
 }
 
@@ -68,14 +70,22 @@ const runner = startRunner(
 
 step('submitting the example models');
 const submitter = await issueToken(config, { name: 'demo submitter', role: 'submitter', owner: 'demo' });
-const examples = [...(await writeExampleModels(join(config.dataDir, 'examples'))), ...(await writeExampleDenoisers(join(config.dataDir, 'examples'))), ...(await writeExampleSegmentationModels(join(config.dataDir, 'examples')))];
+const examples = [
+  ...(await writeExampleModels(join(config.dataDir, 'examples'))),
+  ...(await writeExampleDenoisers(join(config.dataDir, 'examples'))),
+  ...(await writeExampleSegmentationModels(join(config.dataDir, 'examples'))),
+];
 const { readFile } = await import('node:fs/promises');
 const evaluationIds: string[] = [];
 for (const ex of examples) {
   const form = new FormData();
   form.append('file', new Blob([await readFile(ex.modelPath)]), `${ex.name}.onnx`);
   form.append('manifest', await readFile(ex.manifestPath, 'utf8'));
-  const res = await fetch(`${baseUrl}/api/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${submitter.secret}` } });
+  const res = await fetch(`${baseUrl}/api/models`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${submitter.secret}` },
+  });
   const body = (await res.json()) as { message?: string; evaluations?: Array<{ id: string; suite: { id: string } }> };
   if (res.status === 409) {
     console.log(`  ${ex.name}: already submitted earlier (${body.message})`);
@@ -92,7 +102,12 @@ for (const ex of examples) {
 step('waiting for scores');
 for (const id of evaluationIds) {
   for (;;) {
-    const e = (await (await fetch(`${baseUrl}/api/evaluations/${id}`)).json()) as { status: string; model: { name: string }; metrics: Record<string, number>; failureReason: string | null };
+    const e = (await (await fetch(`${baseUrl}/api/evaluations/${id}`)).json()) as {
+      status: string;
+      model: { name: string };
+      metrics: Record<string, number>;
+      failureReason: string | null;
+    };
     if (e.status === 'succeeded' || e.status === 'failed' || e.status === 'cancelled') {
       console.log(`  ${e.model.name}: ${e.status}${e.status === 'succeeded' ? ' ' + JSON.stringify(e.metrics) : ` (${e.failureReason})`}`);
       break;
@@ -111,13 +126,21 @@ const lb = (await (await fetch(`${baseUrl}/api/leaderboards`)).json()) as {
 const suites = (await (await fetch(`${baseUrl}/api/suites`)).json()) as Array<{ id: string; available: boolean }>;
 for (const b of lb.boards.filter((x) => x.entries.length > 0)) {
   const protocol = b.suite.protocol ? `, ${b.suite.protocol}` : '';
-  console.log(`\n  ${b.suite.id} v${b.suite.version} — ranked by ${b.suite.primaryMetric} (${b.suite.higherIsBetter ? 'higher' : 'lower'} is better${protocol})`);
+  console.log(
+    `\n  ${b.suite.id} v${b.suite.version} — ranked by ${b.suite.primaryMetric} (${b.suite.higherIsBetter ? 'higher' : 'lower'} is better${protocol})`,
+  );
   console.table(
-    b.entries.map((e) => ({ rank: e.rank, model: `${e.model.name} v${e.modelVersion}`, owner: e.model.owner, ...Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [k, Number(v.toPrecision(6))])) })),
+    b.entries.map((e) => ({
+      rank: e.rank,
+      model: `${e.model.name} v${e.modelVersion}`,
+      owner: e.model.owner,
+      ...Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [k, Number(v.toPrecision(6))])),
+    })),
   );
 }
 const waiting = suites.filter((s) => !s.available).map((s) => s.id);
-if (waiting.length) console.log(`\n  Unavailable until their data is downloaded (see GET /api/suites or README, "Suites"): ${waiting.join(', ')}`);
+if (waiting.length)
+  console.log(`\n  Unavailable until their data is downloaded (see GET /api/suites or README, "Suites"): ${waiting.join(', ')}`);
 console.log(`\nDashboard: ${baseUrl}/   API docs: ${baseUrl}/api/docs`);
 console.log(`A submitter token for the dashboard's Submit page: ${submitter.secret}`);
 console.log('Serving until interrupted (Ctrl-C).');

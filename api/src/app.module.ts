@@ -1,7 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
-import { type ThrottlerModuleOptions, type ThrottlerStorage, ThrottlerGuard, ThrottlerModule, getOptionsToken, getStorageToken } from '@nestjs/throttler';
+import {
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModule,
+  getOptionsToken,
+  getStorageToken,
+} from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -41,7 +48,10 @@ export class AppModule {
         SchedulesModule,
         AdminModule,
         MetricsInfoModule,
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }], skipIf: () => config.rateLimitPerMinute === 0 }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          skipIf: () => config.rateLimitPerMinute === 0,
+        }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },

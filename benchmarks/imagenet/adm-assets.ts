@@ -32,7 +32,12 @@ export type AdmResolution = 64 | 128 | 256 | 512;
 export function admReference(resolution: AdmResolution): GenerationSuiteInput['reference'] {
   // The 512 batch carries no `_labeled` suffix in ADM's list.
   const file = resolution === 512 ? 'VIRTUAL_imagenet512.npz' : `VIRTUAL_imagenet${resolution}_labeled.npz`;
-  return { type: 'adm-reference-batch', file, sha256: ADM_REFERENCE_SHA256[resolution], source: `${ADM_REF_BATCHES}/${resolution}/${file}` };
+  return {
+    type: 'adm-reference-batch',
+    file,
+    sha256: ADM_REFERENCE_SHA256[resolution],
+    source: `${ADM_REF_BATCHES}/${resolution}/${file}`,
+  };
 }
 
 export const FID_INCEPTION: GenerationSuiteInput['extractor'] = {

@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'imagenet-128-cond',
   version: 1,
   title: 'ImageNet 128×128, class-conditional',
-  description: '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 128×128 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
+  description:
+    '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 128×128 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
   task: 'class-conditional-generation',
   resolution: 128,
   kinds: ['generator'],

@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'imagenet-256-cond',
   version: 1,
   title: 'ImageNet 256×256, class-conditional',
-  description: '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 256×256 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
+  description:
+    '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 256×256 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
   task: 'class-conditional-generation',
   resolution: 256,
   kinds: ['generator'],

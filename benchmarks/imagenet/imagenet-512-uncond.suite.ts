@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'imagenet-512-uncond',
   version: 1,
   title: 'ImageNet 512×512, unconditional',
-  description: '50,000 unconditional samples against the ADM ImageNet 512×512 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
+  description:
+    '50,000 unconditional samples against the ADM ImageNet 512×512 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
   task: 'unconditional-generation',
   resolution: 512,
   kinds: ['generator'],

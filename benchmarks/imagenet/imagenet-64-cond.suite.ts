@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'imagenet-64-cond',
   version: 1,
   title: 'ImageNet 64×64, class-conditional',
-  description: '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 64×64 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
+  description:
+    '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 64×64 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
   task: 'class-conditional-generation',
   resolution: 64,
   kinds: ['generator'],

@@ -10,7 +10,8 @@ export default defineSuite({
   id: 'cityscapes27-dataset',
   version: 1,
   title: 'Cityscapes-27, dataset-hungarian',
-  description: 'The 500 Cityscapes val images, label ids 7–33 as 27 classes; 512×512 centre crops; k-means on features pooled over the set (extractors) and one Hungarian matching over the set, as STEGO scores its clusters.',
+  description:
+    'The 500 Cityscapes val images, label ids 7–33 as 27 classes; 512×512 centre crops; k-means on features pooled over the set (extractors) and one Hungarian matching over the set, as STEGO scores its clusters.',
   task: 'zero-shot-segmentation',
   resolution: 512,
   kinds: ['extractor', 'segmenter'],

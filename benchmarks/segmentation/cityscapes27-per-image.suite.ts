@@ -10,7 +10,8 @@ export default defineSuite({
   id: 'cityscapes27-per-image',
   version: 1,
   title: 'Cityscapes-27, per-image-hungarian',
-  description: 'The 500 Cityscapes val images, label ids 7–33 as 27 classes; 512×512 centre crops; k-means per image (extractors) and a Hungarian matching per image among the classes present, as DiffSeg scores its segments.',
+  description:
+    'The 500 Cityscapes val images, label ids 7–33 as 27 classes; 512×512 centre crops; k-means per image (extractors) and a Hungarian matching per image among the classes present, as DiffSeg scores its segments.',
   task: 'zero-shot-segmentation',
   resolution: 512,
   kinds: ['extractor', 'segmenter'],

@@ -11,7 +11,8 @@ export default defineSuite({
   id: 'cocostuff27-dataset',
   version: 1,
   title: 'COCO-Stuff-27, dataset-hungarian',
-  description: '2,175 curated COCO-Stuff val2017 images (STEGO list Coco164kFull_Stuff_Coarse_7.txt), 171 classes merged into 27; 512×512 centre crops; k-means on features pooled over the set (extractors) and one Hungarian matching over the set, as STEGO scores its clusters.',
+  description:
+    '2,175 curated COCO-Stuff val2017 images (STEGO list Coco164kFull_Stuff_Coarse_7.txt), 171 classes merged into 27; 512×512 centre crops; k-means on features pooled over the set (extractors) and one Hungarian matching over the set, as STEGO scores its clusters.',
   task: 'zero-shot-segmentation',
   resolution: 512,
   kinds: ['extractor', 'segmenter'],

@@ -11,7 +11,8 @@ export default defineSuite({
   id: 'cocostuff27-per-image',
   version: 1,
   title: 'COCO-Stuff-27, per-image-hungarian',
-  description: '2,175 curated COCO-Stuff val2017 images (STEGO list Coco164kFull_Stuff_Coarse_7.txt), 171 classes merged into 27; 512×512 centre crops; k-means per image (extractors) and a Hungarian matching per image among the classes present, as DiffSeg scores its segments.',
+  description:
+    '2,175 curated COCO-Stuff val2017 images (STEGO list Coco164kFull_Stuff_Coarse_7.txt), 171 classes merged into 27; 512×512 centre crops; k-means per image (extractors) and a Hungarian matching per image among the classes present, as DiffSeg scores its segments.',
   task: 'zero-shot-segmentation',
   resolution: 512,
   kinds: ['extractor', 'segmenter'],

@@ -24,7 +24,11 @@ export const SYNTHETIC_CLASS_COLOURS: Array<[number, number, number]> = [
 export async function writeExampleSegmentationModels(dir: string) {
   await mkdir(dir, { recursive: true });
   const models = [
-    { name: 'colour-segmenter', bytes: buildColourSegmenter({ inputSize: 64, prototypes: SYNTHETIC_CLASS_COLOURS, output: 'scores' }), manifest: segmenterManifest('colour-segmenter', 64, 'scores') },
+    {
+      name: 'colour-segmenter',
+      bytes: buildColourSegmenter({ inputSize: 64, prototypes: SYNTHETIC_CLASS_COLOURS, output: 'scores' }),
+      manifest: segmenterManifest('colour-segmenter', 64, 'scores'),
+    },
     { name: 'rgb-features', bytes: buildRgbExtractor({ inputSize: 64 }), manifest: extractorManifest('rgb-features', 64) },
   ];
   const out = [];

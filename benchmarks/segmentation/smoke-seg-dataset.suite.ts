@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'smoke-seg-dataset',
   version: 1,
   title: 'Smoke segmentation, dataset-hungarian (synthetic shapes)',
-  description: '64 synthetic 64×64 images, 5 classes; k-means on features pooled over the set (extractors), one Hungarian matching over the set. Runs offline in seconds.',
+  description:
+    '64 synthetic 64×64 images, 5 classes; k-means on features pooled over the set (extractors), one Hungarian matching over the set. Runs offline in seconds.',
   task: 'zero-shot-segmentation',
   resolution: 64,
   kinds: ['extractor', 'segmenter'],

@@ -9,7 +9,8 @@ export default defineSuite({
   id: 'smoke-seg-per-image',
   version: 1,
   title: 'Smoke segmentation, per-image-hungarian (synthetic shapes)',
-  description: '64 synthetic 64×64 images, 5 classes; k-means per image (extractors), Hungarian matching per image. Runs offline in seconds.',
+  description:
+    '64 synthetic 64×64 images, 5 classes; k-means per image (extractors), Hungarian matching per image. Runs offline in seconds.',
   task: 'zero-shot-segmentation',
   resolution: 64,
   kinds: ['extractor', 'segmenter'],

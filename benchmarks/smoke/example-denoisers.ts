@@ -42,7 +42,14 @@ export function syntheticMeanImage(n = 256, resolution = 32): Float32Array {
 
 export function buildExampleDenoiser(options: { fit: number; std: number }): Uint8Array {
   const mean = syntheticMeanImage().map((v) => v * options.fit);
-  return buildGaussianDenoiser({ schedule: SMOKE_SCHEDULE, timeInput: 'sigma', prediction: 'eps', shape: [3, 32, 32], mean, std: options.std });
+  return buildGaussianDenoiser({
+    schedule: SMOKE_SCHEDULE,
+    timeInput: 'sigma',
+    prediction: 'eps',
+    shape: [3, 32, 32],
+    mean,
+    std: options.std,
+  });
 }
 
 /** The bundled example denoisers (demo): the fitted Gaussian ranks above the flat grey one. */

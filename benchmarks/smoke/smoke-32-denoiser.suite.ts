@@ -10,7 +10,8 @@ export default defineSuite({
   id: 'smoke-32-denoiser',
   version: 1,
   title: 'Smoke 32×32 denoisers (synthetic shapes, Heun 8 steps)',
-  description: '1,024 samples (Heun, 8 steps, 15 NFE, no guidance) vs 1,024 synthetic shape images, tiny conv features; runs offline in seconds.',
+  description:
+    '1,024 samples (Heun, 8 steps, 15 NFE, no guidance) vs 1,024 synthetic shape images, tiny conv features; runs offline in seconds.',
   task: 'unconditional-generation',
   resolution: 32,
   kinds: ['denoiser'],

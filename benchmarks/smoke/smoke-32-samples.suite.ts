@@ -8,7 +8,8 @@ export default defineSuite({
   id: 'smoke-32-samples',
   version: 1,
   title: 'Smoke 32×32 sample batches (synthetic shapes)',
-  description: 'The first 1,024 images of an uploaded sample batch vs 1,024 synthetic shape images, tiny conv features; runs offline in seconds.',
+  description:
+    'The first 1,024 images of an uploaded sample batch vs 1,024 synthetic shape images, tiny conv features; runs offline in seconds.',
   task: 'unconditional-generation',
   resolution: 32,
   kinds: ['samples'],

@@ -38,9 +38,7 @@ if (!(ETA >= 0 && ETA <= 1) || (ETA > 0 && SOLVER !== 'ddim')) throw new RangeEr
 
 /** x_t → conv3×3(3→C) → relu → conv3×3(C→C) → relu → conv3×3(C→3) → tanh, plus 0·t so t is a real input. */
 function convDenoiser(): Uint8Array {
-  const g = new GraphBuilder({ name: 'bench-denoiser' })
-    .input('x_t', 'float32', ['batch', 3, RES, RES])
-    .input('t', 'float32', ['batch']);
+  const g = new GraphBuilder({ name: 'bench-denoiser' }).input('x_t', 'float32', ['batch', 3, RES, RES]).input('t', 'float32', ['batch']);
   const conv = (name: string, input: string, cin: number, cout: number) => {
     g.initializer(`${name}_w`, normalWeights(1, `${name}_w`, cout * cin * 9, 1 / Math.sqrt(cin * 9)), [cout, cin, 3, 3]);
     g.initializer(`${name}_b`, new Float32Array(cout), [cout]);
@@ -52,7 +50,10 @@ function convDenoiser(): Uint8Array {
   g.node('Relu', ['c2'], ['r2']);
   conv('c3', 'r2', CH, 3);
   g.initializer('col', new BigInt64Array([-1n, 1n, 1n, 1n]), [4]).initializer('zero', new Float32Array([0]), []);
-  g.node('Reshape', ['t', 'col'], ['t_col']).node('Mul', ['t_col', 'zero'], ['t0']).node('Add', ['c3', 't0'], ['pre']).node('Tanh', ['pre'], ['out']);
+  g.node('Reshape', ['t', 'col'], ['t_col'])
+    .node('Mul', ['t_col', 'zero'], ['t0'])
+    .node('Add', ['c3', 't0'], ['pre'])
+    .node('Tanh', ['pre'], ['out']);
   return g.output('out', 'float32', ['batch', 3, RES, RES]).toBytes();
 }
 
@@ -74,8 +75,16 @@ const manifest = DenoiserManifest.parse({
 
 const session = await ort.InferenceSession.create(convDenoiser(), { graphOptimizationLevel: 'all' });
 const nfe = expectedNfe(SOLVER, STEPS);
-const x = batchNormals(0, Array.from({ length: BATCH }, (_, i) => i), 3 * RES * RES, 0);
-const feeds = { x_t: new ort.Tensor('float32', x, [BATCH, 3, RES, RES]), t: new ort.Tensor('float32', new Float32Array(BATCH).fill(10), [BATCH]) };
+const x = batchNormals(
+  0,
+  Array.from({ length: BATCH }, (_, i) => i),
+  3 * RES * RES,
+  0,
+);
+const feeds = {
+  x_t: new ort.Tensor('float32', x, [BATCH, 3, RES, RES]),
+  t: new ort.Tensor('float32', new Float32Array(BATCH).fill(10), [BATCH]),
+};
 
 async function bare(): Promise<number> {
   const t0 = performance.now();
@@ -125,10 +134,18 @@ await session.release();
 
 const b = median(bareMs);
 const s = median(sourceMs);
-console.log(`sampler benchmark: ${SOLVER}${ETA > 0 ? ` η=${ETA}` : ''}, ${STEPS} steps (${nfe} network evaluations), batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds`);
-console.log(`machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, onnxruntime ${ort.env.versions?.node ?? '?'} (cpu)`);
+console.log(
+  `sampler benchmark: ${SOLVER}${ETA > 0 ? ` η=${ETA}` : ''}, ${STEPS} steps (${nfe} network evaluations), batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds`,
+);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, onnxruntime ${ort.env.versions?.node ?? '?'} (cpu)`,
+);
 console.log(`bare session.run        ${b.toFixed(2)} ms per network evaluation (rounds: ${bareMs.map((v) => v.toFixed(1)).join(', ')})`);
 console.log(`denoiser source         ${s.toFixed(2)} ms per network evaluation (rounds: ${sourceMs.map((v) => v.toFixed(1)).join(', ')})`);
 const o = median(outsideMs);
 console.log(`ratio source/bare       ${(s / b).toFixed(3)}  (overhead ${(100 * (s / b - 1)).toFixed(1)}%; target < 5%)`);
-console.log(`outside session.run     ${o.toFixed(2)} ms per network evaluation = ${((100 * o) / b).toFixed(1)}% of a bare call (noise, feeds, checks, solver, conversions)`);
+console.log(
+  `outside session.run     ${o.toFixed(2)} ms per network evaluation = ${((100 * o) / b).toFixed(1)}% of a bare call (noise, feeds, checks, solver, conversions)`,
+);

@@ -27,13 +27,21 @@ describe('bad input', () => {
   async function send(path: string, init: RequestInit & { token?: string } = {}) {
     const res = await fetch(`${stack.baseUrl}${path}`, {
       ...init,
-      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+      },
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as any };
   }
 
   it('refuses an ONNX file that keeps its weights in external files', async () => {
-    const r = await submitModel(stack, stack.submitterToken, buildExternalDataModel({ location: '../../../etc/passwd' }), exampleManifest('external'));
+    const r = await submitModel(
+      stack,
+      stack.submitterToken,
+      buildExternalDataModel({ location: '../../../etc/passwd' }),
+      exampleManifest('external'),
+    );
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/external files \(w\).*self-contained/);
     await nothingStoredFor(stack.owner);
@@ -75,28 +83,50 @@ describe('bad input', () => {
     const r = await send('/api/schedules', { method: 'POST', body: '{"name": "x", ', token: stack.adminToken });
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/malformed JSON body/);
-    const r2 = await send('/api/runner/evaluations/00000000-0000-4000-8000-000000000000/result', { method: 'POST', body: 'nope', token: stack.runnerToken });
+    const r2 = await send('/api/runner/evaluations/00000000-0000-4000-8000-000000000000/result', {
+      method: 'POST',
+      body: 'nope',
+      token: stack.runnerToken,
+    });
     expect(r2.status).toBe(400);
   });
 
   it('answers 401 for wrong and expired tokens and 403 for the wrong role', async () => {
-    const expired = await issueToken(stack.config, { name: 'old', role: 'submitter', owner: `${stack.owner}-old`, expiresAt: new Date(Date.now() - 1000) });
+    const expired = await issueToken(stack.config, {
+      name: 'old',
+      role: 'submitter',
+      owner: `${stack.owner}-old`,
+      expiresAt: new Date(Date.now() - 1000),
+    });
     const e = await submitModel(stack, expired.secret, gen(), exampleManifest('expired'));
     expect(e.status).toBe(401);
     expect(e.body.message).toMatch(/expired/);
     expect((await send('/api/schedules', { token: 'gb_admin_wrong' })).status).toBe(401);
     expect((await send('/api/schedules', { token: stack.runnerToken })).status).toBe(403);
-    const claim = await send('/api/runner/evaluations/00000000-0000-4000-8000-000000000000/claim', { method: 'POST', body: '{"runnerId":"x"}', token: stack.submitterToken });
+    const claim = await send('/api/runner/evaluations/00000000-0000-4000-8000-000000000000/claim', {
+      method: 'POST',
+      body: '{"runnerId":"x"}',
+      token: stack.submitterToken,
+    });
     expect(claim.status).toBe(403);
     expect(claim.body.message).toMatch(/needs a runner token; yours is a submitter token/);
-    const admin = await send('/api/admin/tokens', { method: 'POST', body: JSON.stringify({ name: 'x', role: 'admin', owner: 'x' }), token: stack.runnerToken });
+    const admin = await send('/api/admin/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x', role: 'admin', owner: 'x' }),
+      token: stack.runnerToken,
+    });
     expect(admin.status).toBe(403);
   });
 
   it('counts evaluations against a daily quota, leaving failed ones out', async () => {
     const owner = `${stack.owner}-quota`;
     const { secret } = await issueToken(stack.config, { name: 'quota', role: 'submitter', owner, dailyQuota: 1 });
-    const nan = await submitModel(stack, secret, buildNanGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 }), exampleManifest('quota-nan'));
+    const nan = await submitModel(
+      stack,
+      secret,
+      buildNanGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 }),
+      exampleManifest('quota-nan'),
+    );
     expect(nan.status).toBe(201);
     const { final } = await waitForEvaluation(stack, nan.body.evaluations[0].id);
     expect(final.status).toBe('failed');
@@ -115,7 +145,11 @@ describe('bad input', () => {
     form.append('file', new Blob([gen(41)]), 'm.onnx');
     form.append('manifest', JSON.stringify(exampleManifest('secret-model')));
     form.append('visibility', 'private');
-    const res = await fetch(`${stack.baseUrl}/api/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.submitterToken}` } });
+    const res = await fetch(`${stack.baseUrl}/api/models`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${stack.submitterToken}` },
+    });
     const body = (await res.json()) as any;
     expect(res.status, JSON.stringify(body)).toBe(201);
     const other = await issueToken(stack.config, { name: 'other', role: 'submitter', owner: `${stack.owner}-other` });
@@ -134,7 +168,11 @@ describe('bad input', () => {
       f.append('file', new Blob([gen(42)]), 'm.onnx');
       f.append('manifest', JSON.stringify(exampleManifest('vis')));
       f.append('visibility', 'friends-only');
-      return fetch(`${stack.baseUrl}/api/models`, { method: 'POST', body: f, headers: { authorization: `Bearer ${stack.submitterToken}` } });
+      return fetch(`${stack.baseUrl}/api/models`, {
+        method: 'POST',
+        body: f,
+        headers: { authorization: `Bearer ${stack.submitterToken}` },
+      });
     })();
     expect(badVisibility.status).toBe(400);
   });

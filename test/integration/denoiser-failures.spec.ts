@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExampleDenoiser, exampleDenoiserManifest, SMOKE_SCHEDULE, syntheticMeanImage } from '../../benchmarks/smoke/example-denoisers.js';
+import {
+  buildExampleDenoiser,
+  exampleDenoiserManifest,
+  SMOKE_SCHEDULE,
+  syntheticMeanImage,
+} from '../../benchmarks/smoke/example-denoisers.js';
 import { buildCrashingDenoiser, buildNanDenoiser, buildSlowDenoiser } from '../../runner/src/onnx/models/broken-denoisers.js';
 import { type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
 
@@ -23,7 +28,14 @@ describe('denoisers that fail at evaluation time', () => {
 
   it('NaN outputs, an error inside the graph and a time-out each fail with their reason; the next job succeeds', async () => {
     const shape = [3, 32, 32] as const;
-    const graph = { schedule: SMOKE_SCHEDULE, timeInput: 'sigma' as const, prediction: 'eps' as const, shape, mean: syntheticMeanImage(), std: 0.4 };
+    const graph = {
+      schedule: SMOKE_SCHEDULE,
+      timeInput: 'sigma' as const,
+      prediction: 'eps' as const,
+      shape,
+      mean: syntheticMeanImage(),
+      std: 0.4,
+    };
     const submissions = [
       { name: 'nan-denoiser', file: buildNanDenoiser(graph) },
       { name: 'crashing-denoiser', file: buildCrashingDenoiser({ shape }) },
@@ -41,9 +53,13 @@ describe('denoisers that fail at evaluation time', () => {
     const [nan, crash, slow, healthy] = await Promise.all(ids.map((id) => waitForEvaluation(stack, id, 180_000)));
 
     expect(nan!.final.status).toBe('failed');
-    expect(nan!.final.failureReason).toMatch(/^the model produced NaN at step 1 of 8 \(time input 157\.40\d*\) for sample 0; outputs must be finite$/);
+    expect(nan!.final.failureReason).toMatch(
+      /^the model produced NaN at step 1 of 8 \(time input 157\.40\d*\) for sample 0; outputs must be finite$/,
+    );
     expect(crash!.final.status).toBe('failed');
-    expect(crash!.final.failureReason).toMatch(/^the model failed while sampling step 1 of 8 for samples 0–63: .*indices element out of data bounds/);
+    expect(crash!.final.failureReason).toMatch(
+      /^the model failed while sampling step 1 of 8 for samples 0–63: .*indices element out of data bounds/,
+    );
     expect(slow!.final.status).toBe('failed');
     expect(slow!.final.failureReason).toBe(`the evaluation exceeded its time limit of ${EVAL_TIMEOUT_S} s and was stopped`);
     for (const { final } of [nan!, crash!, slow!]) {

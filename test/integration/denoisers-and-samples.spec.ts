@@ -21,11 +21,19 @@ async function submit(
   if (parts.decoder) form.append('decoder', new Blob([parts.decoder]), 'decoder.onnx');
   form.append('manifest', JSON.stringify(parts.manifest));
   if (parts.visibility) form.append('visibility', parts.visibility);
-  const res = await fetch(`${stack.baseUrl}/api/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.submitterToken}` } });
+  const res = await fetch(`${stack.baseUrl}/api/models`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${stack.submitterToken}` },
+  });
   return { status: res.status, body: await res.json() };
 }
 
-const LATENT = { shape: [4, 8, 8] as [number, number, number], scale_factor: 0.5, decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } } };
+const LATENT = {
+  shape: [4, 8, 8] as [number, number, number],
+  scale_factor: 0.5,
+  decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } },
+};
 const samplesManifest = (name: string) => ({ name, kind: 'samples', resolution: 32, classes: 0 });
 
 /** Denoisers sampled by the harness and uploaded sample batches, through the API, the queue and a runner. */
@@ -45,13 +53,26 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     expect(bad.status, JSON.stringify(bad.body)).toBe(201);
     expect(good.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-32-denoiser']);
 
-    const [g, b] = await Promise.all([waitForEvaluation(stack, good.body.evaluations[0].id), waitForEvaluation(stack, bad.body.evaluations[0].id)]);
+    const [g, b] = await Promise.all([
+      waitForEvaluation(stack, good.body.evaluations[0].id),
+      waitForEvaluation(stack, bad.body.evaluations[0].id),
+    ]);
     for (const { final } of [g, b]) {
       expect(final.status, final.failureReason).toBe('succeeded');
       expect(final.provenance).toMatchObject({
         executionProvider: 'cpu',
         suite: { id: 'smoke-32-denoiser', version: 1 },
-        protocol: { sampler: { solver: 'heun', steps: 8, nfe: 15, networkEvaluations: 15, guidance: 1, spacing: 'karras', classifierFreeGuidance: false } },
+        protocol: {
+          sampler: {
+            solver: 'heun',
+            steps: 8,
+            nfe: 15,
+            networkEvaluations: 15,
+            guidance: 1,
+            spacing: 'karras',
+            classifierFreeGuidance: false,
+          },
+        },
       });
       expect(final.provenance.protocol.sampler.times).toHaveLength(9);
     }
@@ -77,14 +98,38 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     const out = join(stack.dataDir, 'good-samples.npz');
     await writeFile(model, buildExampleDenoiser({ fit: 1, std: 0.4 }));
     await writeFile(manifest, JSON.stringify(exampleDenoiserManifest('ddpm-good')));
-    await run(process.execPath, ['bin/genbench.js', 'sample', '--model', model, '--manifest', manifest, '--n', '1024', '--seed', '0', '--solver', 'heun', '--steps', '8', '--batch-size', '100', '--out', out]);
+    await run(process.execPath, [
+      'bin/genbench.js',
+      'sample',
+      '--model',
+      model,
+      '--manifest',
+      manifest,
+      '--n',
+      '1024',
+      '--seed',
+      '0',
+      '--solver',
+      'heun',
+      '--steps',
+      '8',
+      '--batch-size',
+      '100',
+      '--out',
+      out,
+    ]);
 
     const r = await submit(stack, { file: await readFile(out), manifest: samplesManifest('ddpm-good-samples') });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-32-samples']);
     const { final } = await waitForEvaluation(stack, r.body.evaluations[0].id);
     expect(final.status, final.failureReason).toBe('succeeded');
-    expect(final.provenance.protocol.sampleBatch).toEqual({ source: 'uploaded sample batch', imagesInBatch: 1024, imagesScored: 1024, labels: false });
+    expect(final.provenance.protocol.sampleBatch).toEqual({
+      source: 'uploaded sample batch',
+      imagesInBatch: 1024,
+      imagesScored: 1024,
+      labels: false,
+    });
 
     // Same images (seed 0, Heun 8 steps, whatever the batch size) → the same FID to the last bit.
     const denoiserEvals = await getJson(stack, `/api/evaluations?suiteId=smoke-32-denoiser&status=succeeded`, stack.submitterToken);
@@ -98,12 +143,26 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
 
   it('stores a latent denoiser with its decoder, samples in latent space and decodes; its grid follows visibility', async () => {
     const mean = Float32Array.from({ length: 256 }, (_, i) => 0.5 * Math.sin(i * 0.05));
-    const denoiser = buildGaussianDenoiser({ schedule: { kind: 'linear-interpolant' }, timeInput: 't', prediction: 'velocity', shape: LATENT.shape, mean, std: 0.5 });
+    const denoiser = buildGaussianDenoiser({
+      schedule: { kind: 'linear-interpolant' },
+      timeInput: 't',
+      prediction: 'velocity',
+      shape: LATENT.shape,
+      mean,
+      std: 0.5,
+    });
     const decoder = buildLatentDecoder({ latentShape: LATENT.shape, resolution: 32, seed: 4 });
-    const manifest = exampleDenoiserManifest('latent-flow', { prediction: 'velocity', schedule: { kind: 'linear-interpolant' }, time_input: 't', latent: LATENT });
+    const manifest = exampleDenoiserManifest('latent-flow', {
+      prediction: 'velocity',
+      schedule: { kind: 'linear-interpolant' },
+      time_input: 't',
+      latent: LATENT,
+    });
     const r = await submit(stack, { file: denoiser, decoder, manifest, visibility: 'private' });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body.version.extraArtifacts).toEqual([{ role: 'decoder', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: decoder.length }]);
+    expect(r.body.version.extraArtifacts).toEqual([
+      { role: 'decoder', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: decoder.length },
+    ]);
     // A private entry: only its owner sees it, so poll with the owner's token.
     const id = r.body.evaluations[0].id;
     let final: any;
@@ -112,11 +171,17 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
       if (!['queued', 'running'].includes(final.status) || Date.now() > deadline) break;
     }
     expect(final.status, final.failureReason).toBe('succeeded');
-    expect(final.provenance.protocol.sampler).toMatchObject({ latent: { shape: [4, 8, 8], scale_factor: 0.5 }, frame: 'flow', spacing: 'uniform' });
+    expect(final.provenance.protocol.sampler).toMatchObject({
+      latent: { shape: [4, 8, 8], scale_factor: 0.5 },
+      frame: 'flow',
+      spacing: 'uniform',
+    });
 
     const anonymous = await fetch(`${stack.baseUrl}/api/evaluations/${final.id}/samples.png`);
     expect(anonymous.status).toBe(404);
-    const owner = await fetch(`${stack.baseUrl}/api/evaluations/${final.id}/samples.png`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
+    const owner = await fetch(`${stack.baseUrl}/api/evaluations/${final.id}/samples.png`, {
+      headers: { authorization: `Bearer ${stack.submitterToken}` },
+    });
     expect(owner.status).toBe(200);
   });
 
@@ -124,15 +189,23 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     const evaluations = await getJson(stack, `/api/evaluations?suiteId=smoke-32-denoiser&status=succeeded`, stack.submitterToken);
     const id = evaluations.items[0].id;
     const put = (body: Uint8Array, type: string, token = stack.runnerToken) =>
-      fetch(`${stack.baseUrl}/api/runner/evaluations/${id}/sample-grid`, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': type } });
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
+      fetch(`${stack.baseUrl}/api/runner/evaluations/${id}/sample-grid`, {
+        method: 'PUT',
+        body,
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      });
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     expect((await put(png, 'image/png', stack.submitterToken)).status).toBe(403);
     expect((await put(png, 'application/octet-stream')).status).toBe(415);
     expect((await put(new TextEncoder().encode('not a png'), 'image/png')).status).toBe(400);
     expect((await put(new Uint8Array(16 * 1024 * 1024 + 1), 'image/png')).status).toBe(413);
     const ok = await put(png, 'image/png');
     expect(ok.status).toBe(200);
-    const served = await fetch(`${stack.baseUrl}/api/evaluations/${id}/samples.png`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
+    const served = await fetch(`${stack.baseUrl}/api/evaluations/${id}/samples.png`, {
+      headers: { authorization: `Bearer ${stack.submitterToken}` },
+    });
     expect(served.status).toBe(200);
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
   });

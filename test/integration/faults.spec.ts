@@ -34,7 +34,12 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 }
 
 async function submitSlow(stack: TestStack, name: string): Promise<string> {
-  const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 16, resolution: 24, classes: 0, seed: 5 }), slowManifest(name));
+  const r = await submitModel(
+    stack,
+    stack.submitterToken,
+    buildTinyGenerator({ noiseDim: 16, resolution: 24, classes: 0, seed: 5 }),
+    slowManifest(name),
+  );
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['test-slow-24']);
   return r.body.evaluations[0].id;
@@ -87,7 +92,12 @@ describe('Redis flushed with evaluations queued', () => {
   it('runs every one of them after reconciliation', async () => {
     const ids: string[] = [];
     for (const seed of [11, 12, 13]) {
-      const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed }), exampleManifest(`flushed-${seed}`));
+      const r = await submitModel(
+        stack,
+        stack.submitterToken,
+        buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed }),
+        exampleManifest(`flushed-${seed}`),
+      );
       expect(r.status).toBe(201);
       expect(r.body.evaluations, JSON.stringify(r.body)).toHaveLength(1);
       ids.push(r.body.evaluations[0].id);
@@ -96,7 +106,10 @@ describe('Redis flushed with evaluations queued', () => {
     await redis.flushall();
     await redis.quit();
 
-    const res = await fetch(`${stack.baseUrl}/api/admin/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminToken}` } });
+    const res = await fetch(`${stack.baseUrl}/api/admin/reconcile`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;
     for (const id of ids) expect(report.requeued).toContain(id);
@@ -112,7 +125,9 @@ describe('Redis flushed with evaluations queued', () => {
 
 const PG_VERSION = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql')[0] : undefined;
 const pgctl = (action: 'stop' | 'start') =>
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', PG_VERSION!, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], { stdio: 'pipe' });
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', PG_VERSION!, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], {
+    stdio: 'pipe',
+  });
 
 describe.runIf(PG_VERSION && process.getuid?.() === 0)('PostgreSQL restarted during an evaluation', () => {
   let stack: TestStack;
@@ -145,7 +160,11 @@ describe.runIf(PG_VERSION && process.getuid?.() === 0)('PostgreSQL restarted dur
     expect((await fetch(`${stack.baseUrl}/api/health`)).status).toBe(503);
     await new Promise((r) => setTimeout(r, 1500));
     pgctl('start');
-    await waitFor('the API to answer again', async () => ((await fetch(`${stack.baseUrl}/api/health`)).status === 200 ? true : undefined), 60_000);
+    await waitFor(
+      'the API to answer again',
+      async () => ((await fetch(`${stack.baseUrl}/api/health`)).status === 200 ? true : undefined),
+      60_000,
+    );
     const { final } = await waitForEvaluation(stack, id, 150_000);
     expect(final.status, final.failureReason).toBe('succeeded');
     expect(final.attempts).toBe(1);

@@ -14,7 +14,31 @@ const anyJson = fc.oneof(
   fc.json(),
   fc.string(),
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom('name', 'cron', 'scope', 'timezone', 'suiteId', 'modelId', 'enabled', 'role', 'owner', 'dailyQuota', 'runnerId', 'progress', 'attempt', 'metrics', 'provenance', 'kind', 'reason', 'expiresInDays'), fc.jsonValue()).map((v) => JSON.stringify(v)),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        'name',
+        'cron',
+        'scope',
+        'timezone',
+        'suiteId',
+        'modelId',
+        'enabled',
+        'role',
+        'owner',
+        'dailyQuota',
+        'runnerId',
+        'progress',
+        'attempt',
+        'metrics',
+        'provenance',
+        'kind',
+        'reason',
+        'expiresInDays',
+      ),
+      fc.jsonValue(),
+    )
+    .map((v) => JSON.stringify(v)),
 );
 const idLike = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constant('00000000-0000-4000-8000-000000000000'));
 const manifestLike = fc.oneof(
@@ -56,7 +80,11 @@ describe('fuzzing the write endpoints', () => {
   }
 
   async function postJson(endpoint: string, path: string, body: string, token: string, method = 'POST'): Promise<number> {
-    const res = await fetch(`${stack.baseUrl}${path}`, { method, body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
     await res.arrayBuffer();
     record(endpoint, res.status);
     return res.status;
@@ -67,9 +95,21 @@ describe('fuzzing the write endpoints', () => {
     ['PATCH /api/schedules/:id', (id) => `/api/schedules/${encodeURIComponent(id)}`, () => stack.adminToken, 'PATCH'],
     ['POST /api/admin/tokens', () => '/api/admin/tokens', () => stack.adminToken],
     ['POST /api/runner/evaluations/:id/claim', (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/claim`, () => stack.runnerToken],
-    ['POST /api/runner/evaluations/:id/progress', (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/progress`, () => stack.runnerToken],
-    ['POST /api/runner/evaluations/:id/result', (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/result`, () => stack.runnerToken],
-    ['POST /api/runner/evaluations/:id/failure', (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/failure`, () => stack.runnerToken],
+    [
+      'POST /api/runner/evaluations/:id/progress',
+      (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/progress`,
+      () => stack.runnerToken,
+    ],
+    [
+      'POST /api/runner/evaluations/:id/result',
+      (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/result`,
+      () => stack.runnerToken,
+    ],
+    [
+      'POST /api/runner/evaluations/:id/failure',
+      (id) => `/api/runner/evaluations/${encodeURIComponent(id)}/failure`,
+      () => stack.runnerToken,
+    ],
     ['POST /api/evaluations/:id/cancel', (id) => `/api/evaluations/${encodeURIComponent(id)}/cancel`, () => stack.adminToken],
     ['POST /api/evaluations/:id/retry', (id) => `/api/evaluations/${encodeURIComponent(id)}/retry`, () => stack.adminToken],
   ];
@@ -88,16 +128,26 @@ describe('fuzzing the write endpoints', () => {
 
   it(`POST /api/models: ${RUNS} random multipart uploads, no 5xx, nothing stored`, async () => {
     await fc.assert(
-      fc.asyncProperty(manifestLike, fc.uint8Array({ maxLength: 256 }), fc.boolean(), fc.constantFrom(undefined, 'public', 'private', 'x'), async (manifest, file, withFile, visibility) => {
-        const form = new FormData();
-        if (withFile) form.append('file', new Blob([file]), 'f.onnx');
-        form.append('manifest', manifest);
-        if (visibility) form.append('visibility', visibility);
-        const res = await fetch(`${stack.baseUrl}/api/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.submitterToken}` } });
-        await res.arrayBuffer();
-        record('POST /api/models', res.status);
-        return res.status < 500;
-      }),
+      fc.asyncProperty(
+        manifestLike,
+        fc.uint8Array({ maxLength: 256 }),
+        fc.boolean(),
+        fc.constantFrom(undefined, 'public', 'private', 'x'),
+        async (manifest, file, withFile, visibility) => {
+          const form = new FormData();
+          if (withFile) form.append('file', new Blob([file]), 'f.onnx');
+          form.append('manifest', manifest);
+          if (visibility) form.append('visibility', visibility);
+          const res = await fetch(`${stack.baseUrl}/api/models`, {
+            method: 'POST',
+            body: form,
+            headers: { authorization: `Bearer ${stack.submitterToken}` },
+          });
+          await res.arrayBuffer();
+          record('POST /api/models', res.status);
+          return res.status < 500;
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
     const models = await getJson(stack, `/api/models?owner=${stack.owner}`, stack.adminToken);

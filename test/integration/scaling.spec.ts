@@ -24,7 +24,12 @@ describe('two runner processes on one queue', () => {
     runners.push(spawnRunner(stack, 'runner-a'), spawnRunner(stack, 'runner-b'));
     const ids: string[] = [];
     for (let seed = 100; seed < 108; seed++) {
-      const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed }), exampleManifest(`scale-${seed}`));
+      const r = await submitModel(
+        stack,
+        stack.submitterToken,
+        buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed }),
+        exampleManifest(`scale-${seed}`),
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       ids.push(...r.body.evaluations.map((e: any) => e.id));
     }
@@ -41,7 +46,10 @@ describe('two runner processes on one queue', () => {
     const c = new pg.Client({ connectionString: stack.config.databaseUrl });
     await c.connect();
     try {
-      const rows = await c.query('SELECT evaluation_id, count(*)::int AS n FROM metric_values WHERE evaluation_id = ANY($1::uuid[]) GROUP BY evaluation_id', [ids]);
+      const rows = await c.query(
+        'SELECT evaluation_id, count(*)::int AS n FROM metric_values WHERE evaluation_id = ANY($1::uuid[]) GROUP BY evaluation_id',
+        [ids],
+      );
       expect(rows.rows).toHaveLength(ids.length);
       for (const r of rows.rows) expect(r.n).toBe(1);
     } finally {

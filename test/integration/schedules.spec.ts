@@ -49,7 +49,12 @@ describe('nightly schedules', () => {
 
   beforeAll(async () => {
     stack = await startStack({ runners: 1 });
-    const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 21 }), exampleManifest('nightly-target'));
+    const r = await submitModel(
+      stack,
+      stack.submitterToken,
+      buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 21 }),
+      exampleManifest('nightly-target'),
+    );
     expect(r.status).toBe(201);
     modelId = r.body.model.id;
     const { final } = await waitForEvaluation(stack, r.body.evaluations[0].id);
@@ -75,7 +80,9 @@ describe('nightly schedules', () => {
       body: JSON.stringify({ name: 'ghost', cron: '0 3 * * *', scope: 'model', modelId: '00000000-0000-4000-8000-000000000000' }),
     });
     expect(unknownModel.status).toBe(400);
-    expect(((await unknownModel.json()) as any).issues).toEqual([{ path: 'modelId', message: 'no model 00000000-0000-4000-8000-000000000000' }]);
+    expect(((await unknownModel.json()) as any).issues).toEqual([
+      { path: 'modelId', message: 'no model 00000000-0000-4000-8000-000000000000' },
+    ]);
     const asSubmitter = await fetch(`${stack.baseUrl}/api/schedules`, { headers: { authorization: `Bearer ${stack.submitterToken}` } });
     expect(asSubmitter.status).toBe(403);
   });
@@ -88,7 +95,11 @@ describe('nightly schedules', () => {
     await new Promise((r) => setTimeout(r, at.getTime() - Date.now() + 2500));
     const [counts] = await nightlyFor(stack, schedule.id);
     expect(counts).toEqual({ firings: 1, evaluations: 1 });
-    const [row] = await query<{ id: string }>(stack, `SELECT e.id FROM evaluations e JOIN schedule_firings f ON f.id = e.firing_id WHERE f.schedule_id = $1`, [schedule.id]);
+    const [row] = await query<{ id: string }>(
+      stack,
+      `SELECT e.id FROM evaluations e JOIN schedule_firings f ON f.id = e.firing_id WHERE f.schedule_id = $1`,
+      [schedule.id],
+    );
     const { final } = await waitForEvaluation(stack, row!.id);
     expect(final.status).toBe('succeeded');
     expect(final.trigger).toBe('nightly');
@@ -128,27 +139,54 @@ describe('drift', () => {
 
   async function runAs(evaluationId: string, fid: number): Promise<void> {
     const h = { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' };
-    const claim = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/claim`, { method: 'POST', headers: h, body: JSON.stringify({ runnerId: 'manual' }) });
+    const claim = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/claim`, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ runnerId: 'manual' }),
+    });
     expect(claim.status).toBe(200);
-    const provenance = { runnerId: 'manual', runnerVersion: 'test', onnxruntimeVersion: 'test', executionProvider: 'cpu', hardware: 'test', node: process.version, seed: 0, suite: { id: 'smoke-32', version: 1 }, protocol: {} };
-    const res = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/result`, { method: 'POST', headers: h, body: JSON.stringify({ attempt: 1, metrics: [{ id: 'fid', value: fid }], provenance }) });
+    const provenance = {
+      runnerId: 'manual',
+      runnerVersion: 'test',
+      onnxruntimeVersion: 'test',
+      executionProvider: 'cpu',
+      hardware: 'test',
+      node: process.version,
+      seed: 0,
+      suite: { id: 'smoke-32', version: 1 },
+      protocol: {},
+    };
+    const res = await fetch(`${stack.baseUrl}/api/runner/evaluations/${evaluationId}/result`, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ attempt: 1, metrics: [{ id: 'fid', value: fid }], provenance }),
+    });
     expect(res.status).toBe(200);
   }
 
   it('flags a re-evaluation whose primary metric moved beyond the suite tolerance, on the evaluation and the leaderboard', async () => {
-    const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 22 }), exampleManifest('drifting'));
+    const r = await submitModel(
+      stack,
+      stack.submitterToken,
+      buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 22 }),
+      exampleManifest('drifting'),
+    );
     expect(r.status).toBe(201);
     await runAs(r.body.evaluations[0].id, 10);
     const { cron, at } = cronAt(2000);
     const schedule = await post(stack, '/api/schedules', { name: 'drift', cron, scope: 'model', modelId: r.body.model.id });
     await new Promise((res) => setTimeout(res, at.getTime() - Date.now() + 1500));
-    const [row] = await query<{ id: string }>(stack, `SELECT e.id FROM evaluations e JOIN schedule_firings f ON f.id = e.firing_id WHERE f.schedule_id = $1`, [schedule.id]);
+    const [row] = await query<{ id: string }>(
+      stack,
+      `SELECT e.id FROM evaluations e JOIN schedule_firings f ON f.id = e.firing_id WHERE f.schedule_id = $1`,
+      [schedule.id],
+    );
     await runAs(row!.id, 12);
-    const e = await (await fetch(`${stack.baseUrl}/api/evaluations/${row!.id}`)).json() as any;
+    const e = (await (await fetch(`${stack.baseUrl}/api/evaluations/${row!.id}`)).json()) as any;
     expect(e.drift.flagged).toBe(true);
     expect(e.drift.relativeChange).toBeCloseTo(0.2, 12);
     expect(e.drift.previousEvaluationId).toBe(r.body.evaluations[0].id);
-    const lb = await (await fetch(`${stack.baseUrl}/api/leaderboards?suite=smoke-32&limit=1000`)).json() as any;
+    const lb = (await (await fetch(`${stack.baseUrl}/api/leaderboards?suite=smoke-32&limit=1000`)).json()) as any;
     const entry = lb.boards[0].entries.find((x: any) => x.model.name === 'drifting' && x.model.owner === stack.owner);
     expect(entry.metrics.fid).toBe(12);
     expect(entry.drift).toEqual({ relativeChange: expect.closeTo(0.2, 12), flagged: true });

@@ -41,9 +41,19 @@ describe('zero-shot segmentation through API, queue and runner', () => {
   it('scores an extractor and segmenters on both smoke suites and ranks them on per-protocol boards', async () => {
     const extractor = buildRgbExtractor({ inputSize: 64 });
     const submissions = [
-      await submitModel(stack, stack.submitterToken, buildColourSegmenter({ inputSize: 64, prototypes: CLASS_COLOURS, output: 'scores' }), segmenterManifest('seg-colour', 64, 'scores')),
+      await submitModel(
+        stack,
+        stack.submitterToken,
+        buildColourSegmenter({ inputSize: 64, prototypes: CLASS_COLOURS, output: 'scores' }),
+        segmenterManifest('seg-colour', 64, 'scores'),
+      ),
       await submitModel(stack, stack.submitterToken, extractor, extractorManifest('seg-rgb-features', 64)),
-      await submitModel(stack, stack.submitterToken, buildConstantSegmenter({ inputSize: 32 }), segmenterManifest('seg-constant', 32, 'segments')),
+      await submitModel(
+        stack,
+        stack.submitterToken,
+        buildConstantSegmenter({ inputSize: 32 }),
+        segmenterManifest('seg-constant', 32, 'segments'),
+      ),
     ];
     for (const s of submissions) {
       expect(s.status, JSON.stringify(s.body)).toBe(201);
@@ -68,9 +78,20 @@ describe('zero-shot segmentation through API, queue and runner', () => {
     expect(features.provenance).toMatchObject({
       suite: { id: 'smoke-seg-per-image', version: 1 },
       seed: 0,
-      protocol: { protocol: 'per-image-hungarian', classes: 5, clusters: 5, seed: 0, clustering: { seed: 0, fit: 'each image on its own feature grid' } },
+      protocol: {
+        protocol: 'per-image-hungarian',
+        classes: 5,
+        clusters: 5,
+        seed: 0,
+        clustering: { seed: 0, fit: 'each image on its own feature grid' },
+      },
     });
-    expect(finals.get('seg-rgb-features@smoke-seg-dataset').provenance.protocol).toMatchObject({ protocol: 'dataset-hungarian', classes: 5, clusters: 5, seed: 0 });
+    expect(finals.get('seg-rgb-features@smoke-seg-dataset').provenance.protocol).toMatchObject({
+      protocol: 'dataset-hungarian',
+      classes: 5,
+      clusters: 5,
+      seed: 0,
+    });
     expect(finals.get('seg-colour@smoke-seg-dataset').metrics).toEqual({ miou: 1, pixel_accuracy: 1 });
     expect(finals.get('seg-colour@smoke-seg-per-image').metrics).toEqual({ miou: 1, pixel_accuracy: 1 });
 
@@ -78,8 +99,16 @@ describe('zero-shot segmentation through API, queue and runner', () => {
       const lb = await getJson(stack, `/api/leaderboards?task=zero-shot-segmentation&protocol=${protocol}`);
       // One board per suite, and only suites of that protocol: protocols are never ranked together.
       expect(lb.boards.map((b: any) => b.suite.protocol)).toEqual(lb.boards.map(() => protocol));
-      const board = lb.boards.find((b: any) => b.suite.id === (protocol === 'per-image-hungarian' ? 'smoke-seg-per-image' : 'smoke-seg-dataset'));
-      expect(board.suite).toMatchObject({ task: 'zero-shot-segmentation', protocol, classes: 5, primaryMetric: 'miou', higherIsBetter: true });
+      const board = lb.boards.find(
+        (b: any) => b.suite.id === (protocol === 'per-image-hungarian' ? 'smoke-seg-per-image' : 'smoke-seg-dataset'),
+      );
+      expect(board.suite).toMatchObject({
+        task: 'zero-shot-segmentation',
+        protocol,
+        classes: 5,
+        primaryMetric: 'miou',
+        higherIsBetter: true,
+      });
       const mine = board.entries.filter((e: any) => e.model.owner === stack.owner);
       expect(mine.map((e: any) => e.model.name)).toEqual(['seg-colour', 'seg-rgb-features', 'seg-constant']);
       expect(mine.map((e: any) => e.rank)).toEqual([...mine.map((e: any) => e.rank)].sort((a: number, b: number) => a - b));
@@ -92,16 +121,31 @@ describe('zero-shot segmentation through API, queue and runner', () => {
       expect(mine[0].metrics.miou).toBe(1);
     }
     const all = await getJson(stack, '/api/leaderboards?task=zero-shot-segmentation');
-    expect(all.boards.map((b: any) => b.suite.id).sort()).toEqual(
-      ['cityscapes27-dataset', 'cityscapes27-per-image', 'cocostuff27-dataset', 'cocostuff27-per-image', 'smoke-seg-dataset', 'smoke-seg-per-image'],
-    );
+    expect(all.boards.map((b: any) => b.suite.id).sort()).toEqual([
+      'cityscapes27-dataset',
+      'cityscapes27-per-image',
+      'cocostuff27-dataset',
+      'cocostuff27-per-image',
+      'smoke-seg-dataset',
+      'smoke-seg-per-image',
+    ]);
 
     // `genbench evaluate` computes the very same numbers with no server.
     const modelPath = join(stack.dataDir, 'rgb.onnx');
     const manifestPath = join(stack.dataDir, 'rgb.json');
     await writeFile(modelPath, extractor);
     await writeFile(manifestPath, JSON.stringify(extractorManifest('seg-rgb-features', 64)));
-    const cli = await run(process.execPath, ['bin/genbench.js', 'evaluate', '--model', modelPath, '--manifest', manifestPath, '--suite', 'smoke-seg-per-image', '--json']);
+    const cli = await run(process.execPath, [
+      'bin/genbench.js',
+      'evaluate',
+      '--model',
+      modelPath,
+      '--manifest',
+      manifestPath,
+      '--suite',
+      'smoke-seg-per-image',
+      '--json',
+    ]);
     const local = JSON.parse(cli.stdout);
     expect(local.metrics).toEqual(features.metrics);
     expect(local.protocol).toMatchObject({ protocol: 'per-image-hungarian', classes: 5, clusters: 5, seed: 0 });

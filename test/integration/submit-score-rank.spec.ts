@@ -51,7 +51,17 @@ describe('submit, score and rank a generator', () => {
     const manifestPath = join(stack.dataDir, 'good.json');
     await writeFile(modelPath, good);
     await writeFile(manifestPath, JSON.stringify(exampleManifest('skeleton-good')));
-    const cli = await run(process.execPath, ['bin/genbench.js', 'evaluate', '--model', modelPath, '--manifest', manifestPath, '--suite', 'smoke-32', '--json']);
+    const cli = await run(process.execPath, [
+      'bin/genbench.js',
+      'evaluate',
+      '--model',
+      modelPath,
+      '--manifest',
+      manifestPath,
+      '--suite',
+      'smoke-32',
+      '--json',
+    ]);
     const local = JSON.parse(cli.stdout);
     expect(local.metrics.fid).toBe(ea.final.metrics.fid);
 
@@ -83,7 +93,12 @@ describe('rejected submissions', () => {
   }
 
   it('answers 400 naming the problem for a garbage file', async () => {
-    const r = await submitModel(stack, stack.submitterToken, new TextEncoder().encode('this is not an onnx model at all'), exampleManifest('garbage'));
+    const r = await submitModel(
+      stack,
+      stack.submitterToken,
+      new TextEncoder().encode('this is not an onnx model at all'),
+      exampleManifest('garbage'),
+    );
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/could not load the file as an ONNX model.*protobuf/i);
     await nothingStored();

@@ -15,7 +15,10 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 function runDatabaseUrl(): string {
   const u = new URL(BASE_URL);
   const base = u.pathname.slice(1);
-  if (!/test/.test(base)) throw new Error(`TEST_DATABASE_URL must name a database containing "test": the tests create and drop databases named after it (${BASE_URL})`);
+  if (!/test/.test(base))
+    throw new Error(
+      `TEST_DATABASE_URL must name a database containing "test": the tests create and drop databases named after it (${BASE_URL})`,
+    );
   u.pathname = `/${base}_${process.pid}`;
   return u.toString();
 }
@@ -67,7 +70,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await recreateDatabase(url);
     await migrate(url);
   } catch (err) {
-    throw new Error(`integration tests need PostgreSQL at ${BASE_URL} (set TEST_DATABASE_URL); .ci/run starts it: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `integration tests need PostgreSQL at ${BASE_URL} (set TEST_DATABASE_URL); .ci/run starts it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   project.provide('databaseUrl', url);
   project.provide('redisUrl', TEST_REDIS_URL);

@@ -130,7 +130,11 @@ export async function getJson(stack: Pick<TestStack, 'baseUrl'>, path: string, t
 }
 
 /** Polls an evaluation until it leaves queued/running, recording every status it was seen in. */
-export async function waitForEvaluation(stack: Pick<TestStack, 'baseUrl'>, id: string, timeoutMs = 90_000): Promise<{ final: any; seen: string[] }> {
+export async function waitForEvaluation(
+  stack: Pick<TestStack, 'baseUrl'>,
+  id: string,
+  timeoutMs = 90_000,
+): Promise<{ final: any; seen: string[] }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -82,7 +82,11 @@ describe('docker-compose.yml', () => {
     for (const dir of [api.GENBENCH_DATA_DIR, api.GENBENCH_ARTIFACT_DIR]) {
       expect(mounted('api').some(([vol, path]) => compose.volumes[vol!] !== undefined && dir.startsWith(path))).toBe(true);
     }
-    expect(mounted('runner').some(([vol, path]) => compose.volumes[vol!] !== undefined && path === compose.services.runner.environment.GENBENCH_CACHE_DIR)).toBe(true);
+    expect(
+      mounted('runner').some(
+        ([vol, path]) => compose.volumes[vol!] !== undefined && path === compose.services.runner.environment.GENBENCH_CACHE_DIR,
+      ),
+    ).toBe(true);
     expect(mounted('postgres').some(([, path]) => path === '/var/lib/postgresql/data')).toBe(true);
   });
 
@@ -95,7 +99,10 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfiles', () => {
-  for (const [file, service] of [['api/Dockerfile', 'api'], ['runner/Dockerfile', 'runner']] as const) {
+  for (const [file, service] of [
+    ['api/Dockerfile', 'api'],
+    ['runner/Dockerfile', 'runner'],
+  ] as const) {
     const text = readFileSync(join(root, file), 'utf8');
     it(`${file} builds from the lockfile and runs as a non-root user`, () => {
       expect(compose.services[service].build.dockerfile).toBe(file);

@@ -10,7 +10,14 @@ export class TokensRepository {
     return this.prisma.apiToken.findUnique({ where: { tokenHash } });
   }
 
-  create(data: { name: string; tokenHash: string; role: TokenRole; owner: string; expiresAt?: Date | null; dailyQuota?: number | null }): Promise<ApiToken> {
+  create(data: {
+    name: string;
+    tokenHash: string;
+    role: TokenRole;
+    owner: string;
+    expiresAt?: Date | null;
+    dailyQuota?: number | null;
+  }): Promise<ApiToken> {
     return this.prisma.apiToken.create({ data });
   }
 

@@ -21,7 +21,13 @@ export type AuthFailure = 'missing' | 'unknown' | 'expired' | 'revoked';
 export class TokensService {
   constructor(@Inject(TokensRepository) private readonly tokens: TokensRepository) {}
 
-  async issue(opts: { name: string; role: TokenRole; owner: string; expiresAt?: Date | null; dailyQuota?: number | null }): Promise<{ secret: string; id: string }> {
+  async issue(opts: {
+    name: string;
+    role: TokenRole;
+    owner: string;
+    expiresAt?: Date | null;
+    dailyQuota?: number | null;
+  }): Promise<{ secret: string; id: string }> {
     const secret = `gb_${opts.role}_${randomBytes(24).toString('base64url')}`;
     const row = await this.tokens.create({ ...opts, tokenHash: hashToken(secret) });
     return { secret, id: row.id };

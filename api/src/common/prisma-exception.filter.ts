@@ -21,7 +21,11 @@ export class AppExceptionFilter implements ExceptionFilter {
       const status = err.getStatus();
       if (status === 413) {
         const mb = Math.round((this.config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
-        return void res.status(413).json({ statusCode: 413, message: `the upload is larger than this server's limit of ${mb} MB`, issues: [{ path: 'file', message: `larger than ${mb} MB` }] });
+        return void res.status(413).json({
+          statusCode: 413,
+          message: `the upload is larger than this server's limit of ${mb} MB`,
+          issues: [{ path: 'file', message: `larger than ${mb} MB` }],
+        });
       }
       // Nest maps body-parser's SyntaxError to a bare 400; say what it is about.
       if (err.cause instanceof SyntaxError && (err.cause as { type?: string }).type === 'entity.parse.failed') {
@@ -35,7 +39,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (err as { type?: string }).type;
-      const message = type === 'entity.parse.failed' ? `malformed JSON body: ${(err as Error).message}` : (err as Error).message || 'bad request';
+      const message =
+        type === 'entity.parse.failed' ? `malformed JSON body: ${(err as Error).message}` : (err as Error).message || 'bad request';
       return void res.status(status).json({ statusCode: status, message });
     }
     if ((err as { name?: string })?.name === 'MulterError') {
@@ -44,7 +49,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (err instanceof Prisma.PrismaClientKnownRequestError) {
       if (err.code === 'P2002') return void res.status(409).json({ statusCode: 409, message: 'that record already exists' });
       if (err.code === 'P2025') return void res.status(404).json({ statusCode: 404, message: 'not found' });
-      if (err.code === 'P2003') return void res.status(400).json({ statusCode: 400, message: 'the request refers to a record that does not exist' });
+      if (err.code === 'P2003')
+        return void res.status(400).json({ statusCode: 400, message: 'the request refers to a record that does not exist' });
     }
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '5');
@@ -62,8 +68,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     seen.add(e);
     const code = (e as { code?: unknown }).code;
     const msg = String((e as { message?: unknown }).message ?? '');
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === 'P1001' || code === 'P1017') return true;
-    if (/ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(msg)) return true;
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === 'P1001' || code === 'P1017')
+      return true;
+    if (
+      /ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(
+        msg,
+      )
+    )
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return err instanceof Prisma.PrismaClientInitializationError;

@@ -13,7 +13,10 @@ const Env = z.object({
   GENBENCH_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   GENBENCH_DATA_DIR: z.string().default('.genbench'),
   GENBENCH_ARTIFACT_DIR: z.string().optional(),
-  GENBENCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('genbench'),
+  GENBENCH_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('genbench'),
   GENBENCH_MAX_UPLOAD_MB: z.coerce.number().positive().default(1024),
   GENBENCH_DASHBOARD_DIR: z.string().optional(),
   GENBENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

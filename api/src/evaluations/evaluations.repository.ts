@@ -19,7 +19,17 @@ export class EvaluationsRepository {
   }
 
   /** `viewer`: 'all' (admin), an owner name (public entries and theirs), or null (public entries only). */
-  list(filter: { status?: EvaluationStatus; modelId?: string; suiteId?: string; owner?: string; trigger?: EvaluationTrigger; ids?: string[]; take: number; skip: number; viewer: 'all' | string | null }) {
+  list(filter: {
+    status?: EvaluationStatus;
+    modelId?: string;
+    suiteId?: string;
+    owner?: string;
+    trigger?: EvaluationTrigger;
+    ids?: string[];
+    take: number;
+    skip: number;
+    viewer: 'all' | string | null;
+  }) {
     const visible: Prisma.ModelWhereInput | undefined =
       filter.viewer === 'all' ? undefined : { OR: [{ visibility: 'public' }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] };
     const where: Prisma.EvaluationWhereInput = {
@@ -68,13 +78,21 @@ export class EvaluationsRepository {
     provenance: Prisma.InputJsonValue,
   ): Promise<'stored' | 'already-succeeded' | 'not-running'> {
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Array<{ status: EvaluationStatus }>>`SELECT status FROM evaluations WHERE id = ${id}::uuid FOR UPDATE`;
+      const rows = await tx.$queryRaw<
+        Array<{ status: EvaluationStatus }>
+      >`SELECT status FROM evaluations WHERE id = ${id}::uuid FOR UPDATE`;
       const status = rows[0]?.status;
       if (status === 'succeeded') return 'already-succeeded';
       if (status !== 'running') return 'not-running';
       const current = await tx.evaluation.findUniqueOrThrow({ where: { id }, include: { suiteVersion: true } });
       await tx.metricValue.createMany({
-        data: metrics.map((m) => ({ evaluationId: id, metricId: m.id, value: m.value, intervalLow: m.intervalLow, intervalHigh: m.intervalHigh })),
+        data: metrics.map((m) => ({
+          evaluationId: id,
+          metricId: m.id,
+          value: m.value,
+          intervalLow: m.intervalLow,
+          intervalHigh: m.intervalHigh,
+        })),
         skipDuplicates: true,
       });
       const previous = await tx.evaluation.findFirst({
@@ -143,7 +161,10 @@ export class EvaluationsRepository {
 
   /** Records the sample grid of a running or succeeded evaluation; false when it is neither. */
   async setSampleGrid(id: string, sha256: string): Promise<boolean> {
-    const r = await this.prisma.evaluation.updateMany({ where: { id, status: { in: ['running', 'succeeded'] } }, data: { sampleGridSha256: sha256 } });
+    const r = await this.prisma.evaluation.updateMany({
+      where: { id, status: { in: ['running', 'succeeded'] } },
+      data: { sampleGridSha256: sha256 },
+    });
     return r.count > 0;
   }
 

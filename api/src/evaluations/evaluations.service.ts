@@ -29,7 +29,8 @@ export class EvaluationsService {
   async sampleGridPath(id: string, principal?: Principal): Promise<string> {
     const e = await this.evaluations.findById(id);
     if (!e || !canSee(principal, e.modelVersion.model)) throw new NotFoundException(`no evaluation ${id}`);
-    if (!e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256))) throw new NotFoundException(`evaluation ${id} has no sample grid`);
+    if (!e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256)))
+      throw new NotFoundException(`evaluation ${id} has no sample grid`);
     return this.store.pathFor(e.sampleGridSha256);
   }
 

@@ -47,7 +47,6 @@ export class LeaderboardRepository {
       ) mt ON true
       WHERE ${viewer === 'all'} OR m.visibility = 'public' OR m.owner = ${viewer ?? ''}`;
   }
-
 }
 
 export interface LeaderboardRow {

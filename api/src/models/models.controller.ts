@@ -29,7 +29,12 @@ export class ModelsController {
       },
     },
   })
-  @UseInterceptors(FileFieldsInterceptor([{ name: 'file', maxCount: 1 }, { name: 'decoder', maxCount: 1 }]))
+  @UseInterceptors(
+    FileFieldsInterceptor([
+      { name: 'file', maxCount: 1 },
+      { name: 'decoder', maxCount: 1 },
+    ]),
+  )
   submit(
     @CurrentPrincipal() principal: Principal,
     @UploadedFiles() files: { file?: Express.Multer.File[]; decoder?: Express.Multer.File[] } | undefined,

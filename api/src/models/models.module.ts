@@ -14,7 +14,10 @@ import { ModelsService } from './models.service.js';
     // Uploads go to disk under the data dir (same filesystem as the artifact store, so adoption is a rename).
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => ({ dest: c.uploadTmpDir, limits: { fileSize: c.maxUploadBytes, files: 2, fields: 5, fieldSize: 1024 * 1024 } }),
+      useFactory: (c: AppConfig) => ({
+        dest: c.uploadTmpDir,
+        limits: { fileSize: c.maxUploadBytes, files: 2, fields: 5, fieldSize: 1024 * 1024 },
+      }),
     }),
   ],
   controllers: [ModelsController],

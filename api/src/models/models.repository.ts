@@ -30,10 +30,18 @@ export class ModelsRepository {
         create: { owner: input.owner, name: input.name, kind: input.kind, visibility: input.visibility },
         update: { visibility: input.visibility },
       });
-      if (model.kind !== input.kind) return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
+      if (model.kind !== input.kind)
+        return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
       const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, artifactSha256: input.artifactSha256 } });
-      if (same && JSON.stringify(same.manifest) === JSON.stringify(input.manifest) && JSON.stringify(same.extraArtifacts) === JSON.stringify(input.extraArtifacts)) {
-        return { conflict: `this file and manifest were already submitted as ${input.name} v${same.version}`, existingVersionId: same.id } as const;
+      if (
+        same &&
+        JSON.stringify(same.manifest) === JSON.stringify(input.manifest) &&
+        JSON.stringify(same.extraArtifacts) === JSON.stringify(input.extraArtifacts)
+      ) {
+        return {
+          conflict: `this file and manifest were already submitted as ${input.name} v${same.version}`,
+          existingVersionId: same.id,
+        } as const;
       }
       const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
       const version = await tx.modelVersion.create({

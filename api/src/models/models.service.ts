@@ -1,5 +1,14 @@
 import { rm } from 'node:fs/promises';
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
 import { type Manifest, ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -65,21 +74,30 @@ export class ModelsService {
         badRequest('"visibility" must be "public" or "private"', [{ path: 'visibility', message: 'expected "public" or "private"' }]);
       }
       const visibility = visibilityField;
-      if (!file) badRequest('the upload has no "file" part: send the ONNX file as multipart field "file"', [{ path: 'file', message: 'required' }]);
+      if (!file)
+        badRequest('the upload has no "file" part: send the ONNX file as multipart field "file"', [{ path: 'file', message: 'required' }]);
       if (typeof manifestText !== 'string' || manifestText.trim() === '') {
-        badRequest('the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"', [{ path: 'manifest', message: 'required' }]);
+        badRequest('the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"', [
+          { path: 'manifest', message: 'required' },
+        ]);
       }
       let manifest: Manifest;
       try {
         manifest = parseManifest(manifestText);
       } catch (err) {
-        if (err instanceof ManifestError) badRequest(err.message, err.issues.map((i) => ({ path: `manifest${i.path ? '.' + i.path : ''}`, message: i.message })));
+        if (err instanceof ManifestError)
+          badRequest(
+            err.message,
+            err.issues.map((i) => ({ path: `manifest${i.path ? '.' + i.path : ''}`, message: i.message })),
+          );
         throw err;
       }
       if (file.size === 0) badRequest('the uploaded file is empty', [{ path: 'file', message: 'empty file' }]);
       const latent = manifest.kind === 'denoiser' && manifest.latent !== undefined;
       if (latent && !decoder) {
-        badRequest('a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"', [{ path: 'decoder', message: 'required' }]);
+        badRequest('a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"', [
+          { path: 'decoder', message: 'required' },
+        ]);
       }
       if (decoder && !latent) {
         badRequest('a "decoder" file was sent, but the manifest declares no latent space', [{ path: 'decoder', message: 'unexpected' }]);
@@ -88,7 +106,8 @@ export class ModelsService {
       // Sample batches are not ONNX: the child reads their .npz headers instead of loading them in onnxruntime.
       const report = await inspectInChild(file.path, manifest, this.config.inspectTimeoutMs, { decoderPath: decoder?.path });
       if (!report.ok) {
-        const path = report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
+        const path =
+          report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
         badRequest(report.problem, [{ path, message: report.problem }]);
       }
       const { sha256, size } = await ArtifactStore.sha256File(file.path);
@@ -132,10 +151,16 @@ export class ModelsService {
       return {
         model: { id: created.model.id, name: created.model.name, owner: created.model.owner, kind: created.model.kind },
         version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size, extraArtifacts },
-        evaluations: created.evaluations.map((e) => ({ id: e.id, suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version }, status: e.status })),
+        evaluations: created.evaluations.map((e) => ({
+          id: e.id,
+          suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version },
+          status: e.status,
+        })),
         warnings: [
           ...(created.evaluations.length === 0 && unavailable.length === 0
-            ? [`no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`]
+            ? [
+                `no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`,
+              ]
             : []),
           ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
         ],

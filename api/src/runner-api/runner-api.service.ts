@@ -2,7 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { type ClaimResponse, ExtraArtifact, type FailureBody, type ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import {
+  type ClaimResponse,
+  ExtraArtifact,
+  type FailureBody,
+  type ResultBody,
+} from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';

@@ -30,15 +30,16 @@ const ScheduleFields = {
   enabled: z.boolean().default(true),
 };
 
-export const CreateScheduleBody = z
-  .strictObject(ScheduleFields)
-  .superRefine((s, ctx) => {
-    if (!validCron(s.cron, s.timezone)) ctx.addIssue({ code: 'custom', path: ['cron'], message: `"${s.cron}" is not a valid cron expression` });
-    if (s.scope === 'suite' && !s.suiteId) ctx.addIssue({ code: 'custom', path: ['suiteId'], message: 'scope "suite" needs suiteId' });
-    if (s.scope === 'model' && !s.modelId) ctx.addIssue({ code: 'custom', path: ['modelId'], message: 'scope "model" needs modelId' });
-    if (s.scope !== 'suite' && s.suiteId) ctx.addIssue({ code: 'custom', path: ['suiteId'], message: `suiteId only goes with scope "suite"` });
-    if (s.scope !== 'model' && s.modelId) ctx.addIssue({ code: 'custom', path: ['modelId'], message: `modelId only goes with scope "model"` });
-  });
+export const CreateScheduleBody = z.strictObject(ScheduleFields).superRefine((s, ctx) => {
+  if (!validCron(s.cron, s.timezone))
+    ctx.addIssue({ code: 'custom', path: ['cron'], message: `"${s.cron}" is not a valid cron expression` });
+  if (s.scope === 'suite' && !s.suiteId) ctx.addIssue({ code: 'custom', path: ['suiteId'], message: 'scope "suite" needs suiteId' });
+  if (s.scope === 'model' && !s.modelId) ctx.addIssue({ code: 'custom', path: ['modelId'], message: 'scope "model" needs modelId' });
+  if (s.scope !== 'suite' && s.suiteId)
+    ctx.addIssue({ code: 'custom', path: ['suiteId'], message: `suiteId only goes with scope "suite"` });
+  if (s.scope !== 'model' && s.modelId)
+    ctx.addIssue({ code: 'custom', path: ['modelId'], message: `modelId only goes with scope "model"` });
+});
 export type CreateScheduleBody = z.infer<typeof CreateScheduleBody>;
 
 export const UpdateScheduleBody = z.strictObject({ enabled: z.boolean().optional(), name: z.string().min(1).max(200).optional() });

@@ -36,7 +36,10 @@ export class SchedulesService implements OnApplicationShutdown {
     });
     this.worker.on('error', (err) => this.log.warn(`schedule worker: ${err.message}`));
     if (this.config.reconcileIntervalMs > 0) {
-      this.timer = setInterval(() => void this.sync().catch((err) => this.log.warn(`schedule sync failed: ${(err as Error).message}`)), this.config.reconcileIntervalMs);
+      this.timer = setInterval(
+        () => void this.sync().catch((err) => this.log.warn(`schedule sync failed: ${(err as Error).message}`)),
+        this.config.reconcileIntervalMs,
+      );
       this.timer.unref();
     }
   }
@@ -57,7 +60,11 @@ export class SchedulesService implements OnApplicationShutdown {
       // while every API process was down would be lost. Only create or change schedulers here.
       const existing = await this.queue.getJobScheduler(s.id);
       if (existing && existing.pattern === s.cron && (existing.tz ?? 'UTC') === s.timezone) continue;
-      await this.queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: s.timezone }, { name: 'fire', data: { scheduleId: s.id }, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+      await this.queue.upsertJobScheduler(
+        s.id,
+        { pattern: s.cron, tz: s.timezone },
+        { name: 'fire', data: { scheduleId: s.id }, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      );
     }
     for (const existing of await this.queue.getJobSchedulers(0, -1)) {
       if (existing.key && !wanted.has(existing.key)) await this.queue.removeJobScheduler(existing.key);
@@ -69,7 +76,9 @@ export class SchedulesService implements OnApplicationShutdown {
     const slot = new Date(job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0));
     const fired = await this.schedules.fire(scheduleId, slot);
     if (!fired) return { duplicate: true };
-    await this.evaluations.enqueue(fired.evaluationIds).catch((err) => this.log.warn(`firing ${fired.firingId}: enqueue deferred to the reconciler: ${(err as Error).message}`));
+    await this.evaluations
+      .enqueue(fired.evaluationIds)
+      .catch((err) => this.log.warn(`firing ${fired.firingId}: enqueue deferred to the reconciler: ${(err as Error).message}`));
     this.log.log(`schedule ${scheduleId} fired for ${slot.toISOString()}: ${fired.evaluationIds.length} evaluation(s)`);
     return { evaluations: fired.evaluationIds.length };
   }
@@ -80,7 +89,12 @@ export class SchedulesService implements OnApplicationShutdown {
       ...(exists.suite ? [] : [{ path: 'suiteId', message: `no suite "${body.suiteId}"` }]),
       ...(exists.model ? [] : [{ path: 'modelId', message: `no model ${body.modelId}` }]),
     ];
-    if (issues.length) throw new BadRequestException({ statusCode: 400, message: `invalid schedule: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
+    if (issues.length)
+      throw new BadRequestException({
+        statusCode: 400,
+        message: `invalid schedule: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      });
     const s = await this.schedules.create(body);
     await this.sync();
     return s;

@@ -20,7 +20,9 @@ export class SuitesController {
 
   private async present(s: Awaited<ReturnType<SuitesService['get']>>) {
     const latest = s.versions[0];
-    const a = latest ? await this.suites.availabilityOf(latest.protocol) : { available: false as const, message: 'no version', missing: [] };
+    const a = latest
+      ? await this.suites.availabilityOf(latest.protocol)
+      : { available: false as const, message: 'no version', missing: [] };
     return { ...presentSuite(s), available: a.available, unavailableReason: a.available ? null : a.message };
   }
 }

@@ -11,7 +11,11 @@ export class SuitesRepository {
   }
 
   async upsertSuite(data: { id: string; task: string; resolution: number; description: string }): Promise<void> {
-    await this.prisma.suite.upsert({ where: { id: data.id }, create: data, update: { task: data.task, resolution: data.resolution, description: data.description } });
+    await this.prisma.suite.upsert({
+      where: { id: data.id },
+      create: data,
+      update: { task: data.task, resolution: data.resolution, description: data.description },
+    });
   }
 
   async createVersion(data: {

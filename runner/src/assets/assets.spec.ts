@@ -45,9 +45,11 @@ describe('verifyAsset', () => {
 
   it('refuses a file whose checksum is not pinned, printing the hash to pin', async () => {
     await writeFile(join(dir, 'ref.npz'), 'reference');
-    const err = (await verifyAsset(dir, { file: 'ref.npz', sha256: SHA256_NOT_PINNED, source: 'https://example.org/ref.npz' }, 'reference').catch(
-      (e: unknown) => e,
-    )) as MissingAssetError;
+    const err = (await verifyAsset(
+      dir,
+      { file: 'ref.npz', sha256: SHA256_NOT_PINNED, source: 'https://example.org/ref.npz' },
+      'reference',
+    ).catch((e: unknown) => e)) as MissingAssetError;
     expect(err.problem).toBe('sha256-not-pinned');
     expect(err.message).toContain(sha('reference'));
   });

@@ -40,7 +40,13 @@ export class MissingAssetError extends Error {
   }
 }
 
-function describeProblem(asset: AssetRef, kind: AssetKind, expectedPath: string, problem: MissingAssetError['problem'], actual?: string): string {
+function describeProblem(
+  asset: AssetRef,
+  kind: AssetKind,
+  expectedPath: string,
+  problem: MissingAssetError['problem'],
+  actual?: string,
+): string {
   const where = `download it from ${asset.source} and put it at ${expectedPath} (the directory is $${ENV_VAR[kind]})`;
   switch (problem) {
     case 'absent':

@@ -6,7 +6,11 @@ import { type ChildProcess, fork } from 'node:child_process';
  * session.run blocks the event loop, and a crashing or hanging model can then be killed cleanly
  * (SIGKILL on a child process leaves the parent intact; terminating a worker thread mid-run does not).
  */
-export function forkModule(modulePath: string, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; silent?: boolean } = {}): ChildProcess {
+export function forkModule(
+  modulePath: string,
+  args: string[] = [],
+  opts: { env?: NodeJS.ProcessEnv; silent?: boolean } = {},
+): ChildProcess {
   const execArgv = modulePath.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   return fork(modulePath, args, {
     execArgv,

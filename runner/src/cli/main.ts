@@ -6,10 +6,7 @@ import * as metrics from './commands/metrics.command.js';
 import * as segScore from './commands/seg-score.command.js';
 
 // One file per command under ./commands; each exports `register(program)`.
-const program = new Command('genbench')
-  .description('Benchmark harness for visual generative models')
-  .showHelpAfterError()
-  .exitOverride();
+const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
 const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics];
 commands.push(await import('./commands/sample.command.js'));

@@ -13,7 +13,8 @@ import type { SegmentationDataset } from './segmentation-dataset.js';
 // 0–26, every other id is ignored. Cities and files are read in sorted order (torchvision lists them in
 // directory order, which the scores do not depend on).
 
-const CITYSCAPES_DOWNLOADS = 'https://www.cityscapes-dataset.com/downloads/ (leftImg8bit_trainvaltest.zip and gtFine_trainvaltest.zip; registration required)';
+const CITYSCAPES_DOWNLOADS =
+  'https://www.cityscapes-dataset.com/downloads/ (leftImg8bit_trainvaltest.zip and gtFine_trainvaltest.zip; registration required)';
 const STEGO_ARCHIVE = 'https://marhamilresearch4.blob.core.windows.net/stego-public/pytorch_data/cityscapes.zip';
 
 export const CITYSCAPES_FIRST_CLASS_ID = 7;
@@ -85,7 +86,11 @@ export async function checkCityscapes27(data: Cityscapes27Data, root: string): P
   if (missing.length > 0) return { ok: false, missing, problem: `missing: ${firstFew(missing.map((m) => m.expectedPath))}` };
   if (pairs.length !== data.images) {
     const d = dirs(root, data);
-    return { ok: false, missing: [], problem: `${d.images} holds ${pairs.length} images, not the ${data.images} of the ${data.split} split` };
+    return {
+      ok: false,
+      missing: [],
+      problem: `${d.images} holds ${pairs.length} images, not the ${data.images} of the ${data.split} split`,
+    };
   }
   return { ok: true };
 }

@@ -25,8 +25,18 @@ const STUFFTHINGMAPS = 'http://calvin.inf.ed.ac.uk/wp-content/uploads/data/cocos
 export const COCOSTUFF_FINE_TO_COARSE: Uint8Array = (() => {
   const table = new Uint8Array(256).fill(255);
   const things: Array<[from: number, to: number, coarse: number]> = [
-    [0, 0, 9], [1, 8, 11], [9, 14, 8], [15, 24, 7], [25, 32, 6], [33, 42, 10],
-    [43, 50, 5], [51, 60, 2], [61, 70, 3], [71, 76, 0], [77, 82, 1], [83, 90, 4],
+    [0, 0, 9],
+    [1, 8, 11],
+    [9, 14, 8],
+    [15, 24, 7],
+    [25, 32, 6],
+    [33, 42, 10],
+    [43, 50, 5],
+    [51, 60, 2],
+    [61, 70, 3],
+    [71, 76, 0],
+    [77, 82, 1],
+    [83, 90, 4],
   ];
   for (const [from, to, coarse] of things) table.fill(coarse, from, to + 1);
   // prettier-ignore
@@ -91,7 +101,11 @@ export async function checkCocoStuff27(data: CocoData, root: string): Promise<Da
     return { ok: false, missing, problem: `the curated image list ${p.list} is missing` };
   }
   if (ids.length !== data.images) {
-    return { ok: false, missing: [], problem: `${p.list} lists ${ids.length} images, not the ${data.images} this suite scores: it is not STEGO's list` };
+    return {
+      ok: false,
+      missing: [],
+      problem: `${p.list} lists ${ids.length} images, not the ${data.images} this suite scores: it is not STEGO's list`,
+    };
   }
   const [images, labels] = await Promise.all([names(p.images), names(p.labels)]);
   const missing: MissingDatasetFile[] = [];
@@ -100,7 +114,11 @@ export async function checkCocoStuff27(data: CocoData, root: string): Promise<Da
     if (!labels?.has(`${id}.png`)) missing.push({ file: rel(p.label(id)), expectedPath: p.label(id), source: STUFFTHINGMAPS });
   }
   if (missing.length === 0) return { ok: true };
-  return { ok: false, missing, problem: `${missing.length} of the listed images or label maps are missing: ${firstFew(missing.map((m) => m.expectedPath))}` };
+  return {
+    ok: false,
+    missing,
+    problem: `${missing.length} of the listed images or label maps are missing: ${firstFew(missing.map((m) => m.expectedPath))}`,
+  };
 }
 
 /** Where the files go and where they come from, for "unavailable" messages. */

@@ -14,7 +14,11 @@ export interface DecodedImage {
  */
 export async function decodeRgb(path: string): Promise<DecodedImage> {
   try {
-    const { data, info } = await sharp(path, { ignoreIcc: true, failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(path, { ignoreIcc: true, failOn: 'error' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new DatasetError(`${path} decoded to ${info.channels} channels, expected RGB`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), height: info.height, width: info.width };
   } catch (err) {

@@ -23,7 +23,14 @@ export function pilNearestIndices(inSize: number, outSize: number): Int32Array {
 type Pixels = Uint8Array | Int32Array;
 
 /** Nearest-neighbour resize of row-major `height × width × channels` pixels (Pillow's NEAREST). */
-export function resizeNearest<T extends Pixels>(src: T, height: number, width: number, channels: number, outHeight: number, outWidth: number): T {
+export function resizeNearest<T extends Pixels>(
+  src: T,
+  height: number,
+  width: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+): T {
   if (src.length !== height * width * channels) {
     throw new RangeError(`expected ${height}×${width}×${channels} = ${height * width * channels} values, got ${src.length}`);
   }
@@ -65,7 +72,8 @@ export function centerCropOffsets(height: number, width: number, size: number): 
 /** STEGO's evaluation transform: shorter side to `size` by Pillow NEAREST, then the centre `size × size`. */
 export function resizeShortSideCenterCrop<T extends Pixels>(src: T, height: number, width: number, channels: number, size: number): T {
   const resized = shortSideSize(height, width, size);
-  const scaled = resized.height === height && resized.width === width ? src : resizeNearest(src, height, width, channels, resized.height, resized.width);
+  const scaled =
+    resized.height === height && resized.width === width ? src : resizeNearest(src, height, width, channels, resized.height, resized.width);
   const { top, left } = centerCropOffsets(resized.height, resized.width, size);
   const out = new (src.constructor as new (n: number) => T)(size * size * channels);
   for (let y = 0; y < size; y++) {

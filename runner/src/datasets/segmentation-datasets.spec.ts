@@ -42,13 +42,22 @@ async function writeImage(path: string, width: number, height: number, format: '
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(rgbAt(x, y), (y * width + x) * 3);
   const img = sharp(data, { raw: { width, height, channels: 3 } });
-  await writeFile(path, format === 'jpeg' ? await img.jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer() : await img.png().toBuffer());
+  await writeFile(
+    path,
+    format === 'jpeg' ? await img.jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer() : await img.png().toBuffer(),
+  );
 }
 
 async function writeLabel(path: string, width: number, height: number, idAt: (x: number, y: number) => number): Promise<void> {
   const data = Buffer.alloc(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = idAt(x, y);
-  await writeFile(path, await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+  await writeFile(
+    path,
+    await sharp(data, { raw: { width, height, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer(),
+  );
 }
 
 const roundHalfEven = (v: number) => (v % 1 === 0.5 ? (Math.floor(v) % 2 === 0 ? Math.floor(v) : Math.ceil(v)) : Math.round(v));
@@ -86,7 +95,22 @@ describe("STEGO's evaluation transform", () => {
 describe('label maps', () => {
   it("maps COCO-Stuff's 182 fine ids to STEGO's 27 coarse classes and ignores everything else", () => {
     // Spot checks against STEGO's fine_to_coarse (src/data.py): person, vehicles, a few stuff classes.
-    const facts: Array<[number, number]> = [[0, 9], [1, 11], [8, 11], [9, 8], [71, 0], [90, 4], [91, 17], [100, 13], [119, 26], [147, 26], [170, 18], [176, 18], [179, 19], [181, 24]];
+    const facts: Array<[number, number]> = [
+      [0, 9],
+      [1, 11],
+      [8, 11],
+      [9, 8],
+      [71, 0],
+      [90, 4],
+      [91, 17],
+      [100, 13],
+      [119, 26],
+      [147, 26],
+      [170, 18],
+      [176, 18],
+      [179, 19],
+      [181, 24],
+    ];
     for (const [fine, coarse] of facts) expect(COCOSTUFF_FINE_TO_COARSE[fine], `fine ${fine}`).toBe(coarse);
     expect(COCOSTUFF_FINE_TO_COARSE[255]).toBe(255);
     expect(COCOSTUFF_FINE_TO_COARSE[182]).toBe(255);
@@ -107,9 +131,17 @@ describe('COCO-Stuff-27 and Cityscapes readers on fake datasets laid out as the 
   const COCO = { type: 'cocostuff27', split: 'val2017', list: 'Coco164kFull_Stuff_Coarse_7.txt', images: 3 } as const;
   const CITY = { type: 'cityscapes27', split: 'val', images: 3 } as const;
   // [id, width, height]: landscape, portrait, square already at 16.
-  const cocoImages: Array<[string, number, number]> = [['000000000139', 37, 23], ['000000000285', 19, 27], ['000000000632', 16, 16]];
+  const cocoImages: Array<[string, number, number]> = [
+    ['000000000139', 37, 23],
+    ['000000000285', 19, 27],
+    ['000000000632', 16, 16],
+  ];
   const cocoFine = (x: number, y: number) => (x === 0 ? 255 : x === 1 ? 200 : (x * 7 + y * 3) % 182);
-  const cityImages: Array<[string, string]> = [['frankfurt', 'frankfurt_000000_000294'], ['frankfurt', 'frankfurt_000000_000576'], ['lindau', 'lindau_000000_000019']];
+  const cityImages: Array<[string, string]> = [
+    ['frankfurt', 'frankfurt_000000_000294'],
+    ['frankfurt', 'frankfurt_000000_000576'],
+    ['lindau', 'lindau_000000_000019'],
+  ];
   const cityId = (x: number, y: number) => (x + y) % 40;
 
   beforeAll(async () => {
@@ -186,7 +218,13 @@ describe('COCO-Stuff-27 and Cityscapes readers on fake datasets laid out as the 
     const metrics = Object.fromEntries(out.metrics.map((m) => [m.id, m.value]));
     // One segment everywhere, matched to the most frequent class of the set.
     expect(metrics.pixel_accuracy).toBeCloseTo(Math.max(...totals) / labelled, 12);
-    expect(out.protocol).toMatchObject({ protocol: 'dataset-hungarian', classes: 27, images: 3, input: { size: 8, resize: 'pil-bicubic' }, output: { role: 'segments', size: [8, 8] } });
+    expect(out.protocol).toMatchObject({
+      protocol: 'dataset-hungarian',
+      classes: 27,
+      images: 3,
+      input: { size: 8, resize: 'pil-bicubic' },
+      output: { role: 'segments', size: [8, 8] },
+    });
   });
 
   it('reports what is missing, where it goes and where to get it', async () => {
@@ -209,7 +247,9 @@ describe('COCO-Stuff-27 and Cityscapes readers on fake datasets laid out as the 
       },
     ]);
     expect(a.message).toContain('fake-coco v1 cannot run here');
-    await expect(openSegmentationDataset(fakeSuite('fake-coco', COCO), root)).rejects.toThrow(/COCO-Stuff-27 is not usable: 1 of the listed images or label maps are missing/);
+    await expect(openSegmentationDataset(fakeSuite('fake-coco', COCO), root)).rejects.toThrow(
+      /COCO-Stuff-27 is not usable: 1 of the listed images or label maps are missing/,
+    );
   });
 
   it.each(['cocostuff27-dataset', 'cocostuff27-per-image', 'cityscapes27-dataset', 'cityscapes27-per-image'])(
@@ -227,7 +267,10 @@ describe('COCO-Stuff-27 and Cityscapes readers on fake datasets laid out as the 
         expect(a.message).toContain('https://marhamilresearch4.blob.core.windows.net/stego-public/pytorch_data/cocostuff.zip');
         expect(a.message).toContain('http://images.cocodataset.org/zips/val2017.zip');
       } else {
-        expect(a.missing.map((m) => m.expectedPath)).toEqual([join(empty, 'cityscapes/leftImg8bit/val'), join(empty, 'cityscapes/gtFine/val')]);
+        expect(a.missing.map((m) => m.expectedPath)).toEqual([
+          join(empty, 'cityscapes/leftImg8bit/val'),
+          join(empty, 'cityscapes/gtFine/val'),
+        ]);
         expect(a.message).toContain('https://www.cityscapes-dataset.com/downloads/');
       }
     },

@@ -26,7 +26,13 @@ describe('FeatureExtractor', () => {
   });
 
   it('resizes images of another size by the protocol the suite names', async () => {
-    const ex = await FeatureExtractor.open({ type: 'builtin-tiny-conv', seed: 3, input_size: 16, normalization: 'adm', preprocessing: 'tf1-bilinear' });
+    const ex = await FeatureExtractor.open({
+      type: 'builtin-tiny-conv',
+      seed: 3,
+      input_size: 16,
+      normalization: 'adm',
+      preprocessing: 'tf1-bilinear',
+    });
     const plain = await FeatureExtractor.open({ type: 'builtin-tiny-conv', seed: 3, input_size: 16, normalization: 'adm' });
     try {
       const imgs = images(3, 12, 1);
@@ -35,7 +41,9 @@ describe('FeatureExtractor', () => {
       expect(got.pool).toHaveLength(3 * 64);
       // What the graph received is exactly preprocess(): resize, then normalize.
       const session = await ort.InferenceSession.create(buildTinyExtractor({ inputSize: 16, seed: 3 }));
-      const direct = await session.run({ images: new ort.Tensor('float32', preprocess(imgs, 3, 12, 'tf1-bilinear', 16, 'adm'), [3, 3, 16, 16]) });
+      const direct = await session.run({
+        images: new ort.Tensor('float32', preprocess(imgs, 3, 12, 'tf1-bilinear', 16, 'adm'), [3, 3, 16, 16]),
+      });
       await session.release();
       expect(got.pool).toEqual(direct.pool!.data);
       expect(got.logits).toEqual(direct.logits!.data);
@@ -69,7 +77,13 @@ describe('FeatureExtractor', () => {
     it('load from the models directory after the sha256 check and compute the same features as the builtin', async () => {
       await writeFile(join(dir, 'tiny.onnx'), bytes);
       const file = await FeatureExtractor.open(def(), 'cpu', { modelsDir: dir });
-      const builtin = await FeatureExtractor.open({ type: 'builtin-tiny-conv', seed: 3, input_size: 16, normalization: 'adm', preprocessing: 'pil-bicubic' });
+      const builtin = await FeatureExtractor.open({
+        type: 'builtin-tiny-conv',
+        seed: 3,
+        input_size: 16,
+        normalization: 'adm',
+        preprocessing: 'pil-bicubic',
+      });
       try {
         const imgs = images(4, 20, 5);
         const a = await file.extract(imgs, 4, 20);

@@ -77,7 +77,11 @@ export class FeatureExtractor {
    * Opens a suite's extractor: the builtin tiny conv is built in memory; an `onnx-file` extractor is read
    * from the models directory after its sha256 is checked (MissingAssetError when it is absent or differs).
    */
-  static async open(def: GenerationSuiteDefinition['extractor'], ep: ExecutionProvider = 'cpu', options: OpenExtractorOptions = {}): Promise<FeatureExtractor> {
+  static async open(
+    def: GenerationSuiteDefinition['extractor'],
+    ep: ExecutionProvider = 'cpu',
+    options: OpenExtractorOptions = {},
+  ): Promise<FeatureExtractor> {
     if (def.type === 'builtin-tiny-conv') {
       const bytes = buildTinyExtractor({ inputSize: def.input_size, seed: def.seed });
       const spec: ExtractorSpec = {
@@ -100,7 +104,12 @@ export class FeatureExtractor {
   }
 
   /** Opens an extractor graph given as bytes; checks that it has the tensors `spec` names. */
-  static async fromModel(model: Uint8Array, spec: ExtractorSpec, ep: ExecutionProvider = 'cpu', label = 'the feature extractor'): Promise<FeatureExtractor> {
+  static async fromModel(
+    model: Uint8Array,
+    spec: ExtractorSpec,
+    ep: ExecutionProvider = 'cpu',
+    label = 'the feature extractor',
+  ): Promise<FeatureExtractor> {
     let opened;
     try {
       opened = await openSession(model, ep);
@@ -151,7 +160,9 @@ export class FeatureExtractor {
       out = await this.session.run({ [names.images]: new ort.Tensor('float32', input, [count, 3, inputSize, inputSize]) }, fetches);
     } catch (err) {
       const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 500);
-      throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, { cause: err });
+      throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, {
+        cause: err,
+      });
     }
     const pool = rows(out[names.pool], count, 'pool');
     const batch: FeatureBatch = { count, pool: pool.data, poolDim: pool.dim };

@@ -17,9 +17,15 @@ export interface OpenedSession {
  */
 export async function openSession(model: Uint8Array, requested: ExecutionProvider = 'cpu', threads = 0): Promise<OpenedSession> {
   const external = externalTensorNames(model);
-  if (external.length > 0) throw new ModelFailure(`the model keeps tensor data in external files (${external.slice(0, 5).join(', ')}); only self-contained models are run`);
+  if (external.length > 0)
+    throw new ModelFailure(
+      `the model keeps tensor data in external files (${external.slice(0, 5).join(', ')}); only self-contained models are run`,
+    );
   const warnings: string[] = [];
-  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(threads > 0 ? { intraOpNumThreads: threads } : {}) };
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+  };
   if (requested !== 'cpu') {
     try {
       const session = await ort.InferenceSession.create(model, { ...base, executionProviders: [requested] });

@@ -11,7 +11,11 @@ import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { runEvaluation } from './run-evaluation.js';
 
 // The smoke suites, cut to 128 samples so each run takes a fraction of a second.
-const small = (s: GenerationSuiteDefinition): GenerationSuiteDefinition => ({ ...s, samples: 128, reference: { type: 'synthetic-shapes', n: 128, seed: 1 } });
+const small = (s: GenerationSuiteDefinition): GenerationSuiteDefinition => ({
+  ...s,
+  samples: 128,
+  reference: { type: 'synthetic-shapes', n: 128, seed: 1 },
+});
 
 describe('runEvaluation on denoisers and sample batches', () => {
   let dir: string;
@@ -31,7 +35,10 @@ describe('runEvaluation on denoisers and sample batches', () => {
     });
     expect(out.executionProvider).toBe('cpu');
     expect(out.protocol.extractor).toMatchObject({ executionProvider: 'cpu' });
-    expect(out.warnings).toEqual([expect.stringMatching(/^execution provider cuda unavailable .*falling back to cpu$/), expect.stringMatching(/^feature extractor: execution provider cuda unavailable/)]);
+    expect(out.warnings).toEqual([
+      expect.stringMatching(/^execution provider cuda unavailable .*falling back to cpu$/),
+      expect.stringMatching(/^feature extractor: execution provider cuda unavailable/),
+    ]);
     expect(out.protocol.sampler).toMatchObject({ solver: 'heun', steps: 8, nfe: 15 });
   });
 
@@ -61,6 +68,11 @@ describe('runEvaluation on denoisers and sample batches', () => {
       suite: small(smokeSamples),
     });
     expect(fromBatch.metrics).toEqual(fromModel.metrics);
-    expect(fromBatch.protocol.sampleBatch).toEqual({ source: 'uploaded sample batch', imagesInBatch: 128, imagesScored: 128, labels: false });
+    expect(fromBatch.protocol.sampleBatch).toEqual({
+      source: 'uploaded sample batch',
+      imagesInBatch: 128,
+      imagesScored: 128,
+      labels: false,
+    });
   });
 });

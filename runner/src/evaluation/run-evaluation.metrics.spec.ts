@@ -61,7 +61,7 @@ describe('the evaluation pipeline computes every ADM metric', () => {
     expect(m.sfid).toBeGreaterThan(0);
     expect(m.inception_score).toBeGreaterThanOrEqual(1);
     expect(m.inception_score).toBeLessThanOrEqual(10); // at most the number of classes of the tiny net
-    for (const k of ['precision', 'recall']) expect(m[k]).toBeGreaterThanOrEqual(0), expect(m[k]).toBeLessThanOrEqual(1);
+    for (const k of ['precision', 'recall']) (expect(m[k]).toBeGreaterThanOrEqual(0), expect(m[k]).toBeLessThanOrEqual(1));
     expect(m.kid_std).toBeGreaterThan(0);
     expect(out.protocol).toMatchObject({ referenceStatistics: 'from reference activations' });
   });
@@ -105,7 +105,12 @@ describe('the evaluation pipeline computes every ADM metric', () => {
       runEvaluation({
         model,
         manifest,
-        suite: suite({ type: 'adm-reference-batch', file: 'VIRTUAL_test32.npz', sha256: 'f'.repeat(64), source: 'https://example.invalid/test.npz' }),
+        suite: suite({
+          type: 'adm-reference-batch',
+          file: 'VIRTUAL_test32.npz',
+          sha256: 'f'.repeat(64),
+          source: 'https://example.invalid/test.npz',
+        }),
         assetDirs: { referenceDir: join(dir, 'reference'), modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') } as never,
       }),
     ).rejects.toThrow(/VIRTUAL_test32\.npz/);

@@ -58,7 +58,11 @@ async function openReference(
 ): Promise<{ batches?: AsyncGenerator<ImageBatch>; statistics?: StatisticsFile }> {
   const ref = suite.reference;
   if (ref.type === 'synthetic-shapes') {
-    return { batches: (async function* () { yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size }); })() };
+    return {
+      batches: (async function* () {
+        yield* syntheticBatches({ n: ref.n, seed: ref.seed, resolution: suite.resolution, batchSize: suite.batch_size });
+      })(),
+    };
   }
   const path = await verifyAsset(dirs.referenceDir, ref, 'reference');
   const file = await loadFeatureFile(path);
@@ -93,9 +97,12 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
   const { manifest, suite } = input;
   // Zero-shot segmentation suites score extractors and segmenters by their own pipeline.
   if (isSegmentationSuite(suite) || isSegmentationManifest(manifest)) return runSegmentationEvaluation(input);
-  if (!suite.kinds.includes(manifest.kind)) throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
+  if (!suite.kinds.includes(manifest.kind))
+    throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
   if (manifest.resolution !== suite.resolution) {
-    throw new ModelFailure(`suite ${suite.id} is at ${suite.resolution}×${suite.resolution}; the model declares resolution ${manifest.resolution}`);
+    throw new ModelFailure(
+      `suite ${suite.id} is at ${suite.resolution}×${suite.resolution}; the model declares resolution ${manifest.resolution}`,
+    );
   }
   const t0 = performance.now();
   const durationsMs: Record<string, number> = {};

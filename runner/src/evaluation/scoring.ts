@@ -18,7 +18,11 @@ export interface Needs {
 
 export function needsOf(metricIds: readonly string[]): Needs {
   const ids = new Set(metricIds);
-  return { pool: ['fid', 'precision', 'recall', 'kid', 'kid_std'].some((m) => ids.has(m)), spatial: ids.has('sfid'), logits: ids.has('inception_score') };
+  return {
+    pool: ['fid', 'precision', 'recall', 'kid', 'kid_std'].some((m) => ids.has(m)),
+    spatial: ids.has('sfid'),
+    logits: ids.has('inception_score'),
+  };
 }
 
 function concat(chunks: Float32Array[], total: number): Float32Array {
@@ -95,7 +99,9 @@ export async function scoreFeatureSets(
     reports.push(await computeMetrics(sampleFile, refActs, { only: actIds }));
   }
   const metrics: MetricResult[] = [];
-  const protocol: Record<string, unknown> = { referenceStatistics: reference.statistics ? 'from the reference batch' : 'from reference activations' };
+  const protocol: Record<string, unknown> = {
+    referenceStatistics: reference.statistics ? 'from the reference batch' : 'from reference activations',
+  };
   for (const r of reports) Object.assign(protocol, r.protocol);
   for (const id of wanted) {
     const r = reports.find((x) => typeof x[id as keyof MetricsReport] === 'number');

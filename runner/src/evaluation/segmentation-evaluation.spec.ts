@@ -123,7 +123,14 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
     expect(await inspectModel(model, manifest)).toMatchObject({ ok: true });
     const out = await runEvaluation({ model, manifest, suite });
     expect(metricsOf(out)).toEqual({ miou: 1, pixel_accuracy: 1 });
-    expect(out.protocol).toMatchObject({ protocol: suite.protocol, classes: 5, clusters: null, seed: 0, clustering: null, output: { role: output, size: [SIZE, SIZE] } });
+    expect(out.protocol).toMatchObject({
+      protocol: suite.protocol,
+      classes: 5,
+      clusters: null,
+      seed: 0,
+      clustering: null,
+      output: { role: output, size: [SIZE, SIZE] },
+    });
   });
 
   it('a constant segmenter scores what the protocols define', async () => {
@@ -152,13 +159,22 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
       classes: 5,
       clusters: 5,
       seed: 0,
-      clustering: { fit: 'once, on feature vectors pooled over the dataset', seed: 0, pooledPoints: 64 * Math.floor(100_000 / 64), pointsPerImage: Math.floor(100_000 / 64) },
+      clustering: {
+        fit: 'once, on feature vectors pooled over the dataset',
+        seed: 0,
+        pooledPoints: 64 * Math.floor(100_000 / 64),
+        pointsPerImage: Math.floor(100_000 / 64),
+      },
     });
     const perImage = await runEvaluation({ model, manifest, suite: PER_IMAGE });
     // Five clusters per image over-segment images with fewer classes: good, not perfect.
     expect(metricsOf(perImage).miou).toBeGreaterThan(0.7);
     expect(metricsOf(perImage).miou).toBeLessThan(1);
-    expect(perImage.protocol).toMatchObject({ protocol: 'per-image-hungarian', clusters: 5, clustering: { fit: 'each image on its own feature grid', seed: 0 } });
+    expect(perImage.protocol).toMatchObject({
+      protocol: 'per-image-hungarian',
+      clusters: 5,
+      clustering: { fit: 'each image on its own feature grid', seed: 0 },
+    });
   });
 
   it('is deterministic, and the same whether the feature maps are kept between passes or recomputed', async () => {
@@ -175,8 +191,16 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
   it('resizes the suite images to the model input size, and reports progress up to 1', async () => {
     const model = buildRgbExtractor({ inputSize: 32 });
     const progress: number[] = [];
-    const out = await runEvaluation({ model, manifest: extractorManifest('rgb-32', 32), suite: PER_IMAGE, onProgress: (f) => progress.push(f) });
-    expect(out.protocol).toMatchObject({ input: { size: 32, resize: 'pil-bicubic', normalization: 'minus-one-one' }, output: { size: [32, 32] } });
+    const out = await runEvaluation({
+      model,
+      manifest: extractorManifest('rgb-32', 32),
+      suite: PER_IMAGE,
+      onProgress: (f) => progress.push(f),
+    });
+    expect(out.protocol).toMatchObject({
+      input: { size: 32, resize: 'pil-bicubic', normalization: 'minus-one-one' },
+      output: { size: [32, 32] },
+    });
     expect(metricsOf(out).miou).toBeGreaterThan(0.7);
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -211,8 +235,16 @@ describe('zero-shot segmentation failures', () => {
       problem: expect.stringContaining('no output named "feats"'),
     });
     const seg = buildConstantSegmenter({ inputSize: 64 });
-    expect(await inspectModel(seg, segmenterManifest('scores-but-ids', 64, 'scores'))).toMatchObject({ ok: false, field: 'outputs.scores' });
-    expect(await inspectModel(buildColourSegmenter({ inputSize: 64, prototypes: [[0, 0, 0]], output: 'scores' }), segmenterManifest('ids-but-scores', 64, 'segments'))).toMatchObject({
+    expect(await inspectModel(seg, segmenterManifest('scores-but-ids', 64, 'scores'))).toMatchObject({
+      ok: false,
+      field: 'outputs.scores',
+    });
+    expect(
+      await inspectModel(
+        buildColourSegmenter({ inputSize: 64, prototypes: [[0, 0, 0]], output: 'scores' }),
+        segmenterManifest('ids-but-scores', 64, 'segments'),
+      ),
+    ).toMatchObject({
       ok: false,
       field: 'outputs.segments',
     });
@@ -222,7 +254,13 @@ describe('zero-shot segmentation failures', () => {
     const generator = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 });
     const e1 = await failureOf(runEvaluation({ model: generator, manifest: exampleManifest('gen') as Manifest, suite: DATASET }));
     expect(e1.message).toBe('suite smoke-seg-dataset scores extractor/segmenter models, not generator');
-    const e2 = await failureOf(runEvaluation({ model: buildRgbExtractor({ inputSize: 32 }), manifest: extractorManifest('x', 32), suite: findSuite('smoke-32') as SuiteDefinition }));
+    const e2 = await failureOf(
+      runEvaluation({
+        model: buildRgbExtractor({ inputSize: 32 }),
+        manifest: extractorManifest('x', 32),
+        suite: findSuite('smoke-32') as SuiteDefinition,
+      }),
+    );
     expect(e2.message).toBe('suite smoke-32 scores generator models, not extractor');
   });
 });

@@ -70,7 +70,10 @@ class SegmentationModel {
     const images = await Promise.all(Array.from({ length: count }, (_, i) => dataset.image(start + i)));
     images.forEach((image, i) => pixels.set(image, i * size * size * 3));
     const s = manifest.input_size;
-    const input = s === size ? normalizeNhwc(pixels, count, size, manifest.normalization) : preprocess(pixels, count, size, manifest.preprocessing, s, manifest.normalization);
+    const input =
+      s === size
+        ? normalizeNhwc(pixels, count, size, manifest.normalization)
+        : preprocess(pixels, count, size, manifest.preprocessing, s, manifest.normalization);
     const { name, role } = this.output;
     const out = await runModel(
       this.session,
@@ -107,7 +110,10 @@ function imageOf(o: SegmentationOutput, j: number): Float32Array | Int32Array {
  * Runs a zero-shot segmentation suite on an `extractor` or `segmenter`: used by `runEvaluation` for suites
  * of task `zero-shot-segmentation`, in the runner's child process and in `genbench evaluate` alike.
  */
-export async function runSegmentationEvaluation(input: EvaluationInput, options: SegmentationEvaluationOptions = {}): Promise<EvaluationOutput> {
+export async function runSegmentationEvaluation(
+  input: EvaluationInput,
+  options: SegmentationEvaluationOptions = {},
+): Promise<EvaluationOutput> {
   const { manifest, suite } = input;
   if (!isSegmentationSuite(suite) || !isSegmentationManifest(manifest) || !(suite.kinds as readonly string[]).includes(manifest.kind)) {
     throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
@@ -125,7 +131,8 @@ export async function runSegmentationEvaluation(input: EvaluationInput, options:
         : await perImage(model, suite, dataset, input.onProgress, warnings);
     durationsMs.total = performance.now() - t0;
     const result = scoring.scorer.result();
-    if (Number.isNaN(result.pixel_accuracy)) throw new Error(`suite ${suite.id}: the dataset has no labelled pixels (labels outside 0..${suite.classes - 1} everywhere)`);
+    if (Number.isNaN(result.pixel_accuracy))
+      throw new Error(`suite ${suite.id}: the dataset has no labelled pixels (labels outside 0..${suite.classes - 1} everywhere)`);
     const values: Record<string, number> = { miou: result.miou, pixel_accuracy: result.pixel_accuracy };
     const { role } = declaredOutput(manifest);
     return {
@@ -199,7 +206,8 @@ async function perImage(
       else if (output.role === 'scores') pred = upsampledArgExtreme(data, output.channels, output.height, output.width, size, size, 'max');
       else {
         const k = Math.min(suite.classes, output.height * output.width);
-        if (clusters === null && k < suite.classes) warnings.push(`the feature map has ${k} grid points, fewer than K = ${suite.classes}: each image is clustered into ${k}`);
+        if (clusters === null && k < suite.classes)
+          warnings.push(`the feature map has ${k} grid points, fewer than K = ${suite.classes}: each image is clustered into ${k}`);
         clusters = k;
         const fit = kmeans(gridPoints(data as Float32Array, output.channels, output.height, output.width), output.channels, k, {
           seed: suite.seed,
@@ -269,8 +277,12 @@ async function pooledClusters(
   }
   const { channels, height, width } = shape!;
   const k = Math.min(suite.classes, pooled);
-  if (k < suite.classes) warnings.push(`only ${pooled} feature vectors were pooled, fewer than K = ${suite.classes}: ${k} clusters were fitted`);
-  const fit = kmeans(pool.subarray(0, pooled * channels), channels, k, { seed: suite.seed, maxIterations: suite.clustering.max_iterations });
+  if (k < suite.classes)
+    warnings.push(`only ${pooled} feature vectors were pooled, fewer than K = ${suite.classes}: ${k} clusters were fitted`);
+  const fit = kmeans(pool.subarray(0, pooled * channels), channels, k, {
+    seed: suite.seed,
+    maxIterations: suite.clustering.max_iterations,
+  });
 
   const scorer = new SegmentationScorer({ protocol: 'dataset-hungarian', numClasses: suite.classes, numClusters: k });
   for (let b = 0; b < model.batchCount; b++) {
@@ -278,7 +290,9 @@ async function pooledClusters(
     cache.delete(b);
     const o = batch.output;
     if (o.channels !== channels || o.height !== height || o.width !== width) {
-      throw new ModelFailure(`the feature map changed shape between two runs on the same images (from ${batch.start}): the model is not deterministic`);
+      throw new ModelFailure(
+        `the feature map changed shape between two runs on the same images (from ${batch.start}): the model is not deterministic`,
+      );
     }
     const labels = await labelsOf(dataset, batch.start, o.count);
     for (let j = 0; j < o.count; j++) {
@@ -298,7 +312,8 @@ async function pooledClusters(
       maxPoints: suite.clustering.max_points,
       pooledPoints: pooled,
       pointsPerImage: perImage,
-      sampling: pooled === n * height * width ? 'every grid point' : `${perImage} grid positions per image drawn from mixSeed(seed, image index)`,
+      sampling:
+        pooled === n * height * width ? 'every grid point' : `${perImage} grid positions per image drawn from mixSeed(seed, image index)`,
       iterations: fit.iterations,
       converged: fit.converged,
       inertia: fit.inertia,

@@ -11,7 +11,11 @@ function randomFloats(n: number, seed: number): Float32Array {
 describe('segmentation maps', () => {
   it('assigns every pixel the same centroid as assignFeatureMap (argmin of upsampled scores = nearest upsampled feature)', () => {
     const [c, h, w, k] = [6, 7, 5, 4];
-    for (const [outH, outW] of [[7, 5], [21, 15], [32, 17]] as const) {
+    for (const [outH, outW] of [
+      [7, 5],
+      [21, 15],
+      [32, 17],
+    ] as const) {
       const features = randomFloats(c * h * w, outH);
       const centroids = Float64Array.from(randomFloats(k * c, 99 + outW));
       const mine = assignClusters(features, c, h, w, centroids, k, outH, outW);

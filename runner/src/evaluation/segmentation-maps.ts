@@ -77,7 +77,14 @@ export function upsampledArgExtreme(
 }
 
 /** ‖c‖² − 2 c·f(p) for each of `k` centroids (row-major `k × C`) and each grid point of a `[C, h, w]` map. */
-export function centroidScores(features: Float32Array, channels: number, h: number, w: number, centroids: Float64Array, k: number): Float64Array {
+export function centroidScores(
+  features: Float32Array,
+  channels: number,
+  h: number,
+  w: number,
+  centroids: Float64Array,
+  k: number,
+): Float64Array {
   const plane = h * w;
   const out = new Float64Array(k * plane);
   for (let c = 0; c < k; c++) {
@@ -95,7 +102,16 @@ export function centroidScores(features: Float32Array, channels: number, h: numb
 }
 
 /** Label-resolution cluster map: nearest centroid to each pixel's bilinearly upsampled feature. */
-export function assignClusters(features: Float32Array, channels: number, h: number, w: number, centroids: Float64Array, k: number, outHeight: number, outWidth: number): Int32Array {
+export function assignClusters(
+  features: Float32Array,
+  channels: number,
+  h: number,
+  w: number,
+  centroids: Float64Array,
+  k: number,
+  outHeight: number,
+  outWidth: number,
+): Int32Array {
   return upsampledArgExtreme(centroidScores(features, channels, h, w, centroids, k), k, h, w, outHeight, outWidth, 'min');
 }
 

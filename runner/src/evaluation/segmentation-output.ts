@@ -46,19 +46,29 @@ export function parseSegmentationOutput(
   const dims = [...tensor.dims];
   if (role === 'segments') {
     if (!(SEGMENT_ID_TYPES as readonly string[]).includes(tensor.type)) {
-      return new SegmentationOutputProblem(field, `output "${name}" holds segment ids and must be an integer tensor (${SEGMENT_ID_TYPES.join(', ')}), got ${tensor.type}`);
+      return new SegmentationOutputProblem(
+        field,
+        `output "${name}" holds segment ids and must be an integer tensor (${SEGMENT_ID_TYPES.join(', ')}), got ${tensor.type}`,
+      );
     }
     if (dims.length !== 3 || dims[0] !== count || dims[1]! < 1 || dims[2]! < 1) {
-      return new SegmentationOutputProblem(field, `for a batch of ${count} images output "${name}" must be segment ids [${count}, h, w], got shape ${fmt(dims)}`);
+      return new SegmentationOutputProblem(
+        field,
+        `for a batch of ${count} images output "${name}" must be segment ids [${count}, h, w], got shape ${fmt(dims)}`,
+      );
     }
     const data = toInt32(tensor);
     if (typeof data === 'string') return new SegmentationOutputProblem(field, `output "${name}": ${data}`);
     return { role, data, count, channels: 1, height: dims[1]!, width: dims[2]! };
   }
   const what = role === 'features' ? 'a feature map [N, C, h, w]' : 'segment scores [N, S, h, w]';
-  if (tensor.type !== 'float32') return new SegmentationOutputProblem(field, `output "${name}" must be float32 (${what}), got ${tensor.type}`);
+  if (tensor.type !== 'float32')
+    return new SegmentationOutputProblem(field, `output "${name}" must be float32 (${what}), got ${tensor.type}`);
   if (dims.length !== 4 || dims[0] !== count || dims.slice(1).some((d) => d < 1)) {
-    return new SegmentationOutputProblem(field, `for a batch of ${count} images output "${name}" must be ${what} with N = ${count}, got shape ${fmt(dims)}`);
+    return new SegmentationOutputProblem(
+      field,
+      `for a batch of ${count} images output "${name}" must be ${what} with N = ${count}, got shape ${fmt(dims)}`,
+    );
   }
   return { role, data: tensor.data as Float32Array, count, channels: dims[1]!, height: dims[2]!, width: dims[3]! };
 }

@@ -25,7 +25,15 @@ const base = DenoiserManifest.parse({
   output_range: [-1, 1],
 });
 const pixel = (extra: Partial<GaussianDenoiserGraphOptions> = {}) =>
-  buildGaussianDenoiser({ schedule, timeInput: 'index', prediction: 'eps', shape: [3, 16, 16], mean: new Float32Array(768), std: 0.5, ...extra });
+  buildGaussianDenoiser({
+    schedule,
+    timeInput: 'index',
+    prediction: 'eps',
+    shape: [3, 16, 16],
+    mean: new Float32Array(768),
+    std: 0.5,
+    ...extra,
+  });
 
 describe('denoiser inspection', () => {
   it('accepts a denoiser whose graph matches its manifest, with float or integer time inputs', async () => {
@@ -35,10 +43,24 @@ describe('denoiser inspection', () => {
   });
 
   it('names the field that disagrees with the graph', async () => {
-    expect(await inspectModel(pixel(), { ...base, inputs: { x: 'x', t: 't' } })).toMatchObject({ ok: false, field: 'inputs.x', problem: expect.stringContaining('no input named "x"') });
-    expect(await inspectModel(pixel(), { ...base, outputs: { prediction: 'eps' } })).toMatchObject({ ok: false, field: 'outputs.prediction' });
-    expect(await inspectModel(pixel({ timeType: 'int64' }), { ...base, time_input: 'sigma' })).toMatchObject({ ok: false, field: 'time_input' });
-    expect(await inspectModel(pixel(), { ...base, resolution: 32 })).toMatchObject({ ok: false, field: 'resolution', problem: expect.stringContaining('[2, 3, 32, 32]') });
+    expect(await inspectModel(pixel(), { ...base, inputs: { x: 'x', t: 't' } })).toMatchObject({
+      ok: false,
+      field: 'inputs.x',
+      problem: expect.stringContaining('no input named "x"'),
+    });
+    expect(await inspectModel(pixel(), { ...base, outputs: { prediction: 'eps' } })).toMatchObject({
+      ok: false,
+      field: 'outputs.prediction',
+    });
+    expect(await inspectModel(pixel({ timeType: 'int64' }), { ...base, time_input: 'sigma' })).toMatchObject({
+      ok: false,
+      field: 'time_input',
+    });
+    expect(await inspectModel(pixel(), { ...base, resolution: 32 })).toMatchObject({
+      ok: false,
+      field: 'resolution',
+      problem: expect.stringContaining('[2, 3, 32, 32]'),
+    });
   });
 
   it('passes a model that only fails for larger batches (values are judged at evaluation)', async () => {
@@ -46,16 +68,35 @@ describe('denoiser inspection', () => {
   });
 
   it('checks the decoder of a latent denoiser', async () => {
-    const latent = { shape: [4, 4, 4] as [number, number, number], scale_factor: 0.18215, decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } } };
+    const latent = {
+      shape: [4, 4, 4] as [number, number, number],
+      scale_factor: 0.18215,
+      decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } },
+    };
     const manifest = { ...base, latent };
     const denoiser = pixel({ shape: [4, 4, 4], mean: new Float32Array(64) });
     const decoder = buildLatentDecoder({ latentShape: [4, 4, 4], resolution: 16, seed: 1 });
     expect(await inspectModel(denoiser, manifest, { decoder })).toMatchObject({ ok: true });
-    expect(await inspectModel(denoiser, manifest)).toMatchObject({ ok: false, field: 'decoder', problem: expect.stringContaining('multipart field "decoder"') });
+    expect(await inspectModel(denoiser, manifest)).toMatchObject({
+      ok: false,
+      field: 'decoder',
+      problem: expect.stringContaining('multipart field "decoder"'),
+    });
     const small = buildLatentDecoder({ latentShape: [4, 4, 4], resolution: 8, seed: 1 });
-    expect(await inspectModel(denoiser, manifest, { decoder: small })).toMatchObject({ ok: false, field: 'resolution', problem: expect.stringContaining('[2, 3, 8, 8]') });
-    expect(await inspectModel(denoiser, manifest, { decoder: new TextEncoder().encode('not onnx') })).toMatchObject({ ok: false, field: 'decoder' });
-    expect(await inspectModel(pixel(), base, { decoder })).toMatchObject({ ok: false, field: 'decoder', problem: expect.stringContaining('no latent space') });
+    expect(await inspectModel(denoiser, manifest, { decoder: small })).toMatchObject({
+      ok: false,
+      field: 'resolution',
+      problem: expect.stringContaining('[2, 3, 8, 8]'),
+    });
+    expect(await inspectModel(denoiser, manifest, { decoder: new TextEncoder().encode('not onnx') })).toMatchObject({
+      ok: false,
+      field: 'decoder',
+    });
+    expect(await inspectModel(pixel(), base, { decoder })).toMatchObject({
+      ok: false,
+      field: 'decoder',
+      problem: expect.stringContaining('no latent space'),
+    });
   });
 });
 
@@ -71,8 +112,18 @@ describe('sample batch inspection (headers only)', () => {
 
   it('accepts ADM-style batches, stored or compressed, with labels when class-conditional', async () => {
     const path = join(dir, 'ok.npz');
-    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [5, 8, 8, 3], data: new Uint8Array(5 * 192) }, arr_1: { dtype: 'int64', shape: [5], data: new BigInt64Array(5) } }, { compress: true });
-    expect(await inspectSampleBatch(path, manifest(10))).toMatchObject({ ok: true, outputs: [{ name: 'arr_0', shape: [5, 8, 8, 3] }, { name: 'arr_1' }] });
+    await writeNpz(
+      path,
+      {
+        arr_0: { dtype: 'uint8', shape: [5, 8, 8, 3], data: new Uint8Array(5 * 192) },
+        arr_1: { dtype: 'int64', shape: [5], data: new BigInt64Array(5) },
+      },
+      { compress: true },
+    );
+    expect(await inspectSampleBatch(path, manifest(10))).toMatchObject({
+      ok: true,
+      outputs: [{ name: 'arr_0', shape: [5, 8, 8, 3] }, { name: 'arr_1' }],
+    });
     expect(await inspectSampleBatch(path, manifest(0))).toMatchObject({ ok: true });
   });
 
@@ -80,9 +131,21 @@ describe('sample batch inspection (headers only)', () => {
     const cases: Array<[string, Record<string, { dtype: 'uint8' | 'float32' | 'int64'; shape: number[] }>, number, RegExp, string]> = [
       ['float.npz', { arr_0: { dtype: 'float32', shape: [2, 8, 8, 3] } }, 0, /must be uint8/, 'file'],
       ['nchw.npz', { arr_0: { dtype: 'uint8', shape: [2, 3, 8, 8] } }, 0, /\[N, H, W, 3\]/, 'file'],
-      ['res.npz', { arr_0: { dtype: 'uint8', shape: [2, 16, 16, 3] } }, 0, /16×16 images, the manifest declares resolution 8/, 'resolution'],
+      [
+        'res.npz',
+        { arr_0: { dtype: 'uint8', shape: [2, 16, 16, 3] } },
+        0,
+        /16×16 images, the manifest declares resolution 8/,
+        'resolution',
+      ],
       ['nolabels.npz', { arr_0: { dtype: 'uint8', shape: [2, 8, 8, 3] } }, 10, /needs arr_1/, 'classes'],
-      ['badlabels.npz', { arr_0: { dtype: 'uint8', shape: [2, 8, 8, 3] }, arr_1: { dtype: 'int64', shape: [3] } }, 10, /one label per image/, 'file'],
+      [
+        'badlabels.npz',
+        { arr_0: { dtype: 'uint8', shape: [2, 8, 8, 3] }, arr_1: { dtype: 'int64', shape: [3] } },
+        10,
+        /one label per image/,
+        'file',
+      ],
       ['other.npz', { images: { dtype: 'uint8', shape: [2, 8, 8, 3] } }, 0, /no arr_0.*images/, 'file'],
     ];
     for (const [name, arrays, classes, problem, field] of cases) {
@@ -90,7 +153,11 @@ describe('sample batch inspection (headers only)', () => {
       const w = await NpzWriter.create(path);
       for (const [key, a] of Object.entries(arrays)) {
         const n = a.shape.reduce((x, y) => x * y, 1);
-        await w.add(key, { dtype: a.dtype, shape: a.shape, data: a.dtype === 'uint8' ? new Uint8Array(n) : a.dtype === 'int64' ? new BigInt64Array(n) : new Float32Array(n) });
+        await w.add(key, {
+          dtype: a.dtype,
+          shape: a.shape,
+          data: a.dtype === 'uint8' ? new Uint8Array(n) : a.dtype === 'int64' ? new BigInt64Array(n) : new Float32Array(n),
+        });
       }
       await w.close();
       const report = await inspectSampleBatch(path, manifest(classes));

@@ -17,11 +17,15 @@ function fmt(s: ReadonlyArray<number | string>): string {
 }
 
 function why(err: unknown): string {
-  return String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+  return String((err as Error).message ?? err)
+    .replace(/\s+/g, ' ')
+    .slice(0, 500);
 }
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 function timeTensor(type: string, value: number, scalar: boolean): ort.Tensor {
@@ -33,32 +37,58 @@ function timeTensor(type: string, value: number, scalar: boolean): ort.Tensor {
   return new ort.Tensor('float32', new Float32Array(n).fill(value), dims);
 }
 
-export async function inspectDenoiser(session: ort.InferenceSession, manifest: DenoiserManifest, decoder?: Uint8Array): Promise<InspectionReport> {
+export async function inspectDenoiser(
+  session: ort.InferenceSession,
+  manifest: DenoiserManifest,
+  decoder?: Uint8Array,
+): Promise<InspectionReport> {
   const inputs = describe(session.inputMetadata);
   const outputs = describe(session.outputMetadata);
   const inByName = new Map(inputs.map((i) => [i.name, i]));
   for (const [role, name] of Object.entries(manifest.inputs)) {
     if (name !== undefined && !inByName.has(name)) {
-      return { ok: false, field: `inputs.${role}`, problem: `the graph has no input named "${name}" (inputs: ${inputs.map((i) => i.name).join(', ') || 'none'})` };
+      return {
+        ok: false,
+        field: `inputs.${role}`,
+        problem: `the graph has no input named "${name}" (inputs: ${inputs.map((i) => i.name).join(', ') || 'none'})`,
+      };
     }
   }
   if (!outputs.some((o) => o.name === manifest.outputs.prediction)) {
-    return { ok: false, field: 'outputs.prediction', problem: `the graph has no output named "${manifest.outputs.prediction}" (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})` };
+    return {
+      ok: false,
+      field: 'outputs.prediction',
+      problem: `the graph has no output named "${manifest.outputs.prediction}" (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})`,
+    };
   }
   const mapped = Object.values(manifest.inputs).filter((x) => x !== undefined).length;
   if (inputs.length !== mapped) {
-    return { ok: false, field: 'inputs', problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${mapped}` };
+    return {
+      ok: false,
+      field: 'inputs',
+      problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${mapped}`,
+    };
   }
   const x = inByName.get(manifest.inputs.x)!;
-  if (x.type !== 'float32') return { ok: false, field: 'inputs.x', problem: `input "${x.name}" must be float32, the graph declares ${x.type}` };
+  if (x.type !== 'float32')
+    return { ok: false, field: 'inputs.x', problem: `input "${x.name}" must be float32, the graph declares ${x.type}` };
   const t = inByName.get(manifest.inputs.t)!;
   if (!TIME_TYPES.includes(t.type)) {
-    return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be float32, float64, int64 or int32, the graph declares ${t.type}` };
+    return {
+      ok: false,
+      field: 'inputs.t',
+      problem: `time input "${t.name}" must be float32, float64, int64 or int32, the graph declares ${t.type}`,
+    };
   }
   if ((t.type === 'int64' || t.type === 'int32') && manifest.time_input !== 'index') {
-    return { ok: false, field: 'time_input', problem: `time input "${t.name}" is ${t.type}, which can only carry time_input "index" (not "${manifest.time_input}")` };
+    return {
+      ok: false,
+      field: 'time_input',
+      problem: `time input "${t.name}" is ${t.type}, which can only carry time_input "index" (not "${manifest.time_input}")`,
+    };
   }
-  if (t.shape.length > 1) return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be [N] or a scalar, the graph declares ${fmt(t.shape)}` };
+  if (t.shape.length > 1)
+    return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be [N] or a scalar, the graph declares ${fmt(t.shape)}` };
 
   const shape = denoiserSampleShape(manifest);
   const schedule = Schedule.parse(manifest.schedule);
@@ -74,7 +104,10 @@ export async function inspectDenoiser(session: ort.InferenceSession, manifest: D
       return { ok: false, field: 'inputs.class', problem: `class input "${y.name}" must be int64 or int32, the graph declares ${y.type}` };
     }
     const labels = [0, manifest.null_class ?? Math.min(1, manifest.classes - 1)];
-    feeds[y.name] = y.type === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [BATCH]) : new ort.Tensor('int32', Int32Array.from(labels), [BATCH]);
+    feeds[y.name] =
+      y.type === 'int64'
+        ? new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [BATCH])
+        : new ort.Tensor('int32', Int32Array.from(labels), [BATCH]);
   }
   let out: ort.InferenceSession.ReturnType;
   try {
@@ -88,7 +121,8 @@ export async function inspectDenoiser(session: ort.InferenceSession, manifest: D
   }
   const p = out[manifest.outputs.prediction]!;
   const want = [BATCH, ...shape];
-  if (p.type !== 'float32') return { ok: false, field: 'outputs.prediction', problem: `output "${manifest.outputs.prediction}" must be float32, got ${p.type}` };
+  if (p.type !== 'float32')
+    return { ok: false, field: 'outputs.prediction', problem: `output "${manifest.outputs.prediction}" must be float32, got ${p.type}` };
   if (p.dims.length !== want.length || p.dims.some((d, i) => d !== want[i])) {
     return {
       ok: false,
@@ -97,7 +131,12 @@ export async function inspectDenoiser(session: ort.InferenceSession, manifest: D
     };
   }
   if (manifest.latent) {
-    if (!decoder) return { ok: false, field: 'decoder', problem: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"' };
+    if (!decoder)
+      return {
+        ok: false,
+        field: 'decoder',
+        problem: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"',
+      };
     const report = await inspectDecoder(decoder, manifest);
     if (!report.ok) return report;
   } else if (decoder) {
@@ -117,18 +156,32 @@ async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Pr
   try {
     const { inputs, outputs } = latent.decoder;
     if (!session.inputNames.includes(inputs.latent)) {
-      return { ok: false, field: 'latent.decoder.inputs.latent', problem: `the decoder has no input named "${inputs.latent}" (inputs: ${session.inputNames.join(', ')})` };
+      return {
+        ok: false,
+        field: 'latent.decoder.inputs.latent',
+        problem: `the decoder has no input named "${inputs.latent}" (inputs: ${session.inputNames.join(', ')})`,
+      };
     }
     if (!session.outputNames.includes(outputs.images)) {
-      return { ok: false, field: 'latent.decoder.outputs.images', problem: `the decoder has no output named "${outputs.images}" (outputs: ${session.outputNames.join(', ')})` };
+      return {
+        ok: false,
+        field: 'latent.decoder.outputs.images',
+        problem: `the decoder has no output named "${outputs.images}" (outputs: ${session.outputNames.join(', ')})`,
+      };
     }
     if (session.inputNames.length !== 1) {
-      return { ok: false, field: 'decoder', problem: `the decoder must take one input (the latents), it takes ${session.inputNames.length}: ${session.inputNames.join(', ')}` };
+      return {
+        ok: false,
+        field: 'decoder',
+        problem: `the decoder must take one input (the latents), it takes ${session.inputNames.length}: ${session.inputNames.join(', ')}`,
+      };
     }
     const z = [BATCH, ...latent.shape];
     let out: ort.InferenceSession.ReturnType;
     try {
-      out = await session.run({ [inputs.latent]: new ort.Tensor('float32', new Float32Array(z.reduce((a, b) => a * b, 1)), z) }, [outputs.images]);
+      out = await session.run({ [inputs.latent]: new ort.Tensor('float32', new Float32Array(z.reduce((a, b) => a * b, 1)), z) }, [
+        outputs.images,
+      ]);
     } catch (err) {
       return { ok: false, field: 'latent.shape', problem: `a dry run of the decoder on latents of shape ${fmt(z)} failed: ${why(err)}` };
     }

@@ -15,8 +15,7 @@ export interface TensorInfo {
   shape: Array<number | string>;
 }
 export type InspectionReport =
-  | { ok: true; inputs: TensorInfo[]; outputs: TensorInfo[]; opsetNote?: string }
-  | { ok: false; field?: string; problem: string };
+  { ok: true; inputs: TensorInfo[]; outputs: TensorInfo[]; opsetNote?: string } | { ok: false; field?: string; problem: string };
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
   return meta.map((m) =>
@@ -28,7 +27,11 @@ function fmtShape(s: ReadonlyArray<number | string>): string {
   return `[${s.join(', ')}]`;
 }
 
-export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras: { decoder?: Uint8Array } = {}): Promise<InspectionReport> {
+export async function inspectModel(
+  bytes: Uint8Array,
+  manifest: Manifest,
+  extras: { decoder?: Uint8Array } = {},
+): Promise<InspectionReport> {
   const external = externalTensorNames(bytes);
   if (external.length > 0) {
     return {
@@ -41,7 +44,9 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (err) {
-    const why = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+    const why = String((err as Error).message ?? err)
+      .replace(/\s+/g, ' ')
+      .slice(0, 500);
     return { ok: false, field: 'file', problem: `onnxruntime could not load the file as an ONNX model: ${why}` };
   }
   try {
@@ -51,7 +56,11 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras
     const outByName = new Map(outputs.map((o) => [o.name, o]));
     const missing = (role: string, name: string | undefined, map: Map<string, TensorInfo>, side: string) =>
       name !== undefined && !map.has(name)
-        ? { ok: false as const, field: `${side}.${role}`, problem: `the graph has no ${side.slice(0, -1)} named "${name}" (${side}: ${[...map.keys()].join(', ') || 'none'})` }
+        ? {
+            ok: false as const,
+            field: `${side}.${role}`,
+            problem: `the graph has no ${side.slice(0, -1)} named "${name}" (${side}: ${[...map.keys()].join(', ') || 'none'})`,
+          }
         : undefined;
 
     switch (manifest.kind) {
@@ -63,31 +72,50 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras
         if (miss) return miss;
         const expectedInputs = manifest.inputs.class ? 2 : 1;
         if (inputs.length !== expectedInputs) {
-          return { ok: false, field: 'inputs', problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${expectedInputs}` };
+          return {
+            ok: false,
+            field: 'inputs',
+            problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but the manifest maps ${expectedInputs}`,
+          };
         }
         const batch = 2;
         const z = inByName.get(manifest.inputs.noise)!;
-        if (z.type !== 'float32') return { ok: false, field: 'inputs.noise', problem: `input "${z.name}" must be float32, the graph declares ${z.type}` };
+        if (z.type !== 'float32')
+          return { ok: false, field: 'inputs.noise', problem: `input "${z.name}" must be float32, the graph declares ${z.type}` };
         const feeds: Record<string, ort.Tensor> = {
           [z.name]: new ort.Tensor('float32', new Float32Array(batch * manifest.noise_dim), [batch, manifest.noise_dim]),
         };
         if (manifest.inputs.class) {
           const y = inByName.get(manifest.inputs.class)!;
           if (y.type !== 'int64' && y.type !== 'int32') {
-            return { ok: false, field: 'inputs.class', problem: `class input "${y.name}" must be int64 or int32, the graph declares ${y.type}` };
+            return {
+              ok: false,
+              field: 'inputs.class',
+              problem: `class input "${y.name}" must be int64 or int32, the graph declares ${y.type}`,
+            };
           }
-          feeds[y.name] = y.type === 'int64' ? new ort.Tensor('int64', new BigInt64Array(batch), [batch]) : new ort.Tensor('int32', new Int32Array(batch), [batch]);
+          feeds[y.name] =
+            y.type === 'int64'
+              ? new ort.Tensor('int64', new BigInt64Array(batch), [batch])
+              : new ort.Tensor('int32', new Int32Array(batch), [batch]);
         }
         let out: ort.InferenceSession.ReturnType;
         try {
           out = await session.run(feeds, [manifest.outputs.images]);
         } catch (err) {
-          const why = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
-          return { ok: false, field: 'noise_dim', problem: `a dry run with noise of shape [${batch}, ${manifest.noise_dim}] failed: ${why}` };
+          const why = String((err as Error).message ?? err)
+            .replace(/\s+/g, ' ')
+            .slice(0, 500);
+          return {
+            ok: false,
+            field: 'noise_dim',
+            problem: `a dry run with noise of shape [${batch}, ${manifest.noise_dim}] failed: ${why}`,
+          };
         }
         const img = out[manifest.outputs.images]!;
         const want = [batch, 3, manifest.resolution, manifest.resolution];
-        if (img.type !== 'float32') return { ok: false, field: 'outputs.images', problem: `output "${manifest.outputs.images}" must be float32, got ${img.type}` };
+        if (img.type !== 'float32')
+          return { ok: false, field: 'outputs.images', problem: `output "${manifest.outputs.images}" must be float32, got ${img.type}` };
         if (img.dims.length !== 4 || img.dims.some((d, i) => d !== want[i])) {
           return {
             ok: false,
@@ -100,7 +128,11 @@ export async function inspectModel(bytes: Uint8Array, manifest: Manifest, extras
       case 'denoiser':
         return await inspectDenoiser(session, manifest, extras.decoder);
       case 'samples':
-        return { ok: false, field: 'kind', problem: 'a sample batch is an .npz file, not an ONNX model (runner/src/inspect/inspect-samples.ts reads it)' };
+        return {
+          ok: false,
+          field: 'kind',
+          problem: 'a sample batch is an .npz file, not an ONNX model (runner/src/inspect/inspect-samples.ts reads it)',
+        };
       case 'extractor':
       case 'segmenter':
         return await inspectSegmentationModel(session, manifest);

@@ -17,7 +17,10 @@ export interface SampleBatchLayout {
 const LABEL_DTYPES = ['int64', 'int32', 'int16', 'uint16', 'int8', 'uint8'];
 
 /** Checks `arr_0` (and `arr_1`) of an open archive; returns the layout, or the problem in the submitter's terms. */
-export function checkSampleBatch(reader: NpzReader, m: Pick<SamplesManifest, 'resolution' | 'classes'>): SampleBatchLayout | { field: string; problem: string } {
+export function checkSampleBatch(
+  reader: NpzReader,
+  m: Pick<SamplesManifest, 'resolution' | 'classes'>,
+): SampleBatchLayout | { field: string; problem: string } {
   if (!reader.has('arr_0')) {
     const keys = reader.entries.map((e) => e.name).join(', ') || 'none';
     return { field: 'file', problem: `the sample batch has no arr_0 (images); it holds: ${keys}` };
@@ -29,13 +32,18 @@ export function checkSampleBatch(reader: NpzReader, m: Pick<SamplesManifest, 're
     return { field: 'file', problem: `arr_0 must be [N, H, W, 3] (NHWC RGB), it is [${images.shape.join(', ')}]` };
   }
   if (images.shape[1] !== R || images.shape[2] !== R) {
-    return { field: 'resolution', problem: `arr_0 holds ${images.shape[1]}×${images.shape[2]} images, the manifest declares resolution ${R}` };
+    return {
+      field: 'resolution',
+      problem: `arr_0 holds ${images.shape[1]}×${images.shape[2]} images, the manifest declares resolution ${R}`,
+    };
   }
-  if (images.fortranOrder) return { field: 'file', problem: 'arr_0 is stored in Fortran order; save it C-contiguous (numpy.ascontiguousarray)' };
+  if (images.fortranOrder)
+    return { field: 'file', problem: 'arr_0 is stored in Fortran order; save it C-contiguous (numpy.ascontiguousarray)' };
   const count = images.shape[0]!;
   if (count < 2) return { field: 'file', problem: `arr_0 holds ${count} image(s); a batch needs at least 2` };
   if (m.classes === 0) return { count, labels: false };
-  if (!reader.has('arr_1')) return { field: 'classes', problem: `a class-conditional batch (classes: ${m.classes}) needs arr_1 with one label per image` };
+  if (!reader.has('arr_1'))
+    return { field: 'classes', problem: `a class-conditional batch (classes: ${m.classes}) needs arr_1 with one label per image` };
   const labels = reader.entry('arr_1');
   if (!LABEL_DTYPES.includes(labels.dtype)) return { field: 'file', problem: `arr_1 (labels) must hold integers, it is ${labels.dtype}` };
   if (labels.shape.length !== 1 || labels.shape[0] !== count) {
@@ -59,7 +67,9 @@ export async function inspectSampleBatch(path: string, manifest: SamplesManifest
     return {
       ok: true,
       inputs: [],
-      outputs: reader.entries.filter((e) => e.name === 'arr_0' || (layout.labels && e.name === 'arr_1')).map((e) => ({ name: e.name, type: e.dtype, shape: e.shape })),
+      outputs: reader.entries
+        .filter((e) => e.name === 'arr_0' || (layout.labels && e.name === 'arr_1'))
+        .map((e) => ({ name: e.name, type: e.dtype, shape: e.shape })),
     };
   } finally {
     await reader.close();

@@ -12,7 +12,9 @@ import type { InspectionReport, TensorInfo } from './inspect-model.js';
 const BATCH = 2;
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 export async function inspectSegmentationModel(session: ort.InferenceSession, manifest: SegmentationManifest): Promise<InspectionReport> {
@@ -20,15 +22,25 @@ export async function inspectSegmentationModel(session: ort.InferenceSession, ma
   const outputs = describe(session.outputMetadata);
   const names = (list: TensorInfo[]) => list.map((t) => t.name).join(', ') || 'none';
   const image = inputs.find((i) => i.name === manifest.inputs.images);
-  if (!image) return { ok: false, field: 'inputs.images', problem: `the graph has no input named "${manifest.inputs.images}" (inputs: ${names(inputs)})` };
+  if (!image)
+    return {
+      ok: false,
+      field: 'inputs.images',
+      problem: `the graph has no input named "${manifest.inputs.images}" (inputs: ${names(inputs)})`,
+    };
   if (inputs.length !== 1) {
-    return { ok: false, field: 'inputs', problem: `the graph has ${inputs.length} inputs (${names(inputs)}) but a ${manifest.kind} takes only the images` };
+    return {
+      ok: false,
+      field: 'inputs',
+      problem: `the graph has ${inputs.length} inputs (${names(inputs)}) but a ${manifest.kind} takes only the images`,
+    };
   }
   const out = declaredOutput(manifest);
   if (!outputs.some((o) => o.name === out.name)) {
     return { ok: false, field: `outputs.${out.role}`, problem: `the graph has no output named "${out.name}" (outputs: ${names(outputs)})` };
   }
-  if (image.type !== 'float32') return { ok: false, field: 'inputs.images', problem: `input "${image.name}" must be float32, the graph declares ${image.type}` };
+  if (image.type !== 'float32')
+    return { ok: false, field: 'inputs.images', problem: `input "${image.name}" must be float32, the graph declares ${image.type}` };
   const size = manifest.input_size;
   const want = [BATCH, 3, size, size];
   const fixed = image.shape.map((d, i) => (typeof d === 'number' && d > 0 && i > 0 ? d : undefined));
@@ -44,7 +56,9 @@ export async function inspectSegmentationModel(session: ort.InferenceSession, ma
     // Mid-grey in every normalization is close to 0; the values are irrelevant to a shape check.
     result = await session.run({ [image.name]: new ort.Tensor('float32', new Float32Array(BATCH * 3 * size * size), want) }, [out.name]);
   } catch (err) {
-    const why = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 500);
+    const why = String((err as Error).message ?? err)
+      .replace(/\s+/g, ' ')
+      .slice(0, 500);
     return { ok: false, field: 'input_size', problem: `a dry run on a batch of ${BATCH} images [${want.join(', ')}] failed: ${why}` };
   }
   const parsed = parseSegmentationOutput(manifest, result[out.name], BATCH);

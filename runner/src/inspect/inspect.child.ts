@@ -10,7 +10,9 @@ process.once('message', async (msg: { path: string; manifest: Manifest; decoderP
     const report =
       msg.manifest.kind === 'samples'
         ? await inspectSampleBatch(msg.path, msg.manifest)
-        : await inspectModel(await readFile(msg.path), msg.manifest, { decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined });
+        : await inspectModel(await readFile(msg.path), msg.manifest, {
+            decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
+          });
     process.send!(report, () => process.exit(0));
   } catch (err) {
     process.send!({ ok: false, problem: `inspection failed: ${(err as Error).message}` }, () => process.exit(0));

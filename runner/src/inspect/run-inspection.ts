@@ -9,7 +9,12 @@ const CHILD = fileURLToPath(new URL('./inspect.child.ts', import.meta.url));
  * Inspects an uploaded model (or sample batch) in a child process, so a malicious or crashing file cannot take
  * the API down. `extras.decoderPath`: the decoder ONNX of a latent denoiser.
  */
-export async function inspectInChild(path: string, manifest: Manifest, timeoutMs: number, extras: { decoderPath?: string } = {}): Promise<InspectionReport> {
+export async function inspectInChild(
+  path: string,
+  manifest: Manifest,
+  timeoutMs: number,
+  extras: { decoderPath?: string } = {},
+): Promise<InspectionReport> {
   const out = await runChildOnce<InspectionReport>(CHILD, { path, manifest, decoderPath: extras.decoderPath }, timeoutMs);
   if (out.message) return out.message;
   const samples = manifest.kind === 'samples';

@@ -49,20 +49,28 @@ describe('denoiser manifest', () => {
       message: 'time_input "index" is not defined for a "edm" schedule (supported: sigma, log_sigma)',
     });
     expect(issuesOf({ ...denoiser, prediction: 'velocity' })[0]!.path).toBe('prediction');
-    expect(issuesOf({ ...denoiser, schedule: { kind: 'linear-interpolant' }, time_input: 't' })[0]!.message).toMatch(/says nothing about x0 at t = 1/);
+    expect(issuesOf({ ...denoiser, schedule: { kind: 'linear-interpolant' }, time_input: 't' })[0]!.message).toMatch(
+      /says nothing about x0 at t = 1/,
+    );
     expect(issuesOf({ ...denoiser, time_input: 'seconds' })[0]!.path).toBe('time_input');
     expect(issuesOf({ ...denoiser, prediction: 'noise' })[0]!.path).toBe('prediction');
   });
 
   it('ties classes, the class input and null_class together', () => {
     expect(issuesOf({ ...denoiser, classes: 10 })[0]!.path).toBe('inputs.class');
-    expect(issuesOf({ ...denoiser, null_class: 0 })[0]).toEqual({ path: 'null_class', message: 'null_class needs a class-conditional model (classes > 0)' });
+    expect(issuesOf({ ...denoiser, null_class: 0 })[0]).toEqual({
+      path: 'null_class',
+      message: 'null_class needs a class-conditional model (classes > 0)',
+    });
     expect(issuesOf({ ...denoiser, classes: 10, inputs: { x: 'x_t', t: 't', class: 'y' }, null_class: 11 })[0]!.path).toBe('null_class');
     expect(issuesOf({ ...denoiser, inputs: { x: 'x', t: 'x' } })[0]!.path).toBe('inputs');
   });
 
   it('scores RGB only and needs positive latent dimensions', () => {
-    expect(issuesOf({ ...denoiser, channels: 1 })[0]).toMatchObject({ path: 'channels', message: 'only RGB images (channels: 3) can be scored' });
+    expect(issuesOf({ ...denoiser, channels: 1 })[0]).toMatchObject({
+      path: 'channels',
+      message: 'only RGB images (channels: 3) can be scored',
+    });
     expect(issuesOf({ ...denoiser, latent: { ...latent, shape: [4, 0, 8] } })[0]!.path).toBe('latent.shape.1');
     expect(issuesOf({ ...denoiser, latent: { ...latent, scale_factor: 0 } })[0]!.path).toBe('latent.scale_factor');
   });

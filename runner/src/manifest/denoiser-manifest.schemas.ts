@@ -25,7 +25,9 @@ export type LatentSpec = z.infer<typeof LatentSpec>;
 
 /** Whether dα/dt and dσ/dt exist, which a `velocity` prediction needs. */
 export function hasContinuousTime(schedule: ScheduleT): boolean {
-  return schedule.kind === 'linear-interpolant' || ((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && schedule.continuous);
+  return (
+    schedule.kind === 'linear-interpolant' || ((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && schedule.continuous)
+  );
 }
 
 export const DenoiserManifest = z
@@ -52,12 +54,21 @@ export const DenoiserManifest = z
       ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
     }
     if (m.classes > 0 && m.inputs.class === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: `a class-conditional model (classes: ${m.classes}) needs inputs.class` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputs', 'class'],
+        message: `a class-conditional model (classes: ${m.classes}) needs inputs.class`,
+      });
     }
     if (m.null_class !== undefined) {
-      if (m.classes === 0) ctx.addIssue({ code: 'custom', path: ['null_class'], message: 'null_class needs a class-conditional model (classes > 0)' });
+      if (m.classes === 0)
+        ctx.addIssue({ code: 'custom', path: ['null_class'], message: 'null_class needs a class-conditional model (classes > 0)' });
       else if (m.null_class > m.classes) {
-        ctx.addIssue({ code: 'custom', path: ['null_class'], message: `null_class must lie in [0, ${m.classes}] (${m.classes}: an extra "no class" label, as DiT's)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['null_class'],
+          message: `null_class must lie in [0, ${m.classes}] (${m.classes}: an extra "no class" label, as DiT's)`,
+        });
       }
     }
     const supported = supportedTimeInputs(m.schedule);
@@ -72,7 +83,8 @@ export const DenoiserManifest = z
       ctx.addIssue({
         code: 'custom',
         path: ['prediction'],
-        message: 'a velocity prediction needs a continuous-time schedule (linear-interpolant, or vp-linear/vp-cosine with continuous: true)',
+        message:
+          'a velocity prediction needs a continuous-time schedule (linear-interpolant, or vp-linear/vp-cosine with continuous: true)',
       });
     }
     if (m.schedule.kind === 'linear-interpolant' && (m.prediction === 'eps' || m.prediction === 'score')) {

@@ -29,7 +29,12 @@ describe('parseExtractorManifest', () => {
   });
 
   it('accepts a manifest with only the pool output', () => {
-    const m = parseExtractorManifest({ ...INCEPTION, outputs: { pool: 'pool_3' }, preprocessing: 'pil-bicubic', normalization: 'imagenet' });
+    const m = parseExtractorManifest({
+      ...INCEPTION,
+      outputs: { pool: 'pool_3' },
+      preprocessing: 'pil-bicubic',
+      normalization: 'imagenet',
+    });
     expect(m.outputs).toEqual({ pool: 'pool_3' });
   });
 

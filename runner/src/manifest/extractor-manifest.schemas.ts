@@ -46,7 +46,9 @@ export function parseExtractorManifest(input: string | unknown): ExtractorManife
     try {
       value = JSON.parse(input);
     } catch (err) {
-      throw new ManifestError(`extractor manifest is not valid JSON: ${(err as Error).message}`, [{ path: '', message: (err as Error).message }]);
+      throw new ManifestError(`extractor manifest is not valid JSON: ${(err as Error).message}`, [
+        { path: '', message: (err as Error).message },
+      ]);
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -55,7 +57,10 @@ export function parseExtractorManifest(input: string | unknown): ExtractorManife
   const parsed = ExtractorManifest.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ManifestError('invalid extractor manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues);
+    throw new ManifestError(
+      'invalid extractor manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+      issues,
+    );
   }
   return parsed.data;
 }

@@ -30,12 +30,22 @@ export const GeneratorManifest = z
       ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
     }
     if (m.classes > 0 && m.inputs.class === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: `a class-conditional model (classes: ${m.classes}) needs inputs.class` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputs', 'class'],
+        message: `a class-conditional model (classes: ${m.classes}) needs inputs.class`,
+      });
     }
   });
 export type GeneratorManifest = z.infer<typeof GeneratorManifest>;
 
-export const Manifest = z.discriminatedUnion('kind', [GeneratorManifest, DenoiserManifest, SamplesManifest, SegmentationExtractorManifest, SegmenterManifest]);
+export const Manifest = z.discriminatedUnion('kind', [
+  GeneratorManifest,
+  DenoiserManifest,
+  SamplesManifest,
+  SegmentationExtractorManifest,
+  SegmenterManifest,
+]);
 export type Manifest = z.infer<typeof Manifest>;
 export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -57,16 +67,18 @@ export function parseManifest(input: string | unknown): Manifest {
     try {
       value = JSON.parse(input);
     } catch (err) {
-      throw new ManifestError(`manifest is not valid JSON: ${(err as Error).message}`, [
-        { path: '', message: (err as Error).message },
-      ]);
+      throw new ManifestError(`manifest is not valid JSON: ${(err as Error).message}`, [{ path: '', message: (err as Error).message }]);
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ManifestError('manifest must be a JSON object', [{ path: '', message: 'expected an object' }]);
   }
   const kind = (value as { kind?: unknown }).kind;
-  if (typeof kind === 'string' && (MODEL_KINDS as readonly string[]).includes(kind) && !Manifest.options.some((o) => o.shape.kind.value === kind)) {
+  if (
+    typeof kind === 'string' &&
+    (MODEL_KINDS as readonly string[]).includes(kind) &&
+    !Manifest.options.some((o) => o.shape.kind.value === kind)
+  ) {
     throw new ManifestError(`manifest kind "${kind}" is not accepted yet by this server`, [
       { path: 'kind', message: `kind "${kind}" is not supported yet` },
     ]);
@@ -74,10 +86,7 @@ export function parseManifest(input: string | unknown): Manifest {
   const parsed = Manifest.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ManifestError(
-      'invalid manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-      issues,
-    );
+    throw new ManifestError('invalid manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues);
   }
   return parsed.data;
 }

@@ -29,12 +29,8 @@ describe('ProtoWriter', () => {
   it('encodes strings, floats, packed fields and nested messages', () => {
     expect([...new ProtoWriter().string(2, 'testing').finish()]).toEqual([0x12, 0x07, ...Buffer.from('testing')]);
     expect([...new ProtoWriter().float(2, 1).finish()]).toEqual([0x15, 0x00, 0x00, 0x80, 0x3f]);
-    expect([...new ProtoWriter().packedVarints(4, [3, 270, 86942]).finish()]).toEqual([
-      0x22, 0x06, 0x03, 0x8e, 0x02, 0x9e, 0xa7, 0x05,
-    ]);
-    expect([...new ProtoWriter().packedFloats(7, [1, -2]).finish()]).toEqual([
-      0x3a, 0x08, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0,
-    ]);
+    expect([...new ProtoWriter().packedVarints(4, [3, 270, 86942]).finish()]).toEqual([0x22, 0x06, 0x03, 0x8e, 0x02, 0x9e, 0xa7, 0x05]);
+    expect([...new ProtoWriter().packedFloats(7, [1, -2]).finish()]).toEqual([0x3a, 0x08, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0]);
     expect(new ProtoWriter().packedFloats(7, []).finish()).toHaveLength(0);
     const inner = new ProtoWriter().varint(1, 150);
     expect([...new ProtoWriter().message(3, inner).finish()]).toEqual([0x1a, 0x03, 0x08, 0x96, 0x01]);
@@ -234,9 +230,7 @@ describe('GraphBuilder', () => {
     expect(() => new GraphBuilder().node('Relu', ['nope'], ['y'])).toThrow(GraphBuilderError);
     expect(() => new GraphBuilder().input('x', 'float32', [1]).input('x', 'float32', [1])).toThrow(/defined twice/);
     expect(() => new GraphBuilder().initializer('w', new Float32Array(5), [2, 3])).toThrow(/do not match/);
-    expect(() => new GraphBuilder().input('x', 'float32', [1]).output('y', 'float32', [1]).toBytes()).toThrow(
-      /never produced/,
-    );
+    expect(() => new GraphBuilder().input('x', 'float32', [1]).output('y', 'float32', [1]).toBytes()).toThrow(/never produced/);
     expect(() => new GraphBuilder().input('x', 'float32', [1]).toBytes()).toThrow(/no outputs/);
   });
 });

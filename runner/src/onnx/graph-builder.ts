@@ -229,9 +229,7 @@ function encodeAttribute(name: string, value: AttributeValue): ProtoWriter {
     case 'string':
       return w.string(4, value.value).varint(20, ATTR_STRING);
     case 'tensor':
-      return w
-        .message(5, encodeTensor({ name: '', elemType: elemTypeOf(value.value.data), ...value.value }))
-        .varint(20, ATTR_TENSOR);
+      return w.message(5, encodeTensor({ name: '', elemType: elemTypeOf(value.value.data), ...value.value })).varint(20, ATTR_TENSOR);
     case 'floats':
       return w.packedFloats(7, value.value).varint(20, ATTR_FLOATS);
     case 'ints':

@@ -10,9 +10,7 @@ export class ProtobufReadError extends Error {
 }
 
 export type ProtoField =
-  | { field: number; wire: 0; value: bigint }
-  | { field: number; wire: 2; bytes: Uint8Array }
-  | { field: number; wire: 1 | 5 };
+  { field: number; wire: 0; value: bigint } | { field: number; wire: 2; bytes: Uint8Array } | { field: number; wire: 1 | 5 };
 
 function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
   let result = 0n;

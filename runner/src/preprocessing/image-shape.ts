@@ -9,7 +9,8 @@ export interface ImageShape {
 export function checkImageBuffer(what: string, data: ArrayLike<number>, shape: ImageShape): void {
   const { count, height, width, channels } = shape;
   for (const [name, v] of Object.entries({ count, height, width, channels })) {
-    if (!Number.isSafeInteger(v) || v < (name === 'count' ? 0 : 1)) throw new RangeError(`${what}: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < (name === 'count' ? 0 : 1))
+      throw new RangeError(`${what}: ${name} must be a positive integer, got ${v}`);
   }
   const need = count * height * width * channels;
   if (data.length < need) {

@@ -50,7 +50,10 @@ describe("resizePilBicubic (clean-fid's Pillow float-mode bicubic)", () => {
     const a = ref.case2_input!.data as Uint8Array;
     const batch = new Uint8Array(a.length * 2);
     batch.set(a);
-    batch.set(a.map((x) => 255 - x), a.length);
+    batch.set(
+      a.map((x) => 255 - x),
+      a.length,
+    );
     const shape = { count: 1, height: 17, width: 17, channels: 3 };
     const both = resizePilBicubic(batch, { ...shape, count: 2 }, 9, 23);
     expect(both.length).toBe(2 * 9 * 23 * 3);

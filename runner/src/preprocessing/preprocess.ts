@@ -17,7 +17,13 @@ export function isResizeProtocol(x: unknown): x is ResizeProtocol {
 }
 
 /** Square RGB NHWC images `srcSize` → `targetSize` by `protocol`, as float32 NHWC in [0, 255]. */
-export function resizeNhwc(images: Uint8Array | Float32Array, count: number, srcSize: number, protocol: ResizeProtocol, targetSize: number): Float32Array {
+export function resizeNhwc(
+  images: Uint8Array | Float32Array,
+  count: number,
+  srcSize: number,
+  protocol: ResizeProtocol,
+  targetSize: number,
+): Float32Array {
   const shape = { count, height: srcSize, width: srcSize, channels: 3 };
   switch (protocol) {
     case 'tf1-bilinear':

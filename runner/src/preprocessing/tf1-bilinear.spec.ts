@@ -69,6 +69,8 @@ describe('resizeTf1Bilinear (TF1 resize_bilinear, align_corners=False, no half-p
   });
 
   it('rejects a buffer too small for the declared shape', () => {
-    expect(() => resizeTf1Bilinear(new Uint8Array(10), { count: 1, height: 4, width: 4, channels: 3 }, 8, 8)).toThrow(/need 48 values, got 10/);
+    expect(() => resizeTf1Bilinear(new Uint8Array(10), { count: 1, height: 4, width: 4, channels: 3 }, 8, 8)).toThrow(
+      /need 48 values, got 10/,
+    );
   });
 });

@@ -106,14 +106,7 @@ function checkWord(name: string, value: number): void {
  * Writes `count` standard normals of draw `draw` for sample `sampleIndex` into `out[offset ..]`: element e
  * (0 ≤ e < count) is the same number whatever `count` is, so a longer draw extends a shorter one.
  */
-export function fillNormals(
-  out: Float32Array,
-  offset: number,
-  count: number,
-  seed: number,
-  sampleIndex: number,
-  draw: number,
-): void {
+export function fillNormals(out: Float32Array, offset: number, count: number, seed: number, sampleIndex: number, draw: number): void {
   checkWord('sample index', sampleIndex);
   checkWord('draw', draw);
   const [key0, key1] = seedKey(seed);
@@ -165,15 +158,7 @@ export function fillNormals(
 const ROUND_KEYS = new Uint32Array(20);
 
 /** The normals of one Philox block [w0, w1, w2, w3] into `out[base ..]`, at most `lanes` of them. */
-function boxMuller(
-  out: Float32Array,
-  base: number,
-  lanes: number,
-  w0: number,
-  w1: number,
-  w2: number,
-  w3: number,
-): void {
+function boxMuller(out: Float32Array, base: number, lanes: number, w0: number, w1: number, w2: number, w3: number): void {
   let radius = Math.sqrt(-2 * Math.log((w0 + 0.5) * INV_2_32));
   let theta = TWO_PI * ((w1 + 0.5) * INV_2_32);
   out[base] = radius * Math.cos(theta);
@@ -203,9 +188,7 @@ export function fillBatchNormals(
   draw: number,
 ): Float32Array {
   if (out.length !== indices.length * perSample) {
-    throw new RangeError(
-      `out holds ${out.length} values, ${indices.length} samples need ${indices.length * perSample}`,
-    );
+    throw new RangeError(`out holds ${out.length} values, ${indices.length} samples need ${indices.length * perSample}`);
   }
   for (let n = 0; n < indices.length; n++) fillNormals(out, n * perSample, perSample, seed, indices[n]!, draw);
   return out;

@@ -35,9 +35,7 @@ describe('prediction conversions', () => {
     const x0 = Float32Array.of(0.25, -1);
     const eps = Float32Array.of(2, 0.5);
     expect(Array.from(fromX0Eps(x0, eps, 'v', c))).toEqual([0.6 * 2 - 0.8 * 0.25, 0.6 * 0.5 + 0.8].map(Math.fround));
-    expect(Array.from(fromX0Eps(x0, eps, 'velocity', c))).toEqual(
-      [-0.5 * 0.25 + 0.375 * 2, 0.5 + 0.375 * 0.5].map(Math.fround),
-    );
+    expect(Array.from(fromX0Eps(x0, eps, 'velocity', c))).toEqual([-0.5 * 0.25 + 0.375 * 2, 0.5 + 0.375 * 0.5].map(Math.fround));
     expect(Array.from(fromX0Eps(x0, eps, 'score', c))).toEqual([-2 / 0.8, -0.5 / 0.8].map(Math.fround));
     // linear interpolant: velocity = ε − x0
     const flow = fromX0Eps(x0, eps, 'velocity', { alpha: 0.7, sigma: 0.3, dalpha: -1, dsigma: 1 });

@@ -67,13 +67,7 @@ export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: Predic
  * same buffers. `out.x0` and `out.eps` must be distinct from each other; either may be `xt` or `prediction`
  * (each element is read before it is written).
  */
-export function toX0EpsInto(
-  xt: Float32Array,
-  prediction: Float32Array,
-  type: PredictionType,
-  c: Coefficients,
-  out: X0Eps,
-): X0Eps {
+export function toX0EpsInto(xt: Float32Array, prediction: Float32Array, type: PredictionType, c: Coefficients, out: X0Eps): X0Eps {
   if (prediction.length !== xt.length) {
     throw new PredictionConversionError(`prediction has ${prediction.length} values, x_t has ${xt.length}`);
   }

@@ -42,8 +42,7 @@ describe('quantize', () => {
     const w = 2;
     const src = new Float32Array(n * c * w);
     for (let b = 0; b < n; b++)
-      for (let ch = 0; ch < c; ch++)
-        for (let p = 0; p < w; p++) src[b * c * w + ch * w + p] = (10 * b + 3 * p + ch + 0.5) / 255;
+      for (let ch = 0; ch < c; ch++) for (let p = 0; p < w; p++) src[b * c * w + ch * w + p] = (10 * b + 3 * p + ch + 0.5) / 255;
     const out = toUint8Nhwc(src, [n, c, 1, w], '[0,1]');
     expect(Array.from(out)).toEqual([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]);
   });

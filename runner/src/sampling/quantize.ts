@@ -31,11 +31,7 @@ export function quantizeValue(x: number, range: PixelRange): number {
 /**
  * `images` is [N, C, H, W] flat float (model space); returns [N, H, W, C] uint8.
  */
-export function toUint8Nhwc(
-  images: Float32Array,
-  shape: readonly [number, number, number, number],
-  range: PixelRange,
-): Uint8Array {
+export function toUint8Nhwc(images: Float32Array, shape: readonly [number, number, number, number], range: PixelRange): Uint8Array {
   const [n, c, h, w] = shape;
   const plane = h * w;
   if (images.length !== n * c * plane) {

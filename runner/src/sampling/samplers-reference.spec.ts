@@ -174,8 +174,7 @@ const SHAPE = [3, 2, 2] as const;
 const PER_SAMPLE = 12;
 const INDICES = [3, 0, 17, 5, 1000];
 const CLASSES = Int32Array.from([1, 2, 3, 4, 0]);
-const mean = (label: number | undefined) =>
-  Float64Array.from({ length: PER_SAMPLE }, (_, j) => 0.7 * Math.sin(j + (label ?? 9)));
+const mean = (label: number | undefined) => Float64Array.from({ length: PER_SAMPLE }, (_, j) => 0.7 * Math.sin(j + (label ?? 9)));
 
 /**
  * A network whose output depends on every bit of its input (so a difference anywhere upstream shows), and

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DenoiserOutputError, SamplingConfigError } from './errors.js';
 import { batchNormals } from './noise.js';
 import type { PredictionType } from './predictions.js';
-import {
-  SamplerParams,
-  expectedNfe,
-  sample,
-  type Denoiser,
-  type SampleOptions,
-  type SampleResult,
-  type Solver,
-} from './samplers.js';
+import { SamplerParams, expectedNfe, sample, type Denoiser, type SampleOptions, type SampleResult, type Solver } from './samplers.js';
 import { Schedule, noiseLevel, type ScheduleInput, type TimeInput } from './schedules.js';
 import { exactFlowMap, gaussianDenoiser, type GaussianTarget } from './testing/gaussian-denoiser.js';
 
@@ -60,9 +52,7 @@ function draw(run: Run, denoise?: Denoiser): Promise<SampleResult> {
   const make = () => {
     const schedule = SCHEDULES[run.schedule];
     const network =
-      denoise ??
-      gaussianDenoiser({ schedule, timeInput: run.timeInput, prediction: run.prediction, target: TARGET, perSample: D })
-        .denoise;
+      denoise ?? gaussianDenoiser({ schedule, timeInput: run.timeInput, prediction: run.prediction, target: TARGET, perSample: D }).denoise;
     return sample({
       solver: run.solver,
       steps: run.steps,
@@ -150,19 +140,16 @@ describe('sampling the Gaussian target with the ideal denoiser', () => {
   for (const { name, solver, steps, eta, tolerance } of SOLVERS) {
     for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) {
       const first = PREDICTIONS[schedule][0]!;
-      it.each(PREDICTIONS[schedule])(
-        `${name}, ${steps} steps, ${schedule}: %s prediction gives N(μ, s²)`,
-        async (prediction) => {
-          const run: Run = { schedule, solver, steps, eta, prediction, timeInput: NATIVE_INPUT[schedule] };
-          const result = await draw(run);
-          const { meanError, varianceRatio } = moments(result.images);
-          expect(meanError).toBeLessThan(MEAN_TOLERANCE);
-          expect(Math.abs(varianceRatio - 1)).toBeLessThan(tolerance);
-          // Conversions are exact up to float32 rounding: every prediction type yields the same samples.
-          const reference = await draw({ ...run, prediction: first });
-          expect(maxAbsDiff(result.images, reference.images)).toBeLessThan(2e-3);
-        },
-      );
+      it.each(PREDICTIONS[schedule])(`${name}, ${steps} steps, ${schedule}: %s prediction gives N(μ, s²)`, async (prediction) => {
+        const run: Run = { schedule, solver, steps, eta, prediction, timeInput: NATIVE_INPUT[schedule] };
+        const result = await draw(run);
+        const { meanError, varianceRatio } = moments(result.images);
+        expect(meanError).toBeLessThan(MEAN_TOLERANCE);
+        expect(Math.abs(varianceRatio - 1)).toBeLessThan(tolerance);
+        // Conversions are exact up to float32 rounding: every prediction type yields the same samples.
+        const reference = await draw({ ...run, prediction: first });
+        expect(maxAbsDiff(result.images, reference.images)).toBeLessThan(2e-3);
+      });
     }
   }
 
@@ -221,9 +208,7 @@ describe('time-input conventions', () => {
     ['edm', 'heun', ['sigma', 'log_sigma']],
   ] as const)('%s with %s: every convention gives the same samples', async (schedule, solver, inputs) => {
     const results = await Promise.all(
-      inputs.map((timeInput) =>
-        draw({ schedule, solver, steps: 20, prediction: 'eps', timeInput, indices: INDICES.slice(0, 200) }),
-      ),
+      inputs.map((timeInput) => draw({ schedule, solver, steps: 20, prediction: 'eps', timeInput, indices: INDICES.slice(0, 200) })),
     );
     const [first, ...rest] = results;
     // float32 time inputs shift the noise level the network reads by ~1e-7 relative
@@ -540,8 +525,7 @@ describe('batching', () => {
 
 describe('classifier-free guidance', () => {
   const conditional: GaussianTarget = {
-    mean: (label) =>
-      label === undefined || label === 7 ? MU : MU.map((m, d) => m + (d % 2 ? 0.5 : -0.5) * (label + 1)),
+    mean: (label) => (label === undefined || label === 7 ? MU : MU.map((m, d) => m + (d % 2 ? 0.5 : -0.5) * (label + 1))),
     std: STD,
   };
   const indices = Array.from({ length: 50 }, (_, i) => i);
@@ -578,9 +562,7 @@ describe('classifier-free guidance', () => {
     const withNull = guided('eps', 1, 7);
     const plain = guided('eps', 1, undefined);
     expect(Array.from((await withNull.result).images)).toEqual(Array.from((await plain.result).images));
-    expect(withNull.network.calls.every((c) => c.rows === 50 && c.classes!.every((l, i) => l === labels[i]))).toBe(
-      true,
-    );
+    expect(withNull.network.calls.every((c) => c.rows === 50 && c.classes!.every((l, i) => l === labels[i]))).toBe(true);
     expect((await withNull.result).networkEvaluations).toBe(15);
   });
 
@@ -701,11 +683,7 @@ describe('validation', () => {
   });
 
   it('blames the network for malformed outputs', async () => {
-    await expect(sample({ ...base, denoise: async (x) => new Float32Array(x.length - 1) })).rejects.toThrow(
-      DenoiserOutputError,
-    );
-    await expect(sample({ ...base, denoise: async (x) => new Float32Array(x.length).fill(NaN) })).rejects.toThrow(
-      DenoiserOutputError,
-    );
+    await expect(sample({ ...base, denoise: async (x) => new Float32Array(x.length - 1) })).rejects.toThrow(DenoiserOutputError);
+    await expect(sample({ ...base, denoise: async (x) => new Float32Array(x.length).fill(NaN) })).rejects.toThrow(DenoiserOutputError);
   });
 });

@@ -395,14 +395,7 @@ function heunCorrect(
 }
 
 /** DPM-Solver++(2M) update in place: x = ratio·x + phi·D, D = (1 + half)·x̂0 − half·x̂0_prev (or x̂0 alone). */
-function dpmppUpdate(
-  x: Float32Array,
-  ratio: number,
-  phi: number,
-  x0: Float32Array,
-  half: number,
-  prevX0: Float32Array | undefined,
-): void {
+function dpmppUpdate(x: Float32Array, ratio: number, phi: number, x0: Float32Array, half: number, prevX0: Float32Array | undefined): void {
   const n = x.length;
   if (prevX0) {
     for (let i = 0; i < n; i++) {
@@ -546,12 +539,9 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     throw new SamplingConfigError(`classes has ${classes.length} labels for ${rows} samples`);
   }
   if (params.guidance !== 1) {
-    if (classes === undefined)
-      throw new SamplingConfigError('guidance ≠ 1 needs class labels (a class-conditional model)');
+    if (classes === undefined) throw new SamplingConfigError('guidance ≠ 1 needs class labels (a class-conditional model)');
     if (nullClass === undefined) {
-      throw new SamplingConfigError(
-        'guidance ≠ 1 needs the model to declare a null class id for the unconditional prediction',
-      );
+      throw new SamplingConfigError('guidance ≠ 1 needs the model to declare a null class id for the unconditional prediction');
     }
   }
   if (nullClass !== undefined && !(Number.isInteger(nullClass) && nullClass >= 0)) {
@@ -561,9 +551,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   const spacing = params.spacing ?? defaultSpacing(params.solver, schedule);
   const nodes = samplingGrid(schedule, params.steps, spacing);
   if (prediction === 'velocity' && timeDerivatives(schedule, nodes[0]!.time) === undefined) {
-    throw new SamplingConfigError(
-      `a velocity prediction needs a continuous-time schedule, not a discrete/'${schedule.kind}' one`,
-    );
+    throw new SamplingConfigError(`a velocity prediction needs a continuous-time schedule, not a discrete/'${schedule.kind}' one`);
   }
   if (nodes[0]!.alpha === 0 && (prediction === 'eps' || prediction === 'score')) {
     throw new SamplingConfigError(
@@ -572,17 +560,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   }
 
   const perBatch = rows * perSample;
-  const model = new GuidedModel(
-    schedule,
-    prediction,
-    timeInput,
-    rows,
-    perBatch,
-    params.guidance,
-    options.denoise,
-    classes,
-    nullClass,
-  );
+  const model = new GuidedModel(schedule, prediction, timeInput, rows, perBatch, params.guidance, options.denoise, classes, nullClass);
   const frame = frameFor(schedule);
   const steps = params.steps;
   const run = new SolverRun(nodes, model, params.eta, frame, perBatch, { seed, indices, perSample }, options);

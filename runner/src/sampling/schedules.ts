@@ -105,12 +105,7 @@ export const LinearInterpolantSchedule = z.strictObject({
 });
 export type LinearInterpolantSchedule = z.infer<typeof LinearInterpolantSchedule>;
 
-export const Schedule = z.discriminatedUnion('kind', [
-  VpLinearSchedule,
-  VpCosineSchedule,
-  EdmSchedule,
-  LinearInterpolantSchedule,
-]);
+export const Schedule = z.discriminatedUnion('kind', [VpLinearSchedule, VpCosineSchedule, EdmSchedule, LinearInterpolantSchedule]);
 export type Schedule = z.infer<typeof Schedule>;
 export type ScheduleInput = z.input<typeof Schedule>;
 
@@ -365,9 +360,7 @@ export function supportedSpacings(schedule: Schedule): readonly Spacing[] {
 export function karrasRange(schedule: Schedule): { min: number; max: number; rho: number } {
   if (schedule.kind === 'edm') return { min: schedule.sigma_min, max: schedule.sigma_max, rho: schedule.rho };
   if (schedule.kind === 'linear-interpolant') {
-    throw new SamplingConfigError(
-      'Karras spacing is not defined for the linear interpolant (σ/α is infinite at t = 1)',
-    );
+    throw new SamplingConfigError('Karras spacing is not defined for the linear interpolant (σ/α is infinite at t = 1)');
   }
   const scaled = (time: number) => {
     const { alpha, sigma } = noiseLevel(schedule, time);
@@ -395,8 +388,7 @@ export function karrasRange(schedule: Schedule): { min: number; max: number; rho
  *   indices as in k-diffusion; continuous VP: σ̃ at t = 1/N and T, ρ = 7).
  */
 export function samplingTimes(schedule: Schedule, steps: number, spacing: Spacing = nativeSpacing(schedule)): number[] {
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new SamplingConfigError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1) throw new SamplingConfigError(`steps must be a positive integer, got ${steps}`);
   if (!supportedSpacings(schedule).includes(spacing)) {
     throw new SamplingConfigError(
       `spacing '${spacing}' is not available on a '${schedule.kind}' schedule (available: ${supportedSpacings(schedule).join(', ')})`,
@@ -427,10 +419,6 @@ export function samplingTimes(schedule: Schedule, steps: number, spacing: Spacin
 }
 
 /** {@link samplingTimes} as grid nodes. */
-export function samplingGrid(
-  schedule: Schedule,
-  steps: number,
-  spacing: Spacing = nativeSpacing(schedule),
-): ScheduleNode[] {
+export function samplingGrid(schedule: Schedule, steps: number, spacing: Spacing = nativeSpacing(schedule)): ScheduleNode[] {
   return samplingTimes(schedule, steps, spacing).map((t) => scheduleNode(schedule, t));
 }

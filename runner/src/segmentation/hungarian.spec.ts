@@ -48,9 +48,7 @@ describe('linearSumAssignment', () => {
       const nRows = random.int(1, 7);
       const nCols = random.int(1, 7);
       const integer = trial % 3 !== 0;
-      const m = Array.from({ length: nRows * nCols }, () =>
-        integer ? random.int(0, trial % 2 ? 3 : 40) : (random.next() - 0.3) * 100,
-      );
+      const m = Array.from({ length: nRows * nCols }, () => (integer ? random.int(0, trial % 2 ? 3 : 40) : (random.next() - 0.3) * 100));
       const maximize = trial % 4 !== 1;
       const a = linearSumAssignment(m, nRows, nCols, { maximize });
       expectValidMatching(a, nRows, nCols);

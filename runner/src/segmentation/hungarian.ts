@@ -24,12 +24,7 @@ export interface AssignmentOptions {
  * Optimal one-to-one assignment on a row-major `nRows × nCols` matrix of finite numbers: every row is matched
  * when `nRows ≤ nCols`, every column otherwise. Pure; ties resolved as scipy's `linear_sum_assignment`.
  */
-export function linearSumAssignment(
-  matrix: ArrayLike<number>,
-  nRows: number,
-  nCols: number,
-  options: AssignmentOptions = {},
-): Assignment {
+export function linearSumAssignment(matrix: ArrayLike<number>, nRows: number, nCols: number, options: AssignmentOptions = {}): Assignment {
   if (!Number.isInteger(nRows) || !Number.isInteger(nCols) || nRows < 0 || nCols < 0) {
     throw new RangeError(`matrix dimensions must be non-negative integers, got ${nRows}×${nCols}`);
   }

@@ -87,9 +87,7 @@ describe('kmeans', () => {
 describe('upsampleBilinear (torch F.interpolate, mode=bilinear, align_corners=False)', () => {
   it('matches the half-pixel-centre formula on hand-computed cases', () => {
     const square = { data: Float32Array.from([1, 2, 3, 4]), shape: [1, 2, 2] };
-    expect([...upsampleBilinear(square, 4, 4)]).toEqual([
-      1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4,
-    ]);
+    expect([...upsampleBilinear(square, 4, 4)]).toEqual([1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]);
     expect([...upsampleBilinear(square, 3, 3)]).toEqual([1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
     // Non-integer scale 3 → 5: source x = (o + 0.5)·0.6 − 0.5, clamped at 0.
     const row = { data: Float32Array.from([0, 10, 20]), shape: [1, 1, 3] };
@@ -135,8 +133,6 @@ describe('assignFeatureMap / clusterFeatureMap', () => {
   it('rejects shapes that do not describe the data', () => {
     expect(() => clusterFeatureMap({ data: new Float32Array(8), shape: [2, 2, 3] }, 2, 4, 4, 0)).toThrow(RangeError);
     expect(() => clusterFeatureMap({ data: new Float32Array(8), shape: [8] }, 2, 4, 4, 0)).toThrow(/\[C, h, w\]/);
-    expect(() =>
-      assignFeatureMap({ data: new Float32Array(4), shape: [1, 2, 2] }, new Float64Array(3), 2, 4, 4),
-    ).toThrow(/centroids/);
+    expect(() => assignFeatureMap({ data: new Float32Array(4), shape: [1, 2, 2] }, new Float64Array(3), 2, 4, 4)).toThrow(/centroids/);
   });
 });

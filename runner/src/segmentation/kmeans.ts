@@ -37,13 +37,7 @@ export interface FeatureMap {
   shape: readonly number[];
 }
 
-function squaredDistance(
-  points: ArrayLike<number>,
-  offset: number,
-  centroids: Float64Array,
-  c: number,
-  dim: number,
-): number {
+function squaredDistance(points: ArrayLike<number>, offset: number, centroids: Float64Array, c: number, dim: number): number {
   let sum = 0;
   const base = c * dim;
   for (let d = 0; d < dim; d++) {
@@ -241,8 +235,7 @@ export function upsampleBilinear(features: FeatureMap, outHeight: number, outWid
         const a = xs.i0[x];
         const b = xs.i1[x];
         out[(c * outHeight + y) * outWidth + x] =
-          ys.w0[y] * (xs.w0[x] * src[r0 + a] + xs.w1[x] * src[r0 + b]) +
-          ys.w1[y] * (xs.w0[x] * src[r1 + a] + xs.w1[x] * src[r1 + b]);
+          ys.w0[y] * (xs.w0[x] * src[r0 + a] + xs.w1[x] * src[r0 + b]) + ys.w1[y] * (xs.w0[x] * src[r1 + a] + xs.w1[x] * src[r1 + b]);
       }
     }
   }
@@ -296,13 +289,7 @@ export function assignFeatureMap(
  * and returns the `labelHeight × labelWidth` cluster map of {@link assignFeatureMap}. Cluster ids are local to
  * the image: score them with per-image-hungarian.
  */
-export function clusterFeatureMap(
-  features: FeatureMap,
-  k: number,
-  labelHeight: number,
-  labelWidth: number,
-  seed: number,
-): Int32Array {
+export function clusterFeatureMap(features: FeatureMap, k: number, labelHeight: number, labelWidth: number, seed: number): Int32Array {
   const [channels, h, w] = featureMapShape(features);
   const points = new Float32Array(h * w * channels);
   for (let c = 0; c < channels; c++) {

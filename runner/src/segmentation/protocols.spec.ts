@@ -117,9 +117,9 @@ describe('dataset-hungarian', () => {
     });
     expect(declared.miou).toBeCloseTo(2 / 3, 15);
     expect(declared.pixel_accuracy).toBeCloseTo(2 / 3, 15);
-    expect(() =>
-      scoreSegmentation(gt, [0, 3, 0], [1, 1, 3], { protocol: 'dataset-hungarian', numClasses: 2, numClusters: 3 }),
-    ).toThrow(/cluster id 3 outside/);
+    expect(() => scoreSegmentation(gt, [0, 3, 0], [1, 1, 3], { protocol: 'dataset-hungarian', numClasses: 2, numClusters: 3 })).toThrow(
+      /cluster id 3 outside/,
+    );
   });
 });
 
@@ -191,9 +191,7 @@ describe('both protocols', () => {
   });
 
   it('rejects bad input', () => {
-    expect(() => new SegmentationScorer({ protocol: 'nope' as SegmentationProtocol, numClasses: 2 })).toThrow(
-      /unknown protocol/,
-    );
+    expect(() => new SegmentationScorer({ protocol: 'nope' as SegmentationProtocol, numClasses: 2 })).toThrow(/unknown protocol/);
     expect(() => new SegmentationScorer({ protocol: 'dataset-hungarian', numClasses: 0 })).toThrow(RangeError);
     expect(() => new SegmentationScorer({ protocol: 'per-image-hungarian', numClasses: 2, numClusters: 2 })).toThrow(
       /dataset-hungarian only/,

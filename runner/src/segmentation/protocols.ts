@@ -84,8 +84,7 @@ function imageConfusion(gt: ArrayLike<number>, pred: ArrayLike<number>, k: numbe
   let labelled = 0;
   for (let p = 0; p < gt.length; p++) {
     const g = gt[p];
-    if (checkGt && !Number.isInteger(g))
-      throw new RangeError(`ground-truth label at pixel ${p} is not an integer: ${g}`);
+    if (checkGt && !Number.isInteger(g)) throw new RangeError(`ground-truth label at pixel ${p} is not an integer: ${g}`);
     if (g < 0 || g >= k) continue;
     const q = pred[p];
     if (checkPred && !Number.isSafeInteger(q)) throw new RangeError(`prediction at pixel ${p} is not an integer: ${q}`);
@@ -179,9 +178,7 @@ export class SegmentationScorer {
   constructor(options: SegmentationScorerOptions) {
     const { protocol, numClasses, numClusters } = options;
     if (!isSegmentationProtocol(protocol)) {
-      throw new RangeError(
-        `unknown protocol '${String(protocol)}'; expected one of ${SEGMENTATION_PROTOCOLS.join(', ')}`,
-      );
+      throw new RangeError(`unknown protocol '${String(protocol)}'; expected one of ${SEGMENTATION_PROTOCOLS.join(', ')}`);
     }
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);

@@ -45,19 +45,7 @@ describe('genbench seg-score', () => {
     ['per-image-hungarian', 'segments', 'per_image_hungarian_on_segments'],
     ['dataset-hungarian', 'clusters', 'dataset_hungarian_on_clusters'],
   ])('--protocol %s on the shared fixture prints exactly one JSON object', async (protocol, key, expectedKey) => {
-    const out = await run(
-      '--gt',
-      CASE,
-      '--pred',
-      CASE,
-      '--pred-key',
-      key,
-      '--classes',
-      '6',
-      '--protocol',
-      protocol,
-      '--json',
-    );
+    const out = await run('--gt', CASE, '--pred', CASE, '--pred-key', key, '--classes', '6', '--protocol', protocol, '--json');
     expect(out.trim().split('\n')).toHaveLength(1);
     const parsed = JSON.parse(out) as { miou: number; pixel_accuracy: number; protocol: string; classes: number };
     expect(Math.abs(parsed.miou - expected[expectedKey].miou)).toBeLessThanOrEqual(1e-9);
@@ -72,26 +60,16 @@ describe('genbench seg-score', () => {
     await writeNpz(predPath, {
       pred: { dtype: 'int64', shape: [1, 2, 3], data: BigInt64Array.from([5n, 5n, 5n, 9n, 9n, 9n]) },
     });
-    const out = await run(
-      '--gt',
-      gtPath,
-      '--pred',
-      predPath,
-      '--classes',
-      '2',
-      '--protocol',
-      'per-image-hungarian',
-      '--json',
-    );
+    const out = await run('--gt', gtPath, '--pred', predPath, '--classes', '2', '--protocol', 'per-image-hungarian', '--json');
     expect(JSON.parse(out)).toEqual({
       miou: 2 / 3,
       pixel_accuracy: 4 / 5,
       protocol: 'per-image-hungarian',
       classes: 2,
     });
-    expect(
-      await run('--gt', gtPath, '--pred', predPath, '--classes', '2', '--protocol', 'per-image-hungarian'),
-    ).toMatch(/mIoU\s+0\.666667/);
+    expect(await run('--gt', gtPath, '--pred', predPath, '--classes', '2', '--protocol', 'per-image-hungarian')).toMatch(
+      /mIoU\s+0\.666667/,
+    );
   });
 
   it('reports user errors as CliError', async () => {
@@ -107,31 +85,12 @@ describe('genbench seg-score', () => {
       [[...base, '--pred', other], /shape mismatch/],
       [[...base, '--pred', other, '--pred-key', 'flat'], /must be \[N, H, W\]/],
       [[...base, '--pred', other, '--pred-key', 'soft'], /integer labels/],
-      [
-        ['--gt', CASE, '--pred', CASE, '--pred-key', 'clusters', '--classes', '6', '--protocol', 'stego'],
-        /unknown protocol 'stego'/,
-      ],
-      [
-        ['--gt', CASE, '--pred', CASE, '--pred-key', 'clusters', '--classes', 'six', '--protocol', 'dataset-hungarian'],
-        /--classes/,
-      ],
+      [['--gt', CASE, '--pred', CASE, '--pred-key', 'clusters', '--classes', '6', '--protocol', 'stego'], /unknown protocol 'stego'/],
+      [['--gt', CASE, '--pred', CASE, '--pred-key', 'clusters', '--classes', 'six', '--protocol', 'dataset-hungarian'], /--classes/],
       [[...base, '--pred', CASE, '--pred-key', 'clusters', '--clusters', '4'], /cluster id 4 outside/],
       [[...base, '--pred', join(dir, 'missing.npz')], /missing\.npz/],
       [
-        [
-          '--gt',
-          CASE,
-          '--pred',
-          CASE,
-          '--pred-key',
-          'clusters',
-          '--classes',
-          '6',
-          '--protocol',
-          'per-image-hungarian',
-          '--clusters',
-          '6',
-        ],
+        ['--gt', CASE, '--pred', CASE, '--pred-key', 'clusters', '--classes', '6', '--protocol', 'per-image-hungarian', '--clusters', '6'],
         /dataset-hungarian only/,
       ],
     ];
@@ -151,8 +110,8 @@ describe('genbench seg-score', () => {
       gt: { dtype: 'uint8', shape: [1, 1, 2], data: Uint8Array.from([255, 255]) },
       pred: { dtype: 'int32', shape: [1, 1, 2], data: Int32Array.from([0, 1]) },
     });
-    await expect(
-      run('--gt', path, '--pred', path, '--classes', '3', '--protocol', 'dataset-hungarian'),
-    ).rejects.toThrow(/no labelled pixels/);
+    await expect(run('--gt', path, '--pred', path, '--classes', '3', '--protocol', 'dataset-hungarian')).rejects.toThrow(
+      /no labelled pixels/,
+    );
   });
 });

@@ -58,8 +58,7 @@ describe('syntheticSegmentationDataset', () => {
       const l = set.labels[p];
       if (l >= K) continue;
       const d = means.map(
-        (m) =>
-          (m[0] - set.images[p * 3]) ** 2 + (m[1] - set.images[p * 3 + 1]) ** 2 + (m[2] - set.images[p * 3 + 2]) ** 2,
+        (m) => (m[0] - set.images[p * 3]) ** 2 + (m[1] - set.images[p * 3 + 1]) ** 2 + (m[2] - set.images[p * 3 + 2]) ** 2,
       );
       if (d.indexOf(Math.min(...d)) !== l) wrong++;
     }
@@ -135,8 +134,7 @@ function pooledRgb(image: Uint8Array, height: number, width: number) {
   const data = new Float32Array(3 * h * w);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++)
-        data[c * h * w + (y >> 2) * w + (x >> 2)] += image[(y * width + x) * 3 + c] / 255 / 16;
+      for (let c = 0; c < 3; c++) data[c * h * w + (y >> 2) * w + (x >> 2)] += image[(y * width + x) * 3 + c] / 255 / 16;
     }
   }
   return { data, shape: [3, h, w] };
@@ -165,8 +163,7 @@ describe('k-means on the synthetic set (smoke test of the evaluation pipeline)',
     const cells = 16 * 16;
     const points = new Float32Array(set.count * cells * 3);
     maps.forEach((m, i) => {
-      for (let p = 0; p < cells; p++)
-        for (let c = 0; c < 3; c++) points[(i * cells + p) * 3 + c] = m.data[c * cells + p];
+      for (let p = 0; p < cells; p++) for (let c = 0; c < 3; c++) points[(i * cells + p) * 3 + c] = m.data[c * cells + p];
     });
     const { centroids } = kmeans(points, 3, K, { seed: 0 });
     const scorer = new SegmentationScorer({ protocol: 'dataset-hungarian', numClasses: K, numClusters: K });

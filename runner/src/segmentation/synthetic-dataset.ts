@@ -59,10 +59,7 @@ export interface SyntheticDataset {
 type Shape = (y: number, x: number) => boolean;
 
 function randomShape(cls: number, random: SeededRandom, height: number, width: number): Shape {
-  const size = random.int(
-    Math.max(4, Math.floor(Math.min(height, width) / 6)),
-    Math.floor(Math.min(height, width) / 3),
-  );
+  const size = random.int(Math.max(4, Math.floor(Math.min(height, width) / 6)), Math.floor(Math.min(height, width) / 3));
   const cy = random.int(size, height - 1 - size);
   const cx = random.int(size, width - 1 - size);
   switch (cls) {

@@ -58,7 +58,12 @@ export async function availability(suite: SuiteDefinition, dirs: AssetDirs, opti
   }
   if (missing.length === 0) return { available: true };
   const lines = missing.map((m) => {
-    const what = m.problem === 'absent' ? 'missing' : m.problem === 'sha256-mismatch' ? 'has the wrong sha256' : 'has no pinned sha256 to check against';
+    const what =
+      m.problem === 'absent'
+        ? 'missing'
+        : m.problem === 'sha256-mismatch'
+          ? 'has the wrong sha256'
+          : 'has no pinned sha256 to check against';
     return `  ${m.file} ${what}: download it from ${m.source} and put it at ${m.expectedPath}`;
   });
   const message = `suite ${suite.id} v${suite.version} cannot run here; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;

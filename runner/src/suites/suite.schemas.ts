@@ -83,7 +83,10 @@ export const GenerationSuiteDefinition = z
     sampler: SamplerParams.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
-  .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, { message: 'a suite that scores denoisers must declare a sampler', path: ['sampler'] });
+  .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {
+    message: 'a suite that scores denoisers must declare a sampler',
+    path: ['sampler'],
+  });
 export type GenerationSuiteDefinition = z.infer<typeof GenerationSuiteDefinition>;
 export type GenerationSuiteInput = z.input<typeof GenerationSuiteDefinition>;
 
@@ -97,7 +100,9 @@ export function defineSuite(input: SegmentationSuiteInput): SegmentationSuiteDef
 export function defineSuite(input: SuiteInput): SuiteDefinition {
   const parsed = SuiteDefinition.safeParse(input);
   if (!parsed.success) {
-    throw new Error(`suite ${String((input as { id?: unknown }).id)} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `suite ${String((input as { id?: unknown }).id)} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

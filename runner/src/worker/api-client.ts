@@ -47,7 +47,11 @@ export class RunnerApiClient {
       // Bytes go as they are (a PNG sample grid); anything else as JSON.
       headers: {
         authorization: `Bearer ${this.token}`,
-        ...(body instanceof Uint8Array ? { 'content-type': 'image/png' } : body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(body instanceof Uint8Array
+          ? { 'content-type': 'image/png' }
+          : body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
       },
       body: body instanceof Uint8Array ? body : body !== undefined ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(60_000),
@@ -92,7 +96,13 @@ export class RunnerApiClient {
   async artifact(sha256: string, cacheDir: string): Promise<string> {
     const dir = join(cacheDir, 'artifacts');
     const dest = join(dir, sha256);
-    if (await stat(dest).then((s) => s.isFile(), () => false)) return dest;
+    if (
+      await stat(dest).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return dest;
     await mkdir(dir, { recursive: true });
     const tmp = `${dest}.${process.pid}.${Date.now()}.part`;
     const res = await this.request('GET', `/api/runner/artifacts/${sha256}`);

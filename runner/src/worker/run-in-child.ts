@@ -27,7 +27,10 @@ export function runEvaluationInChild(
     });
     child.stdout?.resume();
     const timer = setTimeout(() => {
-      settled ??= { kind: 'model-failure', reason: `the evaluation exceeded its time limit of ${Math.round(opts.timeoutMs / 1000)} s and was stopped` };
+      settled ??= {
+        kind: 'model-failure',
+        reason: `the evaluation exceeded its time limit of ${Math.round(opts.timeoutMs / 1000)} s and was stopped`,
+      };
       child.kill('SIGKILL');
     }, opts.timeoutMs);
     const onAbort = () => {

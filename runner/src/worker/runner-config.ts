@@ -6,14 +6,22 @@ import { z } from 'zod';
 const Env = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   GENBENCH_API_URL: z.string().url().default('http://127.0.0.1:3000'),
-  GENBENCH_RUNNER_TOKEN: z.string().min(1, 'GENBENCH_RUNNER_TOKEN is required: create one with `npm run token -- --role runner --owner <name>`'),
-  GENBENCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('genbench'),
+  GENBENCH_RUNNER_TOKEN: z
+    .string()
+    .min(1, 'GENBENCH_RUNNER_TOKEN is required: create one with `npm run token -- --role runner --owner <name>`'),
+  GENBENCH_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('genbench'),
   GENBENCH_RUNNER_ID: z.string().optional(),
   GENBENCH_CACHE_DIR: z.string().default('.genbench/runner-cache'),
   GENBENCH_EP: z.enum(['cpu', 'webgpu', 'cuda']).default('cpu'),
   GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Upper bound on any one evaluation; a suite's own time_limit_s applies when smaller. */
-  GENBENCH_EVAL_TIMEOUT_S: z.coerce.number().positive().default(6 * 3600),
+  GENBENCH_EVAL_TIMEOUT_S: z.coerce
+    .number()
+    .positive()
+    .default(6 * 3600),
   /** How long a job's lock lives without renewal: after a runner dies, its job is retried once this expires. */
   GENBENCH_LOCK_S: z.coerce.number().positive().default(60),
 });
@@ -33,7 +41,8 @@ export interface RunnerConfig {
 
 export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new Error(`invalid runner configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`invalid runner configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   return {
     redisUrl: e.REDIS_URL,

@@ -43,8 +43,9 @@ export function register(program: Command): void {
       // A sample batch is streamed from its file and only its headers are checked; models are loaded whole.
       const model = manifest.kind === 'samples' ? new Uint8Array(0) : await readInput(opts.model, 'model');
       const decoder = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
-      const report = manifest.kind === 'samples' ? await inspectSampleBatch(opts.model, manifest) : await inspectModel(model, manifest, { decoder });
-      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? opts.decoder ?? 'decoder' : opts.model}: ${report.problem}`);
+      const report =
+        manifest.kind === 'samples' ? await inspectSampleBatch(opts.model, manifest) : await inspectModel(model, manifest, { decoder });
+      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? (opts.decoder ?? 'decoder') : opts.model}: ${report.problem}`);
 
       // Segmentation suites progress over their images (extractors under dataset-hungarian: fit, then assign).
       const [total, unit] = suite.task === 'zero-shot-segmentation' ? [suite.dataset.images, 'images'] : [suite.samples, 'samples'];
@@ -80,7 +81,13 @@ export function register(program: Command): void {
             model: manifest.name,
             metrics,
             protocol: out.protocol,
-            provenance: { runnerVersion: out.runnerVersion, onnxruntimeVersion: out.onnxruntimeVersion, executionProvider: out.executionProvider, hardware: out.hardware, seed: suite.seed },
+            provenance: {
+              runnerVersion: out.runnerVersion,
+              onnxruntimeVersion: out.onnxruntimeVersion,
+              executionProvider: out.executionProvider,
+              hardware: out.hardware,
+              seed: suite.seed,
+            },
           }) + '\n',
         );
         return;

@@ -130,7 +130,9 @@ describe('genbench features', () => {
     for (const name of names) {
       const i = order.indexOf(name);
       const rgb = Buffer.from(pixels.subarray(i * plane, (i + 1) * plane));
-      await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(join(folder, name));
+      await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+        .png()
+        .toFile(join(folder, name));
     }
     await writeFile(join(folder, 'notes.txt'), 'not an image');
     const fromFolder = join(dir, 'folder.npz');
@@ -147,8 +149,12 @@ describe('genbench features', () => {
     const folder = join(dir, 'mixed');
     await mkdir(folder);
     const rgba = Buffer.alloc(INPUT * INPUT * 4, 200);
-    await sharp(rgba, { raw: { width: INPUT, height: INPUT, channels: 4 } }).png().toFile(join(folder, '0.png'));
-    await sharp(Buffer.from(images(1, INPUT, 4)), { raw: { width: INPUT, height: INPUT, channels: 3 } }).jpeg().toFile(join(folder, '1.jpg'));
+    await sharp(rgba, { raw: { width: INPUT, height: INPUT, channels: 4 } })
+      .png()
+      .toFile(join(folder, '0.png'));
+    await sharp(Buffer.from(images(1, INPUT, 4)), { raw: { width: INPUT, height: INPUT, channels: 3 } })
+      .jpeg()
+      .toFile(join(folder, '1.jpg'));
     const out = join(dir, 'mixed.npz');
     expect(await features(folder, out)).toBe(`wrote ${out}: pool [2, 64], spatial [2, 112], logits [2, 10] from 2 images\n`);
   });
@@ -177,11 +183,27 @@ describe('genbench features', () => {
     });
 
     it.each([
-      ['no arr_0', { images: { dtype: 'uint8', shape: [2, 4, 4, 3], data: new Uint8Array(96) } }, /no 'arr_0' array of images \(it holds: images\)/],
-      ['float pixels', { arr_0: { dtype: 'float32', shape: [2, 4, 4, 3], data: new Float32Array(96) } }, /'arr_0' must be uint8 images, got dtype float32/],
-      ['3-d images', { arr_0: { dtype: 'uint8', shape: [2, 4, 12], data: new Uint8Array(96) } }, /'arr_0' must be \[N, H, W, 3\] \(NHWC RGB\), got shape \[2, 4, 12\]/],
+      [
+        'no arr_0',
+        { images: { dtype: 'uint8', shape: [2, 4, 4, 3], data: new Uint8Array(96) } },
+        /no 'arr_0' array of images \(it holds: images\)/,
+      ],
+      [
+        'float pixels',
+        { arr_0: { dtype: 'float32', shape: [2, 4, 4, 3], data: new Float32Array(96) } },
+        /'arr_0' must be uint8 images, got dtype float32/,
+      ],
+      [
+        '3-d images',
+        { arr_0: { dtype: 'uint8', shape: [2, 4, 12], data: new Uint8Array(96) } },
+        /'arr_0' must be \[N, H, W, 3\] \(NHWC RGB\), got shape \[2, 4, 12\]/,
+      ],
       ['grey images', { arr_0: { dtype: 'uint8', shape: [2, 4, 4, 1], data: new Uint8Array(32) } }, /must be \[N, H, W, 3\]/],
-      ['non-square images', { arr_0: { dtype: 'uint8', shape: [2, 4, 8, 3], data: new Uint8Array(192) } }, /images must be square, 'arr_0' holds 4×8 images/],
+      [
+        'non-square images',
+        { arr_0: { dtype: 'uint8', shape: [2, 4, 8, 3], data: new Uint8Array(192) } },
+        /images must be square, 'arr_0' holds 4×8 images/,
+      ],
       ['no images', { arr_0: { dtype: 'uint8', shape: [0, 4, 4, 3], data: new Uint8Array(0) } }, /'arr_0' holds no images/],
     ] as const)('refuses an npz with %s, naming the file', async (_what, arrays, pattern) => {
       const path = join(dir, 'bad.npz');
@@ -194,9 +216,15 @@ describe('genbench features', () => {
     it('refuses a folder of images of different sizes, naming the odd file', async () => {
       const folder = join(dir, 'sizes');
       await mkdir(folder);
-      await sharp(Buffer.alloc(8 * 8 * 3), { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(join(folder, 'a.png'));
-      await sharp(Buffer.alloc(9 * 9 * 3), { raw: { width: 9, height: 9, channels: 3 } }).png().toFile(join(folder, 'b.png'));
-      expect((await failure(folder)).message).toBe(`${join(folder, 'b.png')}: is 9×9, but a.png (the first image) is 8×8; all images must have the same size`);
+      await sharp(Buffer.alloc(8 * 8 * 3), { raw: { width: 8, height: 8, channels: 3 } })
+        .png()
+        .toFile(join(folder, 'a.png'));
+      await sharp(Buffer.alloc(9 * 9 * 3), { raw: { width: 9, height: 9, channels: 3 } })
+        .png()
+        .toFile(join(folder, 'b.png'));
+      expect((await failure(folder)).message).toBe(
+        `${join(folder, 'b.png')}: is 9×9, but a.png (the first image) is 8×8; all images must have the same size`,
+      );
     });
 
     it('refuses an empty folder, a non-square image and an undecodable file', async () => {
@@ -205,7 +233,9 @@ describe('genbench features', () => {
       expect((await failure(empty)).message).toBe(`${empty}: no PNG or JPEG images in this folder`);
       const wide = join(dir, 'wide');
       await mkdir(wide);
-      await sharp(Buffer.alloc(8 * 6 * 3), { raw: { width: 8, height: 6, channels: 3 } }).png().toFile(join(wide, 'a.png'));
+      await sharp(Buffer.alloc(8 * 6 * 3), { raw: { width: 8, height: 6, channels: 3 } })
+        .png()
+        .toFile(join(wide, 'a.png'));
       expect((await failure(wide)).message).toMatch(/a\.png: images must be square, this one is 8×6/);
       const broken = join(dir, 'broken');
       await mkdir(broken);
@@ -222,7 +252,9 @@ describe('genbench features', () => {
 
     it('refuses an extractor that lacks an output the manifest names', async () => {
       await writeFile(manifestPath, JSON.stringify({ ...manifest, outputs: { pool: 'pool_3' } }));
-      expect((await failure(npz)).message).toBe(`${extractor}: the extractor has no output "pool_3" for pool (its outputs: spatial, pool, logits)`);
+      expect((await failure(npz)).message).toBe(
+        `${extractor}: the extractor has no output "pool_3" for pool (its outputs: spatial, pool, logits)`,
+      );
     });
 
     it('refuses an extractor file that is not an ONNX model', async () => {

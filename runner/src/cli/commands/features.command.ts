@@ -48,7 +48,8 @@ interface ImageSource {
 function parseBatchSize(value: string | undefined): number {
   if (value === undefined) return 64;
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new CliError(`--batch-size must be a positive integer, got '${value}'`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new CliError(`--batch-size must be a positive integer, got '${value}'`);
   return n;
 }
 
@@ -83,11 +84,15 @@ async function npzSource(path: string): Promise<ImageSource> {
     }
     const e = reader.entry('arr_0');
     if (e.dtype !== 'uint8') throw new CliError(`${path}: 'arr_0' must be uint8 images, got dtype ${e.dtype}`);
-    if (e.shape.length !== 4 || e.shape[3] !== 3) throw new CliError(`${path}: 'arr_0' must be [N, H, W, 3] (NHWC RGB), got shape [${e.shape.join(', ')}]`);
+    if (e.shape.length !== 4 || e.shape[3] !== 3)
+      throw new CliError(`${path}: 'arr_0' must be [N, H, W, 3] (NHWC RGB), got shape [${e.shape.join(', ')}]`);
     const [count, h, w] = e.shape as [number, number, number];
     if (h !== w) throw new CliError(`${path}: images must be square, 'arr_0' holds ${h}×${w} images`);
     if (count === 0) throw new CliError(`${path}: 'arr_0' holds no images`);
-    if (e.fortranOrder) throw new CliError(`${path}: 'arr_0' is stored in Fortran order and cannot be streamed; save it C-contiguous (numpy.ascontiguousarray)`);
+    if (e.fortranOrder)
+      throw new CliError(
+        `${path}: 'arr_0' is stored in Fortran order and cannot be streamed; save it C-contiguous (numpy.ascontiguousarray)`,
+      );
     return {
       label: path,
       count,
@@ -110,7 +115,11 @@ async function npzSource(path: string): Promise<ImageSource> {
 
 async function decodeImage(path: string): Promise<{ data: Uint8Array; width: number; height: number }> {
   try {
-    const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(path)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
   } catch (err) {
@@ -127,7 +136,8 @@ async function folderSource(dir: string): Promise<ImageSource> {
     .sort();
   if (names.length === 0) throw new CliError(`${dir}: no PNG or JPEG images in this folder`);
   const first = await decodeImage(join(dir, names[0]!));
-  if (first.width !== first.height) throw new CliError(`${join(dir, names[0]!)}: images must be square, this one is ${first.width}×${first.height}`);
+  if (first.width !== first.height)
+    throw new CliError(`${join(dir, names[0]!)}: images must be square, this one is ${first.width}×${first.height}`);
   const size = first.width;
   return {
     label: dir,
@@ -148,7 +158,9 @@ async function folderSource(dir: string): Promise<ImageSource> {
           if (result.status === 'rejected') throw result.reason;
           const img = result.value;
           if (img.width !== size || img.height !== size) {
-            throw new CliError(`${file}: is ${img.width}×${img.height}, but ${names[0]} (the first image) is ${size}×${size}; all images must have the same size`);
+            throw new CliError(
+              `${file}: is ${img.width}×${img.height}, but ${names[0]} (the first image) is ${size}×${size}; all images must have the same size`,
+            );
           }
           batch.set(img.data, i * plane);
         }
@@ -184,7 +196,9 @@ class ActivationSpool {
     try {
       await mkdir(dir);
     } catch (err) {
-      throw new CliError(`cannot write next to ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, { cause: err });
+      throw new CliError(`cannot write next to ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, {
+        cause: err,
+      });
     }
     return new ActivationSpool(dir);
   }
@@ -206,7 +220,7 @@ class ActivationSpool {
       }
       if (dim !== f.dim) throw new ExtractorError(`the extractor's ${key} width changed from ${f.dim} to ${dim} between batches`);
       const bytes = new Uint8Array(data.buffer, data.byteOffset, batch.count * dim * 4);
-      for (let done = 0; done < bytes.length; ) done += (await f.fh.write(bytes, done)).bytesWritten;
+      for (let done = 0; done < bytes.length;) done += (await f.fh.write(bytes, done)).bytesWritten;
     }
     this.rows += batch.count;
   }
@@ -230,7 +244,7 @@ class ActivationSpool {
             const n = Math.min(chunkRows, this.rows - r);
             const chunk = new Float32Array(n * f.dim);
             const bytes = new Uint8Array(chunk.buffer);
-            for (let done = 0; done < bytes.length; ) {
+            for (let done = 0; done < bytes.length;) {
               const { bytesRead } = await fh.read(bytes, done, bytes.length - done, r * f.dim * 4 + done);
               if (bytesRead === 0) throw new Error(`scratch file ${f.path} ended early`);
               done += bytesRead;
@@ -256,7 +270,10 @@ class ActivationSpool {
 }
 
 /** Runs the extractor over the images and writes the activations file; every user error is a CliError. */
-export async function computeFeatures(options: FeaturesOptions, onProgress?: (done: number, total: number) => void): Promise<FeaturesResult> {
+export async function computeFeatures(
+  options: FeaturesOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FeaturesResult> {
   const batchSize = parseBatchSize(options.batchSize);
   const ep = options.ep ?? 'cpu';
   if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${ep}"`);
@@ -265,7 +282,9 @@ export async function computeFeatures(options: FeaturesOptions, onProgress?: (do
   try {
     model = await readFile(options.extractor);
   } catch (err) {
-    throw new CliError(`cannot read extractor ${options.extractor}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, { cause: err });
+    throw new CliError(`cannot read extractor ${options.extractor}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, {
+      cause: err,
+    });
   }
   try {
     await stat(dirname(options.out));

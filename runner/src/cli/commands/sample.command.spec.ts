@@ -30,7 +30,10 @@ describe('genbench sample', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'genbench-sample-cli-'));
     const means = Float32Array.from({ length: 4 * P }, (_, i) => 0.5 * Math.sin(i * 0.1));
-    await writeFile(path('cond.onnx'), buildGaussianDenoiser({ schedule: vp, timeInput: 'sigma', prediction: 'eps', shape: [3, R, R], mean: means, std: 0.3, classes: 3 }));
+    await writeFile(
+      path('cond.onnx'),
+      buildGaussianDenoiser({ schedule: vp, timeInput: 'sigma', prediction: 'eps', shape: [3, R, R], mean: means, std: 0.3, classes: 3 }),
+    );
     await writeFile(
       path('cond.json'),
       JSON.stringify({
@@ -49,10 +52,32 @@ describe('genbench sample', () => {
       }),
     );
     const flow = { kind: 'linear-interpolant' } as const;
-    await writeFile(path('flow.onnx'), buildGaussianDenoiser({ schedule: flow, timeInput: 't', prediction: 'velocity', shape: [3, R, R], mean: means.subarray(0, P), std: 0.3 }));
+    await writeFile(
+      path('flow.onnx'),
+      buildGaussianDenoiser({
+        schedule: flow,
+        timeInput: 't',
+        prediction: 'velocity',
+        shape: [3, R, R],
+        mean: means.subarray(0, P),
+        std: 0.3,
+      }),
+    );
     await writeFile(
       path('flow.json'),
-      JSON.stringify({ name: 'flow', kind: 'denoiser', resolution: R, classes: 0, channels: 3, inputs: { x: 'x_t', t: 't' }, outputs: { prediction: 'out' }, prediction: 'velocity', schedule: flow, time_input: 't', output_range: [-1, 1] }),
+      JSON.stringify({
+        name: 'flow',
+        kind: 'denoiser',
+        resolution: R,
+        classes: 0,
+        channels: 3,
+        inputs: { x: 'x_t', t: 't' },
+        outputs: { prediction: 'out' },
+        prediction: 'velocity',
+        schedule: flow,
+        time_input: 't',
+        output_range: [-1, 1],
+      }),
     );
   });
   afterAll(async () => {
@@ -60,7 +85,22 @@ describe('genbench sample', () => {
   });
 
   it('writes arr_0 uint8 NHWC and arr_1 int64 labels, the same whatever the batch size', async () => {
-    const common = ['--model', path('cond.onnx'), '--manifest', path('cond.json'), '--n', '20', '--seed', '5', '--solver', 'heun', '--steps', '5', '--guidance', '1.5'];
+    const common = [
+      '--model',
+      path('cond.onnx'),
+      '--manifest',
+      path('cond.json'),
+      '--n',
+      '20',
+      '--seed',
+      '5',
+      '--solver',
+      'heun',
+      '--steps',
+      '5',
+      '--guidance',
+      '1.5',
+    ];
     await run(...common, '--batch-size', '7', '--out', path('a.npz'));
     await run(...common, '--out', path('b.npz'));
     const a = await readNpz(path('a.npz'));
@@ -82,18 +122,24 @@ describe('genbench sample', () => {
     await run(...common, '--solver', 'euler', '--out', path('e.npz'));
     const f = await readNpz(path('f.npz'));
     expect(Object.keys(f)).toEqual(['arr_0']);
-    expect(Buffer.from(f.arr_0!.data as Uint8Array).equals(Buffer.from((await readNpz(path('e.npz'))).arr_0!.data as Uint8Array))).toBe(true);
-    await expect(run('--model', path('cond.onnx'), '--manifest', path('cond.json'), '--n', '2', '--solver', 'flow-euler', '--out', path('x.npz'))).rejects.toThrow(
-      /flow-euler is the Euler solver on a linear-interpolant schedule/,
+    expect(Buffer.from(f.arr_0!.data as Uint8Array).equals(Buffer.from((await readNpz(path('e.npz'))).arr_0!.data as Uint8Array))).toBe(
+      true,
     );
+    await expect(
+      run('--model', path('cond.onnx'), '--manifest', path('cond.json'), '--n', '2', '--solver', 'flow-euler', '--out', path('x.npz')),
+    ).rejects.toThrow(/flow-euler is the Euler solver on a linear-interpolant schedule/);
   });
 
   it('refuses settings the sampler cannot honour, writing nothing', async () => {
-    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--solver', 'rk4', '--out', path('y.npz'))).rejects.toThrow(CliError);
-    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--guidance', '3', '--out', path('y.npz'))).rejects.toThrow(
-      /classifier-free guidance/,
-    );
-    await expect(run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--class', '1', '--out', path('y.npz'))).rejects.toThrow(/unconditional/);
+    await expect(
+      run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--solver', 'rk4', '--out', path('y.npz')),
+    ).rejects.toThrow(CliError);
+    await expect(
+      run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--guidance', '3', '--out', path('y.npz')),
+    ).rejects.toThrow(/classifier-free guidance/);
+    await expect(
+      run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--class', '1', '--out', path('y.npz')),
+    ).rejects.toThrow(/unconditional/);
     await expect(readNpz(path('y.npz'))).rejects.toThrow();
   });
 });

@@ -21,7 +21,8 @@ import { CliError } from '../cli-error.js';
 export const CLI_SOLVERS = ['ddim', 'euler', 'heun', 'dpmpp-2m', 'flow-euler'] as const;
 
 export function coreSolver(name: string, manifest: Manifest): Solver {
-  if (!(CLI_SOLVERS as readonly string[]).includes(name)) throw new CliError(`--solver must be one of ${CLI_SOLVERS.join(', ')}, not "${name}"`);
+  if (!(CLI_SOLVERS as readonly string[]).includes(name))
+    throw new CliError(`--solver must be one of ${CLI_SOLVERS.join(', ')}, not "${name}"`);
   if (name !== 'flow-euler') return name as Solver;
   if (manifest.kind !== 'denoiser' || manifest.schedule.kind !== 'linear-interpolant') {
     throw new CliError('flow-euler is the Euler solver on a linear-interpolant schedule; this model declares another schedule: use euler');
@@ -86,7 +87,11 @@ export function register(program: Command): void {
     .option('--steps <k>', 'denoisers: solver steps', integer('--steps', 1), 20)
     .option('--guidance <w>', 'denoisers: classifier-free guidance scale (1 = none; needs null_class)', number('--guidance'), 1)
     .option('--eta <e>', 'denoisers: DDIM η (0 deterministic, 1 ancestral)', number('--eta'), 0)
-    .option('--class <c>', 'class-conditional denoisers: give every sample this label (default: labels drawn from the seed)', integer('--class', 0))
+    .option(
+      '--class <c>',
+      'class-conditional denoisers: give every sample this label (default: labels drawn from the seed)',
+      integer('--class', 0),
+    )
     .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
     .option('--batch-size <b>', 'samples per network call (does not change the images)', integer('--batch-size', 1), 64)
     .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
@@ -106,7 +111,7 @@ export function register(program: Command): void {
       const model = await readInput(opts.model, 'model');
       const decoderBytes = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
       const report = await inspectModel(model, manifest, { decoder: decoderBytes });
-      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? opts.decoder ?? 'decoder' : opts.model}: ${report.problem}`);
+      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? (opts.decoder ?? 'decoder') : opts.model}: ${report.problem}`);
 
       const opened = await openSession(model, ep);
       let decoder: LatentDecoder | undefined;
@@ -120,8 +125,16 @@ export function register(program: Command): void {
         let batches: AsyncGenerator<ImageBatch>;
         let summary: () => string;
         if (manifest.kind === 'denoiser') {
-          const parsed = SamplerParams.safeParse({ solver: coreSolver(opts.solver, manifest), steps: opts.steps, guidance: opts.guidance, eta: opts.eta });
-          if (!parsed.success) throw new CliError(`invalid sampler settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'sampler'}: ${i.message}`).join('; ')}`);
+          const parsed = SamplerParams.safeParse({
+            solver: coreSolver(opts.solver, manifest),
+            steps: opts.steps,
+            guidance: opts.guidance,
+            eta: opts.eta,
+          });
+          if (!parsed.success)
+            throw new CliError(
+              `invalid sampler settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'sampler'}: ${i.message}`).join('; ')}`,
+            );
           if (manifest.latent) {
             if (!decoderBytes) throw new CliError('this manifest declares a latent space: pass its decoder with --decoder');
             decoder = await LatentDecoder.open(decoderBytes, manifest.latent, manifest.resolution, ep);
@@ -162,7 +175,9 @@ export function register(program: Command): void {
         if (labels) await writer.add('arr_1', { dtype: 'int64', shape: [opts.n], data: labels });
         await writer.close();
         bar.stop();
-        process.stderr.write(`wrote ${opts.n} samples of ${manifest.name} to ${opts.out} (seed ${opts.seed}, ${summary()}, ${opened.executionProvider})\n`);
+        process.stderr.write(
+          `wrote ${opts.n} samples of ${manifest.name} to ${opts.out} (seed ${opts.seed}, ${summary()}, ${opened.executionProvider})\n`,
+        );
       } catch (err) {
         bar.stop();
         await writer?.abort();

@@ -48,9 +48,7 @@ function pickLabelMap(archive: Record<string, NdArray>, key: string, path: strin
   const array = archive[key];
   if (!array) {
     const keys = Object.keys(archive);
-    throw new CliError(
-      `${path} has no array '${key}' (it holds: ${keys.length ? keys.join(', ') : 'nothing'}); choose one with ${flag}`,
-    );
+    throw new CliError(`${path} has no array '${key}' (it holds: ${keys.length ? keys.join(', ') : 'nothing'}); choose one with ${flag}`);
   }
   if (array.shape.length !== 3) {
     throw new CliError(`${path}: '${key}' must be [N, H, W], got shape [${array.shape.join(', ')}]`);
@@ -91,9 +89,7 @@ export async function segScore(options: SegScoreOptions): Promise<SegmentationRe
   const gt = pickLabelMap(gtArchive, options.gtKey, options.gt, '--gt-key');
   const pred = pickLabelMap(predArchive, options.predKey, options.pred, '--pred-key');
   if (gt.shape.some((d, i) => d !== pred.shape[i])) {
-    throw new CliError(
-      `shape mismatch: ${options.gtKey} is [${gt.shape.join(', ')}] but ${options.predKey} is [${pred.shape.join(', ')}]`,
-    );
+    throw new CliError(`shape mismatch: ${options.gtKey} is [${gt.shape.join(', ')}] but ${options.predKey} is [${pred.shape.join(', ')}]`);
   }
 
   const [n, height, width] = gt.shape;
@@ -129,13 +125,8 @@ function formatResult(result: SegmentationResult, json: boolean): string {
 export function register(program: Command): void {
   program
     .command('seg-score')
-    .description(
-      'Score segment/cluster maps against ground-truth labels with Hungarian matching (mIoU, pixel accuracy)',
-    )
-    .requiredOption(
-      '--gt <file>',
-      '.npz holding integer ground truth [N, H, W]; labels outside 0..K-1 (e.g. 255) are ignored',
-    )
+    .description('Score segment/cluster maps against ground-truth labels with Hungarian matching (mIoU, pixel accuracy)')
+    .requiredOption('--gt <file>', '.npz holding integer ground truth [N, H, W]; labels outside 0..K-1 (e.g. 255) are ignored')
     .requiredOption('--pred <file>', '.npz holding integer segment or cluster ids [N, H, W] (may be the --gt file)')
     .requiredOption('--classes <K>', 'number of ground-truth classes K')
     .requiredOption('--protocol <name>', `matching protocol: ${SEGMENTATION_PROTOCOLS.join(' | ')}`)

@@ -54,7 +54,10 @@ afterAll(async () => {
   for (const s of sessions) await s.release();
 });
 
-function manifestFor(options: { prediction: PredictionType; schedule: ScheduleInput; timeInput: TimeInput }, extra: Partial<DenoiserManifestT> = {}): DenoiserManifestT {
+function manifestFor(
+  options: { prediction: PredictionType; schedule: ScheduleInput; timeInput: TimeInput },
+  extra: Partial<DenoiserManifestT> = {},
+): DenoiserManifestT {
   return DenoiserManifest.parse({
     name: 'gaussian',
     kind: 'denoiser',
@@ -71,7 +74,10 @@ function manifestFor(options: { prediction: PredictionType; schedule: ScheduleIn
   });
 }
 
-async function open(graph: Partial<GaussianDenoiserGraphOptions> & Pick<GaussianDenoiserGraphOptions, 'prediction' | 'schedule' | 'timeInput'>, bytes?: Uint8Array) {
+async function open(
+  graph: Partial<GaussianDenoiserGraphOptions> & Pick<GaussianDenoiserGraphOptions, 'prediction' | 'schedule' | 'timeInput'>,
+  bytes?: Uint8Array,
+) {
   const session = await ort.InferenceSession.create(bytes ?? buildGaussianDenoiser({ shape: SHAPE, mean: MU, std: STD, ...graph }));
   sessions.push(session);
   return session;
@@ -106,8 +112,19 @@ function moments(images: Float32Array, rows: number): { meanRms: number; varianc
 /** RMS distance to where the exact probability-flow ODE takes the same initial noise x_T = σ_T·z. */
 function flowMapError(images: Float32Array, schedule: ScheduleInput, firstTime: number): number {
   const { alpha, sigma } = noiseLevel(Schedule.parse(schedule), firstTime);
-  const z = batchNormals(SEED, Array.from({ length: N }, (_, i) => i), P, 0);
-  const exact = exactFlowMap(z.map((v) => v * sigma), alpha, sigma, Float64Array.from(MU), STD);
+  const z = batchNormals(
+    SEED,
+    Array.from({ length: N }, (_, i) => i),
+    P,
+    0,
+  );
+  const exact = exactFlowMap(
+    z.map((v) => v * sigma),
+    alpha,
+    sigma,
+    Float64Array.from(MU),
+    STD,
+  );
   let ss = 0;
   for (let i = 0; i < exact.length; i++) ss += (exact[i]! - images[i]!) ** 2;
   return Math.sqrt(ss / exact.length);
@@ -133,33 +150,44 @@ describe('denoiser source: the ONNX Gaussian denoiser sampled with every solver'
     { solver: 'dpmpp-2m', steps: 50, tolerance: VARIANCE_TOLERANCE.secondOrder },
   ] as const;
   for (const model of MODELS) {
-    it.each(SOLVERS)(`${model.prediction} (${model.schedule}, time input ${model.timeInput}): $solver, $steps steps gives N(μ, s²)`, async ({ solver, steps, tolerance }) => {
-      const src = await source(model, { solver, steps });
-      const { images } = await src.sampleRange(0, N);
-      const { meanRms, varianceError } = moments(images, N);
-      expect(meanRms).toBeLessThan(MEAN_RMS_TOLERANCE);
-      expect(varianceError).toBeLessThan(tolerance);
-      expect(src.protocol()).toMatchObject({ solver, steps, nfe: solver === 'heun' ? 2 * steps - 1 : steps, classifierFreeGuidance: false });
-    });
+    it.each(SOLVERS)(
+      `${model.prediction} (${model.schedule}, time input ${model.timeInput}): $solver, $steps steps gives N(μ, s²)`,
+      async ({ solver, steps, tolerance }) => {
+        const src = await source(model, { solver, steps });
+        const { images } = await src.sampleRange(0, N);
+        const { meanRms, varianceError } = moments(images, N);
+        expect(meanRms).toBeLessThan(MEAN_RMS_TOLERANCE);
+        expect(varianceError).toBeLessThan(tolerance);
+        expect(src.protocol()).toMatchObject({
+          solver,
+          steps,
+          nfe: solver === 'heun' ? 2 * steps - 1 : steps,
+          classifierFreeGuidance: false,
+        });
+      },
+    );
   }
 
-  it.each(MODELS)('$prediction ($schedule): Heun and DPM-Solver++(2M) land closer to the exact ODE solution than Euler at 49 NFE', async (model) => {
-    const session = await open({ prediction: model.prediction, schedule: SCHEDULES[model.schedule], timeInput: model.timeInput });
-    const run = async (solver: Solver, steps: number) => {
-      const src = await source(model, { solver, steps }, { session });
-      const { images } = await src.sampleRange(0, N);
-      const p = src.protocol();
-      expect(p.nfe).toBe(49);
-      return { error: flowMapError(images, SCHEDULES[model.schedule], p.times[0]!), variance: moments(images, N).varianceError };
-    };
-    const euler = await run('euler', 49);
-    const heun = await run('heun', 25);
-    const dpmpp = await run('dpmpp-2m', 49);
-    expect(heun.error).toBeLessThan(0.6 * euler.error);
-    expect(dpmpp.error).toBeLessThan(0.6 * euler.error);
-    expect(heun.variance).toBeLessThan(euler.variance);
-    expect(dpmpp.variance).toBeLessThan(euler.variance);
-  });
+  it.each(MODELS)(
+    '$prediction ($schedule): Heun and DPM-Solver++(2M) land closer to the exact ODE solution than Euler at 49 NFE',
+    async (model) => {
+      const session = await open({ prediction: model.prediction, schedule: SCHEDULES[model.schedule], timeInput: model.timeInput });
+      const run = async (solver: Solver, steps: number) => {
+        const src = await source(model, { solver, steps }, { session });
+        const { images } = await src.sampleRange(0, N);
+        const p = src.protocol();
+        expect(p.nfe).toBe(49);
+        return { error: flowMapError(images, SCHEDULES[model.schedule], p.times[0]!), variance: moments(images, N).varianceError };
+      };
+      const euler = await run('euler', 49);
+      const heun = await run('heun', 25);
+      const dpmpp = await run('dpmpp-2m', 49);
+      expect(heun.error).toBeLessThan(0.6 * euler.error);
+      expect(dpmpp.error).toBeLessThan(0.6 * euler.error);
+      expect(heun.variance).toBeLessThan(euler.variance);
+      expect(dpmpp.variance).toBeLessThan(euler.variance);
+    },
+  );
 });
 
 describe('denoiser source: determinism and feeds', () => {
@@ -190,7 +218,14 @@ describe('denoiser source: determinism and feeds', () => {
     expect(seven.labels).toEqual(one.labels);
     expect(new Set(one.labels)).toEqual(new Set([0, 1, 2]));
     expect(seven.starts).toEqual([0, 7, 14, 21, 28, 35, 42, 49, 56, 63]);
-    expect(all.protocol).toMatchObject({ solver: 'heun', steps: 6, nfe: 11, networkEvaluations: 22, classifierFreeGuidance: true, guidance: 2.5 });
+    expect(all.protocol).toMatchObject({
+      solver: 'heun',
+      steps: 6,
+      nfe: 11,
+      networkEvaluations: 22,
+      classifierFreeGuidance: true,
+      guidance: 2.5,
+    });
   });
 
   it('feeds integer and scalar time inputs as the graph declares them', async () => {
@@ -204,7 +239,9 @@ describe('denoiser source: determinism and feeds', () => {
       expect((await src.sampleRange(0, 32)).images).toEqual(reference.images);
     }
     // Karras steps fall between integer indices: an int64 time input cannot carry them.
-    await expect(source(model, { solver: 'heun', steps: 8 }, { session: int64 })).rejects.toThrow(/fractional time inputs such as 9\d\d\.\d+.*"t" is int64: declare it float32/);
+    await expect(source(model, { solver: 'heun', steps: 8 }, { session: int64 })).rejects.toThrow(
+      /fractional time inputs such as 9\d\d\.\d+.*"t" is int64: declare it float32/,
+    );
   });
 
   it('decodes latent models: latents / scale_factor through the decoder, then quantized', async () => {
@@ -219,7 +256,13 @@ describe('denoiser source: determinism and feeds', () => {
     const decoderBytes = buildLatentDecoder({ latentShape, resolution: R, seed: 2 });
     const decoder = await LatentDecoder.open(decoderBytes, manifest.latent!, R);
     const network = new OnnxDenoiser(session, manifest);
-    const src = new DenoiserSource(network, manifest, { n: 10, seed: SEED, batchSize: 4, sampler: { solver: 'euler', steps: 12, guidance: 1, eta: 0 }, decoder });
+    const src = new DenoiserSource(network, manifest, {
+      n: 10,
+      seed: SEED,
+      batchSize: 4,
+      sampler: { solver: 'euler', steps: 12, guidance: 1, eta: 0 },
+      decoder,
+    });
     const { images } = await collect(src.batches());
     expect(src.protocol().latent).toEqual({ shape: [4, 4, 4], scale_factor: 0.5 });
 
@@ -249,11 +292,16 @@ describe('denoiser source: broken models', () => {
   const schedule = SCHEDULES['vp-linear'];
 
   it('names the step and the sample when the network returns NaN', async () => {
-    const session = await open({ prediction: 'eps', schedule, timeInput: 'index' }, buildNanDenoiser({ prediction: 'eps', schedule, timeInput: 'index', shape: SHAPE, mean: MU, std: STD }));
+    const session = await open(
+      { prediction: 'eps', schedule, timeInput: 'index' },
+      buildNanDenoiser({ prediction: 'eps', schedule, timeInput: 'index', shape: SHAPE, mean: MU, std: STD }),
+    );
     const src = await source(model, { solver: 'heun', steps: 8 }, { n: 16, batchSize: 8, session });
     const err = await collect(src.batches()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFailure);
-    expect((err as Error).message).toMatch(/^the model produced NaN at step 1 of 8 \(time input 999\) for sample 0; outputs must be finite$/);
+    expect((err as Error).message).toMatch(
+      /^the model produced NaN at step 1 of 8 \(time input 999\) for sample 0; outputs must be finite$/,
+    );
   });
 
   it('turns an error inside the graph into a model failure naming the samples', async () => {
@@ -279,6 +327,8 @@ describe('denoiser source: broken models', () => {
   });
 
   it('refuses guidance for a model without a null class, before sampling', async () => {
-    await expect(source(model, { solver: 'ddim', steps: 4, guidance: 3 })).rejects.toThrow(/classifier-free guidance \(scale 3\).*null_class/);
+    await expect(source(model, { solver: 'ddim', steps: 4, guidance: 3 })).rejects.toThrow(
+      /classifier-free guidance \(scale 3\).*null_class/,
+    );
   });
 });

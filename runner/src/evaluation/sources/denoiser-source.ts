@@ -51,7 +51,9 @@ export class OnnxDenoiser {
       }
     }
     if (!session.outputNames.includes(manifest.outputs.prediction)) {
-      throw new ModelFailure(`the graph has no output named "${manifest.outputs.prediction}" (its outputs: ${session.outputNames.join(', ')})`);
+      throw new ModelFailure(
+        `the graph has no output named "${manifest.outputs.prediction}" (its outputs: ${session.outputNames.join(', ')})`,
+      );
     }
     const t = meta(manifest.inputs.t);
     const type = t?.isTensor ? t.type : 'unknown';
@@ -76,14 +78,22 @@ export class OnnxDenoiser {
     if (inputs.class) {
       if (!classes) throw new SamplingConfigError('a class-conditional denoiser was called without class labels');
       feeds[inputs.class] =
-        this.classType === 'int32' ? new ort.Tensor('int32', classes, [rows]) : new ort.Tensor('int64', BigInt64Array.from(classes, (v) => BigInt(v)), [rows]);
+        this.classType === 'int32'
+          ? new ort.Tensor('int32', classes, [rows])
+          : new ort.Tensor(
+              'int64',
+              BigInt64Array.from(classes, (v) => BigInt(v)),
+              [rows],
+            );
     }
     const where = this.where();
     const out = await runModel(this.session, feeds, [outputs.prediction], where);
     const p = out[outputs.prediction]!;
     const want = [rows, ...this.shape];
     if (p.type !== 'float32' || p.dims.length !== want.length || p.dims.some((d, i) => d !== want[i])) {
-      throw new ModelFailure(`while ${where} the output "${outputs.prediction}" was ${p.type} [${p.dims.join(', ')}], expected float32 [${want.join(', ')}]`);
+      throw new ModelFailure(
+        `while ${where} the output "${outputs.prediction}" was ${p.type} [${p.dims.join(', ')}], expected float32 [${want.join(', ')}]`,
+      );
     }
     const data = p.data as Float32Array;
     // The sampling core checks every value is finite (DenoiserOutputError); describeNonFinite() then names
@@ -102,7 +112,8 @@ export class OnnxDenoiser {
     if (bad < 0) return undefined;
     const row = Math.floor(bad / this.perSample);
     const n = this.position.indices.length;
-    const guided = timeInput.length > n ? (row >= n ? ' (its unconditional row for classifier-free guidance)' : ' (its conditional row)') : '';
+    const guided =
+      timeInput.length > n ? (row >= n ? ' (its unconditional row for classifier-free guidance)' : ' (its conditional row)') : '';
     return `the model produced ${String(data[bad])} at step ${this.position.step} of ${this.position.steps} (time input ${timeInput[row]}) for sample ${this.position.indices[row % n]}${guided}; outputs must be finite`;
   }
 
@@ -120,7 +131,11 @@ export class OnnxDenoiser {
       case 'float64':
         return new ort.Tensor('float64', Float64Array.from(values), dims);
       case 'int64':
-        return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+        return new ort.Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(v)),
+          dims,
+        );
       case 'int32':
         return new ort.Tensor('int32', Int32Array.from(values), dims);
     }
@@ -155,11 +170,15 @@ export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerPara
   try {
     times = samplingTimes(schedule, params.steps, params.spacing ?? defaultSpacing(params.solver, schedule));
   } catch (err) {
-    if (err instanceof SamplingConfigError) throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
+    if (err instanceof SamplingConfigError)
+      throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
     throw err;
   }
   if (timeType === 'int64' || timeType === 'int32') {
-    const fractional = times.slice(0, -1).map((t) => timeInputValue(schedule, t, manifest.time_input)).find((v) => !Number.isInteger(v));
+    const fractional = times
+      .slice(0, -1)
+      .map((t) => timeInputValue(schedule, t, manifest.time_input))
+      .find((v) => !Number.isInteger(v));
     if (fractional !== undefined) {
       throw new ModelFailure(
         `this suite's sampler (${params.solver}, ${params.steps} steps, ${params.spacing ?? defaultSpacing(params.solver, schedule)} spacing) feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`,
@@ -183,9 +202,14 @@ export class DenoiserSource {
     private readonly opts: DenoiserSourceOptions,
   ) {
     checkSamplerFits(manifest, opts.sampler, network.timeType);
-    if (opts.fixedClass !== undefined && !(manifest.classes > 0 && Number.isInteger(opts.fixedClass) && opts.fixedClass >= 0 && opts.fixedClass < manifest.classes)) {
+    if (
+      opts.fixedClass !== undefined &&
+      !(manifest.classes > 0 && Number.isInteger(opts.fixedClass) && opts.fixedClass >= 0 && opts.fixedClass < manifest.classes)
+    ) {
       throw new SamplingConfigError(
-        manifest.classes > 0 ? `class ${opts.fixedClass} is not in [0, ${manifest.classes})` : 'a class label was given for an unconditional model',
+        manifest.classes > 0
+          ? `class ${opts.fixedClass} is not in [0, ${manifest.classes})`
+          : 'a class label was given for an unconditional model',
       );
     }
   }
@@ -204,7 +228,9 @@ export class DenoiserSource {
     return {
       ...rest,
       classifierFreeGuidance: cfg,
-      ...(this.manifest.latent ? { latent: { shape: [...this.manifest.latent.shape], scale_factor: this.manifest.latent.scale_factor } } : {}),
+      ...(this.manifest.latent
+        ? { latent: { shape: [...this.manifest.latent.shape], scale_factor: this.manifest.latent.scale_factor } }
+        : {}),
     };
   }
 
@@ -216,7 +242,12 @@ export class DenoiserSource {
     const { seed, sampler, decoder } = this.opts;
     const m = this.manifest;
     const indices = Int32Array.from({ length: count }, (_, k) => start + k);
-    const labels = m.classes === 0 ? undefined : this.opts.fixedClass !== undefined ? new Int32Array(count).fill(this.opts.fixedClass) : classLabels(seed, indices, m.classes);
+    const labels =
+      m.classes === 0
+        ? undefined
+        : this.opts.fixedClass !== undefined
+          ? new Int32Array(count).fill(this.opts.fixedClass)
+          : classLabels(seed, indices, m.classes);
     this.network.position = { indices, step: 1, steps: sampler.steps };
     let result;
     try {
@@ -244,7 +275,8 @@ export class DenoiserSource {
       if (err instanceof DenoiserOutputError || err instanceof PredictionConversionError) {
         throw new ModelFailure(`sampling samples ${start}–${start + count - 1} failed: ${err.message}`, { cause: err });
       }
-      if (err instanceof SamplingConfigError) throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
+      if (err instanceof SamplingConfigError)
+        throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
       throw err;
     }
     this.record ??= result.record;

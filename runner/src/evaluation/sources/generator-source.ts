@@ -27,7 +27,13 @@ export async function* generatorBatches(
     if (manifest.inputs.class) {
       labels = classLabels(opts.seed, indices, manifest.classes);
       feeds[manifest.inputs.class] =
-        classType === 'int32' ? new ort.Tensor('int32', labels, [count]) : new ort.Tensor('int64', BigInt64Array.from(labels, (v) => BigInt(v)), [count]);
+        classType === 'int32'
+          ? new ort.Tensor('int32', labels, [count])
+          : new ort.Tensor(
+              'int64',
+              BigInt64Array.from(labels, (v) => BigInt(v)),
+              [count],
+            );
     }
     const out = await runModel(session, feeds, [manifest.outputs.images], `generating samples ${start}–${start + count - 1}`);
     const t = out[manifest.outputs.images]!;
@@ -41,8 +47,16 @@ export async function* generatorBatches(
     const bad = firstNonFinite(data);
     if (bad >= 0) {
       const sample = start + Math.floor(bad / (3 * res * res));
-      throw new ModelFailure(`the model produced ${String(data[bad])} in its output for sample ${sample} (seed ${opts.seed}); outputs must be finite`);
+      throw new ModelFailure(
+        `the model produced ${String(data[bad])} in its output for sample ${sample} (seed ${opts.seed}); outputs must be finite`,
+      );
     }
-    yield { start, count, resolution: res, images: toUint8Nhwc(data, [count, 3, res, res], manifest.output_range[0] === -1 ? '[-1,1]' : '[0,1]'), labels };
+    yield {
+      start,
+      count,
+      resolution: res,
+      images: toUint8Nhwc(data, [count, 3, res, res], manifest.output_range[0] === -1 ? '[-1,1]' : '[0,1]'),
+      labels,
+    };
   }
 }

@@ -57,11 +57,14 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
     }
     case 'denoiser': {
       if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
-      if (manifest.latent && !input.decoder) throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
+      if (manifest.latent && !input.decoder)
+        throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
       const opened = await openSession(await modelBytes(input), executionProvider);
       let decoder: LatentDecoder | undefined;
       try {
-        decoder = manifest.latent ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider) : undefined;
+        decoder = manifest.latent
+          ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider)
+          : undefined;
         const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
           ...size,
           sampler: suite.sampler,

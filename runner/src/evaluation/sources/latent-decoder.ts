@@ -32,7 +32,13 @@ export class LatentDecoder {
         `the decoder has no input "${inputs.latent}" or no output "${outputs.images}" (inputs: ${session.inputNames.join(', ')}; outputs: ${session.outputNames.join(', ')})`,
       );
     }
-    return new LatentDecoder(session, spec, resolution, opened.executionProvider, opened.warnings.map((w) => `decoder: ${w}`));
+    return new LatentDecoder(
+      session,
+      spec,
+      resolution,
+      opened.executionProvider,
+      opened.warnings.map((w) => `decoder: ${w}`),
+    );
   }
 
   /** Decodes `count` latents [count, C, h, w] (sample indices from `start`) into [count, 3, R, R] images. */
@@ -51,12 +57,16 @@ export class LatentDecoder {
     const R = this.resolution;
     const want = [count, 3, R, R];
     if (t.type !== 'float32' || t.dims.length !== 4 || t.dims.some((d, i) => d !== want[i])) {
-      throw new ModelFailure(`for a batch of ${count} the decoder's output "${outputs.images}" was ${t.type} [${t.dims.join(', ')}], expected float32 [${want.join(', ')}]`);
+      throw new ModelFailure(
+        `for a batch of ${count} the decoder's output "${outputs.images}" was ${t.type} [${t.dims.join(', ')}], expected float32 [${want.join(', ')}]`,
+      );
     }
     const data = t.data as Float32Array;
     const bad = firstNonFinite(data);
     if (bad >= 0) {
-      throw new ModelFailure(`the decoder produced ${String(data[bad])} for sample ${start + Math.floor(bad / (3 * R * R))}; outputs must be finite`);
+      throw new ModelFailure(
+        `the decoder produced ${String(data[bad])} for sample ${start + Math.floor(bad / (3 * R * R))}; outputs must be finite`,
+      );
     }
     return data;
   }

@@ -32,11 +32,19 @@ describe('samples source', () => {
     const path = join(dir, `batch-${compress}.npz`);
     const data = images(50);
     const labels = BigInt64Array.from({ length: 50 }, (_, i) => BigInt(i % 10));
-    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [50, R, R, 3], data }, arr_1: { dtype: 'int64', shape: [50], data: labels } }, { compress });
+    await writeNpz(
+      path,
+      { arr_0: { dtype: 'uint8', shape: [50, R, R, 3], data }, arr_1: { dtype: 'int64', shape: [50], data: labels } },
+      { compress },
+    );
     const source = await SamplesSource.open(path, manifest(10), { n: 45, batchSize: 16 });
     const batches = await drain(source);
     await source.close();
-    expect(batches.map((b) => [b.start, b.count])).toEqual([[0, 16], [16, 16], [32, 13]]);
+    expect(batches.map((b) => [b.start, b.count])).toEqual([
+      [0, 16],
+      [16, 16],
+      [32, 13],
+    ]);
     expect(Buffer.concat(batches.map((b) => b.images)).equals(Buffer.from(data.subarray(0, 45 * PER)))).toBe(true);
     expect(batches.flatMap((b) => [...b.labels!])).toEqual(Array.from({ length: 45 }, (_, i) => i % 10));
     expect(source.protocol()).toEqual({ source: 'uploaded sample batch', imagesInBatch: 50, imagesScored: 45, labels: true });
@@ -44,8 +52,13 @@ describe('samples source', () => {
 
   it('fails the evaluation when the batch is shorter than the suite or labels are out of range', async () => {
     const path = join(dir, 'short.npz');
-    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [10, R, R, 3], data: images(10) }, arr_1: { dtype: 'int32', shape: [10], data: Int32Array.from({ length: 10 }, (_, i) => i) } });
-    await expect(SamplesSource.open(path, manifest(), { n: 11, batchSize: 4 })).rejects.toThrow(new ModelFailure('the sample batch holds 10 images; this suite scores 11'));
+    await writeNpz(path, {
+      arr_0: { dtype: 'uint8', shape: [10, R, R, 3], data: images(10) },
+      arr_1: { dtype: 'int32', shape: [10], data: Int32Array.from({ length: 10 }, (_, i) => i) },
+    });
+    await expect(SamplesSource.open(path, manifest(), { n: 11, batchSize: 4 })).rejects.toThrow(
+      new ModelFailure('the sample batch holds 10 images; this suite scores 11'),
+    );
     const source = await SamplesSource.open(path, manifest(5), { n: 10, batchSize: 4 });
     await expect(drain(source)).rejects.toThrow('arr_1[5] is 5; labels must lie in [0, 5)');
     await source.close();

@@ -45,7 +45,9 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       const manifest = Manifest.safeParse(claim.manifest);
       const suite = SuiteDefinition.safeParse(claim.suite.definition);
       if (!manifest.success || !suite.success) {
-        const reason = !manifest.success ? `stored manifest no longer validates: ${manifest.error.message}` : `suite definition does not validate: ${suite.error!.message}`;
+        const reason = !manifest.success
+          ? `stored manifest no longer validates: ${manifest.error.message}`
+          : `suite definition does not validate: ${suite.error!.message}`;
         await api.failure(evaluationId, { attempt, kind: 'infrastructure', reason });
         throw new UnrecoverableError(reason);
       }
@@ -93,10 +95,13 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       }
       if (outcome.kind === 'infrastructure') throw new Error(outcome.message);
       const o = outcome.output;
-      for (const warning of o.warnings) log.warn({ evaluationId, requestedProvider: config.executionProvider, executionProvider: o.executionProvider }, warning);
+      for (const warning of o.warnings)
+        log.warn({ evaluationId, requestedProvider: config.executionProvider, executionProvider: o.executionProvider }, warning);
       if (outcome.sampleGrid) {
         // Before the result, so a succeeded evaluation already shows its grid; a lost grid never fails it.
-        await api.sampleGrid(evaluationId, outcome.sampleGrid).catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
+        await api
+          .sampleGrid(evaluationId, outcome.sampleGrid)
+          .catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
       }
       const provenance: Provenance = {
         ...provenanceBase,
@@ -112,7 +117,11 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       try {
         stored = await api.result(evaluationId, {
           attempt,
-          metrics: o.metrics.map((m) => ({ id: m.id, value: m.value, ...(m.interval ? { intervalLow: m.interval[0], intervalHigh: m.interval[1] } : {}) })),
+          metrics: o.metrics.map((m) => ({
+            id: m.id,
+            value: m.value,
+            ...(m.interval ? { intervalLow: m.interval[0], intervalHigh: m.interval[1] } : {}),
+          })),
           provenance,
         });
       } catch (err) {
@@ -128,7 +137,11 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       if (err instanceof UnrecoverableError) throw err;
       if (lastAttempt && !deps.shutdown?.aborted) {
         await api
-          .failure(evaluationId, { attempt, kind: 'infrastructure', reason: `gave up after ${attempt} attempts: ${(err as Error).message}` })
+          .failure(evaluationId, {
+            attempt,
+            kind: 'infrastructure',
+            reason: `gave up after ${attempt} attempts: ${(err as Error).message}`,
+          })
           .catch((e) => log.error({ evaluationId, err: (e as Error).message }, 'could not record the failure'));
       }
       throw err;

@@ -3,7 +3,11 @@ import { z } from 'zod';
 /** Contracts between runners and the API (`/api/runner/...`). Runners never touch the database. */
 
 /** A further file of a submission (a latent denoiser's `decoder`), fetched like the main artifact. */
-export const ExtraArtifact = z.object({ role: z.string().min(1).max(64), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() });
+export const ExtraArtifact = z.object({
+  role: z.string().min(1).max(64),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int(),
+});
 export type ExtraArtifact = z.infer<typeof ExtraArtifact>;
 
 export const ClaimResponse = z.object({

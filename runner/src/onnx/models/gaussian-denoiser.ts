@@ -43,7 +43,8 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
   const per = C * H * W;
   const classes = options.classes ?? 0;
   const names = { x: 'x_t', t: 't', class: 'y', prediction: 'out', ...options.names };
-  if (options.mean.length % per !== 0 || options.mean.length === 0) throw new RangeError(`mean must hold whole [${options.shape.join(', ')}] samples`);
+  if (options.mean.length % per !== 0 || options.mean.length === 0)
+    throw new RangeError(`mean must hold whole [${options.shape.join(', ')}] samples`);
   const means = options.mean.length / per;
   if (classes === 0 && means !== 1) throw new RangeError('an unconditional denoiser takes exactly one mean');
   if (classes > 0 && means < classes) throw new RangeError(`${classes} classes need at least ${classes} means`);
@@ -82,8 +83,14 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
     k('q2', -(b1 - b0) / 4);
     k('q1', -b0 / 2);
     k('d1', -(b1 - b0) / 2);
-    g.node('Mul', [t, t], ['tt']).node('Mul', ['tt', 'q2'], ['la2']).node('Mul', [t, 'q1'], ['la1']).node('Add', ['la2', 'la1'], ['log_alpha']);
-    g.node('Exp', ['log_alpha'], ['alpha']).node('Mul', ['alpha', 'alpha'], ['a2']).node('Sub', ['one', 'a2'], ['s2']).node('Sqrt', ['s2'], ['sigma']);
+    g.node('Mul', [t, t], ['tt'])
+      .node('Mul', ['tt', 'q2'], ['la2'])
+      .node('Mul', [t, 'q1'], ['la1'])
+      .node('Add', ['la2', 'la1'], ['log_alpha']);
+    g.node('Exp', ['log_alpha'], ['alpha'])
+      .node('Mul', ['alpha', 'alpha'], ['a2'])
+      .node('Sub', ['one', 'a2'], ['s2'])
+      .node('Sqrt', ['s2'], ['sigma']);
     g.node('Mul', [t, 'd1'], ['dl1']).node('Add', ['dl1', 'q1'], ['dlog_alpha']).node('Mul', ['alpha', 'dlog_alpha'], ['dalpha']);
     g.node('Mul', ['alpha', 'dalpha'], ['ada']).node('Neg', ['ada'], ['neg_ada']).node('Div', ['neg_ada', 'sigma'], ['dsigma']);
   };
@@ -105,7 +112,8 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
     fromScaledSigma('scaled');
   };
 
-  const continuous = schedule.kind === 'linear-interpolant' || ((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && schedule.continuous);
+  const continuous =
+    schedule.kind === 'linear-interpolant' || ((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && schedule.continuous);
   switch (options.timeInput) {
     case 'sigma':
       fromScaledSigma(tin);
@@ -158,8 +166,14 @@ export function buildGaussianDenoiser(options: GaussianDenoiserGraphOptions): Ui
   const s2 = options.std * options.std;
   k('data_var', s2);
   g.node('Mul', [a, mu], ['a_mu']).node('Sub', [names.x, 'a_mu'], ['centred']);
-  g.node('Mul', [a, a], ['aa']).node('Mul', ['aa', 'data_var'], ['aas2']).node('Mul', [s, s], ['ss']).node('Add', ['aas2', 'ss'], ['denom']);
-  g.node('Mul', [a, 'data_var'], ['a_s2']).node('Div', ['a_s2', 'denom'], ['k_x0']).node('Mul', ['k_x0', 'centred'], ['x0_d']).node('Add', [mu, 'x0_d'], ['x0_hat']);
+  g.node('Mul', [a, a], ['aa'])
+    .node('Mul', ['aa', 'data_var'], ['aas2'])
+    .node('Mul', [s, s], ['ss'])
+    .node('Add', ['aas2', 'ss'], ['denom']);
+  g.node('Mul', [a, 'data_var'], ['a_s2'])
+    .node('Div', ['a_s2', 'denom'], ['k_x0'])
+    .node('Mul', ['k_x0', 'centred'], ['x0_d'])
+    .node('Add', [mu, 'x0_d'], ['x0_hat']);
   g.node('Div', [s, 'denom'], ['k_eps']).node('Mul', ['k_eps', 'centred'], ['eps_hat']);
   let pred: string;
   switch (options.prediction) {
@@ -209,7 +223,8 @@ export interface LatentDecoderOptions {
  */
 export function buildLatentDecoder(options: LatentDecoderOptions): Uint8Array {
   const [C, h, w] = options.latentShape;
-  if (h !== w || options.resolution % h !== 0) throw new RangeError(`resolution ${options.resolution} must be a multiple of the square latent side ${h}`);
+  if (h !== w || options.resolution % h !== 0)
+    throw new RangeError(`resolution ${options.resolution} must be a multiple of the square latent side ${h}`);
   const names = { latent: 'z', images: 'images', ...options.names };
   const f = options.resolution / h;
   return new GraphBuilder({ name: 'latent-decoder' })

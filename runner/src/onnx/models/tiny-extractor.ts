@@ -54,10 +54,7 @@ export function buildTinyExtractor(options: TinyExtractorOptions): Uint8Array {
   g.node('Relu', ['proj'], ['proj_relu']).node('GlobalAveragePool', ['proj_relu'], ['gap']);
   g.node('Flatten', ['gap'], ['pool'], { axis: attr.int(1) });
 
-  g.initializer('fc_w', normalWeights(seed, 'fc_w', poolDim * numClasses, 1 / Math.sqrt(poolDim)), [
-    poolDim,
-    numClasses,
-  ]);
+  g.initializer('fc_w', normalWeights(seed, 'fc_w', poolDim * numClasses, 1 / Math.sqrt(poolDim)), [poolDim, numClasses]);
   g.initializer('fc_b', normalWeights(seed, 'fc_b', numClasses, 0.1), [numClasses]);
   g.node('MatMul', ['pool', 'fc_w'], ['fc']).node('Add', ['fc', 'fc_b'], ['logits']);
 

@@ -83,13 +83,7 @@ export function buildTinyGenerator(options: TinyGeneratorOptions): Uint8Array {
  * [hidden, 3·R·R], row k = what hidden unit k paints: quality·(a unit-RMS low-frequency pattern tinted by a
  * random colour) + (1 − quality)·(per-pixel noise). Scaled so the pre-activation has roughly unit variance.
  */
-function secondLayerWeights(
-  seed: number,
-  hidden: number,
-  hiddenPower: number,
-  resolution: number,
-  quality: number,
-): Float32Array {
+function secondLayerWeights(seed: number, hidden: number, hiddenPower: number, resolution: number, quality: number): Float32Array {
   const plane = resolution * resolution;
   const out = new Float32Array(hidden * 3 * plane);
   const scale = 1 / Math.sqrt(hidden * hiddenPower);

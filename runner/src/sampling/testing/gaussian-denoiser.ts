@@ -158,13 +158,7 @@ export function gaussianDenoiser(options: GaussianDenoiserOptions): { denoise: D
  * Where the exact probability-flow ODE takes x_T (at noise level α_T, σ_T): each coordinate keeps its
  * standardised position, x0 = μ + s·(x_T − α_T·μ)/sqrt(α_T²s² + σ_T²).
  */
-export function exactFlowMap(
-  xT: Float32Array,
-  alphaT: number,
-  sigmaT: number,
-  mean: Float64Array,
-  std: number,
-): Float64Array {
+export function exactFlowMap(xT: Float32Array, alphaT: number, sigmaT: number, mean: Float64Array, std: number): Float64Array {
   const out = new Float64Array(xT.length);
   const scale = std / Math.sqrt(alphaT * alphaT * std * std + sigmaT * sigmaT);
   for (let i = 0; i < xT.length; i++) {
