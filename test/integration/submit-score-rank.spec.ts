@@ -75,6 +75,46 @@ describe('submit, score and rank a generator', () => {
   });
 });
 
+describe('ranking', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('gives equal scores one rank (competition ranking), pages a board and counts it whole', async () => {
+    const same = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1, quality: 1 });
+    const worse = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 3, quality: 0 });
+    const ids: string[] = [];
+    for (const [bytes, name] of [
+      [same, 'tie-a'],
+      [same, 'tie-b'],
+      [worse, 'tie-worse'],
+    ] as const) {
+      const r = await submitModel(stack, stack.submitterToken, bytes, exampleManifest(name));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      ids.push(r.body.evaluations[0].id);
+    }
+    for (const id of ids) expect((await waitForEvaluation(stack, id)).final.status).toBe('succeeded');
+    // Filtered to this stack's owner: other files' rows may share the board.
+    const all = await getJson(stack, '/api/leaderboards?suite=smoke-32&limit=1000');
+    const mine = all.boards[0].entries.filter((e: any) => e.model.owner === stack.owner);
+    expect(mine.map((e: any) => e.model.name)).toEqual(['tie-a', 'tie-b', 'tie-worse']);
+    expect(mine[0].metrics.fid).toBe(mine[1].metrics.fid);
+    expect(mine[0].rank).toBe(mine[1].rank);
+    expect(mine[2].rank).toBeGreaterThan(mine[1].rank + 1);
+    expect(all.boards[0].total).toBe(all.boards[0].entries.length);
+    const page = await getJson(stack, '/api/leaderboards?suite=smoke-32&limit=1&offset=1');
+    expect(page.boards[0].entries).toHaveLength(1);
+    expect(page.boards[0].entries[0]).toEqual(all.boards[0].entries[1]);
+    expect(page.boards[0].total).toBe(all.boards[0].total);
+    const past = await getJson(stack, '/api/leaderboards?suite=smoke-32&limit=10&offset=100000');
+    expect(past.boards[0]).toMatchObject({ entries: [], total: all.boards[0].total });
+  });
+});
+
 describe('rejected submissions', () => {
   let stack: TestStack;
   beforeAll(async () => {

@@ -3,23 +3,6 @@ import type { Principal } from '../auth/tokens.service.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import type { LeaderboardQuery } from './leaderboard.schemas.js';
 
-export interface RankedRow {
-  primary: number;
-}
-
-/**
- * Competition ranking ("1224"): equal primary values share a rank and the next rank skips. Rows without a
- * value for the primary metric are not ranked. Ties are ordered by earlier finish (first to reach a score).
- */
-export function rankRows<T extends RankedRow>(rows: T[], higherIsBetter: boolean): Array<T & { rank: number }> {
-  const sorted = [...rows].sort((a, b) => (higherIsBetter ? b.primary - a.primary : a.primary - b.primary));
-  let rank = 0;
-  return sorted.map((r, i) => {
-    if (i === 0 || r.primary !== sorted[i - 1]!.primary) rank = i + 1;
-    return { ...r, rank };
-  });
-}
-
 /**
  * A zero-shot segmentation suite's matching protocol and K, from its stored definition; null for other
  * tasks. Each protocol is its own suite, so its entries are never ranked with another protocol's.
@@ -41,27 +24,29 @@ export class LeaderboardService {
     const boards = [];
     for (const sv of latest) {
       const viewer = principal?.role === 'admin' ? 'all' : (principal?.owner ?? null);
-      const rows = [];
-      for (const e of await this.repo.latestSucceeded(sv.id, viewer)) {
-        const metrics = Object.fromEntries(e.metrics.map((m) => [m.id, m.value]));
-        const primary = metrics[sv.primaryMetric];
-        if (primary === undefined) continue;
-        rows.push({
-          primary,
-          model: { id: e.model_id, name: e.model_name, owner: e.model_owner, kind: e.model_kind },
-          modelVersion: e.model_version,
-          modelVersionId: e.model_version_id,
-          evaluationId: e.evaluation_id,
-          metrics,
-          intervals: Object.fromEntries(e.metrics.filter((m) => m.lo != null && m.hi != null).map((m) => [m.id, [m.lo, m.hi]])),
-          finishedAt: e.finished_at,
-          trigger: e.trigger,
-          /** Set when the latest (re-)evaluation moved the primary metric beyond the suite's tolerance. */
-          drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.drift_flagged },
-          protocol: e.protocol ?? null,
-        });
-      }
-      rows.sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
+      const rows = await this.repo.rankedPage({
+        suiteVersionId: sv.id,
+        primaryMetric: sv.primaryMetric,
+        higherIsBetter: sv.higherIsBetter,
+        viewer,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      const entries = rows.map((e) => ({
+        rank: e.rank,
+        model: { id: e.model_id, name: e.model_name, owner: e.model_owner, kind: e.model_kind },
+        modelVersion: e.model_version,
+        modelVersionId: e.model_version_id,
+        evaluationId: e.evaluation_id,
+        metrics: Object.fromEntries(e.metrics.map((m) => [m.id, m.value])),
+        intervals: Object.fromEntries(e.metrics.filter((m) => m.lo != null && m.hi != null).map((m) => [m.id, [m.lo, m.hi]])),
+        finishedAt: e.finished_at,
+        trigger: e.trigger,
+        /** Set when the latest (re-)evaluation moved the primary metric beyond the suite's tolerance. */
+        drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.drift_flagged },
+        protocol: e.protocol ?? null,
+      }));
+      const total = rows[0]?.total ?? (q.offset > 0 ? await this.repo.countRanked(sv.id, sv.primaryMetric, viewer) : 0);
       boards.push({
         suite: {
           id: sv.suiteId,
@@ -72,10 +57,8 @@ export class LeaderboardService {
           higherIsBetter: sv.higherIsBetter,
           ...segmentationInfo(sv.protocol),
         },
-        total: rows.length,
-        entries: rankRows(rows, sv.higherIsBetter)
-          .slice(q.offset, q.offset + q.limit)
-          .map(({ primary: _p, ...r }) => r),
+        total,
+        entries,
       });
     }
     return { boards };
