@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import { EVALUATE_QUEUE } from '../jobs/evaluate/evaluate.job.js';
+import { redisConnection } from '../jobs/redis-connection.js';
 import { createEvaluateProcessor } from '../jobs/evaluate/evaluate.processor.js';
 import { RunnerApiClient } from './api-client.js';
 import type { RunnerConfig } from './runner-config.js';
@@ -11,24 +12,12 @@ export interface RunningRunner {
   stop(opts?: { force?: boolean }): Promise<void>;
 }
 
-function bullConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    maxRetriesPerRequest: null,
-  };
-}
-
 /** Starts a queue worker. Any number of runners, on any machines, may share one queue. */
 export function startRunner(config: RunnerConfig, log: Logger = pino({ name: 'runner' })): RunningRunner {
   const api = new RunnerApiClient(config.apiUrl, config.token);
   const abort = new AbortController();
   const worker = new Worker(EVALUATE_QUEUE, createEvaluateProcessor({ api, config, log, shutdown: abort.signal }), {
-    connection: bullConnection(config.redisUrl),
+    connection: redisConnection(config.redisUrl),
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
     lockDuration: config.lockMs,
