@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../cli/cli-error.js';
 import { register } from '../cli/commands/seg-score.command.js';
 import { writeNpz } from '../io/npz.js';
+import { runCommand } from '../cli/run-command.testing.js';
 
 const FIXTURES = new URL('../../../../shared/fixtures/segmentation/', import.meta.url);
 const CASE = new URL('seg_case1.npz', FIXTURES).pathname;
@@ -16,21 +16,7 @@ const expected = JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'ut
   { miou: number; pixel_accuracy: number }
 >;
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command('genbench').exitOverride();
-  register(program);
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['seg-score', ...args], { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = (...args: string[]): Promise<string> => runCommand(register, 'seg-score', ...args);
 
 describe('genbench seg-score', () => {
   let dir: string;

@@ -2,15 +2,15 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readNpz, writeNpz, type NdArray } from '../../io/npz.js';
 import { buildTinyExtractor } from '../../onnx/models/tiny-extractor.js';
 import { preprocess } from '../../preprocessing/preprocess.js';
 import { CliError } from '../cli-error.js';
 import { register } from './features.command.js';
+import { runCommand } from '../run-command.testing.js';
 
 const INPUT = 16; // the extractor's input size; images are 12×12 and get resized
 const SIZE = 12;
@@ -30,21 +30,7 @@ const manifest = {
   normalization: 'adm',
 };
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command('genbench').exitOverride();
-  register(program);
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['features', ...args], { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = (...args: string[]): Promise<string> => runCommand(register, 'features', ...args);
 
 describe('genbench features', () => {
   let dir: string;
