@@ -55,75 +55,66 @@ function requireNonZero(value: number, symbol: 'α' | 'σ', type: PredictionType
 }
 
 /**
- * Recovers the implied clean image x0 and noise ε from a raw network prediction of type `type` made at x_t
- * with coefficients `c`. Arithmetic is float64 per element; results are stored as float32.
+ * A conversion as the affine map it is: at fixed x_t and coefficients, a prediction p of any type gives
+ *   x̂0 = x0x·x_t + x0p·p,   ε̂ = epsx·x_t + epsp·p
+ * (the inverses in the module comment, each divided through once). The samplers read every network output
+ * through these four numbers inside their update loops (samplers.ts), so a step reads x_t and p once.
  */
-export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: PredictionType, c: Coefficients): X0Eps {
-  return toX0EpsInto(xt, prediction, type, c, { x0: new Float32Array(xt.length), eps: new Float32Array(xt.length) });
+export interface Readout {
+  x0x: number;
+  x0p: number;
+  epsx: number;
+  epsp: number;
 }
 
-/**
- * {@link toX0Eps} writing into `out` (same values, bit for bit), for loops that convert every step into the
- * same buffers. `out.x0` and `out.eps` must be distinct from each other; either may be `xt` or `prediction`
- * (each element is read before it is written).
- */
-export function toX0EpsInto(xt: Float32Array, prediction: Float32Array, type: PredictionType, c: Coefficients, out: X0Eps): X0Eps {
-  if (prediction.length !== xt.length) {
-    throw new PredictionConversionError(`prediction has ${prediction.length} values, x_t has ${xt.length}`);
-  }
-  const n = xt.length;
-  const { x0, eps } = out;
-  if (x0.length !== n || eps.length !== n) {
-    throw new PredictionConversionError(`output buffers hold ${x0.length} and ${eps.length} values, x_t has ${n}`);
-  }
+/** The {@link Readout} of a `type` prediction at coefficients `c`; refuses points where the inverse does not exist. */
+export function readout(type: PredictionType, c: Coefficients): Readout {
   const { alpha: a, sigma: s } = c;
   switch (type) {
     case 'eps':
-    case 'score': {
       requireNonZero(a, 'α', type);
-      const k = type === 'score' ? -s : 1;
-      for (let i = 0; i < n; i++) {
-        const x = xt[i]!;
-        const e = k * prediction[i]!;
-        eps[i] = e;
-        x0[i] = (x - s * e) / a;
-      }
-      break;
-    }
+      return { x0x: 1 / a, x0p: -s / a, epsx: 0, epsp: 1 };
+    case 'score':
+      // ε = −σ·score, then as eps.
+      requireNonZero(a, 'α', type);
+      return { x0x: 1 / a, x0p: (s * s) / a, epsx: 0, epsp: -s };
     case 'x0':
       requireNonZero(s, 'σ', type);
-      for (let i = 0; i < n; i++) {
-        const x = xt[i]!;
-        const d = prediction[i]!;
-        x0[i] = d;
-        eps[i] = (x - a * d) / s;
-      }
-      break;
+      return { x0x: 0, x0p: 1, epsx: 1 / s, epsp: -a / s };
     case 'v': {
       const norm = a * a + s * s;
-      for (let i = 0; i < n; i++) {
-        const x = xt[i]!;
-        const v = prediction[i]!;
-        x0[i] = (a * x - s * v) / norm;
-        eps[i] = (s * x + a * v) / norm;
-      }
-      break;
+      return { x0x: a / norm, x0p: -s / norm, epsx: s / norm, epsp: a / norm };
     }
     case 'velocity': {
       const { da, ds, det } = velocityDeterminant(c);
       if (det === 0 || !Number.isFinite(det)) {
         throw new PredictionConversionError(`velocity prediction is singular here (α·σ' − σ·α' = ${det})`);
       }
-      for (let i = 0; i < n; i++) {
-        const x = xt[i]!;
-        const u = prediction[i]!;
-        x0[i] = (ds * x - s * u) / det;
-        eps[i] = (a * u - da * x) / det;
-      }
-      break;
+      return { x0x: ds / det, x0p: -s / det, epsx: -da / det, epsp: a / det };
     }
   }
-  return out;
+}
+
+/**
+ * Recovers the implied clean image x0 and noise ε from a raw network prediction of type `type` made at x_t
+ * with coefficients `c`, through its {@link readout}. Arithmetic is float64 per element; results are stored
+ * as float32.
+ */
+export function toX0Eps(xt: Float32Array, prediction: Float32Array, type: PredictionType, c: Coefficients): X0Eps {
+  if (prediction.length !== xt.length) {
+    throw new PredictionConversionError(`prediction has ${prediction.length} values, x_t has ${xt.length}`);
+  }
+  const { x0x, x0p, epsx, epsp } = readout(type, c);
+  const n = xt.length;
+  const x0 = new Float32Array(n);
+  const eps = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = xt[i]!;
+    const p = prediction[i]!;
+    x0[i] = x0x * x + x0p * p;
+    eps[i] = epsx * x + epsp * p;
+  }
+  return { x0, eps };
 }
 
 /** The prediction of type `type` that a network would output for the given x0 and ε (inverse of {@link toX0Eps}). */

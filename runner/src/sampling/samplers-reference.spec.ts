@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchNormals } from './noise.js';
-import type { Coefficients, PredictionType, X0Eps } from './predictions.js';
+import { readout, type Coefficients, type PredictionType } from './predictions.js';
 import { SamplerParams, defaultSpacing, sample, type Denoiser, type SampleOptions, type Solver } from './samplers.js';
 import {
   Schedule,
@@ -15,36 +15,23 @@ import {
 import { gaussianDenoiser } from './testing/gaussian-denoiser.js';
 
 /*
- * `sample()` reuses its buffers and updates x in place. Here every solver is written the straightforward
- * way — fresh arrays for x̂0, ε̂ and every new x, each formula exactly as samplers.ts states it — and the two
- * must agree bit for bit (compared as uint32 words, so −0 ≠ +0 and every NaN payload counts).
+ * `sample()` reuses its buffers and does each step in one fused loop, in place. Here every solver is written
+ * the straightforward way — fresh arrays for x̂0, ε̂ (float64, read through the prediction's readout) and
+ * every new x, each formula exactly as samplers.ts states it — and the two must agree bit for bit (compared
+ * as uint32 words, so −0 ≠ +0 and every NaN payload counts).
  */
 
-function referenceConversion(xt: Float32Array, p: Float32Array, type: PredictionType, c: Coefficients): X0Eps {
-  const n = xt.length;
-  const x0 = new Float32Array(n);
-  const eps = new Float32Array(n);
-  const { alpha: a, sigma: s } = c;
-  for (let i = 0; i < n; i++) {
-    const x = xt[i]!;
-    const v = p[i]!;
-    if (type === 'eps' || type === 'score') {
-      const e = (type === 'score' ? -s : 1) * v;
-      eps[i] = e;
-      x0[i] = (x - s * e) / a;
-    } else if (type === 'x0') {
-      x0[i] = v;
-      eps[i] = (x - a * v) / s;
-    } else if (type === 'v') {
-      x0[i] = (a * x - s * v) / (a * a + s * s);
-      eps[i] = (s * x + a * v) / (a * a + s * s);
-    } else {
-      const det = c.alpha * c.dsigma! - c.sigma * c.dalpha!;
-      x0[i] = (c.dsigma! * x - s * v) / det;
-      eps[i] = (a * v - c.dalpha! * x) / det;
-    }
-  }
-  return { x0, eps };
+interface X0Eps64 {
+  x0: Float64Array;
+  eps: Float64Array;
+}
+
+function referenceConversion(xt: Float32Array, p: Float32Array, type: PredictionType, c: Coefficients): X0Eps64 {
+  const r = readout(type, c);
+  return {
+    x0: Float64Array.from(xt, (x, i) => r.x0x * x + r.x0p * p[i]!),
+    eps: Float64Array.from(xt, (x, i) => r.epsx * x + r.epsp * p[i]!),
+  };
 }
 
 async function referenceSample(o: SampleOptions): Promise<{ images: Float32Array; nfe: number }> {
@@ -62,7 +49,7 @@ async function referenceSample(o: SampleOptions): Promise<{ images: Float32Array
   const w = params.guidance;
   let nfe = 0;
 
-  const evaluate = async (x: Float32Array, node: ScheduleNode): Promise<X0Eps> => {
+  const evaluate = async (x: Float32Array, node: ScheduleNode): Promise<X0Eps64> => {
     const input = timeInputValue(schedule, node.time, o.timeInput);
     let raw: Float32Array;
     if (w !== 1) {
@@ -101,7 +88,9 @@ async function referenceSample(o: SampleOptions): Promise<{ images: Float32Array
       const dir = Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
       const noise = c > 0 && !s.clean ? batchNormals(o.seed, o.indices, perSample, k + 1) : undefined;
       for (let i = 0; i < x.length; i++) {
-        next[i] = s.clean ? s.alpha * x0[i]! : s.alpha * x0[i]! + dir * eps[i]! + (noise ? c * noise[i]! : 0);
+        if (s.clean) next[i] = s.alpha * x0[i]!;
+        else if (noise) next[i] = s.alpha * x0[i]! + dir * eps[i]! + c * noise[i]!;
+        else next[i] = s.alpha * x0[i]! + dir * eps[i]!;
       }
     } else if (params.solver === 'dpmpp-2m') {
       const h = s.lambda - t.lambda;
@@ -110,7 +99,7 @@ async function referenceSample(o: SampleOptions): Promise<{ images: Float32Array
         const d = prevX0 === undefined ? x0[i]! : (1 + half) * x0[i]! - half * prevX0[i]!;
         next[i] = s.clean ? s.alpha * x0[i]! : (s.sigma / t.sigma) * x[i]! + s.alpha * -Math.expm1(-h) * d;
       }
-      prevX0 = x0;
+      prevX0 = Float32Array.from(x0);
       prevH = h;
     } else {
       const db = clock(s) - clock(t);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DenoiserOutputError, SamplingConfigError } from './errors.js';
 import { fillBatchNormals } from './noise.js';
-import { PredictionType, toX0EpsInto, type Coefficients, type X0Eps } from './predictions.js';
+import { PredictionType, readout, type Coefficients, type Readout } from './predictions.js';
 import {
   Schedule,
   Spacing,
@@ -156,7 +156,15 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   return parsed.data;
 }
 
-/** Guided network evaluation → (x̂0, ε̂), with NFE bookkeeping. */
+/** What one evaluation gives a solver: the (guided) raw prediction and how to read (x̂0, ε̂) from it. */
+interface Evaluation {
+  /** The raw prediction at x_t, [N, ...shape]; valid until the next evaluation. */
+  p: Float32Array;
+  /** x̂0 = x0x·x_t + x0p·p, ε̂ = epsx·x_t + epsp·p (predictions.ts). */
+  r: Readout;
+}
+
+/** Guided network evaluation → raw prediction and its readout, with NFE bookkeeping. */
 class GuidedModel {
   nfe = 0;
   readonly cfg: boolean;
@@ -188,65 +196,50 @@ class GuidedModel {
     }
   }
 
-  coefficients(node: ScheduleNode): Coefficients {
+  private coefficients(node: ScheduleNode): Coefficients {
     const c: Coefficients = { alpha: node.alpha, sigma: node.sigma };
     if (this.prediction === 'velocity') Object.assign(c, timeDerivatives(this.schedule, node.time));
     return c;
   }
 
-  /** Evaluates the network at (x, node) and writes (x̂0, ε̂) into `into`. */
-  async evaluate(x: Float32Array, node: ScheduleNode, into: X0Eps): Promise<X0Eps> {
+  /** Evaluates the network at (x, node). The solver's update loop reads the result and checks it is finite. */
+  async evaluate(x: Float32Array, node: ScheduleNode): Promise<Evaluation> {
+    const r = readout(this.prediction, this.coefficients(node));
     const input = timeInputValue(this.schedule, node.time, this.timeInput);
     const width = x.length;
     this.times.fill(input);
-    let raw: Float32Array;
+    let p: Float32Array;
     if (this.cfg) {
       const doubled = this.doubled!;
       doubled.set(x, 0);
       doubled.set(x, width);
-      const out = await this.call(doubled, this.times, this.cfgClasses);
-      raw = combineGuidance(out, this.guidance, this.guided!);
+      const out = await this.call(doubled);
+      p = combineGuidance(out, this.guidance, this.guided!);
     } else {
-      raw = await this.call(x, this.times, this.classes);
+      p = await this.call(x);
     }
     this.nfe++;
-    return toX0EpsInto(x, raw, this.prediction, this.coefficients(node), into);
+    return { p, r };
   }
 
-  private async call(x: Float32Array, t: Float32Array, classes?: Int32Array): Promise<Float32Array> {
-    const out = await this.denoise(x, t, classes);
+  /**
+   * Called by a solver whose update loop met a non-finite prediction (the loops sum p·0, which stays 0 only
+   * while every value is finite): raises DenoiserOutputError naming the value.
+   */
+  refuse(p: Float32Array): never {
+    const bad = p.find((v) => !Number.isFinite(v));
+    throw new DenoiserOutputError(`the network returned a non-finite value (${bad}) at time input ${this.times[0]}`);
+  }
+
+  private async call(x: Float32Array): Promise<Float32Array> {
+    const out = await this.denoise(x, this.times, this.cfg ? this.cfgClasses : this.classes);
     if (!(out instanceof Float32Array) || out.length !== x.length) {
       throw new DenoiserOutputError(
         `the network returned ${out instanceof Float32Array ? `${out.length} float32 values` : 'something other than a Float32Array'}, expected ${x.length}`,
       );
     }
-    if (!allFinite(out)) {
-      const bad = out.find((v) => !Number.isFinite(v));
-      throw new DenoiserOutputError(`the network returned a non-finite value (${bad}) at time input ${t[0]}`);
-    }
     return out;
   }
-}
-
-/**
- * Whether every value is finite. v·0 is ±0 for a finite v and NaN for ±∞ and NaN, so the sums stay zero
- * exactly when all values are finite; four of them, because the loop is bound by the latency of the adds.
- */
-function allFinite(values: Float32Array): boolean {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  const n = values.length;
-  const end = n - (n % 4);
-  for (let i = 0; i < end; i += 4) {
-    a += values[i]! * 0;
-    b += values[i + 1]! * 0;
-    c += values[i + 2]! * 0;
-    d += values[i + 3]! * 0;
-  }
-  for (let i = end; i < n; i++) a += values[i]! * 0;
-  return a + b + c + d === 0;
 }
 
 interface Frame {
@@ -277,22 +270,22 @@ function frameFor(schedule: Schedule): Frame {
 }
 
 /*
- * Buffers. A `sample()` call allocates its [N, ...shape] float32 buffers once (x, the (x̂0, ε̂) pair, and what
- * a solver keeps between evaluations) and every step overwrites them: at batch 64 of 3×32×32 each is 786 KB,
- * and a fresh set per step cost more than the solver arithmetic itself. Updates are elementwise, so x is
- * updated in place once the network has read it; element i of every expression below is computed exactly
- * as before (same operations, same order, float64 per element, float32 stores), so images are unchanged bit
- * for bit (samplers-reference.spec.ts checks this against a fresh-array reference for every solver).
+ * Buffers and update loops. A `sample()` call allocates its [N, ...shape] float32 buffers once (x, and what a
+ * solver keeps between evaluations: Heun's drift, DPM-Solver++'s previous x̂0, DDIM's noise) and every step
+ * overwrites them: at batch 64 of 3×32×32 each is 786 KB, and a fresh set per step cost more than the
+ * solver arithmetic itself. Each step is one loop over the elements that reads x_t and the network's output
+ * once: it forms x̂0 and ε̂ through the prediction's readout (predictions.ts), checks the output is finite
+ * (a running sum of p·0 stays 0 exactly while every value is finite) and writes the update, in place. x̂0
+ * and ε̂ stay float64 within the loop; what is kept across evaluations is stored as float32.
+ * samplers-reference.spec.ts checks every solver bit for bit against a straightforward fresh-array version.
  *
- * The per-element loops are plain synchronous functions of typed arrays and numbers, called every step: V8
- * optimizes them once and keeps them optimized. Written inline in the async solvers they were deoptimized
- * again at every `sample()` call (whose callbacks are new functions) and ran in slower tiers meanwhile.
+ * The loops are plain synchronous functions of typed arrays and numbers, called every step: V8 optimizes
+ * them once and keeps them optimized. Written inline in the async solvers they were deoptimized again at
+ * every `sample()` call (whose callbacks are new functions) and ran in slower tiers meanwhile.
  */
 
 /** What a solver works with during one `sample()` call. */
 class SolverRun {
-  /** The solver's (x̂0, ε̂) buffers. */
-  readonly pred: X0Eps;
   private readonly extra: Float32Array[] = [];
   private noise?: Float32Array;
 
@@ -304,9 +297,7 @@ class SolverRun {
     private readonly width: number,
     private readonly noiseKey: { seed: number; indices: ArrayLike<number>; perSample: number },
     private readonly progress: Pick<SampleOptions, 'onStep' | 'signal'>,
-  ) {
-    this.pred = { x0: new Float32Array(width), eps: new Float32Array(width) };
-  }
+  ) {}
 
   /** Extra buffers of this call, one per `slot` (0, 1, …), same size as x; allocated on first use. */
   scratch(slot: number): Float32Array {
@@ -326,85 +317,146 @@ class SolverRun {
   }
 }
 
-/** out[i] = a·x0[i] (the last step of every solver: x = α_s·x̂0, here with α_s of the clean end). */
+/** out[i] = a·x0[i] (the initial x_T = σ_T·z). */
 function scaleInto(out: Float32Array, a: number, x0: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = a * x0[i]!;
 }
 
-/** DDIM update in place: x = a·x̂0 + dir·ε̂ + c·z (z absent: the term is 0, still added, see below). */
-function ddimUpdate(
-  x: Float32Array,
-  a: number,
-  x0: Float32Array,
-  dir: number,
-  eps: Float32Array,
-  c: number,
-  z: Float32Array | undefined,
-): void {
-  const n = x.length;
-  if (z) {
-    for (let i = 0; i < n; i++) x[i] = a * x0[i]! + dir * eps[i]! + c * z[i]!;
-  } else {
-    // Adding the absent noise term's 0 turns a −0 sum into +0, as the single expression always did.
-    for (let i = 0; i < n; i++) x[i] = a * x0[i]! + dir * eps[i]! + 0;
+/** The last step of DDIM and DPM-Solver++, to the clean end, in place: x = a·x̂0. False if p was not finite. */
+function cleanStep(x: Float32Array, { p, r }: Evaluation, a: number): boolean {
+  const { x0x, x0p } = r;
+  let check = 0;
+  for (let i = 0; i < x.length; i++) {
+    const pi = p[i]!;
+    check += pi * 0;
+    x[i] = a * (x0x * x[i]! + x0p * pi);
   }
+  return check === 0;
+}
+
+/** DDIM update in place: x = a·x̂0 + dir·ε̂ (+ c·z when z is given). False if p was not finite. */
+function ddimStep(x: Float32Array, { p, r }: Evaluation, a: number, dir: number, c: number, z: Float32Array | undefined): boolean {
+  const { x0x, x0p, epsx, epsp } = r;
+  const n = x.length;
+  let check = 0;
+  if (z) {
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      x[i] = a * (x0x * xi + x0p * pi) + dir * (epsx * xi + epsp * pi) + c * z[i]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      x[i] = a * (x0x * xi + x0p * pi) + dir * (epsx * xi + epsp * pi);
+    }
+  }
+  return check === 0;
 }
 
 /**
- * Euler step in frame coordinates, next = as·(x/at + db·d) with the drift d = c0·x̂0 + c1·ε̂ (float64);
- * `next` may be x. The drift is also stored in `drift` (float32) when given.
+ * Euler step in frame coordinates: next = as·(x/at + db·d), drift d = c0·x̂0 + c1·ε̂; `next` may be x. The
+ * drift is also stored in `drift` (float32) when given. False if p was not finite.
  */
-function eulerUpdate(
+function eulerStep(
   next: Float32Array,
   x: Float32Array,
-  pred: X0Eps,
+  { p, r }: Evaluation,
   [c0, c1]: readonly [number, number],
   at: number,
   as: number,
   db: number,
   drift: Float32Array | undefined,
-): void {
-  const { x0, eps } = pred;
+): boolean {
+  const { x0x, x0p, epsx, epsp } = r;
   const n = x.length;
+  let check = 0;
   if (drift) {
     for (let i = 0; i < n; i++) {
-      const d = c0 * x0[i]! + c1 * eps[i]!;
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      const d = c0 * (x0x * xi + x0p * pi) + c1 * (epsx * xi + epsp * pi);
       drift[i] = d;
-      next[i] = as * (x[i]! / at + db * d);
+      next[i] = as * (xi / at + db * d);
     }
   } else {
-    for (let i = 0; i < n; i++) next[i] = as * (x[i]! / at + db * (c0 * x0[i]! + c1 * eps[i]!));
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      next[i] = as * (xi / at + db * (c0 * (x0x * xi + x0p * pi) + c1 * (epsx * xi + epsp * pi)));
+    }
   }
+  return check === 0;
 }
 
-/** Heun's trapezoidal corrector in place: x = as·(x/at + db·(drift + d2)/2), d2 from the corrector's (x̂0, ε̂). */
+/**
+ * Heun's trapezoidal corrector in place: x = as·(x/at + db·(drift + d2)/2), d2 the drift read from the
+ * corrector's evaluation at `next`. False if p was not finite.
+ */
 function heunCorrect(
   x: Float32Array,
-  pred: X0Eps,
+  next: Float32Array,
+  { p, r }: Evaluation,
   drift: Float32Array,
   [c0, c1]: readonly [number, number],
   at: number,
   as: number,
   db: number,
-): void {
-  const { x0, eps } = pred;
+): boolean {
+  const { x0x, x0p, epsx, epsp } = r;
+  let check = 0;
   for (let i = 0; i < x.length; i++) {
-    const d2 = c0 * x0[i]! + c1 * eps[i]!;
+    const yi = next[i]!;
+    const pi = p[i]!;
+    check += pi * 0;
+    const d2 = c0 * (x0x * yi + x0p * pi) + c1 * (epsx * yi + epsp * pi);
     x[i] = as * (x[i]! / at + (db * (drift[i]! + d2)) / 2);
   }
+  return check === 0;
 }
 
-/** DPM-Solver++(2M) update in place: x = ratio·x + phi·D, D = (1 + half)·x̂0 − half·x̂0_prev (or x̂0 alone). */
-function dpmppUpdate(x: Float32Array, ratio: number, phi: number, x0: Float32Array, half: number, prevX0: Float32Array | undefined): void {
+/**
+ * DPM-Solver++(2M) update in place: x = ratio·x + phi·D, D = (1 + half)·x̂0 − half·x̂0_prev, or x̂0 alone on
+ * the first step; then stores x̂0 in `prevX0` (float32) for the next one. False if p was not finite.
+ */
+function dpmppStep(
+  x: Float32Array,
+  { p, r }: Evaluation,
+  ratio: number,
+  phi: number,
+  half: number,
+  prevX0: Float32Array,
+  first: boolean,
+): boolean {
+  const { x0x, x0p } = r;
   const n = x.length;
-  if (prevX0) {
+  let check = 0;
+  if (first) {
     for (let i = 0; i < n; i++) {
-      const d = (1 + half) * x0[i]! - half * prevX0[i]!;
-      x[i] = ratio * x[i]! + phi * d;
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      const x0 = x0x * xi + x0p * pi;
+      prevX0[i] = x0;
+      x[i] = ratio * xi + phi * x0;
     }
   } else {
-    for (let i = 0; i < n; i++) x[i] = ratio * x[i]! + phi * x0[i]!;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      const pi = p[i]!;
+      check += pi * 0;
+      const x0 = x0x * xi + x0p * pi;
+      const d = (1 + half) * x0 - half * prevX0[i]!;
+      prevX0[i] = x0;
+      x[i] = ratio * xi + phi * d;
+    }
   }
+  return check === 0;
 }
 
 /** Classifier-free guidance on the raw predictions: out = p_u + w·(p_c − p_u), rows [cond; uncond] of `both`. */
@@ -419,39 +471,41 @@ function combineGuidance(both: Float32Array, w: number, out: Float32Array): Floa
 }
 
 async function ddim(x: Float32Array, run: SolverRun): Promise<Float32Array> {
-  const { nodes, model, eta, pred } = run;
+  const { nodes, model, eta } = run;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    const { x0, eps } = await model.evaluate(x, t, pred);
+    const e = await model.evaluate(x, t);
+    let finite: boolean;
     if (s.clean) {
-      scaleInto(x, s.alpha, x0);
+      finite = cleanStep(x, e, s.alpha);
     } else {
       const c = eta > 0 ? eta * s.sigma * Math.sqrt(-Math.expm1(2 * (t.lambda - s.lambda))) : 0;
       const dir = Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
-      ddimUpdate(x, s.alpha, x0, dir, eps, c, c > 0 ? run.normals(k + 1) : undefined);
+      finite = ddimStep(x, e, s.alpha, dir, c, c > 0 ? run.normals(k + 1) : undefined);
     }
+    if (!finite) model.refuse(e.p);
     run.afterStep(k);
   }
   return x;
 }
 
 async function euler(x: Float32Array, run: SolverRun): Promise<Float32Array> {
-  const { nodes, model, frame, pred } = run;
+  const { nodes, model, frame } = run;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    await model.evaluate(x, t, pred);
-    eulerUpdate(x, x, pred, frame.drift, frame.scale(t), frame.scale(s), frame.clock(s) - frame.clock(t), undefined);
+    const e = await model.evaluate(x, t);
+    if (!eulerStep(x, x, e, frame.drift, frame.scale(t), frame.scale(s), frame.clock(s) - frame.clock(t), undefined)) model.refuse(e.p);
     run.afterStep(k);
   }
   return x;
 }
 
 async function heun(x: Float32Array, run: SolverRun): Promise<Float32Array> {
-  const { nodes, model, frame, pred } = run;
+  const { nodes, model, frame } = run;
   const next = run.scratch(0);
-  // The predictor's drift is kept as float32, as the corrector has always read it.
+  // The predictor's drift is kept as float32 for the corrector.
   const drift = run.scratch(1);
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
@@ -459,13 +513,13 @@ async function heun(x: Float32Array, run: SolverRun): Promise<Float32Array> {
     const at = frame.scale(t);
     const as = frame.scale(s);
     const db = frame.clock(s) - frame.clock(t);
-    await model.evaluate(x, t, pred);
+    const e = await model.evaluate(x, t);
     if (s.clean) {
-      eulerUpdate(x, x, pred, frame.drift, at, as, db, undefined);
+      if (!eulerStep(x, x, e, frame.drift, at, as, db, undefined)) model.refuse(e.p);
     } else {
-      eulerUpdate(next, x, pred, frame.drift, at, as, db, drift);
-      await model.evaluate(next, s, pred);
-      heunCorrect(x, pred, drift, frame.drift, at, as, db);
+      if (!eulerStep(next, x, e, frame.drift, at, as, db, drift)) model.refuse(e.p);
+      const e2 = await model.evaluate(next, s);
+      if (!heunCorrect(x, next, e2, drift, frame.drift, at, as, db)) model.refuse(e2.p);
     }
     run.afterStep(k);
   }
@@ -473,25 +527,25 @@ async function heun(x: Float32Array, run: SolverRun): Promise<Float32Array> {
 }
 
 async function dpmpp2m(x: Float32Array, run: SolverRun): Promise<Float32Array> {
-  const { nodes, model, pred } = run;
-  // x̂0 of the previous step; its buffer and pred.x0 swap every step.
-  let prevX0 = run.scratch(0);
+  const { nodes, model } = run;
+  // x̂0 of the previous step, float32.
+  const prevX0 = run.scratch(0);
   let first = true;
   let prevH = 0;
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
-    const { x0 } = await model.evaluate(x, t, pred);
+    const e = await model.evaluate(x, t);
     const h = s.lambda - t.lambda;
+    let finite: boolean;
     if (s.clean) {
-      scaleInto(x, s.alpha, x0);
+      finite = cleanStep(x, e, s.alpha);
     } else {
       // r = h_prev/h; h_prev = ∞ (a first step from α = 0) gives the first-order update.
       const half = first || prevH === Infinity ? 0 : h / (2 * prevH);
-      dpmppUpdate(x, s.sigma / t.sigma, s.alpha * -Math.expm1(-h), x0, half, first ? undefined : prevX0);
+      finite = dpmppStep(x, e, s.sigma / t.sigma, s.alpha * -Math.expm1(-h), half, prevX0, first);
     }
-    pred.x0 = prevX0;
-    prevX0 = x0;
+    if (!finite) model.refuse(e.p);
     first = false;
     prevH = h;
     run.afterStep(k);
