@@ -205,6 +205,25 @@ export interface IssuedToken {
   owner: string;
 }
 
+export type TokenState = 'active' | 'revoked' | 'expired';
+
+/** GET /api/admin/tokens (items), DELETE /api/admin/tokens/:id: a token without its secret. */
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: TokenRole;
+  owner: string;
+  dailyQuota: number | null;
+  state: TokenState;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  /** Accurate to the minute; null when never used. */
+  lastUsedAt: string | null;
+  /** The token the request was made with (this browser's). */
+  current: boolean;
+}
+
 /** POST /api/admin/reconcile */
 export interface ReconcileReport {
   checked: number;

@@ -25,6 +25,7 @@ import type {
   Schedule,
   SubmitResult,
   Suite,
+  TokenInfo,
   TokenRole,
   Visibility,
   Whoami,
@@ -44,6 +45,7 @@ const FILTERS: Record<string, readonly string[]> = {
   models: ['kind', 'owner'],
   evaluations: ['status', 'modelId', 'suiteId', 'owner', 'trigger'],
   leaderboards: ['task', 'resolution', 'suite', 'protocol'],
+  tokens: ['owner', 'role', 'state'],
 };
 
 /** The API's ceiling for one board's page (GET /api/leaderboards `limit`). */
@@ -157,10 +159,10 @@ function paginate<T extends RaRecord>(records: T[], params: GetListParams): GetL
   return { data: records.slice((page - 1) * perPage, page * perPage), total: records.length };
 }
 
-async function getPaged(resource: string, params: GetListParams): Promise<GetListResult> {
+async function getPaged(resource: string, params: GetListParams, base = `/${resource}`): Promise<GetListResult> {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 50 };
   const limit = Math.min(perPage, 500);
-  const path = `/${resource}${query(resource, params.filter ?? {}, { limit, offset: (page - 1) * perPage })}`;
+  const path = `${base}${query(resource, params.filter ?? {}, { limit, offset: (page - 1) * perPage })}`;
   const { total, items } = await call<{ total: number; items: RaRecord[] }>(path);
   return { data: items, total };
 }
@@ -203,7 +205,8 @@ export interface GenbenchDataProvider extends DataProvider {
   cancelEvaluation(id: string): Promise<Evaluation>;
   retryEvaluation(id: string): Promise<Evaluation>;
   issueToken(input: IssueTokenInput): Promise<IssuedToken>;
-  revokeToken(id: string): Promise<void>;
+  /** DELETE /api/admin/tokens/:id; the API refuses (409) the token of the request itself unless `self`. */
+  revokeToken(id: string, opts?: { self?: boolean }): Promise<TokenInfo>;
   reconcile(): Promise<ReconcileReport>;
   /** The server's export of every entry (not only the page shown) as the file it would download. */
   exportLeaderboards(filter: Record<string, unknown>, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
@@ -222,6 +225,9 @@ export const dataProvider: GenbenchDataProvider = {
         return paginate(await call<MetricInfo[]>('/metrics'), params);
       case 'schedules':
         return paginate(sortRecords(await call<Schedule[]>('/schedules'), params.sort), params);
+      // Admin only, newest first (the API's one order).
+      case 'tokens':
+        return getPaged('tokens', params, '/admin/tokens');
       default:
         return getPaged(resource, params);
     }
@@ -264,9 +270,8 @@ export const dataProvider: GenbenchDataProvider = {
   cancelEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
   retryEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
   issueToken: (input) => call<IssuedToken>('/admin/tokens', { method: 'POST', body: input }),
-  revokeToken: async (id) => {
-    await call(`/admin/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
-  },
+  revokeToken: (id, opts) =>
+    call<TokenInfo>(`/admin/tokens/${encodeURIComponent(id)}${opts?.self ? '?self=true' : ''}`, { method: 'DELETE' }),
   reconcile: () => call<ReconcileReport>('/admin/reconcile', { method: 'POST' }),
   exportLeaderboards: async (filter, format) => {
     const res = await fetchRaw(`/leaderboards/export${query('leaderboards', filter, { format })}`);

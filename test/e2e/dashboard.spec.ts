@@ -162,6 +162,21 @@ describe('dashboard', () => {
     const secret = await page.getByTestId('issued-token-secret').innerText();
     expect((await getJson(stack, '/api/auth/whoami', secret.trim())).owner).toBe(`${otherOwner}-2`);
 
+    // It joins the token list; revoking it there (after a confirmation) makes it fail. The browser's own
+    // admin token cannot be revoked from the page.
+    const list = page.getByTestId('admin-token-list');
+    const row = list.getByTestId('token-row').filter({ hasText: `${otherOwner}-2` });
+    await row.waitFor();
+    expect(await row.getAttribute('data-state')).toBe('active');
+    expect(await list.getByTestId('token-row').filter({ hasText: '(this browser)' }).getByTestId('revoke-token').isDisabled()).toBe(true);
+    await row.getByTestId('revoke-token').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    const whoami = await fetch(`${stack.baseUrl}/api/auth/whoami`, { headers: { authorization: `Bearer ${secret.trim()}` } });
+    expect(whoami.status).toBe(401);
+    await list.getByTestId('tokens-revoked').click();
+    await expect.poll(() => row.getAttribute('data-state')).toBe('revoked');
+
     await page.getByTestId('reconcile').click();
     expect(await page.getByTestId('reconcile-report').innerText()).toMatch(/Checked \d+ queued or running/);
     await shot(page, 'admin');
@@ -225,7 +240,10 @@ describe('dashboard', () => {
     const fidHeader = table.locator('thead [data-field="metrics.fid"]');
     await fidHeader.click();
     await expect.poll(() => page.url()).toContain('sort=metrics.fid');
-    await fidHeader.click();
+    // The first click sorts by FID in the column's first direction; one more click reverses it. Clicking
+    // again only once the URL holds the first order keeps a slow render from swallowing the second click.
+    await expect.poll(() => /order=(ASC|DESC)/.test(page.url())).toBe(true);
+    if (!page.url().includes('order=DESC')) await fidHeader.click();
     await expect.poll(() => page.url()).toContain('order=DESC');
     await expect.poll(names).toEqual([`${stack.owner}-noisy v1`, `${stack.owner}-good v1`]);
     await page.reload();

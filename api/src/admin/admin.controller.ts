@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.guard.js';
-import { TokensService } from '../auth/tokens.service.js';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
+import { type Principal, TokensService } from '../auth/tokens.service.js';
 import { parseInput } from '../common/zod-validation.js';
 import { ReconcilerService } from '../reconciler/reconciler.service.js';
-import { CreateTokenBody, TokenId } from './admin.schemas.js';
+import { CreateTokenBody, ListTokensQuery, RevokeTokenQuery, TokenId } from './admin.schemas.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -15,6 +16,19 @@ export class AdminController {
     @Inject(TokensService) private readonly tokens: TokensService,
     @Inject(ReconcilerService) private readonly reconciler: ReconcilerService,
   ) {}
+
+  /**
+   * Lists tokens, newest first, without their secrets (only hashes are stored, and those are not shown
+   * either); the total is also sent as Content-Range for react-admin's data provider.
+   */
+  @Get('tokens')
+  async listTokens(@Query() query: unknown, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+    const q = parseInput(ListTokensQuery, query, 'query');
+    const page = await this.tokens.list(q, principal);
+    res.setHeader('Content-Range', `tokens ${q.offset}-${q.offset + page.items.length}/${page.total}`);
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range');
+    return page;
+  }
 
   /** Issues a token; the secret is in this response only. */
   @Post('tokens')
@@ -30,10 +44,14 @@ export class AdminController {
     return { id, secret, role: b.role, owner: b.owner };
   }
 
+  /**
+   * Revokes a token: from now on it gets 401. Idempotent (a revoked token keeps its first revocation time);
+   * 404 for an unknown id; 409 for the token of this very request unless `?self=true`.
+   */
   @Delete('tokens/:id')
-  async revokeToken(@Param('id') id: string) {
-    if (!(await this.tokens.revoke(parseInput(TokenId, id, 'token id')))) throw new NotFoundException(`no active token ${id}`);
-    return { revoked: id };
+  revokeToken(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
+    const { self } = parseInput(RevokeTokenQuery, query, 'query');
+    return this.tokens.revoke(parseInput(TokenId, id, 'token id'), principal, { self });
   }
 
   /** Runs a reconciliation pass now (it also runs periodically). */

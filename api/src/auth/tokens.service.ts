@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { TokensRepository } from './tokens.repository.js';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type TokenState, type TokenSummaryRow, TokensRepository } from './tokens.repository.js';
 import type { TokenRole } from '../generated/prisma/client.js';
 
 export interface Principal {
@@ -16,6 +16,50 @@ export function hashToken(secret: string): string {
 }
 
 export type AuthFailure = 'missing' | 'unknown' | 'expired' | 'revoked';
+
+/**
+ * lastUsedAt is written at most once per this interval per token, so an authenticated request costs a
+ * write only when the stored time is older: "last used" is accurate to the minute.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** What GET /api/admin/tokens shows of a token: never the secret nor its hash. */
+export interface TokenView {
+  id: string;
+  name: string;
+  role: TokenRole;
+  owner: string;
+  dailyQuota: number | null;
+  state: TokenState;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  /** The token the request listing it was made with. */
+  current: boolean;
+}
+
+export function tokenState(t: Pick<TokenSummaryRow, 'revokedAt' | 'expiresAt'>, now: Date): TokenState {
+  if (t.revokedAt) return 'revoked';
+  if (t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+function present(t: TokenSummaryRow, now: Date, viewer?: Principal): TokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    owner: t.owner,
+    dailyQuota: t.dailyQuota,
+    state: tokenState(t, now),
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+    lastUsedAt: t.lastUsedAt,
+    current: t.id === viewer?.tokenId,
+  };
+}
 
 @Injectable()
 export class TokensService {
@@ -38,11 +82,36 @@ export class TokensService {
     const row = await this.tokens.findByHash(hashToken(secret));
     if (!row) return 'unknown';
     if (row.revokedAt) return 'revoked';
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return 'expired';
+    const now = new Date();
+    if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'expired';
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await this.tokens.touch(row.id, now);
     return { tokenId: row.id, owner: row.owner, role: row.role, dailyQuota: row.dailyQuota };
   }
 
-  revoke(id: string): Promise<boolean> {
-    return this.tokens.revoke(id);
+  async list(
+    q: { owner?: string; role?: TokenRole; state?: TokenState; limit: number; offset: number },
+    viewer?: Principal,
+  ): Promise<{ total: number; items: TokenView[] }> {
+    const now = new Date();
+    const [rows, total] = await this.tokens.list({ owner: q.owner, role: q.role, state: q.state, now, take: q.limit, skip: q.offset });
+    return { total, items: rows.map((t) => present(t, now, viewer)) };
+  }
+
+  /**
+   * Revokes a token; revoking a revoked one changes nothing and answers the same (its first revocation
+   * time stays). The token of the request itself is refused unless `self` says it is meant: an admin
+   * revoking their only admin token is locked out until `npm run token` issues another.
+   */
+  async revoke(id: string, by?: Principal, opts: { self?: boolean } = {}): Promise<TokenView> {
+    if (by && id === by.tokenId && !opts.self) {
+      throw new ConflictException(
+        `token ${id} is the one this request is authenticated with; revoking it would lock you out. ` +
+          'Revoke it with another admin token, or repeat the request with ?self=true if that is intended',
+      );
+    }
+    await this.tokens.revoke(id);
+    const row = await this.tokens.findSummary(id);
+    if (!row) throw new NotFoundException(`no token ${id}`);
+    return present(row, new Date(), by);
   }
 }

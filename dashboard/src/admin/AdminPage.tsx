@@ -13,6 +13,7 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
+import { useState } from 'react';
 import { Link, Title, useGetList, usePermissions } from 'react-admin';
 import type { Suite, Whoami } from '../api-types';
 import { describeToken, TokenField, useTokenCheck } from '../auth/TokenCheck';
@@ -21,6 +22,7 @@ import { EvaluationQueue } from './EvaluationQueue';
 import { IssueToken } from './IssueToken';
 import { Reconcile } from './Reconcile';
 import { Schedules } from './Schedules';
+import { Tokens } from './Tokens';
 
 /** Suites are code (benchmarks/*.suite.ts): the admin view only says which versions are registered. */
 const Suites = () => {
@@ -101,6 +103,9 @@ const NotAdmin = ({ me }: { me: Whoami | null }) => {
  */
 export const AdminPage = () => {
   const { permissions, isPending } = usePermissions<Whoami | null>();
+  // Issuing a token (or revoking the one just issued) moves this, and the token list refetches.
+  const [tokensChanged, setTokensChanged] = useState(0);
+  const tokensChange = () => setTokensChanged((n) => n + 1);
   return (
     <Box sx={{ mt: 1 }}>
       <Title title="Admin" />
@@ -116,11 +121,14 @@ export const AdminPage = () => {
           <EvaluationQueue />
           <Grid container spacing={2}>
             <Grid size={{ xs: 12, lg: 7 }}>
-              <Schedules />
+              <Stack spacing={2}>
+                <Schedules />
+                <Tokens changed={tokensChanged} />
+              </Stack>
             </Grid>
             <Grid size={{ xs: 12, lg: 5 }}>
               <Stack spacing={2}>
-                <IssueToken />
+                <IssueToken onChange={tokensChange} />
                 <Reconcile />
                 <Suites />
               </Stack>

@@ -78,7 +78,8 @@ const Secret = ({ issued, onRevoked }: { issued: IssuedToken; onRevoked: () => v
   );
 };
 
-export const IssueToken = () => {
+/** `onChange` is called when a token is issued or revoked here, so the token list can follow. */
+export const IssueToken = ({ onChange }: { onChange?: () => void }) => {
   const dataProvider = useDataProvider<GenbenchDataProvider>();
   const [issued, setIssued] = useState<IssuedToken>();
   const [general, setGeneral] = useState<string>();
@@ -95,6 +96,7 @@ export const IssueToken = () => {
     };
     try {
       setIssued(await dataProvider.issueToken(body));
+      onChange?.();
       return undefined;
     } catch (err) {
       const errors = formErrors(err, FIELDS);
@@ -122,7 +124,15 @@ export const IssueToken = () => {
             </Alert>
           )}
         </Form>
-        {issued && <Secret issued={issued} onRevoked={() => setIssued(undefined)} />}
+        {issued && (
+          <Secret
+            issued={issued}
+            onRevoked={() => {
+              setIssued(undefined);
+              onChange?.();
+            }}
+          />
+        )}
       </CardContent>
     </Card>
   );
