@@ -1,18 +1,26 @@
+import { lazy } from 'react';
 import { Admin, CustomRoutes, reactRouterProvider, Resource } from 'react-admin';
-import { AdminPage } from './admin';
 import { authProvider } from './auth/auth-provider';
 import { dataProvider } from './data-provider';
 import evaluations from './evaluations';
 import leaderboards, { ComparePage } from './leaderboard';
 import { Layout } from './layout';
 import models from './models';
-import { SubmitPage } from './submit';
 import suites from './suites';
 import { darkTheme, lightTheme } from './theme';
 
 // Route elements belong to the router react-admin runs on (hash-based by default, so deep links work
 // without server rewrites); taking them from its provider keeps the app on that one router.
 const { Route } = reactRouterProvider;
+
+// The leaderboard (the landing page) and the lists load with the app; the heavier pages one rarely lands
+// on first (an evaluation, a model, compare, submit, admin) load on first visit, as do the charts.
+// react-admin's layout wraps every route in Suspense, so a page still loading shows its <Loading>.
+const SubmitPage = lazy(() => import('./submit').then((m) => ({ default: m.SubmitPage })));
+const AdminPage = lazy(() => import('./admin').then((m) => ({ default: m.AdminPage })));
+
+// In development builds, React's "does not recognize the `InputProps` prop" errors (also `inputProps`,
+// `inputRef`) come from react-admin's own inputs on Material UI 9, not from this code: README, Dashboard notes.
 
 /**
  * genbench dashboard: leaderboards first, then models, evaluations, suites, the submit form, and the admin

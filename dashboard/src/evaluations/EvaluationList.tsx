@@ -1,17 +1,7 @@
-import { DataTable, List, ReferenceInput, SelectInput, TextInput, useRecordContext } from 'react-admin';
-import { EVALUATION_STATUSES, type Evaluation, TRIGGERS } from '../api-types';
-import {
-  FailureField,
-  ModelLinkField,
-  ProgressField,
-  ScoreField,
-  StatusField,
-  SuiteLinkField,
-  TriggerField,
-} from '../common/evaluation-fields';
+import { List, ReferenceInput, SelectInput, TextInput } from 'react-admin';
+import { EVALUATION_STATUSES, TRIGGERS } from '../api-types';
+import { EvaluationTable } from '../common/EvaluationTable';
 import { pollEvaluations } from '../common/polling';
-import { bodyWithRowTestId } from '../common/row-test-id';
-import { formatDate, formatDuration } from '../format';
 
 const filters = [
   <SelectInput
@@ -36,14 +26,7 @@ const filters = [
   <TextInput key="owner" source="owner" label="Submitter" alwaysOn />,
 ];
 
-const Body = bodyWithRowTestId('evaluation-row');
-
-const Queued = () => {
-  const e = useRecordContext<Evaluation>();
-  return e ? <>{formatDate(e.queuedAt)}</> : null;
-};
-
-/** The API lists newest first and does not sort otherwise, so columns are not sortable. */
+/** Newest first: the API does not sort evaluations otherwise. */
 export const EvaluationList = () => (
   <List
     filters={filters}
@@ -52,32 +35,6 @@ export const EvaluationList = () => (
     exporter={false}
     queryOptions={{ refetchInterval: pollEvaluations }}
   >
-    <DataTable rowClick="show" bulkActionButtons={false} body={Body}>
-      <DataTable.Col label="Model" disableSort>
-        <ModelLinkField />
-      </DataTable.Col>
-      <DataTable.Col label="Suite" disableSort>
-        <SuiteLinkField />
-      </DataTable.Col>
-      <DataTable.Col label="Status" disableSort>
-        <StatusField />
-      </DataTable.Col>
-      <DataTable.Col label="Trigger" disableSort>
-        <TriggerField />
-      </DataTable.Col>
-      <DataTable.Col label="Progress" disableSort>
-        <ProgressField />
-      </DataTable.Col>
-      <DataTable.Col label="Score" disableSort>
-        <ScoreField />
-      </DataTable.Col>
-      <DataTable.Col label="Queued" disableSort>
-        <Queued />
-      </DataTable.Col>
-      <DataTable.Col label="Duration" disableSort render={(e: Evaluation) => formatDuration(e.durationMs)} />
-      <DataTable.Col label="Failure" disableSort sx={{ maxWidth: 360 }}>
-        <FailureField />
-      </DataTable.Col>
-    </DataTable>
+    <EvaluationTable columns={['model', 'suite', 'status', 'trigger', 'progress', 'score', 'queued', 'duration', 'failure']} />
   </List>
 );

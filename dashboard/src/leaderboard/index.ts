@@ -1,7 +1,9 @@
 import LeaderboardIcon from '@mui/icons-material/Leaderboard';
+import { lazy } from 'react';
 import { LeaderboardList } from './LeaderboardList';
 
-export { ComparePage } from './ComparePage';
+// Loaded on first visit (the layout's Suspense shows react-admin's <Loading> meanwhile): see App.tsx.
+export const ComparePage = lazy(() => import('./ComparePage').then((m) => ({ default: m.ComparePage })));
 
 export default {
   list: LeaderboardList,

@@ -1,21 +1,11 @@
 import { Box, Card, CardContent, CardHeader, Chip, CircularProgress, LinearProgress, Stack, Tooltip, Typography } from '@mui/material';
 import { lazy, Suspense } from 'react';
-import { ArrayField, DataTable, Link, RecordContextProvider, ResourceContextProvider, Show, useRecordContext } from 'react-admin';
-import type { Evaluation, ModelDetail, ModelVersion } from '../api-types';
-import {
-  FailureField,
-  ProgressField,
-  ProvenanceSummaryField,
-  ScoreField,
-  StatusField,
-  SuiteLinkField,
-  TriggerField,
-} from '../common/evaluation-fields';
+import { ArrayField, Link, RecordContextProvider, ResourceContextProvider, Show, useRecordContext } from 'react-admin';
+import type { ModelDetail, ModelVersion } from '../api-types';
+import { type EvaluationColumn, EvaluationTable } from '../common/EvaluationTable';
 import { JsonBlock } from '../common/JsonBlock';
 import { pollModel } from '../common/polling';
-import { bodyWithRowTestId } from '../common/row-test-id';
-import { SampleGrid } from '../common/SampleGrid';
-import { formatBytes, formatDate, formatDuration, shortSha } from '../format';
+import { formatBytes, formatDate, shortSha } from '../format';
 
 // recharts is the largest dependency; it loads with the first chart.
 const MetricHistory = lazy(() => import('./MetricHistory'));
@@ -51,28 +41,7 @@ const Header = () => {
   );
 };
 
-const EvaluationBody = bodyWithRowTestId('evaluation-row');
-
-const Finished = () => {
-  const e = useRecordContext<Evaluation>();
-  return e ? (
-    <Tooltip title={`queued ${formatDate(e.queuedAt)} · ran ${formatDuration(e.durationMs)} · ${e.attempts} attempt(s)`}>
-      <span>{formatDate(e.finishedAt)}</span>
-    </Tooltip>
-  ) : null;
-};
-
-const Samples = () => {
-  const e = useRecordContext<Evaluation>();
-  if (!e?.sampleGrid) return null;
-  return (
-    <SampleGrid
-      url={e.sampleGrid}
-      alt={`samples of ${e.model.name} v${e.model.version} on ${e.suite.id} (${formatDate(e.finishedAt)})`}
-      size={56}
-    />
-  );
-};
+const COLUMNS: EvaluationColumn[] = ['suite', 'status', 'trigger', 'progress', 'score', 'provenance', 'finished'];
 
 const VersionCard = ({ version }: { version: ModelVersion }) => (
   <RecordContextProvider value={version}>
@@ -97,41 +66,11 @@ const VersionCard = ({ version }: { version: ModelVersion }) => (
         ) : (
           <ResourceContextProvider value="evaluations">
             <ArrayField source="evaluations">
-              <DataTable
-                rowClick="show"
-                bulkActionButtons={false}
-                body={EvaluationBody}
+              <EvaluationTable
+                columns={version.evaluations.some((e) => e.sampleGrid) ? [...COLUMNS, 'samples'] : COLUMNS}
                 storeKey="models.evaluations.datatable"
                 sx={{ '& td': { verticalAlign: 'top' } }}
-              >
-                <DataTable.Col label="Suite" disableSort>
-                  <SuiteLinkField />
-                </DataTable.Col>
-                <DataTable.Col label="Status" disableSort>
-                  <StatusField />
-                </DataTable.Col>
-                <DataTable.Col label="Trigger" disableSort>
-                  <TriggerField />
-                </DataTable.Col>
-                <DataTable.Col label="Progress" disableSort>
-                  <ProgressField />
-                </DataTable.Col>
-                <DataTable.Col label="Score" disableSort>
-                  <ScoreField />
-                </DataTable.Col>
-                <DataTable.Col label="Provenance" disableSort sx={{ maxWidth: 380 }}>
-                  <ProvenanceSummaryField />
-                  <FailureField />
-                </DataTable.Col>
-                <DataTable.Col label="Finished" disableSort>
-                  <Finished />
-                </DataTable.Col>
-                {version.evaluations.some((e) => e.sampleGrid) && (
-                  <DataTable.Col label="Samples" disableSort>
-                    <Samples />
-                  </DataTable.Col>
-                )}
-              </DataTable>
+              />
             </ArrayField>
           </ResourceContextProvider>
         )}
