@@ -8,6 +8,10 @@ import imagenet512Cond from './imagenet/imagenet-512-cond.suite.js';
 import imagenet512Uncond from './imagenet/imagenet-512-uncond.suite.js';
 import imagenet64Cond from './imagenet/imagenet-64-cond.suite.js';
 import imagenet64Uncond from './imagenet/imagenet-64-uncond.suite.js';
+import imagenet64CondDdpm250 from './imagenet/imagenet-64-cond-ddpm-250.suite.js';
+import imagenet256CondDdpm250 from './imagenet/imagenet-256-cond-ddpm-250.suite.js';
+import imagenet256CondDdpm250Cfg from './imagenet/imagenet-256-cond-ddpm-250-cfg-1-5.suite.js';
+import imagenet512CondHeun32 from './imagenet/imagenet-512-cond-heun-32.suite.js';
 import smoke32 from './smoke/smoke-32.suite.js';
 import smoke32Denoiser from './smoke/smoke-32-denoiser.suite.js';
 import smoke32Samples from './smoke/smoke-32-samples.suite.js';
@@ -30,6 +34,10 @@ export const SUITES: readonly SuiteDefinition[] = [
   imagenet256Uncond,
   imagenet512Cond,
   imagenet512Uncond,
+  imagenet64CondDdpm250,
+  imagenet256CondDdpm250,
+  imagenet256CondDdpm250Cfg,
+  imagenet512CondHeun32,
   smokeSegDataset,
   smokeSegPerImage,
   cocostuff27Dataset,

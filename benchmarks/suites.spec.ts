@@ -6,6 +6,7 @@ import { loadAssetDirs, type AssetDirs } from '../runner/src/assets/asset-dirs.j
 import { METRICS } from '../runner/src/metrics/registry.js';
 import { availability } from '../runner/src/suites/availability.js';
 import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
+import { type SamplerModel, planSampling } from '../runner/src/sampling/samplers.js';
 import { type GenerationSuiteDefinition, SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
 import { SUITES, findSuite } from './index.js';
 
@@ -30,12 +31,23 @@ describe('benchmarks/ suites', () => {
   });
 
   it('include ImageNet 64, 128, 256 and 512, class-conditional and unconditional, on the ADM protocol', () => {
+    const denoiserBoards = [
+      'imagenet-64-cond-ddpm-250',
+      'imagenet-256-cond-ddpm-250',
+      'imagenet-256-cond-ddpm-250-cfg-1-5',
+      'imagenet-512-cond-heun-32',
+    ];
     for (const res of [64, 128, 256, 512]) {
       const cond = generationSuite(`imagenet-${res}-cond`);
       const uncond = generationSuite(`imagenet-${res}-uncond`);
       expect(cond.task).toBe('class-conditional-generation');
       expect(uncond.task).toBe('unconditional-generation');
-      for (const s of [cond, uncond]) {
+      // Images made without the harness's sampler: one-step generators and uploaded ADM sample batches.
+      for (const s of [cond, uncond]) expect(s).toMatchObject({ version: 2, kinds: ['generator', 'samples'] });
+      expect(cond.sampler).toBeUndefined();
+      const denoisers = denoiserBoards.filter((id) => id.startsWith(`imagenet-${res}-`)).map(generationSuite);
+      for (const s of denoisers) expect(s).toMatchObject({ kinds: ['denoiser'], task: 'class-conditional-generation', resolution: res });
+      for (const s of [cond, uncond, ...denoisers]) {
         expect(s).toMatchObject({
           resolution: res,
           samples: 50_000,
@@ -50,7 +62,35 @@ describe('benchmarks/ suites', () => {
         );
       }
     }
-    expect(IMAGENET).toHaveLength(8);
+    expect(IMAGENET).toHaveLength(12);
+  });
+
+  it('declare the sampler of each ImageNet denoiser board, and it can drive the usual model families', () => {
+    expect(generationSuite('imagenet-64-cond-ddpm-250').sampler).toEqual({ solver: 'ddim', steps: 250, guidance: 1, eta: 1 });
+    expect(generationSuite('imagenet-256-cond-ddpm-250').sampler).toEqual({ solver: 'ddim', steps: 250, guidance: 1, eta: 1 });
+    expect(generationSuite('imagenet-256-cond-ddpm-250-cfg-1-5').sampler).toEqual({ solver: 'ddim', steps: 250, guidance: 1.5, eta: 1 });
+    expect(generationSuite('imagenet-512-cond-heun-32').sampler).toEqual({ solver: 'heun', steps: 32, guidance: 1, eta: 0 });
+    // DDPM/ADM/DiT (discrete VP, ε, integer step index), EDM/EDM2 (σ, x0), SiT / flow matching (velocity).
+    const families: SamplerModel[] = [
+      {
+        schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 },
+        prediction: 'eps',
+        timeInput: 'index',
+        conditional: true,
+        nullClass: 1000,
+      },
+      {
+        schedule: { kind: 'edm', sigma_min: 0.002, sigma_max: 80, sigma_data: 0.5 },
+        prediction: 'x0',
+        timeInput: 'log_sigma',
+        conditional: true,
+        nullClass: 1000,
+      },
+      { schedule: { kind: 'linear-interpolant' }, prediction: 'velocity', timeInput: 't', conditional: true, nullClass: 1000 },
+    ];
+    for (const s of IMAGENET.filter((x) => x.kinds.includes('denoiser'))) {
+      for (const model of families) expect(() => planSampling(s.sampler!, model), `${s.id} on ${model.schedule.kind}`).not.toThrow();
+    }
   });
 });
 

@@ -1,27 +1,19 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
-import { ADM_METRICS, FID_INCEPTION, admReference } from './adm-assets.js';
+import { admSuite } from './adm-suite.js';
 
 /**
- * ADM protocol (Dhariwal & Nichol 2021, guided-diffusion evaluations/): 50,000 samples, the FID Inception
- * fed through TF1's legacy bilinear resize to 299 with (x − 128)/128, statistics against ADM's reference batch.
+ * ImageNet 512×512, class-conditional, on the ADM protocol (adm-suite.ts), for images made without the
+ * harness's sampler: one-step generators, and uploaded ADM-style sample batches (the .npz files ADM's
+ * evaluator reads; the first 50,000 images are scored). v2 adds sample batches to v1's generators; the
+ * scoring is unchanged.
  */
-export default defineSuite({
+export default admSuite({
   id: 'imagenet-512-cond',
-  version: 1,
+  version: 2,
   title: 'ImageNet 512×512, class-conditional',
   description:
-    '50,000 class-conditional samples (labels drawn from the suite seed) against the ADM ImageNet 512×512 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
-  task: 'class-conditional-generation',
+    '50,000 class-conditional samples (labels drawn from the suite seed), from a one-step generator or an uploaded sample batch, against the ADM ImageNet 512×512 reference batch; FID, sFID, Inception Score, precision and recall as the ADM evaluator computes them.',
   resolution: 512,
-  kinds: ['generator'],
-  samples: 50_000,
-  seed: 0,
-  batch_size: 32,
-  reference: admReference(512),
-  extractor: FID_INCEPTION,
-  metrics: ADM_METRICS,
-  primary: 'fid',
-  // Inception features agree to about 1e-5 relative across execution providers.
-  drift_tolerance: 1e-4,
+  conditional: true,
+  kinds: ['generator', 'samples'],
   time_limit_s: 6 * 3600,
 });

@@ -185,6 +185,68 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     expect(owner.status).toBe(200);
   });
 
+  it('queues a denoiser only on the boards whose sampler can drive it, and sample batches on the ImageNet boards, saying why not elsewhere', async () => {
+    // A class-conditional latent flow model at 256×256 without a null class: the guided ImageNet 256 board
+    // cannot sample it; the unguided one could, but this server has no ImageNet reference batch.
+    const classes = 10;
+    const denoiser = (labels: number) =>
+      buildGaussianDenoiser({
+        schedule: { kind: 'linear-interpolant' },
+        timeInput: 't',
+        prediction: 'velocity',
+        shape: LATENT.shape,
+        classes: labels,
+        mean: Float32Array.from({ length: 256 * labels }, (_, i) => 0.5 * Math.sin(i * 0.05)),
+        std: 0.5,
+      });
+    const decoder = buildLatentDecoder({ latentShape: LATENT.shape, resolution: 256, seed: 4 });
+    const manifest = (nullClass?: number) =>
+      exampleDenoiserManifest(`dit-like-${nullClass ?? 'no-null'}`, {
+        resolution: 256,
+        classes: nullClass === undefined ? classes : classes + 1,
+        ...(nullClass === undefined ? {} : { null_class: nullClass }),
+        inputs: { x: 'x_t', t: 't', class: 'y' },
+        prediction: 'velocity',
+        schedule: { kind: 'linear-interpolant' },
+        time_input: 't',
+        latent: LATENT,
+      });
+    const r = await submit(stack, { file: denoiser(classes), decoder, manifest: manifest() });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.evaluations).toEqual([]);
+    expect(r.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^not queued on imagenet-256-cond-ddpm-250-cfg-1-5 v1: its sampler \(ddim, 250 steps, 250 NFE, guidance 1\.5\) cannot drive this model: .*null_class/,
+        ),
+        expect.stringMatching(/^not queued on imagenet-256-cond-ddpm-250 v1, which is unavailable on this server: /),
+      ]),
+    );
+    // Declaring the null class makes the guided board applicable (and, here, unavailable for lack of files).
+    const withNull = await submit(stack, { file: denoiser(classes + 1), decoder, manifest: manifest(classes) });
+    expect(withNull.status, JSON.stringify(withNull.body)).toBe(201);
+    expect(withNull.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^not queued on imagenet-256-cond-ddpm-250-cfg-1-5 v1, which is unavailable on this server: /),
+      ]),
+    );
+
+    // An ADM-style sample batch at 64×64 goes to the ImageNet 64 board of its task (here: unavailable).
+    const npz = join(stack.dataDir, 'adm-64.npz');
+    await writeNpz(npz, {
+      arr_0: { dtype: 'uint8', shape: [4, 64, 64, 3], data: new Uint8Array(4 * 64 * 64 * 3) },
+      arr_1: { dtype: 'int64', shape: [4], data: BigInt64Array.from([1n, 2n, 3n, 999n]) },
+    });
+    const batch = await submit(stack, {
+      file: await readFile(npz),
+      manifest: { name: 'adm-batch', kind: 'samples', resolution: 64, classes: 1000 },
+    });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    expect(batch.body.warnings).toEqual([
+      expect.stringMatching(/^not queued on imagenet-64-cond v2, which is unavailable on this server: /),
+    ]);
+  });
+
   it('accepts sample grids only as PNG, within the size limit, from runners, for running or succeeded evaluations', async () => {
     const evaluations = await getJson(stack, `/api/evaluations?suiteId=smoke-32-denoiser&status=succeeded`, stack.submitterToken);
     const id = evaluations.items[0].id;

@@ -18,7 +18,6 @@ import { presentEvaluation } from '../evaluations/evaluation.presenter.js';
 import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
 import { canSee } from '../evaluations/evaluations.service.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
 import type { ListModelsQuery } from './models.schemas.js';
@@ -113,7 +112,11 @@ export class ModelsService {
       const { sha256, size } = await ArtifactStore.sha256File(file.path);
       const extraArtifacts = decoder ? [{ role: 'decoder', ...(await ArtifactStore.sha256File(decoder.path)) }] : [];
       const task = taskOf(manifest);
-      const { available: suiteVersions, unavailable } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task);
+      const {
+        available: suiteVersions,
+        unavailable,
+        notApplicable,
+      } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task, manifest);
       if (principal.dailyQuota !== null) {
         const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
         if (used + suiteVersions.length > principal.dailyQuota) {
@@ -135,7 +138,7 @@ export class ModelsService {
         artifactSha256: sha256,
         artifactSize: size,
         extraArtifacts,
-        manifest: manifest as unknown as Prisma.InputJsonValue,
+        manifest,
         suiteVersionIds: suiteVersions.map((s) => s.id),
         trigger: 'submit',
         visibility,
@@ -157,11 +160,12 @@ export class ModelsService {
           status: e.status,
         })),
         warnings: [
-          ...(created.evaluations.length === 0 && unavailable.length === 0
+          ...(created.evaluations.length === 0 && unavailable.length === 0 && notApplicable.length === 0
             ? [
                 `no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`,
               ]
             : []),
+          ...notApplicable.map((u) => `not queued on ${u.suiteId} v${u.version}: ${u.message}`),
           ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
         ],
       };

@@ -4,6 +4,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
 import { metricInfo } from '../../../runner/src/metrics/registry.js';
+import type { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { whyNotScored } from '../../../runner/src/suites/suite-fit.js';
 import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
@@ -74,15 +76,26 @@ export class SuitesService {
    * suite's files are present. Matching suites that are unavailable are returned apart, with the reason.
    * Without a resolution (extractors and segmenters, which take any suite resolution) kind and task decide.
    */
-  async matching(kind: ModelKind, resolution: number | undefined, task?: string) {
+  /**
+   * The newest version of every suite that scores this kind at this resolution for this task, split into
+   * those to queue on, those this server lacks the files for, and (given the manifest) those whose protocol
+   * cannot drive the model (suite-fit.ts), each with the reason.
+   */
+  async matching(kind: ModelKind, resolution: number | undefined, task?: string, manifest?: Manifest) {
     const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
     const available = [];
     const unavailable = [];
+    const notApplicable = [];
     for (const v of versions) {
+      const why = manifest ? whyNotScored(v.protocol as unknown as SuiteDefinition, manifest) : undefined;
+      if (why) {
+        notApplicable.push({ suiteId: v.suiteId, version: v.version, message: why });
+        continue;
+      }
       const a = await this.availabilityOf(v.protocol);
       if (a.available) available.push(v);
       else unavailable.push({ suiteId: v.suiteId, version: v.version, message: a.message });
     }
-    return { available, unavailable };
+    return { available, unavailable, notApplicable };
   }
 }

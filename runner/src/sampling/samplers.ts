@@ -560,48 +560,58 @@ const SOLVERS: Record<Solver, (x: Float32Array, run: SolverRun) => Promise<Float
   'dpmpp-2m': dpmpp2m,
 };
 
+/** What a sampler needs to know about a model, before any sample is drawn. */
+export interface SamplerModel {
+  schedule: ScheduleInput;
+  prediction: PredictionType;
+  timeInput: TimeInput;
+  /** Whether the model takes class labels. */
+  conditional: boolean;
+  /** The label the model reads as "no class", if it declares one. */
+  nullClass?: number;
+}
+
+/** A validated sampler on a model: its parameters and the grid it walks. */
+export interface SamplingPlan {
+  params: SamplerParams;
+  schedule: Schedule;
+  prediction: PredictionType;
+  timeInput: TimeInput;
+  spacing: Spacing;
+  nodes: ScheduleNode[];
+}
+
 /**
- * Draws samples `indices` with `solver` on the model described by (`schedule`, `prediction`, `timeInput`,
- * `nullClass`). Validates every parameter first (SamplingConfigError); a network output of the wrong size or
- * with non-finite values raises DenoiserOutputError.
+ * Checks that `sampler` can drive `model` and returns the plan it would follow; SamplingConfigError says why
+ * not. Depends on the declarations alone (no network call), so the API uses it to decide which suites a
+ * submission is queued on, and `sample()` runs it first.
  */
-export async function sample(options: SampleOptions): Promise<SampleResult> {
+export function planSampling(sampler: SamplerParamsInput, model: SamplerModel): SamplingPlan {
   const params = parseOrThrow(
     SamplerParams,
-    {
-      solver: options.solver,
-      steps: options.steps,
-      guidance: options.guidance,
-      eta: options.eta,
-      spacing: options.spacing,
-    },
+    { solver: sampler.solver, steps: sampler.steps, guidance: sampler.guidance, eta: sampler.eta, spacing: sampler.spacing },
     'sampler parameters',
   );
-  const schedule = parseOrThrow(Schedule, options.schedule, 'schedule');
-  const prediction = parseOrThrow(PredictionType, options.prediction, 'prediction type');
-  const timeInput = parseOrThrow(TimeInput, options.timeInput, 'time input');
+  const schedule = parseOrThrow(Schedule, model.schedule, 'schedule');
+  const prediction = parseOrThrow(PredictionType, model.prediction, 'prediction type');
+  const timeInput = parseOrThrow(TimeInput, model.timeInput, 'time input');
   checkTimeInput(schedule, timeInput);
-
-  const { shape, indices, classes, nullClass, seed } = options;
-  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new SamplingConfigError(`shape must be a list of positive integers, got [${shape.join(', ')}]`);
-  }
-  const perSample = shape.reduce((a, b) => a * b, 1);
-  const rows = indices.length;
-  if (rows === 0) throw new SamplingConfigError('indices is empty');
-  if (classes !== undefined && classes.length !== rows) {
-    throw new SamplingConfigError(`classes has ${classes.length} labels for ${rows} samples`);
-  }
+  const { nullClass } = model;
   if (params.guidance !== 1) {
-    if (classes === undefined) throw new SamplingConfigError('guidance ≠ 1 needs class labels (a class-conditional model)');
+    if (!model.conditional) {
+      throw new SamplingConfigError(
+        `classifier-free guidance (scale ${params.guidance}) needs a class-conditional model that declares null_class`,
+      );
+    }
     if (nullClass === undefined) {
-      throw new SamplingConfigError('guidance ≠ 1 needs the model to declare a null class id for the unconditional prediction');
+      throw new SamplingConfigError(
+        `classifier-free guidance (scale ${params.guidance}) needs the model to declare null_class, the label it reads as "no class"`,
+      );
     }
   }
   if (nullClass !== undefined && !(Number.isInteger(nullClass) && nullClass >= 0)) {
     throw new SamplingConfigError(`nullClass must be a non-negative integer, got ${nullClass}`);
   }
-
   const spacing = params.spacing ?? defaultSpacing(params.solver, schedule);
   const nodes = samplingGrid(schedule, params.steps, spacing);
   if (prediction === 'velocity' && timeDerivatives(schedule, nodes[0]!.time) === undefined) {
@@ -611,6 +621,32 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     throw new SamplingConfigError(
       `an '${prediction}' prediction carries no information about x0 where α = 0 (t = 1 of '${schedule.kind}'): declare x0, v or velocity`,
     );
+  }
+  return { params, schedule, prediction, timeInput, spacing, nodes };
+}
+
+/**
+ * Draws samples `indices` with `solver` on the model described by (`schedule`, `prediction`, `timeInput`,
+ * `nullClass`). Validates every parameter first (SamplingConfigError, see {@link planSampling}); a network
+ * output of the wrong size or with non-finite values raises DenoiserOutputError.
+ */
+export async function sample(options: SampleOptions): Promise<SampleResult> {
+  const { shape, indices, classes, nullClass, seed } = options;
+  const { params, schedule, prediction, timeInput, spacing, nodes } = planSampling(options, {
+    schedule: options.schedule,
+    prediction: options.prediction,
+    timeInput: options.timeInput,
+    conditional: classes !== undefined,
+    nullClass,
+  });
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new SamplingConfigError(`shape must be a list of positive integers, got [${shape.join(', ')}]`);
+  }
+  const perSample = shape.reduce((a, b) => a * b, 1);
+  const rows = indices.length;
+  if (rows === 0) throw new SamplingConfigError('indices is empty');
+  if (classes !== undefined && classes.length !== rows) {
+    throw new SamplingConfigError(`classes has ${classes.length} labels for ${rows} samples`);
   }
 
   const perBatch = rows * perSample;

@@ -3,8 +3,18 @@ import { type DenoiserManifest, denoiserSampleShape } from '../../manifest/denoi
 import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } from '../../sampling/errors.js';
 import { classLabels } from '../../sampling/noise.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
-import { type Denoiser, type SamplerParams, type SamplingRecord, defaultSpacing, expectedNfe, sample } from '../../sampling/samplers.js';
-import { Schedule, samplingTimes, timeInputValue } from '../../sampling/schedules.js';
+import {
+  type Denoiser,
+  type SamplerModel,
+  type SamplerParams,
+  type SamplingPlan,
+  type SamplingRecord,
+  defaultSpacing,
+  expectedNfe,
+  planSampling,
+  sample,
+} from '../../sampling/samplers.js';
+import { Schedule, timeInputValue } from '../../sampling/schedules.js';
 import { ModelFailure } from '../model-failure.js';
 import { firstNonFinite, runModel } from '../onnx-session.js';
 import type { ImageBatch } from './image-batch.js';
@@ -160,35 +170,41 @@ export interface DenoiserProtocol extends Omit<SamplingRecord, 'cfg'> {
   latent?: { shape: number[]; scale_factor: number };
 }
 
+/** What the sampling core needs to know of a denoiser, from its manifest. */
+export function samplerModel(manifest: DenoiserManifest): SamplerModel {
+  return {
+    schedule: manifest.schedule,
+    prediction: manifest.prediction,
+    timeInput: manifest.time_input,
+    conditional: manifest.classes > 0,
+    nullClass: manifest.null_class,
+  };
+}
+
 /**
- * Checks, before any sampling, that the suite's sampler can drive this model: solver/schedule combinations
- * the core refuses, and integer time inputs that the chosen spacing would feed fractional values.
+ * Checks, before any sampling, that the suite's sampler can drive this model: what the sampling core refuses
+ * from the declarations (planSampling), and integer time inputs that the chosen spacing would feed
+ * fractional values.
  */
 export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerParams, timeType: TimeType): void {
-  const schedule = Schedule.parse(manifest.schedule);
-  let times: number[];
+  let plan: SamplingPlan;
   try {
-    times = samplingTimes(schedule, params.steps, params.spacing ?? defaultSpacing(params.solver, schedule));
+    plan = planSampling(params, samplerModel(manifest));
   } catch (err) {
     if (err instanceof SamplingConfigError)
       throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
     throw err;
   }
   if (timeType === 'int64' || timeType === 'int32') {
-    const fractional = times
+    const fractional = plan.nodes
       .slice(0, -1)
-      .map((t) => timeInputValue(schedule, t, manifest.time_input))
+      .map((n) => timeInputValue(plan.schedule, n.time, manifest.time_input))
       .find((v) => !Number.isInteger(v));
     if (fractional !== undefined) {
       throw new ModelFailure(
-        `this suite's sampler (${params.solver}, ${params.steps} steps, ${params.spacing ?? defaultSpacing(params.solver, schedule)} spacing) feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`,
+        `this suite's sampler (${params.solver}, ${params.steps} steps, ${plan.spacing} spacing) feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`,
       );
     }
-  }
-  if (params.guidance !== 1 && (manifest.classes === 0 || manifest.null_class === undefined)) {
-    throw new ModelFailure(
-      `this suite samples with classifier-free guidance (scale ${params.guidance}), which needs a class-conditional model that declares null_class`,
-    );
   }
 }
 
