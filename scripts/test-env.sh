@@ -30,3 +30,18 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }) ||
     echo "test-env: could not install chromium; the browser tests will fail with a message saying so" >&2
 fi
+
+# A software Vulkan device for the WebGPU provider tests (runner/src/evaluation/webgpu.spec.ts): Mesa's
+# lavapipe. Dawn, inside onnxruntime-node, refuses Mesa 22's (Debian 12's own); Mesa ≥ 24 from
+# bookworm-backports works. Only on Debian 12, as root, and only when a new enough driver is missing.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && grep -q '^12' /etc/debian_version 2>/dev/null; then
+  mesa=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+  if [ -z "$mesa" ] || dpkg --compare-versions "$mesa" lt 24; then
+    echo "test-env: installing Mesa's software Vulkan driver (lavapipe) from bookworm-backports for the WebGPU tests" >&2
+    list=/etc/apt/sources.list.d/genbench-bookworm-backports.list
+    grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ ||
+      echo 'deb http://deb.debian.org/debian bookworm-backports main' >"$list"
+    { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null; } ||
+      echo "test-env: could not install lavapipe; the WebGPU tests will say no adapter was found" >&2
+  fi
+fi

@@ -3,19 +3,22 @@
 // the same model and inputs. Printed as a ratio; the target is an overhead below 5%.
 //
 // The model is a small conv net shaped like a denoiser (x_t [N, 3, R, R], t [N] → prediction), so a network
-// call costs what a small real one does. Defaults: batch 64, 32×32, 64 channels, 20 steps, 5 rounds.
+// call costs what a small real one does. Defaults: batch 64, 32×32, 64 channels, 20 steps, 5 rounds, every
+// solver (DDIM η = 0 first: the target is stated for it), one line each.
 //   npm run bench:sampler
 //   npm run bench:sampler -- --batch 16 --res 64 --channels 96 --steps 10 --rounds 3 --solver heun
-//   npm run bench:sampler -- --eta 1          (DDIM with fresh noise every step)
+//   npm run bench:sampler -- --solver ddim --eta 1          (DDIM with fresh noise every step)
+//   npm run bench:sampler -- --ep webgpu                     (the provider as GENBENCH_EP names it; CPU fallback is logged)
 // Bare runs and source runs alternate, round by round, and medians are compared: the machine may be shared
-// (the load average is printed with the results).
+// (the load average is printed with the results). "outside" is the source's own time per network call,
+// measured within the source runs themselves, so it is the less load-sensitive of the two numbers.
 
 import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { DenoiserManifest } from '../src/manifest/denoiser-manifest.schemas.js';
+import { type ExecutionProvider, openSession } from '../src/evaluation/onnx-session.js';
 import { DenoiserSource, OnnxDenoiser } from '../src/evaluation/sources/denoiser-source.js';
-import { GraphBuilder, attr } from '../src/onnx/graph-builder.js';
-import { normalWeights } from '../src/onnx/models/seeded-weights.js';
+import { buildConvDenoiser, convDenoiserManifest } from '../src/onnx/models/conv-denoiser.js';
 import { batchNormals } from '../src/sampling/noise.js';
 import { Solver, expectedNfe } from '../src/sampling/samplers.js';
 
@@ -26,55 +29,37 @@ function flag(name: string, fallback: number): number {
   return v;
 }
 const solverFlag = process.argv.indexOf('--solver');
-const SOLVER = Solver.parse(solverFlag >= 0 ? process.argv[solverFlag + 1] : 'ddim');
 const BATCH = flag('batch', 64);
 const RES = flag('res', 32);
 const CH = flag('channels', 64);
 const STEPS = flag('steps', 20);
 const ROUNDS = flag('rounds', 5);
 const etaFlag = process.argv.indexOf('--eta');
-const ETA = etaFlag >= 0 ? Number(process.argv[etaFlag + 1]) : 0;
-if (!(ETA >= 0 && ETA <= 1) || (ETA > 0 && SOLVER !== 'ddim')) throw new RangeError('--eta must be in [0, 1], with --solver ddim');
-
-/** x_t → conv3×3(3→C) → relu → conv3×3(C→C) → relu → conv3×3(C→3) → tanh, plus 0·t so t is a real input. */
-function convDenoiser(): Uint8Array {
-  const g = new GraphBuilder({ name: 'bench-denoiser' }).input('x_t', 'float32', ['batch', 3, RES, RES]).input('t', 'float32', ['batch']);
-  const conv = (name: string, input: string, cin: number, cout: number) => {
-    g.initializer(`${name}_w`, normalWeights(1, `${name}_w`, cout * cin * 9, 1 / Math.sqrt(cin * 9)), [cout, cin, 3, 3]);
-    g.initializer(`${name}_b`, new Float32Array(cout), [cout]);
-    g.node('Conv', [input, `${name}_w`, `${name}_b`], [name], { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) });
-  };
-  conv('c1', 'x_t', 3, CH);
-  g.node('Relu', ['c1'], ['r1']);
-  conv('c2', 'r1', CH, CH);
-  g.node('Relu', ['c2'], ['r2']);
-  conv('c3', 'r2', CH, 3);
-  g.initializer('col', new BigInt64Array([-1n, 1n, 1n, 1n]), [4]).initializer('zero', new Float32Array([0]), []);
-  g.node('Reshape', ['t', 'col'], ['t_col'])
-    .node('Mul', ['t_col', 'zero'], ['t0'])
-    .node('Add', ['c3', 't0'], ['pre'])
-    .node('Tanh', ['pre'], ['out']);
-  return g.output('out', 'float32', ['batch', 3, RES, RES]).toBytes();
+const VARIANTS: Array<{ solver: Solver; eta: number }> =
+  solverFlag >= 0
+    ? [{ solver: Solver.parse(process.argv[solverFlag + 1]), eta: etaFlag >= 0 ? Number(process.argv[etaFlag + 1]) : 0 }]
+    : [
+        { solver: 'ddim', eta: 0 },
+        { solver: 'ddim', eta: 1 },
+        { solver: 'euler', eta: 0 },
+        { solver: 'heun', eta: 0 },
+        { solver: 'dpmpp-2m', eta: 0 },
+      ];
+for (const { solver, eta } of VARIANTS) {
+  if (!(eta >= 0 && eta <= 1) || (eta > 0 && solver !== 'ddim')) throw new RangeError('--eta must be in [0, 1], with --solver ddim');
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const manifest = DenoiserManifest.parse({
-  name: 'bench',
-  kind: 'denoiser',
-  resolution: RES,
-  classes: 0,
-  channels: 3,
-  inputs: { x: 'x_t', t: 't' },
-  outputs: { prediction: 'out' },
-  prediction: 'eps',
-  schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 },
-  time_input: 'sigma',
-  output_range: [-1, 1],
-});
+const manifest = DenoiserManifest.parse(convDenoiserManifest(RES));
 
-const session = await ort.InferenceSession.create(convDenoiser(), { graphOptimizationLevel: 'all' });
-const nfe = expectedNfe(SOLVER, STEPS);
+const epFlag = process.argv.indexOf('--ep');
+const opened = await openSession(
+  buildConvDenoiser({ resolution: RES, channels: CH }),
+  (epFlag >= 0 ? process.argv[epFlag + 1] : 'cpu') as ExecutionProvider,
+);
+for (const w of opened.warnings) console.warn(w);
+const session = opened.session;
 const x = batchNormals(
   0,
   Array.from({ length: BATCH }, (_, i) => i),
@@ -86,10 +71,10 @@ const feeds = {
   t: new ort.Tensor('float32', new Float32Array(BATCH).fill(10), [BATCH]),
 };
 
-async function bare(): Promise<number> {
+async function bare(calls: number): Promise<number> {
   const t0 = performance.now();
-  for (let k = 0; k < nfe; k++) await session.run(feeds, ['out']);
-  return (performance.now() - t0) / nfe;
+  for (let k = 0; k < calls; k++) await session.run(feeds, ['out']);
+  return (performance.now() - t0) / calls;
 }
 
 // Time spent inside session.run during source runs: the rest is the source's own work, measured in the same
@@ -105,12 +90,12 @@ const run = session.run.bind(session) as (f: typeof feeds, o: string[]) => Promi
   }
 };
 
-async function viaSource(): Promise<{ perStep: number; outside: number }> {
+async function viaSource(solver: Solver, eta: number, nfe: number): Promise<{ perStep: number; outside: number }> {
   const src = new DenoiserSource(new OnnxDenoiser(session, manifest), manifest, {
     n: BATCH,
     seed: 0,
     batchSize: BATCH,
-    sampler: { solver: SOLVER, steps: STEPS, guidance: 1, eta: ETA },
+    sampler: { solver, steps: STEPS, guidance: 1, eta },
   });
   insideRun = 0;
   const t0 = performance.now();
@@ -119,33 +104,41 @@ async function viaSource(): Promise<{ perStep: number; outside: number }> {
   return { perStep: total / nfe, outside: (total - insideRun) / nfe };
 }
 
-await bare(); // warm-up: allocator, thread pool, JIT
-await viaSource();
-const bareMs: number[] = [];
-const sourceMs: number[] = [];
-const outsideMs: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  bareMs.push(await bare());
-  const { perStep, outside } = await viaSource();
-  sourceMs.push(perStep);
-  outsideMs.push(outside);
+console.log(`sampler benchmark: ${STEPS} steps, batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds (medians)`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, onnxruntime ${ort.env.versions?.node ?? '?'} (${opened.executionProvider})`,
+);
+console.log('solver         NFE   bare ms/call   source ms/call   ratio   overhead   outside ms/call   outside/bare   load');
+for (const { solver, eta } of VARIANTS) {
+  const nfe = expectedNfe(solver, STEPS);
+  await bare(nfe); // warm-up: allocator, thread pool, JIT
+  await viaSource(solver, eta, nfe);
+  const bareMs: number[] = [];
+  const sourceMs: number[] = [];
+  const outsideMs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bareMs.push(await bare(nfe));
+    const { perStep, outside } = await viaSource(solver, eta, nfe);
+    sourceMs.push(perStep);
+    outsideMs.push(outside);
+  }
+  const b = median(bareMs);
+  const s = median(sourceMs);
+  const o = median(outsideMs);
+  const name = `${solver}${solver === 'ddim' ? ` η=${eta}` : ''}`;
+  console.log(
+    [
+      name.padEnd(13),
+      String(nfe).padStart(4),
+      b.toFixed(2).padStart(14),
+      s.toFixed(2).padStart(16),
+      (s / b).toFixed(3).padStart(7),
+      `${(100 * (s / b - 1)).toFixed(1)}%`.padStart(10),
+      o.toFixed(2).padStart(17),
+      `${((100 * o) / b).toFixed(1)}%`.padStart(14),
+      loadavg()[0]!.toFixed(2).padStart(6),
+    ].join(' '),
+  );
 }
 await session.release();
-
-const b = median(bareMs);
-const s = median(sourceMs);
-console.log(
-  `sampler benchmark: ${SOLVER}${ETA > 0 ? ` η=${ETA}` : ''}, ${STEPS} steps (${nfe} network evaluations), batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds`,
-);
-console.log(
-  `machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}, onnxruntime ${ort.env.versions?.node ?? '?'} (cpu)`,
-);
-console.log(`bare session.run        ${b.toFixed(2)} ms per network evaluation (rounds: ${bareMs.map((v) => v.toFixed(1)).join(', ')})`);
-console.log(`denoiser source         ${s.toFixed(2)} ms per network evaluation (rounds: ${sourceMs.map((v) => v.toFixed(1)).join(', ')})`);
-const o = median(outsideMs);
-console.log(`ratio source/bare       ${(s / b).toFixed(3)}  (overhead ${(100 * (s / b - 1)).toFixed(1)}%; target < 5%)`);
-console.log(
-  `outside session.run     ${o.toFixed(2)} ms per network evaluation = ${((100 * o) / b).toFixed(1)}% of a bare call (noise, feeds, checks, solver, conversions)`,
-);
+console.log('target: overhead < 5% (outside = noise, feeds, checks, solver arithmetic and conversions, per network call)');
