@@ -8,6 +8,8 @@
 //   npm run bench:sampler
 //   npm run bench:sampler -- --batch 16 --res 64 --channels 96 --steps 10 --rounds 3 --solver heun
 //   npm run bench:sampler -- --solver ddim --eta 1          (DDIM with fresh noise every step)
+//   npm run bench:sampler -- --noise-threads 0              (η > 0 noise on the main thread, as without a pool)
+//   npm run bench:sampler -- --ort-threads 1                (onnxruntime on one core: a core to spare, as beside a GPU)
 //   npm run bench:sampler -- --ep webgpu                     (the provider as GENBENCH_EP names it; CPU fallback is logged)
 // Bare runs and source runs alternate, round by round, and medians are compared: the machine may be shared
 // (the load average is printed with the results). "outside" is the source's own time per network call,
@@ -20,6 +22,7 @@ import { type ExecutionProvider, openSession } from '../src/evaluation/onnx-sess
 import { DenoiserSource, OnnxDenoiser } from '../src/evaluation/sources/denoiser-source.js';
 import { buildConvDenoiser, convDenoiserManifest } from '../src/onnx/models/conv-denoiser.js';
 import { batchNormals } from '../src/sampling/noise.js';
+import { NoisePool, defaultNoiseThreads } from '../src/sampling/noise-pool.js';
 import { Solver, expectedNfe } from '../src/sampling/samplers.js';
 
 function flag(name: string, fallback: number): number {
@@ -54,9 +57,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const manifest = DenoiserManifest.parse(convDenoiserManifest(RES));
 
 const epFlag = process.argv.indexOf('--ep');
+// onnxruntime's intra-op threads (0: its default, one per core). Fewer leaves cores for the noise threads.
+const ortThreadsFlag = process.argv.indexOf('--ort-threads');
 const opened = await openSession(
   buildConvDenoiser({ resolution: RES, channels: CH }),
   (epFlag >= 0 ? process.argv[epFlag + 1] : 'cpu') as ExecutionProvider,
+  ortThreadsFlag >= 0 ? Number(process.argv[ortThreadsFlag + 1]) : 0,
 );
 for (const w of opened.warnings) console.warn(w);
 const session = opened.session;
@@ -90,12 +96,18 @@ const run = session.run.bind(session) as (f: typeof feeds, o: string[]) => Promi
   }
 };
 
+// As the runner does: a stochastic solver's noise is drawn in this many threads while the network runs.
+const threadsFlag = process.argv.indexOf('--noise-threads');
+const NOISE_THREADS = threadsFlag >= 0 ? Number(process.argv[threadsFlag + 1]) : defaultNoiseThreads();
+const pool = NOISE_THREADS > 0 ? NoisePool.create(NOISE_THREADS) : undefined;
+
 async function viaSource(solver: Solver, eta: number, nfe: number): Promise<{ perStep: number; outside: number }> {
   const src = new DenoiserSource(new OnnxDenoiser(session, manifest), manifest, {
     n: BATCH,
     seed: 0,
     batchSize: BATCH,
     sampler: { solver, steps: STEPS, guidance: 1, eta },
+    noise: eta > 0 ? pool : undefined,
   });
   insideRun = 0;
   const t0 = performance.now();
@@ -106,7 +118,7 @@ async function viaSource(solver: Solver, eta: number, nfe: number): Promise<{ pe
 
 console.log(`sampler benchmark: ${STEPS} steps, batch ${BATCH}, ${RES}×${RES}, ${CH} channels, ${ROUNDS} rounds (medians)`);
 console.log(
-  `machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, onnxruntime ${ort.env.versions?.node ?? '?'} (${opened.executionProvider})`,
+  `machine: ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, onnxruntime ${ort.env.versions?.node ?? '?'} (${opened.executionProvider}), noise threads for η > 0: ${NOISE_THREADS}`,
 );
 console.log('solver         NFE   bare ms/call   source ms/call   ratio   overhead   outside ms/call   outside/bare   load');
 for (const { solver, eta } of VARIANTS) {
@@ -141,4 +153,5 @@ for (const { solver, eta } of VARIANTS) {
   );
 }
 await session.release();
+await pool?.close();
 console.log('target: overhead < 5% (outside = noise, feeds, checks, solver arithmetic and conversions, per network call)');

@@ -75,6 +75,7 @@ export async function startStack(opts: { runners?: number; config?: Partial<AppC
           cacheDir: join(dataDir, `runner-cache-${runners.length}`),
           executionProvider: 'cpu',
           concurrency: 1,
+          noiseThreads: 1,
           evalTimeoutMs: 120_000,
           lockMs: 60_000,
           ...overrides,

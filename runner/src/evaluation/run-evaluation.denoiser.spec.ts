@@ -42,6 +42,20 @@ describe('runEvaluation on denoisers and sample batches', () => {
     expect(out.protocol.sampler).toMatchObject({ solver: 'heun', steps: 8, nfe: 15 });
   });
 
+  it("draws a stochastic sampler's noise in worker threads with the same scores as on the main thread", async () => {
+    const suite = { ...small(smokeDenoiser), sampler: { solver: 'ddim' as const, steps: 6, guidance: 1, eta: 1 } };
+    const run = (noiseThreads: number) =>
+      runEvaluation({
+        model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
+        manifest: parseManifest(exampleDenoiserManifest('noise-threads')),
+        suite,
+        noiseThreads,
+      });
+    const [inline, pooled] = [await run(0), await run(2)];
+    expect(pooled.metrics).toEqual(inline.metrics);
+    expect(pooled.protocol.sampler).toMatchObject({ solver: 'ddim', eta: 1, nfe: 6 });
+  });
+
   it('scores the images a denoiser draws and the same images uploaded as a sample batch identically', async () => {
     const manifest = parseManifest(exampleDenoiserManifest('same-images'));
     const suite = small(smokeDenoiser);

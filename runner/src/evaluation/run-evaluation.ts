@@ -27,6 +27,8 @@ export interface EvaluationInput {
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider?: ExecutionProvider;
+  /** Threads drawing a stochastic sampler's noise off the main thread (noise-pool.ts); default 0: inline. */
+  noiseThreads?: number;
   /** Fraction of samples done, 0..1; called after every batch. */
   onProgress?: (fraction: number) => void;
   /** Receives every generated batch (sample grids, sample batch files). */
@@ -113,6 +115,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     manifest,
     suite,
     executionProvider: input.executionProvider ?? 'cpu',
+    noiseThreads: input.noiseThreads ?? 0,
     onSamplesDone: (done) => input.onProgress?.(done / suite.samples),
   });
   const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu').catch(async (err: unknown) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DenoiserOutputError, SamplingConfigError } from './errors.js';
-import { fillBatchNormals } from './noise.js';
+import { type NoiseSource, inlineNoise } from './noise-pool.js';
 import { PredictionType, readout, type Coefficients, type Readout } from './predictions.js';
 import {
   Schedule,
@@ -106,6 +106,8 @@ export interface SampleOptions extends SamplerParamsInput {
   /** The label the model was trained to read as "no class"; required for guidance ≠ 1. */
   nullClass?: number;
   denoise: Denoiser;
+  /** Where the normals come from (noise-pool.ts); the values are the same whichever computes them. Default: inline. */
+  noise?: NoiseSource;
   onStep?: (event: StepEvent) => void;
   signal?: AbortSignal;
 }
@@ -287,7 +289,9 @@ function frameFor(schedule: Schedule): Frame {
 /** What a solver works with during one `sample()` call. */
 class SolverRun {
   private readonly extra: Float32Array[] = [];
-  private noise?: Float32Array;
+  private noiseBuffer?: Float32Array;
+  /** The draw being filled into the noise buffer, if any (at most one: they share the buffer). */
+  private inFlight?: { draw: number; done: Promise<Float32Array> };
 
   constructor(
     readonly nodes: ScheduleNode[],
@@ -296,6 +300,7 @@ class SolverRun {
     readonly frame: Frame,
     private readonly width: number,
     private readonly noiseKey: { seed: number; indices: ArrayLike<number>; perSample: number },
+    private readonly noise: NoiseSource,
     private readonly progress: Pick<SampleOptions, 'onStep' | 'signal'>,
   ) {}
 
@@ -304,10 +309,28 @@ class SolverRun {
     return (this.extra[slot] ??= new Float32Array(this.width));
   }
 
-  /** Standard normals of draw `draw`, one block per sample, in a buffer reused by every draw. */
-  normals(draw: number): Float32Array {
+  /**
+   * Starts filling the noise buffer with draw `draw` (after any fill in flight), so that it is ready when the
+   * solver asks for it: a solver calls this before the network call that precedes the draw's use.
+   */
+  prefetch(draw: number): void {
+    if (this.inFlight?.draw === draw) return;
     const { seed, indices, perSample } = this.noiseKey;
-    return fillBatchNormals((this.noise ??= new Float32Array(this.width)), seed, indices, perSample, draw);
+    const buffer = (this.noiseBuffer ??= this.noise.allocate(this.width));
+    // Started now (inline noise is computed right here, before the network call), or after the fill in flight.
+    const fill = () => this.noise.fill(buffer, seed, indices, perSample, draw);
+    const done = this.inFlight ? this.inFlight.done.then(fill) : fill();
+    // Awaited by normals(); a run that ends early (an error, an abort) must not leave a rejection unhandled.
+    done.catch(() => undefined);
+    this.inFlight = { draw, done };
+  }
+
+  /** Standard normals of draw `draw`, one block per sample, in a buffer every draw reuses: read it before the next. */
+  async normals(draw: number): Promise<Float32Array> {
+    this.prefetch(draw);
+    const z = await this.inFlight!.done;
+    this.inFlight = undefined;
+    return z;
   }
 
   afterStep(k: number): void {
@@ -475,14 +498,16 @@ async function ddim(x: Float32Array, run: SolverRun): Promise<Float32Array> {
   for (let k = 0; k < nodes.length - 1; k++) {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
+    const c = eta > 0 && !s.clean ? eta * s.sigma * Math.sqrt(-Math.expm1(2 * (t.lambda - s.lambda))) : 0;
+    // This step's fresh noise is drawn while the network runs (noise-pool.ts).
+    if (c > 0) run.prefetch(k + 1);
     const e = await model.evaluate(x, t);
     let finite: boolean;
     if (s.clean) {
       finite = cleanStep(x, e, s.alpha);
     } else {
-      const c = eta > 0 ? eta * s.sigma * Math.sqrt(-Math.expm1(2 * (t.lambda - s.lambda))) : 0;
       const dir = Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
-      finite = ddimStep(x, e, s.alpha, dir, c, c > 0 ? run.normals(k + 1) : undefined);
+      finite = ddimStep(x, e, s.alpha, dir, c, c > 0 ? await run.normals(k + 1) : undefined);
     }
     if (!finite) model.refuse(e.p);
     run.afterStep(k);
@@ -653,12 +678,13 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   const model = new GuidedModel(schedule, prediction, timeInput, rows, perBatch, params.guidance, options.denoise, classes, nullClass);
   const frame = frameFor(schedule);
   const steps = params.steps;
-  const run = new SolverRun(nodes, model, params.eta, frame, perBatch, { seed, indices, perSample }, options);
+  const noise = options.noise ?? inlineNoise;
+  const run = new SolverRun(nodes, model, params.eta, frame, perBatch, { seed, indices, perSample }, noise, options);
 
   options.signal?.throwIfAborted();
-  // x_T = σ_T·z, scaled in place over the draw-0 normals.
-  const x = fillBatchNormals(new Float32Array(perBatch), seed, indices, perSample, 0);
-  scaleInto(x, nodes[0]!.sigma, x);
+  // x_T = σ_T·z, from the draw-0 normals.
+  const x = new Float32Array(perBatch);
+  scaleInto(x, nodes[0]!.sigma, await run.normals(0));
 
   const images = await SOLVERS[params.solver](x, run);
   const networkEvaluations = model.cfg ? 2 * model.nfe : model.nfe;

@@ -11,6 +11,8 @@ export interface ChildRequest {
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider: ExecutionProvider;
+  /** Threads drawing a stochastic sampler's noise (noise-pool.ts); 0: the main thread draws it. */
+  noiseThreads: number;
 }
 
 export type ChildMessage =

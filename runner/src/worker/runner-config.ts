@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultNoiseThreads } from '../sampling/noise-pool.js';
 
 /** Runner configuration, parsed once from the environment (README.md, "Configuration"). */
 const Env = z.object({
@@ -17,6 +18,8 @@ const Env = z.object({
   GENBENCH_CACHE_DIR: z.string().default('.genbench/runner-cache'),
   GENBENCH_EP: z.enum(['cpu', 'webgpu', 'cuda']).default('cpu'),
   GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Threads that draw a stochastic sampler's noise while the network runs; default: cores − 1, at most 8. */
+  GENBENCH_NOISE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Upper bound on any one evaluation; a suite's own time_limit_s applies when smaller. */
   GENBENCH_EVAL_TIMEOUT_S: z.coerce
     .number()
@@ -35,6 +38,7 @@ export interface RunnerConfig {
   cacheDir: string;
   executionProvider: 'cpu' | 'webgpu' | 'cuda';
   concurrency: number;
+  noiseThreads: number;
   evalTimeoutMs: number;
   lockMs: number;
 }
@@ -53,6 +57,7 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     cacheDir: resolve(e.GENBENCH_CACHE_DIR),
     executionProvider: e.GENBENCH_EP,
     concurrency: e.GENBENCH_CONCURRENCY,
+    noiseThreads: e.GENBENCH_NOISE_THREADS ?? defaultNoiseThreads(),
     evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
     lockMs: e.GENBENCH_LOCK_S * 1000,
   };

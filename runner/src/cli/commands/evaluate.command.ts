@@ -9,6 +9,7 @@ import { inspectModel } from '../../inspect/inspect-model.js';
 import { inspectSampleBatch } from '../../inspect/inspect-samples.js';
 import { ManifestError, parseManifest } from '../../manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
+import { defaultNoiseThreads } from '../../sampling/noise-pool.js';
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
@@ -63,6 +64,7 @@ export function register(program: Command): void {
           manifest,
           suite,
           executionProvider: opts.ep as 'cpu' | 'webgpu' | 'cuda',
+          noiseThreads: defaultNoiseThreads(),
           onProgress: (f) => bar.update(Math.round(f * total)),
         });
       } catch (err) {

@@ -13,6 +13,7 @@ import { type Manifest, ManifestError, parseManifest } from '../../manifest/mani
 import { SamplingConfigError } from '../../sampling/errors.js';
 import { SamplerParams, type Solver } from '../../sampling/samplers.js';
 import { CliError } from '../cli-error.js';
+import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant
@@ -140,7 +141,11 @@ export function register(program: Command): void {
             decoder = await LatentDecoder.open(decoderBytes, manifest.latent, manifest.resolution, ep);
             closers.push(() => decoder!.close());
           }
+          const threads = defaultNoiseThreads();
+          const noise = parsed.data.eta > 0 && threads > 0 ? NoisePool.create(threads) : undefined;
+          if (noise) closers.push(() => noise.close());
           const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
+            noise,
             n: opts.n,
             seed: opts.seed,
             batchSize: opts.batchSize,

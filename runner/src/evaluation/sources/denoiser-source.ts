@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { type DenoiserManifest, denoiserSampleShape } from '../../manifest/denoiser-manifest.schemas.js';
 import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } from '../../sampling/errors.js';
 import { classLabels } from '../../sampling/noise.js';
+import type { NoiseSource } from '../../sampling/noise-pool.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
 import {
   type Denoiser,
@@ -158,6 +159,8 @@ export interface DenoiserSourceOptions {
   batchSize: number;
   sampler: SamplerParams;
   decoder?: LatentDecoder;
+  /** Where the sampler's normals are drawn (noise-pool.ts); default: the main thread. Same values either way. */
+  noise?: NoiseSource;
   /** Give every sample this class label instead of the one keyed by (seed, i) (`genbench sample --class`). */
   fixedClass?: number;
   /** Samples done so far (fractional within a batch), after every sampling step. */
@@ -278,6 +281,7 @@ export class DenoiserSource {
         classes: labels,
         nullClass: m.null_class,
         denoise: this.network.denoise,
+        noise: this.opts.noise,
         onStep: (e) => {
           this.network.position = { indices, step: Math.min(e.step + 1, e.steps), steps: e.steps };
           this.opts.onSamplesDone?.(start + (count * e.step) / e.steps);

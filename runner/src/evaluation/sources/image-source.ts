@@ -6,6 +6,7 @@ import { type ExecutionProvider, openSession } from '../onnx-session.js';
 import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';
 import { generatorBatches } from './generator-source.js';
 import type { ImageBatch } from './image-batch.js';
+import { NoisePool } from '../../sampling/noise-pool.js';
 import { LatentDecoder } from './latent-decoder.js';
 import { SamplesSource } from './samples-source.js';
 
@@ -30,6 +31,8 @@ export interface ImageSourceInput {
   manifest: Manifest;
   suite: GenerationSuiteDefinition;
   executionProvider: ExecutionProvider;
+  /** Threads drawing a stochastic sampler's noise (noise-pool.ts); 0 or absent: the main thread draws it. */
+  noiseThreads?: number;
   /** Samples done so far, possibly fractional, reported within batches (denoisers: after every step). */
   onSamplesDone?: (done: number) => void;
 }
@@ -61,6 +64,13 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
         throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
       const opened = await openSession(await modelBytes(input), executionProvider);
       let decoder: LatentDecoder | undefined;
+      // A stochastic sampler draws fresh noise every step: off the main thread, while the network runs.
+      const noise = suite.sampler.eta > 0 && (input.noiseThreads ?? 0) > 0 ? NoisePool.create(input.noiseThreads!) : undefined;
+      const close = async () => {
+        await opened.session.release();
+        await decoder?.close();
+        await noise?.close();
+      };
       try {
         decoder = manifest.latent
           ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider)
@@ -69,6 +79,7 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
           ...size,
           sampler: suite.sampler,
           decoder,
+          noise,
           onSamplesDone: input.onSamplesDone,
         });
         return {
@@ -76,14 +87,10 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
           protocol: () => ({ sampler: source.protocol() }),
           executionProvider: opened.executionProvider,
           warnings: [...opened.warnings, ...(decoder?.warnings ?? [])],
-          close: async () => {
-            await opened.session.release();
-            await decoder?.close();
-          },
+          close,
         };
       } catch (err) {
-        await opened.session.release();
-        await decoder?.close();
+        await close();
         throw err;
       }
     }

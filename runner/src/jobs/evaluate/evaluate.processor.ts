@@ -65,7 +65,14 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       // Cancelled by an admin: the API stops accepting progress, and the child is stopped.
       const cancelled = new AbortController();
       const outcome = await runEvaluationInChild(
-        { artifactPath, extraArtifactPaths, manifest: manifest.data, suite: suite.data, executionProvider: config.executionProvider },
+        {
+          artifactPath,
+          extraArtifactPaths,
+          manifest: manifest.data,
+          suite: suite.data,
+          executionProvider: config.executionProvider,
+          noiseThreads: config.noiseThreads,
+        },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
           signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
