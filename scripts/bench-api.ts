@@ -59,7 +59,7 @@ await db.query(
 await db.query(`
   INSERT INTO metric_values (id, evaluation_id, metric_id, value)
   SELECT gen_random_uuid(), e.id, 'fid', random() * 50 FROM evaluations e`);
-const { rows } = await db.query('SELECT count(*)::int AS n FROM evaluations');
+const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM evaluations');
 await db.end();
 console.log(`seeded ${rows[0].n} evaluations over ${MODELS} models in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

@@ -13,6 +13,7 @@ import { writeExampleDenoisers } from '../benchmarks/smoke/example-denoisers.js'
 import { writeExampleModels } from '../benchmarks/smoke/example-models.js';
 import { writeExampleSegmentationModels } from '../benchmarks/segmentation/example-models.js';
 import { startRunner } from '../runner/src/worker/runner.js';
+import { defaultNoiseThreads } from '../runner/src/sampling/noise-pool.js';
 
 const config = loadConfig();
 const log = pino({ name: 'demo', level: process.env.GENBENCH_LOG_LEVEL ?? 'info' });
@@ -62,6 +63,7 @@ const runner = startRunner(
     cacheDir: join(config.dataDir, 'runner-cache'),
     executionProvider: (process.env.GENBENCH_EP as 'cpu' | 'webgpu' | 'cuda' | undefined) ?? 'cpu',
     concurrency: 1,
+    noiseThreads: defaultNoiseThreads(),
     evalTimeoutMs: 600_000,
     lockMs: 60_000,
   },
@@ -154,6 +156,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       await runner.stop({ force: true });
       await app.close();
       process.exit(0);
-    })();
+    })().catch((err: unknown) => {
+      console.error('demo: could not shut down cleanly:', err);
+      process.exit(1);
+    });
   });
 }

@@ -53,7 +53,12 @@ const MAX_BOARD_PAGE = 1000;
 /** The API's ceiling for `ids` in GET /api/evaluations. */
 const MAX_IDS = 100;
 
-function query(resource: string, filter: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+/** A list's filter values as react-admin holds them (it types them `any`): the inputs here set only scalars. */
+export type FilterValues = Record<string, string | number | boolean | null | undefined>;
+
+const filterOf = (params: GetListParams) => (params.filter ?? {}) as FilterValues;
+
+function query(resource: string, filter: FilterValues, extra: Record<string, string | number> = {}): string {
   const params = new URLSearchParams();
   for (const key of FILTERS[resource] ?? []) {
     const v = filter[key];
@@ -72,12 +77,12 @@ function headers(token = readToken()): Headers {
 
 /** JSON in and out; rejects with an HttpError whose `body` is the API's error JSON (`issues` included). */
 async function call<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
-  const { json } = await fetchUtils.fetchJson(`${API}${path}`, {
+  const res = await fetchUtils.fetchJson(`${API}${path}`, {
     method: init.method ?? 'GET',
     headers: headers(init.token),
     body: init.body === undefined ? undefined : init.body instanceof FormData ? init.body : JSON.stringify(init.body),
   });
-  return json as T;
+  return res.json as T;
 }
 
 /** Non-JSON bodies (CSV, PNG) with the same error shape as `call`. */
@@ -85,7 +90,7 @@ async function fetchRaw(path: string): Promise<Response> {
   // Paths from the API (sample grids) already start with /api.
   const res = await fetch(path.startsWith(`${API}/`) ? path : `${API}${path}`, { headers: headers() });
   if (!res.ok) {
-    const body = await res.json().catch(() => null);
+    const body: unknown = await res.json().catch(() => null);
     throw new HttpError((body as { message?: string } | null)?.message ?? res.statusText, res.status, body);
   }
   return res;
@@ -97,7 +102,9 @@ function compare(a: unknown, b: unknown): number {
   if (a == null) return 1;
   if (b == null) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
+  // JSON values: strings as they are, anything else as JSON (an object never as "[object Object]").
+  const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  return text(a).localeCompare(text(b));
 }
 
 const pick = (record: unknown, path: string): unknown =>
@@ -130,7 +137,7 @@ async function getLeaderboards(params: GetListParams): Promise<GetListResult<Boa
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
   const ranked = byRank(params.sort);
   const window = ranked ? { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage } : { limit: MAX_BOARD_PAGE, offset: 0 };
-  const { boards } = await call<{ boards: Array<Omit<Board, 'id'>> }>(`/leaderboards${query('leaderboards', params.filter ?? {}, window)}`);
+  const { boards } = await call<{ boards: Array<Omit<Board, 'id'>> }>(`/leaderboards${query('leaderboards', filterOf(params), window)}`);
   const data = boards.map((b) => {
     const entries = b.entries.map((e) => ({ ...e, id: e.evaluationId }));
     return {
@@ -144,7 +151,7 @@ async function getLeaderboards(params: GetListParams): Promise<GetListResult<Boa
 
 async function getSuites(params: GetListParams): Promise<GetListResult<Suite>> {
   const suites = await call<Suite[]>('/suites');
-  const filter = params.filter ?? {};
+  const filter = filterOf(params);
   const filtered = suites.filter(
     (s) =>
       (!filter.task || s.task === filter.task) &&
@@ -162,7 +169,7 @@ function paginate<T extends RaRecord>(records: T[], params: GetListParams): GetL
 async function getPaged(resource: string, params: GetListParams, base = `/${resource}`): Promise<GetListResult> {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 50 };
   const limit = Math.min(perPage, 500);
-  const path = `${base}${query(resource, params.filter ?? {}, { limit, offset: (page - 1) * perPage })}`;
+  const path = `${base}${query(resource, filterOf(params), { limit, offset: (page - 1) * perPage })}`;
   const { total, items } = await call<{ total: number; items: RaRecord[] }>(path);
   return { data: items, total };
 }
@@ -209,7 +216,7 @@ export interface GenbenchDataProvider extends DataProvider {
   revokeToken(id: string, opts?: { self?: boolean }): Promise<TokenInfo>;
   reconcile(): Promise<ReconcileReport>;
   /** The server's export of every entry (not only the page shown) as the file it would download. */
-  exportLeaderboards(filter: Record<string, unknown>, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
+  exportLeaderboards(filter: FilterValues, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
   /** A PNG the API serves (sample grids), fetched with the token so private entries' grids load too. */
   fetchImage(url: string): Promise<Blob>;
 }

@@ -52,10 +52,12 @@ export const taskLabel = (task: string): string =>
 /** Hardware arrives as whatever the runner reported: a string, or an object such as {cpu, cores, gpu}. */
 export function formatHardware(hw: unknown): string {
   if (hw == null) return '—';
-  if (typeof hw === 'string') return hw;
-  if (typeof hw !== 'object') return String(hw);
+  if (typeof hw !== 'object') return jsonText(hw);
   return Object.entries(hw as Record<string, unknown>)
     .filter(([, v]) => v != null && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${jsonText(v)}`)
     .join(', ');
 }
+
+/** A JSON value as text: a string as it is, anything else as JSON (an object never as "[object Object]"). */
+const jsonText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));

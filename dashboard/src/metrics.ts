@@ -39,10 +39,11 @@ export function higherIsBetter(metric: string, primary?: Primary, registry?: Rea
   return registry?.get(metric)?.higherIsBetter ?? HIGHER_IS_BETTER[metric];
 }
 
+/** Plain functions (no `this`), so components can destructure them. */
 export interface MetricRegistry {
-  higherIsBetter(metric: string, primary?: Primary): boolean | undefined;
+  higherIsBetter: (metric: string, primary?: Primary) => boolean | undefined;
   /** The registry's one-line definition of the metric, when known. */
-  describe(metric: string): string | undefined;
+  describe: (metric: string) => string | undefined;
 }
 
 /** The API's metric registry, fetched once per session (react-query shares it across components). */

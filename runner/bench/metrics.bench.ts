@@ -173,7 +173,7 @@ async function main(): Promise<void> {
           console.log(`numpy/scipy peer failed: ${res.stderr}`);
           return undefined;
         }
-        return JSON.parse(res.stdout.trim().split('\n').pop()!);
+        return JSON.parse(res.stdout.trim().split('\n').pop()!) as Record<string, number>;
       };
     }
   }

@@ -22,7 +22,7 @@ describe('admin tokens', () => {
       headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
     });
     const text = await res.text();
-    return { status: res.status, text, body: JSON.parse(text) as any, headers: res.headers };
+    return { status: res.status, text, body: JSON.parse(text), headers: res.headers };
   }
 
   /** An owner no other test (or test file) issues tokens to. */

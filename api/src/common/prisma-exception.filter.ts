@@ -67,7 +67,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
     const code = (e as { code?: unknown }).code;
-    const msg = String((e as { message?: unknown }).message ?? '');
+    const message = (e as { message?: unknown }).message;
+    const msg = typeof message === 'string' ? message : '';
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === 'P1001' || code === 'P1017')
       return true;
     if (

@@ -38,10 +38,10 @@ export function exportRows(boards: ExportBoard[]): Array<Record<string, string |
 }
 
 /** RFC 4180 CSV: every field quoted when it holds a comma, quote or newline; columns are the union of keys. */
-export function toCsv(rows: Array<Record<string, unknown>>): string {
+export function toCsv(rows: Array<Record<string, string | number | boolean | null | undefined>>): string {
   const columns: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  const cell = (v: unknown) => {
+  const cell = (v: string | number | boolean | null | undefined) => {
     if (v === null || v === undefined) return '';
     const s = String(v);
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { type ExportBoard, exportRows, toCsv } from './leaderboard-export.js';
+import { exportRows, toCsv } from './leaderboard-export.js';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
@@ -26,7 +26,7 @@ export class LeaderboardController {
     const fmt = parseInput(z.enum(['csv', 'json']).default('csv'), format, 'format');
     const q = parseInput(LeaderboardQuery, { limit: '1000', ...rest }, 'query');
     const { boards } = await this.leaderboard.boards(q, principal);
-    const rows = exportRows(boards as unknown as ExportBoard[]);
+    const rows = exportRows(boards);
     const name = `genbench-leaderboard${q.task ? '-' + q.task : ''}${q.resolution ? '-' + q.resolution : ''}`;
     if (fmt === 'json') {
       res.setHeader('Content-Disposition', `attachment; filename="${name}.json"`);

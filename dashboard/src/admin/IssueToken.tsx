@@ -45,7 +45,8 @@ const Secret = ({ issued, onRevoked }: { issued: IssuedToken; onRevoked: () => v
             size="small"
             aria-label="copy the secret"
             onClick={() =>
-              navigator.clipboard?.writeText(issued.secret).then(
+              // Both outcomes are handled here; the click handler itself returns nothing.
+              void navigator.clipboard?.writeText(issued.secret).then(
                 () => notify('Secret copied'),
                 () => notify('Could not copy: select the text instead', { type: 'warning' }),
               )
@@ -62,7 +63,8 @@ const Secret = ({ issued, onRevoked }: { issued: IssuedToken; onRevoked: () => v
           color="warning"
           sx={{ p: 0, minWidth: 0, fontSize: 'inherit', verticalAlign: 'baseline' }}
           onClick={() =>
-            dataProvider.revokeToken(issued.id).then(
+            // Both outcomes are handled here; the click handler itself returns nothing.
+            void dataProvider.revokeToken(issued.id).then(
               () => {
                 notify(`Revoked the token of ${issued.owner}`);
                 onRevoked();

@@ -104,7 +104,8 @@ const ScheduleRow = ({ s }: { s: Schedule }) => {
             checked={s.enabled}
             disabled={updating}
             onChange={(_, enabled) =>
-              update(
+              // Without `returnPromise`, react-admin reports a failure through onError; its promise never rejects.
+              void update(
                 'schedules',
                 { id: s.id, data: { enabled }, previousData: s },
                 { mutationMode: 'pessimistic', onError, onSuccess: () => notify(`${s.name} ${enabled ? 'enabled' : 'paused'}`) },
@@ -133,7 +134,8 @@ const ScheduleRow = ({ s }: { s: Schedule }) => {
           onClose={() => setConfirm(false)}
           onConfirm={() => {
             setConfirm(false);
-            remove(
+            // As for update: failures go to onError.
+            void remove(
               'schedules',
               { id: s.id, previousData: s },
               { mutationMode: 'pessimistic', onError, onSuccess: () => notify(`Deleted ${s.name}`) },

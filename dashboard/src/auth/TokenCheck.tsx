@@ -61,7 +61,7 @@ export function useTokenCheck(): TokenCheck {
   const [initial] = useState(token);
   useEffect(() => {
     if (initial) void check();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on arrival: a token typed later is checked on demand
   }, []);
 
   return {

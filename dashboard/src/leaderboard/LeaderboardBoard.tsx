@@ -15,6 +15,7 @@ import {
   useNavigate,
 } from 'react-admin';
 import type { Board, BoardSuite, LeaderboardEntry, SamplerProtocol } from '../api-types';
+import type { FilterValues } from '../data-provider';
 import { DriftChip } from '../common/evaluation-fields';
 import { bodyWithRowTestId } from '../common/row-test-id';
 import { formatDate, taskLabel } from '../format';
@@ -30,7 +31,7 @@ export const compareUrl = (suiteId: string, evaluationIds: Identifier[]) =>
   `/leaderboards/compare?${new URLSearchParams({ suite: suiteId, evaluations: evaluationIds.join(',') })}`;
 
 const CompareButton = ({ suiteId }: { suiteId: string }) => {
-  const { selectedIds } = useListContext();
+  const { selectedIds } = useListContext<LeaderboardEntry>();
   const navigate = useNavigate();
   const n = selectedIds.length;
   const ok = n >= 2 && n <= MAX_COMPARE;
@@ -188,7 +189,7 @@ function useBoardPage(board: Board, page: number, perPage: number) {
   const own = page === 1 && perPage === outer.perPage;
   const { data, isPending, error } = useGetList<Board>(
     'leaderboards',
-    { filter: { ...outer.filterValues, suite: board.id }, pagination: { page, perPage }, sort: outer.sort },
+    { filter: { ...(outer.filterValues as FilterValues), suite: board.id }, pagination: { page, perPage }, sort: outer.sort },
     { enabled: !own, placeholderData: (previous) => previous },
   );
   if (own) return { board, isPending: false, error: null };

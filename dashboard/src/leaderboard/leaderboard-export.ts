@@ -1,4 +1,5 @@
 import type { Board } from '../api-types';
+import type { FilterValues } from '../data-provider';
 import { downloadFile, toCsv } from '../download';
 import { orderMetrics } from '../metrics';
 
@@ -66,7 +67,7 @@ export function boardsToCsv(boards: Board[]): string {
 }
 
 /** The API's own shape (without the ids the data provider adds), so scripts can read either. */
-export function boardsToJson(boards: Board[], filter: Record<string, unknown>): string {
+export function boardsToJson(boards: Board[], filter: FilterValues): string {
   return JSON.stringify(
     {
       exportedAt: new Date().toISOString(),
@@ -78,7 +79,7 @@ export function boardsToJson(boards: Board[], filter: Record<string, unknown>): 
   );
 }
 
-export function exportBoards(boards: Board[], filter: Record<string, unknown>, format: 'csv' | 'json'): void {
+export function exportBoards(boards: Board[], filter: FilterValues, format: 'csv' | 'json'): void {
   const stamp = new Date().toISOString().slice(0, 10);
   const scope = [filter.task, filter.resolution && `${filter.resolution}px`, filter.suite].filter(Boolean).join('-') || 'all';
   const name = `genbench-leaderboard-${scope}-${stamp}.${format}`;

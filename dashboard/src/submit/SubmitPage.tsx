@@ -130,7 +130,7 @@ export const SubmitPage = () => {
                   validate={required('choose the .onnx file')}
                   placeholder={<Typography variant="body2">Drop the .onnx file here, or click to choose it</Typography>}
                   options={{ noKeyboard: false }}
-                  inputProps={{ 'data-testid': 'file-input' } as object}
+                  inputProps={{ 'data-testid': 'file-input' }}
                 >
                   <FileField source="src" title="title" />
                 </FileInput>

@@ -41,7 +41,7 @@ function suite(reference: GenerationSuiteDefinition['reference']): GenerationSui
     extractor,
     metrics: ALL,
     primary: 'fid',
-  }) as GenerationSuiteDefinition;
+  });
 }
 
 describe('the evaluation pipeline computes every ADM metric', () => {
@@ -61,7 +61,10 @@ describe('the evaluation pipeline computes every ADM metric', () => {
     expect(m.sfid).toBeGreaterThan(0);
     expect(m.inception_score).toBeGreaterThanOrEqual(1);
     expect(m.inception_score).toBeLessThanOrEqual(10); // at most the number of classes of the tiny net
-    for (const k of ['precision', 'recall']) (expect(m[k]).toBeGreaterThanOrEqual(0), expect(m[k]).toBeLessThanOrEqual(1));
+    for (const k of ['precision', 'recall']) {
+      expect(m[k]).toBeGreaterThanOrEqual(0);
+      expect(m[k]).toBeLessThanOrEqual(1);
+    }
     expect(m.kid_std).toBeGreaterThan(0);
     expect(out.protocol).toMatchObject({ referenceStatistics: 'from reference activations' });
   });
@@ -91,7 +94,7 @@ describe('the evaluation pipeline computes every ADM metric', () => {
       model,
       manifest,
       suite: suite({ type: 'adm-reference-batch', file, sha256, source: 'https://example.invalid/test.npz' }),
-      assetDirs: { referenceDir: refDir, modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') } as never,
+      assetDirs: { referenceDir: refDir, modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') },
     });
     const viaImages = await runEvaluation({ model, manifest, suite: suite({ type: 'synthetic-shapes', n, seed: 1 }) });
     const a = Object.fromEntries(viaFile.metrics.map((x) => [x.id, x.value]));
@@ -111,7 +114,7 @@ describe('the evaluation pipeline computes every ADM metric', () => {
           sha256: 'f'.repeat(64),
           source: 'https://example.invalid/test.npz',
         }),
-        assetDirs: { referenceDir: join(dir, 'reference'), modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') } as never,
+        assetDirs: { referenceDir: join(dir, 'reference'), modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') },
       }),
     ).rejects.toThrow(/VIRTUAL_test32\.npz/);
   });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { findSuite } from '../../../benchmarks/index.js';
 import { exampleManifest } from '../../../benchmarks/smoke/example-models.js';
 import { inspectModel } from '../inspect/inspect-model.js';
-import type { Manifest } from '../manifest/manifest.schemas.js';
 import {
   buildColourSegmenter,
   buildConstantSegmenter,
@@ -252,7 +251,7 @@ describe('zero-shot segmentation failures', () => {
 
   it('refuses to score a kind the suite does not take, either way', async () => {
     const generator = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 });
-    const e1 = await failureOf(runEvaluation({ model: generator, manifest: exampleManifest('gen') as Manifest, suite: DATASET }));
+    const e1 = await failureOf(runEvaluation({ model: generator, manifest: exampleManifest('gen'), suite: DATASET }));
     expect(e1.message).toBe('suite smoke-seg-dataset scores extractor/segmenter models, not generator');
     const e2 = await failureOf(
       runEvaluation({

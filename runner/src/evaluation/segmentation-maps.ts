@@ -63,8 +63,7 @@ export function upsampledArgExtreme(
         const p = c * plane;
         const v =
           sign *
-          (wy0 * (wx0 * (scores[p + r0 + a] as number) + wx1 * (scores[p + r0 + b] as number)) +
-            wy1 * (wx0 * (scores[p + r1 + a] as number) + wx1 * (scores[p + r1 + b] as number)));
+          (wy0 * (wx0 * scores[p + r0 + a]! + wx1 * scores[p + r0 + b]!) + wy1 * (wx0 * scores[p + r1 + a]! + wx1 * scores[p + r1 + b]!));
         if (v > bestValue) {
           bestValue = v;
           best = c;

@@ -4,7 +4,17 @@ import { inspectModel } from './inspect-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
 
-process.once('message', async (msg: { path: string; manifest: Manifest; decoderPath?: string }) => {
+type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string };
+
+process.once('message', (msg: InspectRequest) => {
+  // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.
+  inspect(msg).catch((err: unknown) => {
+    console.error('inspection child: could not answer:', err);
+    process.exit(1);
+  });
+});
+
+async function inspect(msg: InspectRequest): Promise<void> {
   try {
     // A sample batch is not an ONNX model: only its .npz headers are read.
     const report =
@@ -17,4 +27,4 @@ process.once('message', async (msg: { path: string; manifest: Manifest; decoderP
   } catch (err) {
     process.send!({ ok: false, problem: `inspection failed: ${(err as Error).message}` }, () => process.exit(0));
   }
-});
+}

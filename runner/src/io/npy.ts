@@ -288,7 +288,7 @@ function swapBytes(bytes: Uint8Array, itemSize: number): void {
 // Fortran order stores the first index fastest; walk the C-order output with an odometer over the
 // Fortran strides.
 function fortranToC(src: NdData, shape: readonly number[]): NdData {
-  const dst = allocate(dtypeOfData(src), src.length) as NdData;
+  const dst = allocate(dtypeOfData(src), src.length);
   const nd = shape.length;
   const fStride = new Array<number>(nd);
   let s = 1;

@@ -15,7 +15,7 @@ export interface FixtureCase {
   recall?: number;
 }
 
-export const EXPECTED: Record<string, FixtureCase> = JSON.parse(readFileSync(join(METRIC_FIXTURES, 'expected.json'), 'utf8'));
+export const EXPECTED = JSON.parse(readFileSync(join(METRIC_FIXTURES, 'expected.json'), 'utf8')) as Record<string, FixtureCase>;
 
 export const fixture = (name: string) => join(METRIC_FIXTURES, name);
 

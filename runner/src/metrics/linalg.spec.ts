@@ -11,7 +11,7 @@ import {
 } from './linalg.js';
 import { randomOrthogonal, withEigenvalues } from './test-data.js';
 
-const gemm = jsKernels.gemm64;
+const gemm = jsKernels.gemm64.bind(jsKernels);
 const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>, scale: number) => {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / scale);

@@ -679,7 +679,7 @@ describe('validation', () => {
     ['an empty shape', { shape: [] }],
     ['labels for the wrong number of samples', { classes: Int32Array.of(1) }],
   ] as const)('rejects %s with SamplingConfigError', async (_name, override) => {
-    await expect(sample({ ...base, ...override } as SampleOptions)).rejects.toThrow(SamplingConfigError);
+    await expect(sample({ ...base, ...override })).rejects.toThrow(SamplingConfigError);
   });
 
   it('blames the network for malformed outputs', async () => {

@@ -11,7 +11,15 @@ function send(msg: ChildMessage): Promise<void> {
 }
 
 process.on('disconnect', () => process.exit(1));
-process.once('message', async (req: ChildRequest) => {
+process.once('message', (req: ChildRequest) => {
+  // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.
+  evaluate(req).catch((err: unknown) => {
+    console.error('evaluation child: could not report to the runner:', err);
+    process.exit(1);
+  });
+});
+
+async function evaluate(req: ChildRequest): Promise<void> {
   try {
     // A sample batch is streamed from its file by the evaluation, never read whole.
     const model = req.manifest.kind === 'samples' ? new Uint8Array(0) : await readFile(req.artifactPath);
@@ -26,6 +34,7 @@ process.once('message', async (req: ChildRequest) => {
       manifest: req.manifest,
       suite: req.suite,
       executionProvider: req.executionProvider,
+      noiseThreads: req.noiseThreads,
       onProgress: (fraction) => {
         const now = Date.now();
         if (now - last >= 250 || fraction >= 1) {
@@ -42,4 +51,4 @@ process.once('message', async (req: ChildRequest) => {
     else await send({ type: 'error', message: (err as Error).message, stack: (err as Error).stack });
   }
   process.exit(0);
-});
+}

@@ -10,15 +10,25 @@ const config = loadRunnerConfig();
 const runner = startRunner(config, log);
 startHeartbeat(config.cacheDir);
 let stopping = false;
+// A failed close (Redis gone, say) is logged and still ends the process: the job's lock then expires and
+// another runner retries it.
+const stop = (opts: { force?: boolean }, code: number) =>
+  runner.stop(opts).then(
+    () => process.exit(code),
+    (err: unknown) => {
+      log.error({ err: (err as Error).message }, 'the worker did not close cleanly');
+      process.exit(1);
+    },
+  );
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (stopping) {
       log.warn('second signal: releasing the current job');
-      void runner.stop({ force: true }).then(() => process.exit(1));
+      void stop({ force: true }, 1);
       return;
     }
     stopping = true;
     log.info('finishing the current evaluation, then exiting (signal again to stop now)');
-    void runner.stop().then(() => process.exit(0));
+    void stop({}, 0);
   });
 }
