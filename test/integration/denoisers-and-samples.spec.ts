@@ -185,7 +185,7 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     expect(owner.status).toBe(200);
   });
 
-  it('queues a denoiser only on the boards whose sampler can drive it, and sample batches on the ImageNet boards, saying why not elsewhere', async () => {
+  it('queues a denoiser only on the boards whose sampler can drive it, and a sample batch only where it holds enough images, saying why not', async () => {
     // A class-conditional latent flow model at 256×256 without a null class: the guided ImageNet 256 board
     // cannot sample it; the unguided one could, but this server has no ImageNet reference batch.
     const classes = 10;
@@ -217,7 +217,7 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
     expect(r.body.warnings).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^not queued on imagenet-256-cond-ddpm-250-cfg-1-5 v1: its sampler \(ddim, 250 steps, 250 NFE, guidance 1\.5\) cannot drive this model: .*null_class/,
+          /^not queued on imagenet-256-cond-ddpm-250-cfg-1-5 v1: its sampler \(ddim η=1, 250 steps, 250 NFE, guidance 1\.5\) cannot drive this model: .*null_class/,
         ),
         expect.stringMatching(/^not queued on imagenet-256-cond-ddpm-250 v1, which is unavailable on this server: /),
       ]),
@@ -231,7 +231,8 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
       ]),
     );
 
-    // An ADM-style sample batch at 64×64 goes to the ImageNet 64 board of its task (here: unavailable).
+    // An ADM-style sample batch at 64×64 matches the ImageNet 64 board of its task, which scores 50,000 images:
+    // four are not enough, and the submission says so rather than queue an evaluation that can only fail.
     const npz = join(stack.dataDir, 'adm-64.npz');
     await writeNpz(npz, {
       arr_0: { dtype: 'uint8', shape: [4, 64, 64, 3], data: new Uint8Array(4 * 64 * 64 * 3) },
@@ -242,9 +243,7 @@ describe('denoisers and sample batches, submitted, scored and ranked', () => {
       manifest: { name: 'adm-batch', kind: 'samples', resolution: 64, classes: 1000 },
     });
     expect(batch.status, JSON.stringify(batch.body)).toBe(201);
-    expect(batch.body.warnings).toEqual([
-      expect.stringMatching(/^not queued on imagenet-64-cond v2, which is unavailable on this server: /),
-    ]);
+    expect(batch.body.warnings).toEqual(['not queued on imagenet-64-cond v2: the sample batch holds 4 images; this suite scores 50000']);
   });
 
   it('accepts sample grids only as PNG, within the size limit, from runners, for running or succeeded evaluations', async () => {

@@ -21,6 +21,7 @@ import { canSee } from '../evaluations/evaluations.service.js';
 import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
 import type { ListModelsQuery } from './models.schemas.js';
+import { submissionFacts } from '../../../runner/src/suites/suite-fit.js';
 
 function badRequest(message: string, issues: Array<{ path: string; message: string }>): never {
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues });
@@ -116,7 +117,10 @@ export class ModelsService {
         available: suiteVersions,
         unavailable,
         notApplicable,
-      } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task, manifest);
+      } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task, {
+        manifest,
+        facts: submissionFacts(manifest, report),
+      });
       if (principal.dailyQuota !== null) {
         const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
         if (used + suiteVersions.length > principal.dailyQuota) {

@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
 import { metricInfo } from '../../../runner/src/metrics/registry.js';
 import type { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
-import { whyNotScored } from '../../../runner/src/suites/suite-fit.js';
+import { type SubmissionFacts, whyNotScored } from '../../../runner/src/suites/suite-fit.js';
 import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
@@ -81,13 +81,18 @@ export class SuitesService {
    * those to queue on, those this server lacks the files for, and (given the manifest) those whose protocol
    * cannot drive the model (suite-fit.ts), each with the reason.
    */
-  async matching(kind: ModelKind, resolution: number | undefined, task?: string, manifest?: Manifest) {
+  async matching(
+    kind: ModelKind,
+    resolution: number | undefined,
+    task?: string,
+    submission?: { manifest: Manifest; facts: SubmissionFacts },
+  ) {
     const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
     const available = [];
     const unavailable = [];
     const notApplicable = [];
     for (const v of versions) {
-      const why = manifest ? whyNotScored(v.protocol as unknown as SuiteDefinition, manifest) : undefined;
+      const why = submission ? whyNotScored(v.protocol as unknown as SuiteDefinition, submission.manifest, submission.facts) : undefined;
       if (why) {
         notApplicable.push({ suiteId: v.suiteId, version: v.version, message: why });
         continue;

@@ -185,17 +185,17 @@ export function samplerModel(manifest: DenoiserManifest): SamplerModel {
 }
 
 /**
- * Checks, before any sampling, that the suite's sampler can drive this model: what the sampling core refuses
- * from the declarations (planSampling), and integer time inputs that the chosen spacing would feed
- * fractional values.
+ * Why the suite's sampler cannot drive this model, or undefined: what the sampling core refuses from the
+ * declarations (planSampling), and an integer time input (`timeType` int64/int32, from the graph) that the
+ * chosen spacing would feed fractional values. Judged without running the model, so the API asks it at
+ * submission (suites/suite-fit.ts) and the runner again before sampling.
  */
-export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerParams, timeType: TimeType): void {
+export function samplerMismatch(manifest: DenoiserManifest, params: SamplerParams, timeType?: string): string | undefined {
   let plan: SamplingPlan;
   try {
     plan = planSampling(params, samplerModel(manifest));
   } catch (err) {
-    if (err instanceof SamplingConfigError)
-      throw new ModelFailure(`this suite's sampler cannot drive the model: ${err.message}`, { cause: err });
+    if (err instanceof SamplingConfigError) return err.message;
     throw err;
   }
   if (timeType === 'int64' || timeType === 'int32') {
@@ -204,11 +204,22 @@ export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerPara
       .map((n) => timeInputValue(plan.schedule, n.time, manifest.time_input))
       .find((v) => !Number.isInteger(v));
     if (fractional !== undefined) {
-      throw new ModelFailure(
-        `this suite's sampler (${params.solver}, ${params.steps} steps, ${plan.spacing} spacing) feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`,
-      );
+      return `its ${plan.spacing} spacing feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`;
     }
   }
+  return undefined;
+}
+
+/** {@link samplerMismatch} as the runner's model failure. */
+export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerParams, timeType: TimeType): void {
+  const why = samplerMismatch(manifest, params, timeType);
+  if (why) throw new ModelFailure(`this suite's sampler (${describeSampler(params)}) cannot drive the model: ${why}`);
+}
+
+/** "ddim η=1, 250 steps, 250 NFE, guidance 1.5": a suite's sampling budget in a submitter's terms. */
+export function describeSampler(params: SamplerParams): string {
+  const { solver, steps, guidance, eta } = params;
+  return `${solver}${eta > 0 ? ` η=${eta}` : ''}, ${steps} steps, ${expectedNfe(solver, steps)} NFE${guidance !== 1 ? `, guidance ${guidance}` : ''}`;
 }
 
 /** Samples `n` images in batches of `batchSize` (see the module comment); `protocol()` is set after the first batch. */
