@@ -61,7 +61,7 @@ const manifestLike = fc.oneof(
     .map((v) => JSON.stringify(v)),
 );
 
-describe('fuzzing the write endpoints', () => {
+describe('fuzzing the write endpoints and the list queries', () => {
   let stack: TestStack;
   const statuses = new Map<string, Map<number, number>>();
 
@@ -125,6 +125,60 @@ describe('fuzzing the write endpoints', () => {
       );
     });
   }
+
+  // Query strings: known keys with random values (repeated keys make arrays), unknown keys, raw junk.
+  const queryLike = fc.oneof(
+    fc.string(),
+    fc
+      .array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom('owner', 'role', 'state', 'limit', 'offset', 'suite', 'suiteId', 'status', 'kind', 'sort', 'order', 'page'),
+            fc.string({ maxLength: 12 }),
+          ),
+          fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.constantFrom('', 'true', '-1', '1e309', 'NaN')),
+        ),
+        { maxLength: 5 },
+      )
+      .map((pairs) => new URLSearchParams(pairs).toString()),
+  );
+  const readEndpoints: Array<[string, string, () => string]> = [
+    ['GET /api/admin/tokens', '/api/admin/tokens', () => stack.adminToken],
+    ['GET /api/evaluations', '/api/evaluations', () => stack.submitterToken],
+    ['GET /api/models', '/api/models', () => stack.submitterToken],
+    ['GET /api/leaderboards', '/api/leaderboards', () => stack.submitterToken],
+  ];
+  for (const [endpoint, path, token] of readEndpoints) {
+    it(`${endpoint}: ${RUNS / 2} random query strings, no 5xx`, async () => {
+      await fc.assert(
+        fc.asyncProperty(queryLike, async (query) => {
+          const res = await fetch(`${stack.baseUrl}${path}?${query}`, { headers: { authorization: `Bearer ${token()}` } });
+          await res.arrayBuffer();
+          record(endpoint, res.status);
+          return res.status < 500;
+        }),
+        { numRuns: RUNS / 2, seed: SEED },
+      );
+    });
+  }
+
+  it(`DELETE /api/admin/tokens/:id: ${RUNS / 2} random ids and queries, no 5xx, the admin's token still works`, async () => {
+    await fc.assert(
+      fc.asyncProperty(idLike, queryLike, async (id, query) => {
+        const res = await fetch(`${stack.baseUrl}/api/admin/tokens/${encodeURIComponent(id)}?${query}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${stack.adminToken}` },
+        });
+        await res.arrayBuffer();
+        record('DELETE /api/admin/tokens/:id', res.status);
+        return res.status < 500;
+      }),
+      { numRuns: RUNS / 2, seed: SEED },
+    );
+    expect((await fetch(`${stack.baseUrl}/api/admin/tokens`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).status).toBe(
+      200,
+    );
+  });
 
   it(`POST /api/models: ${RUNS} random multipart uploads, no 5xx, nothing stored`, async () => {
     await fc.assert(
