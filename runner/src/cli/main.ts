@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import * as evaluate from './commands/evaluate.command.js';
+import * as exportInception from './commands/export-inception.command.js';
 import * as features from './commands/features.command.js';
 import * as metrics from './commands/metrics.command.js';
 import * as segScore from './commands/seg-score.command.js';
@@ -8,7 +9,7 @@ import * as segScore from './commands/seg-score.command.js';
 // One file per command under ./commands; each exports `register(program)`.
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
-const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics];
+const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, exportInception];
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 

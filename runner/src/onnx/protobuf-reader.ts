@@ -9,8 +9,11 @@ export class ProtobufReadError extends Error {
   }
 }
 
+/** One field; fixed-width fields (wire 1: 8 bytes, wire 5: 4 bytes, little-endian) carry their raw bytes. */
 export type ProtoField =
-  { field: number; wire: 0; value: bigint } | { field: number; wire: 2; bytes: Uint8Array } | { field: number; wire: 1 | 5 };
+  | { field: number; wire: 0; value: bigint }
+  | { field: number; wire: 2; bytes: Uint8Array }
+  | { field: number; wire: 1 | 5; bytes: Uint8Array };
 
 function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
   let result = 0n;
@@ -44,9 +47,10 @@ export function* fields(buf: Uint8Array): Generator<ProtoField> {
       yield { field, wire, bytes: buf.subarray(p2, end) };
       pos = end;
     } else if (wire === 1 || wire === 5) {
-      pos += wire === 1 ? 8 : 4;
-      if (pos > buf.length) throw new ProtobufReadError('truncated fixed-width field');
-      yield { field, wire };
+      const end = pos + (wire === 1 ? 8 : 4);
+      if (end > buf.length) throw new ProtobufReadError('truncated fixed-width field');
+      yield { field, wire, bytes: buf.subarray(pos, end) };
+      pos = end;
     } else {
       throw new ProtobufReadError(`unsupported wire type ${wire}`);
     }
