@@ -82,10 +82,6 @@ export class NoisePool implements NoiseSource {
     return new NoisePool(Array.from({ length: threads }, () => new Worker(source)));
   }
 
-  get threads(): number {
-    return this.workers.length;
-  }
-
   allocate(length: number): Float32Array {
     return new Float32Array(new SharedArrayBuffer(4 * length));
   }

@@ -180,7 +180,7 @@ class GuidedModel {
     private readonly schedule: Schedule,
     private readonly prediction: PredictionType,
     private readonly timeInput: TimeInput,
-    private readonly rows: number,
+    rows: number,
     width: number,
     private readonly guidance: number,
     private readonly denoise: Denoiser,

@@ -1,8 +1,56 @@
-import { describeSampler, samplerMismatch } from '../evaluation/sources/denoiser-source.js';
 import type { InspectionReport } from '../inspect/inspect-model.js';
+import type { DenoiserManifest } from '../manifest/denoiser-manifest.schemas.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
+import { SamplingConfigError } from '../sampling/errors.js';
+import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/samplers.js';
+import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
+
+// Judged from declarations only, never by loading the model: the API (which does not load onnxruntime)
+// asks at submission, the runner's denoiser source again before sampling.
+
+/** What the sampling core needs to know of a denoiser, from its manifest. */
+export function samplerModel(manifest: DenoiserManifest): SamplerModel {
+  return {
+    schedule: manifest.schedule,
+    prediction: manifest.prediction,
+    timeInput: manifest.time_input,
+    conditional: manifest.classes > 0,
+    nullClass: manifest.null_class,
+  };
+}
+
+/**
+ * Why the suite's sampler cannot drive this model, or undefined: what the sampling core refuses from the
+ * declarations (planSampling), and an integer time input (`timeType` int64/int32, from the graph) that the
+ * chosen spacing would feed fractional values.
+ */
+export function samplerMismatch(manifest: DenoiserManifest, params: SamplerParams, timeType?: string): string | undefined {
+  let plan: SamplingPlan;
+  try {
+    plan = planSampling(params, samplerModel(manifest));
+  } catch (err) {
+    if (err instanceof SamplingConfigError) return err.message;
+    throw err;
+  }
+  if (timeType === 'int64' || timeType === 'int32') {
+    const fractional = plan.nodes
+      .slice(0, -1)
+      .map((n) => timeInputValue(plan.schedule, n.time, manifest.time_input))
+      .find((v) => !Number.isInteger(v));
+    if (fractional !== undefined) {
+      return `its ${plan.spacing} spacing feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`;
+    }
+  }
+  return undefined;
+}
+
+/** "ddim η=1, 250 steps, 250 NFE, guidance 1.5": a suite's sampling budget in a submitter's terms. */
+export function describeSampler(params: SamplerParams): string {
+  const { solver, steps, guidance, eta } = params;
+  return `${solver}${eta > 0 ? ` η=${eta}` : ''}, ${steps} steps, ${expectedNfe(solver, steps)} NFE${guidance !== 1 ? `, guidance ${guidance}` : ''}`;
+}
 
 /** What the submission-time inspection learned about the file, beyond the manifest. */
 export interface SubmissionFacts {

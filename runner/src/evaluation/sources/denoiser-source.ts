@@ -4,18 +4,9 @@ import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } f
 import { classLabels } from '../../sampling/noise.js';
 import type { NoiseSource } from '../../sampling/noise-pool.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
-import {
-  type Denoiser,
-  type SamplerModel,
-  type SamplerParams,
-  type SamplingPlan,
-  type SamplingRecord,
-  defaultSpacing,
-  expectedNfe,
-  planSampling,
-  sample,
-} from '../../sampling/samplers.js';
-import { Schedule, timeInputValue } from '../../sampling/schedules.js';
+import { type Denoiser, type SamplerParams, type SamplingRecord, defaultSpacing, expectedNfe, sample } from '../../sampling/samplers.js';
+import { Schedule } from '../../sampling/schedules.js';
+import { describeSampler, samplerMismatch } from '../../suites/suite-fit.js';
 import { ModelFailure } from '../model-failure.js';
 import { firstNonFinite, runModel } from '../onnx-session.js';
 import type { ImageBatch } from './image-batch.js';
@@ -173,53 +164,10 @@ export interface DenoiserProtocol extends Omit<SamplingRecord, 'cfg'> {
   latent?: { shape: number[]; scale_factor: number };
 }
 
-/** What the sampling core needs to know of a denoiser, from its manifest. */
-export function samplerModel(manifest: DenoiserManifest): SamplerModel {
-  return {
-    schedule: manifest.schedule,
-    prediction: manifest.prediction,
-    timeInput: manifest.time_input,
-    conditional: manifest.classes > 0,
-    nullClass: manifest.null_class,
-  };
-}
-
-/**
- * Why the suite's sampler cannot drive this model, or undefined: what the sampling core refuses from the
- * declarations (planSampling), and an integer time input (`timeType` int64/int32, from the graph) that the
- * chosen spacing would feed fractional values. Judged without running the model, so the API asks it at
- * submission (suites/suite-fit.ts) and the runner again before sampling.
- */
-export function samplerMismatch(manifest: DenoiserManifest, params: SamplerParams, timeType?: string): string | undefined {
-  let plan: SamplingPlan;
-  try {
-    plan = planSampling(params, samplerModel(manifest));
-  } catch (err) {
-    if (err instanceof SamplingConfigError) return err.message;
-    throw err;
-  }
-  if (timeType === 'int64' || timeType === 'int32') {
-    const fractional = plan.nodes
-      .slice(0, -1)
-      .map((n) => timeInputValue(plan.schedule, n.time, manifest.time_input))
-      .find((v) => !Number.isInteger(v));
-    if (fractional !== undefined) {
-      return `its ${plan.spacing} spacing feeds fractional time inputs such as ${fractional}, but the graph's time input "${manifest.inputs.t}" is ${timeType}: declare it float32`;
-    }
-  }
-  return undefined;
-}
-
 /** {@link samplerMismatch} as the runner's model failure. */
 export function checkSamplerFits(manifest: DenoiserManifest, params: SamplerParams, timeType: TimeType): void {
   const why = samplerMismatch(manifest, params, timeType);
   if (why) throw new ModelFailure(`this suite's sampler (${describeSampler(params)}) cannot drive the model: ${why}`);
-}
-
-/** "ddim η=1, 250 steps, 250 NFE, guidance 1.5": a suite's sampling budget in a submitter's terms. */
-export function describeSampler(params: SamplerParams): string {
-  const { solver, steps, guidance, eta } = params;
-  return `${solver}${eta > 0 ? ` η=${eta}` : ''}, ${steps} steps, ${expectedNfe(solver, steps)} NFE${guidance !== 1 ? `, guidance ${guidance}` : ''}`;
 }
 
 /** Samples `n` images in batches of `batchSize` (see the module comment); `protocol()` is set after the first batch. */
