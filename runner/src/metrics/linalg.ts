@@ -186,6 +186,21 @@ export interface PivotedCholesky {
 }
 
 /**
+ * Where both pivoted Choleskys start: the diagonal as the residual pivots, and the stopping pivot (default
+ * n·ε·max diag, LAPACK's choice). Refuses a non-finite diagonal.
+ */
+function pivotStart(w: Float64Array, n: number, tol: number | undefined): { residual: Float64Array; stop: number } {
+  const residual = new Float64Array(n);
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) {
+    residual[i] = w[i * n + i]!;
+    if (!Number.isFinite(residual[i])) throw new LinalgError(`non-finite diagonal element at ${i}`);
+    maxDiag = Math.max(maxDiag, residual[i]!);
+  }
+  return { residual, stop: tol ?? n * EPS * maxDiag };
+}
+
+/**
  * Cholesky factorization with complete (diagonal) pivoting of a symmetric positive semi-definite matrix,
  * stopping when the largest remaining pivot is at most `tol` (default n·ε·max diag, LAPACK's choice):
  * Pᵀ A P ≈ L Lᵀ with L n×rank. Reads the lower triangle of `a` (row-major n×n) without modifying it.
@@ -193,14 +208,7 @@ export interface PivotedCholesky {
 export function pivotedCholesky(a: Float64Array, n: number, tol?: number): PivotedCholesky {
   const w = Float64Array.from(a);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  const residual = new Float64Array(n);
-  let maxDiag = 0;
-  for (let i = 0; i < n; i++) {
-    residual[i] = w[i * n + i];
-    if (!Number.isFinite(residual[i])) throw new LinalgError(`non-finite diagonal element at ${i}`);
-    maxDiag = Math.max(maxDiag, residual[i]);
-  }
-  const stop = tol ?? n * EPS * maxDiag;
+  const { residual, stop } = pivotStart(w, n, tol);
   let rank = n;
   for (let j = 0; j < n; j++) {
     let piv = j;
@@ -528,14 +536,7 @@ export async function pivotedCholeskyBlocked(a: Float64Array, n: number, gemm: G
   const w = Float64Array.from(a);
   const L = new Float64Array(n * n);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  const residual = new Float64Array(n);
-  let maxDiag = 0;
-  for (let i = 0; i < n; i++) {
-    residual[i] = w[i * n + i];
-    if (!Number.isFinite(residual[i])) throw new LinalgError(`non-finite diagonal element at ${i}`);
-    maxDiag = Math.max(maxDiag, residual[i]);
-  }
-  const stop = tol ?? n * EPS * maxDiag;
+  const { residual, stop } = pivotStart(w, n, tol);
   let rank = n;
   outer: for (let k0 = 0; k0 < n; k0 += PANEL) {
     const kb = Math.min(PANEL, n - k0);
