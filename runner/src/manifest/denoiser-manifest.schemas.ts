@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PredictionType } from '../sampling/predictions.js';
 import { Schedule, TimeInput, supportedTimeInputs, type Schedule as ScheduleT } from '../sampling/schedules.js';
-import { ClassCount, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
+import { ClassCount, Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 
 /**
  * `denoiser`: a diffusion or flow network the harness samples with its own solvers (runner/src/sampling).
@@ -34,7 +34,7 @@ export const DenoiserManifest = z
   .strictObject({
     name: ModelName,
     kind: z.literal('denoiser'),
-    description: z.string().max(2000).optional(),
+    description: Description.optional(),
     resolution: Resolution,
     classes: ClassCount,
     /** Channels of the images (RGB only: the suites' extractors read 3 channels). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NORMALIZATIONS } from '../preprocessing/normalization.js';
 import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
+import { TensorName } from './manifest-fields.js';
 import { ManifestError, ModelName } from './manifest.schemas.js';
 
 /**
@@ -16,8 +17,6 @@ import { ManifestError, ModelName } from './manifest.schemas.js';
  * a resize by `preprocessing` when the images are of another size. `pool` is `[N, D]` (or `[N, D, 1, 1]`),
  * `spatial` `[N, C, h, w]` (its first 7 channels become ADM's sFID features), `logits` `[N, classes]`.
  */
-const TensorName = z.string().min(1).max(256);
-
 export const ExtractorManifest = z
   .strictObject({
     name: ModelName,

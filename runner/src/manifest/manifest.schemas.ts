@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DenoiserManifest } from './denoiser-manifest.schemas.js';
-import { ModelName, Resolution, TensorName } from './manifest-fields.js';
+import { Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 import { SamplesManifest } from './samples-manifest.schemas.js';
 import { SegmentationExtractorManifest, SegmenterManifest } from './segmentation-manifest.schemas.js';
 
@@ -15,7 +15,7 @@ export const GeneratorManifest = z
   .strictObject({
     name: ModelName,
     kind: z.literal('generator'),
-    description: z.string().max(2000).optional(),
+    description: Description.optional(),
     resolution: Resolution,
     /** 0 = unconditional (then inputs.class must be absent). */
     classes: z.number().int().min(0).max(100_000),
@@ -23,7 +23,7 @@ export const GeneratorManifest = z
     outputs: z.strictObject({ images: TensorName }),
     noise_dim: z.number().int().min(1).max(1_000_000),
     /** Range of the NCHW float32 images the graph returns. */
-    output_range: z.union([z.tuple([z.literal(-1), z.literal(1)]), z.tuple([z.literal(0), z.literal(1)])]),
+    output_range: OutputRange,
   })
   .superRefine((m, ctx) => {
     if (m.classes === 0 && m.inputs.class !== undefined) {

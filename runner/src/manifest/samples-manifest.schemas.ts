@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClassCount, ModelName, Resolution } from './manifest-fields.js';
+import { ClassCount, Description, ModelName, Resolution } from './manifest-fields.js';
 
 /**
  * `samples`: an uploaded ADM-style sample batch, an `.npz` holding `arr_0` (uint8 NHWC images
@@ -9,7 +9,7 @@ import { ClassCount, ModelName, Resolution } from './manifest-fields.js';
 export const SamplesManifest = z.strictObject({
   name: ModelName,
   kind: z.literal('samples'),
-  description: z.string().max(2000).optional(),
+  description: Description.optional(),
   resolution: Resolution,
   /** 0 = unconditional; > 0: the batch must carry `arr_1` labels in [0, classes). */
   classes: ClassCount,

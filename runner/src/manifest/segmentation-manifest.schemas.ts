@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NORMALIZATIONS } from '../preprocessing/normalization.js';
 import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
-import { ModelName, TensorName } from './manifest-fields.js';
+import { Description, ModelName, TensorName } from './manifest-fields.js';
 
 /**
  * The zero-shot segmentation kinds (README.md, "The manifest"): `extractor` (images → a feature map the
@@ -14,7 +14,7 @@ import { ModelName, TensorName } from './manifest-fields.js';
 const InputSize = z.number().int().min(8).max(4096);
 
 const ImageInput = {
-  description: z.string().max(2000).optional(),
+  description: Description.optional(),
   input_size: InputSize,
   normalization: z.enum(NORMALIZATIONS),
   /** How a suite's images are resized to `input_size` when their size differs. Default `pil-bicubic`. */
