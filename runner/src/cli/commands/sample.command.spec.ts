@@ -1,5 +1,5 @@
 // `genbench sample` end to end: the project's Gaussian denoiser graph in, an ADM-style .npz out.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -141,5 +141,24 @@ describe('genbench sample', () => {
       run('--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--class', '1', '--out', path('y.npz')),
     ).rejects.toThrow(/unconditional/);
     await expect(readNpz(path('y.npz'))).rejects.toThrow();
+  });
+
+  it("refuses --guidance in its own terms (the flag, the manifest), not a suite's, with exit code 2", async () => {
+    const flow = ['--model', path('flow.onnx'), '--manifest', path('flow.json'), '--n', '2', '--out', path('g.npz')];
+    const unconditional = await run(...flow, '--guidance', '2').catch((err: unknown) => err);
+    expect(unconditional).toBeInstanceOf(CliError);
+    expect((unconditional as CliError).exitCode).toBe(2);
+    expect((unconditional as Error).message).toBe(
+      `--guidance 2 asks for classifier-free guidance, which needs a class-conditional model; flow is unconditional (classes 0 in ${path('flow.json')}): leave --guidance at 1`,
+    );
+    expect((unconditional as Error).message).not.toMatch(/suite/);
+
+    const { null_class: _, ...noNull } = JSON.parse(await readFile(path('cond.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path('cond-no-null.json'), JSON.stringify(noNull));
+    const cond = ['--model', path('cond.onnx'), '--manifest', path('cond-no-null.json'), '--n', '2', '--out', path('g.npz')];
+    await expect(run(...cond, '--guidance', '1.5')).rejects.toThrow(
+      `--guidance 1.5 asks for classifier-free guidance, which needs the manifest to declare null_class (the label the model reads as "no class"); ${path('cond-no-null.json')} has none: add it, or leave --guidance at 1`,
+    );
+    await expect(readNpz(path('g.npz'))).rejects.toThrow();
   });
 });

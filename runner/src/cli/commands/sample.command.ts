@@ -9,11 +9,13 @@ import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
 import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
 import { ArrayFileError, NpzWriter } from '../../io/npz.js';
+import type { DenoiserManifest } from '../../manifest/denoiser-manifest.schemas.js';
 import { type Manifest, ManifestError, parseManifest } from '../../manifest/manifest.schemas.js';
 import { SamplingConfigError } from '../../sampling/errors.js';
 import { SamplerParams, type Solver } from '../../sampling/samplers.js';
 import { CliError } from '../cli-error.js';
 import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
+import { samplerMismatch } from '../../suites/suite-fit.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant
@@ -69,6 +71,18 @@ interface SampleOptions {
   batchSize: number;
   ep: string;
   out: string;
+}
+
+/**
+ * Why these flags cannot sample this model, in the flags' own terms (there is no suite here: the sampling
+ * core's wording speaks of "this suite's sampler").
+ */
+function samplerRefusal(opts: SampleOptions, manifest: DenoiserManifest, why: string): string {
+  if (opts.guidance !== 1 && manifest.classes === 0)
+    return `--guidance ${opts.guidance} asks for classifier-free guidance, which needs a class-conditional model; ${manifest.name} is unconditional (classes 0 in ${opts.manifest}): leave --guidance at 1`;
+  if (opts.guidance !== 1 && manifest.null_class === undefined)
+    return `--guidance ${opts.guidance} asks for classifier-free guidance, which needs the manifest to declare null_class (the label the model reads as "no class"); ${opts.manifest} has none: add it, or leave --guidance at 1`;
+  return `cannot sample ${manifest.name} with --solver ${opts.solver} --steps ${opts.steps}${opts.eta ? ` --eta ${opts.eta}` : ''}: ${why}`;
 }
 
 /**
@@ -136,6 +150,9 @@ export function register(program: Command): void {
             throw new CliError(
               `invalid sampler settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'sampler'}: ${i.message}`).join('; ')}`,
             );
+          const network = new OnnxDenoiser(opened.session, manifest);
+          const why = samplerMismatch(manifest, parsed.data, network.timeType);
+          if (why) throw new CliError(samplerRefusal(opts, manifest, why));
           if (manifest.latent) {
             if (!decoderBytes) throw new CliError('this manifest declares a latent space: pass its decoder with --decoder');
             decoder = await LatentDecoder.open(decoderBytes, manifest.latent, manifest.resolution, ep);
@@ -144,7 +161,7 @@ export function register(program: Command): void {
           const threads = defaultNoiseThreads();
           const noise = parsed.data.eta > 0 && threads > 0 ? NoisePool.create(threads) : undefined;
           if (noise) closers.push(() => noise.close());
-          const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
+          const source = new DenoiserSource(network, manifest, {
             noise,
             n: opts.n,
             seed: opts.seed,
@@ -161,6 +178,8 @@ export function register(program: Command): void {
           };
         } else {
           if (opts.class !== undefined) throw new CliError('--class applies to class-conditional denoisers');
+          if (opts.guidance !== 1)
+            throw new CliError('--guidance applies to class-conditional denoisers; a generator is sampled in one step');
           batches = generatorBatches(opened.session, manifest, { n: opts.n, seed: opts.seed, batchSize: opts.batchSize });
           summary = () => 'one-step generator';
         }
