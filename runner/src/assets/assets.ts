@@ -22,6 +22,25 @@ export const SHA256_NOT_PINNED = '0'.repeat(64);
 
 const ENV_VAR: Record<AssetKind, string> = { reference: 'GENBENCH_REFERENCE_DIR', model: 'GENBENCH_MODELS_DIR' };
 
+/** TF's inception-2015-12-05 graph, as ADM's evaluator downloads it. */
+const FID_INCEPTION_PB = 'https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/classify_image_graph_def.pb';
+
+/**
+ * Files nobody publishes, which a genbench command makes from one that is published: the message names
+ * the command rather than only describing the source.
+ */
+const MADE_BY: Record<string, (expectedPath: string) => string> = {
+  // runner/src/cli/commands/export-inception.command.ts
+  'inception-2015-12-05.onnx': (out) =>
+    `download ${FID_INCEPTION_PB} and convert it with \`genbench export-inception --pb classify_image_graph_def.pb --out ${out}\``,
+};
+
+/** How to obtain a missing asset and where to put it, in one phrase ("download it from … and put it at …"). */
+export function howToGet(asset: AssetRef, expectedPath: string): string {
+  const make = MADE_BY[asset.file];
+  return make ? make(expectedPath) : `download it from ${asset.source} and put it at ${expectedPath}`;
+}
+
 /**
  * A file a suite needs is absent, or is not the file the suite was defined with. The message names the
  * file, where to download it and where to put it.
@@ -47,7 +66,7 @@ function describeProblem(
   problem: MissingAssetError['problem'],
   actual?: string,
 ): string {
-  const where = `download it from ${asset.source} and put it at ${expectedPath} (the directory is $${ENV_VAR[kind]})`;
+  const where = `${howToGet(asset, expectedPath)} (the directory is $${ENV_VAR[kind]})`;
   switch (problem) {
     case 'absent':
       return `${kind} file ${asset.file} is missing: ${where}`;

@@ -1,5 +1,5 @@
 import type { AssetDirs } from '../assets/asset-dirs.js';
-import { assetPath, assetPresent, verifyAsset, MissingAssetError, type AssetKind, type AssetRef } from '../assets/assets.js';
+import { assetPath, assetPresent, howToGet, verifyAsset, MissingAssetError, type AssetKind, type AssetRef } from '../assets/assets.js';
 import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from './segmentation-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
@@ -64,7 +64,7 @@ export async function availability(suite: SuiteDefinition, dirs: AssetDirs, opti
         : m.problem === 'sha256-mismatch'
           ? 'has the wrong sha256'
           : 'has no pinned sha256 to check against';
-    return `  ${m.file} ${what}: download it from ${m.source} and put it at ${m.expectedPath}`;
+    return `  ${m.file} ${what}: ${howToGet({ file: m.file, source: m.source, sha256: m.sha256 ?? '' }, m.expectedPath)}`;
   });
   const message = `suite ${suite.id} v${suite.version} cannot run here; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
   return { available: false, missing, message };

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SUITES, findSuite } from '../../../../benchmarks/index.js';
+import { loadAssetDirs } from '../../assets/asset-dirs.js';
+import { MissingAssetError } from '../../assets/assets.js';
 import { DatasetError } from '../../datasets/dataset-error.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
@@ -10,6 +12,7 @@ import { inspectSampleBatch } from '../../inspect/inspect-samples.js';
 import { ManifestError, parseManifest } from '../../manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
 import { defaultNoiseThreads } from '../../sampling/noise-pool.js';
+import { availability } from '../../suites/availability.js';
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
@@ -34,6 +37,9 @@ export function register(program: Command): void {
       const suite = findSuite(opts.suite);
       if (!suite) throw new CliError(`unknown suite "${opts.suite}"; known suites: ${SUITES.map((s) => s.id).join(', ')}`);
       if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
+      // Before reading the model: a suite whose files are not here fails the same way whatever the model.
+      const here = await availability(suite, loadAssetDirs(process.env));
+      if (!here.available) throw new CliError(here.message);
       let manifest;
       try {
         manifest = parseManifest((await readInput(opts.manifest, 'manifest')).toString('utf8'));
@@ -70,6 +76,8 @@ export function register(program: Command): void {
       } catch (err) {
         if (err instanceof ModelFailure) throw new CliError(`evaluation failed: ${err.message}`, 1);
         if (err instanceof DatasetError) throw new CliError(err.message, 2, { cause: err });
+        // Present but not the right file (availability checks presence only).
+        if (err instanceof MissingAssetError) throw new CliError(err.message, 2, { cause: err });
         throw err;
       } finally {
         bar.stop();
