@@ -91,6 +91,14 @@ export async function inspectDenoiser(
     return { ok: false, field: 'inputs.t', problem: `time input "${t.name}" must be [N] or a scalar, the graph declares ${fmt(t.shape)}` };
 
   const shape = denoiserSampleShape(manifest);
+  const fixedX = x.shape.map((d, i) => (typeof d === 'number' && d > 0 && i > 0 ? d : undefined));
+  if (x.shape.length !== 1 + shape.length || fixedX.some((d, i) => d !== undefined && d !== shape[i - 1])) {
+    return {
+      ok: false,
+      field: manifest.latent ? 'latent.shape' : 'resolution',
+      problem: `input "${x.name}" is declared ${fmt(x.shape)}, but the manifest (${manifest.latent ? `latent.shape ${fmt(shape)}` : `resolution ${manifest.resolution}`}) feeds ${fmt([BATCH, ...shape])}`,
+    };
+  }
   const schedule = Schedule.parse(manifest.schedule);
   // A mid-schedule noise level: the second of a 2-step grid in the schedule's own spacing.
   const value = timeInputValue(schedule, samplingTimes(schedule, 2)[1]!, manifest.time_input);
@@ -113,10 +121,11 @@ export async function inspectDenoiser(
   try {
     out = await session.run(feeds, [manifest.outputs.prediction]);
   } catch (err) {
+    // The inputs match what the graph declares, so this is the model's own failure (e.g. an allocation).
     return {
       ok: false,
-      field: manifest.latent ? 'latent.shape' : 'resolution',
-      problem: `a dry run with x of shape ${fmt([BATCH, ...shape])}, time input ${value}${manifest.inputs.class ? ' and class labels' : ''} failed: ${why(err)}`,
+      field: 'file',
+      problem: `the model failed while running a dry run on a batch of ${BATCH} (x ${fmt([BATCH, ...shape])}, time input ${value}${manifest.inputs.class ? ', class labels' : ''}): ${why(err)}`,
     };
   }
   const p = out[manifest.outputs.prediction]!;
@@ -177,13 +186,28 @@ async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Pr
       };
     }
     const z = [BATCH, ...latent.shape];
+    const declared = session.inputMetadata[0];
+    if (declared?.isTensor) {
+      const fixed = declared.shape.map((d, i) => (typeof d === 'number' && d > 0 && i > 0 ? d : undefined));
+      if (declared.shape.length !== z.length || fixed.some((d, i) => d !== undefined && d !== z[i])) {
+        return {
+          ok: false,
+          field: 'latent.shape',
+          problem: `the decoder's input "${inputs.latent}" is declared ${fmt(declared.shape)}, but the manifest (latent.shape ${fmt(latent.shape)}) feeds ${fmt(z)}`,
+        };
+      }
+    }
     let out: ort.InferenceSession.ReturnType;
     try {
       out = await session.run({ [inputs.latent]: new ort.Tensor('float32', new Float32Array(z.reduce((a, b) => a * b, 1)), z) }, [
         outputs.images,
       ]);
     } catch (err) {
-      return { ok: false, field: 'latent.shape', problem: `a dry run of the decoder on latents of shape ${fmt(z)} failed: ${why(err)}` };
+      return {
+        ok: false,
+        field: 'decoder',
+        problem: `the decoder failed while running a dry run on latents of shape ${fmt(z)}: ${why(err)}`,
+      };
     }
     const img = out[outputs.images]!;
     const R = manifest.resolution;

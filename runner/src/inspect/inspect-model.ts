@@ -3,11 +3,14 @@ import type { Manifest } from '../manifest/manifest.schemas.js';
 import { inspectDenoiser } from './inspect-denoiser.js';
 import { inspectSegmentationModel } from './inspect-segmentation.js';
 import { externalTensorNames } from '../onnx/external-data.js';
+import { batchNormals } from '../sampling/noise.js';
+import { outputRangeProblem } from './output-range.js';
 
 /**
  * Submission-time checks of an ONNX file against its manifest: onnxruntime loads it, the tensor names the
  * manifest maps exist, and one dry run on a batch of 2 returns outputs of the declared shape and type.
- * Values are not judged here (a NaN shows up at evaluation time, with the inputs that produced it).
+ * Values are judged only against a generator's declared `output_range` (output-range.ts); a NaN shows up at
+ * evaluation time, with the inputs that produced it.
  */
 export interface TensorInfo {
   name: string;
@@ -15,7 +18,15 @@ export interface TensorInfo {
   shape: Array<number | string>;
 }
 export type InspectionReport =
-  { ok: true; inputs: TensorInfo[]; outputs: TensorInfo[]; opsetNote?: string } | { ok: false; field?: string; problem: string };
+  | {
+      ok: true;
+      inputs: TensorInfo[];
+      outputs: TensorInfo[];
+      opsetNote?: string;
+      /** Set when the run at the suites' batch size could not finish in time (run-inspection.ts). */
+      fullBatchNote?: string;
+    }
+  | { ok: false; field?: string; problem: string };
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
   return meta.map((m) =>
@@ -82,8 +93,18 @@ export async function inspectModel(
         const z = inByName.get(manifest.inputs.noise)!;
         if (z.type !== 'float32')
           return { ok: false, field: 'inputs.noise', problem: `input "${z.name}" must be float32, the graph declares ${z.type}` };
+        const declaredWidth = z.shape.length === 2 ? z.shape[1] : undefined;
+        if (z.shape.length !== 2 || (typeof declaredWidth === 'number' && declaredWidth > 0 && declaredWidth !== manifest.noise_dim)) {
+          return {
+            ok: false,
+            field: z.shape.length === 2 ? 'noise_dim' : 'inputs.noise',
+            problem: `input "${z.name}" is declared ${fmtShape(z.shape)}, but the manifest (noise_dim ${manifest.noise_dim}) feeds [N, ${manifest.noise_dim}]`,
+          };
+        }
+        // The noise a suite with seed 0 gives its first samples: standard normal, so the output range is realistic.
+        const noise = batchNormals(0, [...Array(batch).keys()], manifest.noise_dim, 0);
         const feeds: Record<string, ort.Tensor> = {
-          [z.name]: new ort.Tensor('float32', new Float32Array(batch * manifest.noise_dim), [batch, manifest.noise_dim]),
+          [z.name]: new ort.Tensor('float32', noise, [batch, manifest.noise_dim]),
         };
         if (manifest.inputs.class) {
           const y = inByName.get(manifest.inputs.class)!;
@@ -106,10 +127,11 @@ export async function inspectModel(
           const why = String((err as Error).message ?? err)
             .replace(/\s+/g, ' ')
             .slice(0, 500);
+          // The inputs match what the graph declares, so this is the model's own failure (e.g. an allocation).
           return {
             ok: false,
-            field: 'noise_dim',
-            problem: `a dry run with noise of shape [${batch}, ${manifest.noise_dim}] failed: ${why}`,
+            field: 'file',
+            problem: `the model failed while running a dry run on a batch of ${batch} (noise [${batch}, ${manifest.noise_dim}]${manifest.inputs.class ? ', class labels' : ''}): ${why}`,
           };
         }
         const img = out[manifest.outputs.images]!;
@@ -123,6 +145,8 @@ export async function inspectModel(
             problem: `for a batch of ${batch} the output "${manifest.outputs.images}" has shape ${fmtShape(img.dims)}, but the manifest (resolution ${manifest.resolution}) requires ${fmtShape(want)} (NCHW, 3 channels)`,
           };
         }
+        const range = outputRangeProblem(img.data as Float32Array, manifest.output_range);
+        if (range) return { ok: false, field: 'output_range', problem: `the dry run's images ${range}` };
         return { ok: true, inputs, outputs };
       }
       case 'denoiser':

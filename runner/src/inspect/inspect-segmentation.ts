@@ -59,7 +59,12 @@ export async function inspectSegmentationModel(session: ort.InferenceSession, ma
     const why = String((err as Error).message ?? err)
       .replace(/\s+/g, ' ')
       .slice(0, 500);
-    return { ok: false, field: 'input_size', problem: `a dry run on a batch of ${BATCH} images [${want.join(', ')}] failed: ${why}` };
+    // The input matches what the graph declares, so this is the model's own failure (e.g. an allocation).
+    return {
+      ok: false,
+      field: 'file',
+      problem: `the model failed while running a dry run on a batch of ${BATCH} images [${want.join(', ')}]: ${why}`,
+    };
   }
   const parsed = parseSegmentationOutput(manifest, result[out.name], BATCH);
   if (parsed instanceof SegmentationOutputProblem) return { ok: false, field: parsed.field, problem: parsed.problem };
