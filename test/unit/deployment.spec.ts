@@ -115,6 +115,15 @@ describe('Dockerfiles', () => {
       for (const ws of ['api', 'runner', 'dashboard']) expect(text).toContain(`COPY ${ws}/package.json ${ws}/`);
     });
   }
+  it('runs both images on the Node.js LTS line that CI also tests under (scripts/node-lts.sh)', () => {
+    const pinned = /^NODE_LTS_VERSION=(\d+)\.\d+\.\d+$/m.exec(readFileSync(join(root, 'scripts/node-lts.sh'), 'utf8'));
+    expect(pinned).not.toBeNull();
+    for (const file of ['api/Dockerfile', 'runner/Dockerfile']) {
+      const from = [...readFileSync(join(root, file), 'utf8').matchAll(/^FROM\s+node:(\d+)-/gm)].map((m) => m[1]);
+      expect(from, file).toEqual([pinned![1]]);
+    }
+    expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/PATH="\$node_lts:\$PATH" npm test/);
+  });
   it('gives the runner the Vulkan loader for WebGPU and an opt-in CUDA provider install', () => {
     const text = readFileSync(join(root, 'runner/Dockerfile'), 'utf8');
     expect(text).toMatch(/libvulkan1/);
