@@ -28,7 +28,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: LEVELS[config.logLevel],
     bodyParser: true,
   });
-  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('json', { limit: config.maxJsonBytes });
+  // Who the client is, for the per-address limits (README.md, "Security"): the TCP peer unless
+  // GENBENCH_TRUST_PROXY names the proxies in front.
+  app.set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 

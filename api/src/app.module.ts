@@ -11,6 +11,8 @@ import {
 } from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import type { Request } from 'express';
+import { clientAddress } from './auth/auth-failures.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppExceptionFilter } from './common/prisma-exception.filter.js';
 import type { AppConfig } from './config/config.js';
@@ -51,11 +53,19 @@ export class AppModule {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           skipIf: () => config.rateLimitPerMinute === 0,
+          // One count per client address across every route: the default key adds the controller and handler,
+          // which made the limit per route.
+          getTracker: (req) => clientAddress(req as unknown as Request),
+          generateKey: (_ctx, tracker, name) => `${name}:${tracker}`,
+          errorMessage: (_ctx, d) =>
+            `too many requests from your address (more than ${d.limit} a minute, GENBENCH_RATE_LIMIT_PER_MINUTE); ` +
+            `retry in ${d.timeToBlockExpire} s`,
         }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },
-        // Rate limiting per client address; runner endpoints are exempt (@SkipThrottle), they are token-bound.
+        // Rate limiting per client address; runner endpoints are exempt (@SkipThrottle), they are token-bound
+        // (failed authentications are limited on every route, runner endpoints included: auth-failures.ts).
         // Built by hand: @nestjs/throttler is CommonJS, and under the ESM loader its `Reflector` token is not
         // the same class object as ours, so Nest could not inject it (the guard only reads metadata with it).
         {

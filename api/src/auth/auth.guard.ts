@@ -2,6 +2,8 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
   SetMetadata,
@@ -9,8 +11,9 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { TokenRole } from '../generated/prisma/client.js';
+import { AuthFailureLimiter, clientAddress } from './auth-failures.js';
 import { type Principal, TokensService } from './tokens.service.js';
 
 const ROLES_KEY = 'genbench:roles';
@@ -33,6 +36,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokensService) private readonly tokens: TokensService,
+    @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -40,15 +44,31 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const header = req.headers.authorization;
     const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    if (!roles) {
-      // Public route: still identify the caller when a valid token is sent (e.g. owners see their own entries).
-      if (secret) {
-        const p = await this.tokens.authenticate(secret);
-        if (typeof p === 'object') req.principal = p;
+    if (!roles && !secret) return true;
+    const address = clientAddress(req);
+    if (secret) {
+      // Before any lookup: an address that keeps failing costs nothing more, whatever it sends next.
+      const wait = this.failures.blockedFor(address);
+      if (wait !== undefined) {
+        ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(wait));
+        throw new HttpException(
+          {
+            statusCode: HttpStatus.TOO_MANY_REQUESTS,
+            message:
+              `too many failed authentications from your address (more than ${this.failures.limitPerMinute} a minute, ` +
+              `GENBENCH_AUTH_FAILURES_PER_MINUTE); retry in ${wait} s`,
+          },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
       }
-      return true;
     }
     const p = await this.tokens.authenticate(secret);
+    if (typeof p === 'string' && p !== 'missing') this.failures.recordFailure(address);
+    if (!roles) {
+      // Public route: still identify the caller when a valid token is sent (e.g. owners see their own entries).
+      if (typeof p === 'object') req.principal = p;
+      return true;
+    }
     if (typeof p === 'string') throw new UnauthorizedException(MESSAGES[p]);
     if (!roles.includes(p.role)) {
       throw new ForbiddenException(`this endpoint needs a ${roles.join(' or ')} token; yours is a ${p.role} token`);

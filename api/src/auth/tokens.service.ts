@@ -18,6 +18,26 @@ export function hashToken(secret: string): string {
 export type AuthFailure = 'missing' | 'unknown' | 'expired' | 'revoked';
 
 /**
+ * What `issue` makes: `gb_<role>_` and 24 random bytes in base64url (32 characters). Anything else cannot
+ * be a token, and is refused without a database lookup.
+ */
+export const TOKEN_FORMAT = /^gb_(?:submitter|admin|runner)_[A-Za-z0-9_-]{32}$/;
+
+/**
+ * How long a verified token is trusted without asking the database again: the bound on how late a
+ * revocation made by another API process takes effect here (this process forgets a token it revokes at
+ * once). A token's expiry is never passed: an entry lives until the earlier of the two.
+ */
+export const VERIFIED_TOKEN_TTL_MS = 5_000;
+/** Verified tokens remembered at once (a few hundred bytes each); past it the oldest entry goes. */
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+interface Verified {
+  principal: Principal;
+  until: number;
+}
+
+/**
  * lastUsedAt is written at most once per this interval per token, so an authenticated request costs a
  * write only when the stored time is older: "last used" is accurate to the minute.
  */
@@ -63,6 +83,9 @@ function present(t: TokenSummaryRow, now: Date, viewer?: Principal): TokenView {
 
 @Injectable()
 export class TokensService {
+  /** sha256 of a secret → who it is, for VERIFIED_TOKEN_TTL_MS. */
+  private readonly verified = new Map<string, Verified>();
+
   constructor(@Inject(TokensRepository) private readonly tokens: TokensRepository) {}
 
   async issue(opts: {
@@ -77,15 +100,37 @@ export class TokensService {
     return { secret, id: row.id };
   }
 
+  /** Whether a presented secret has the shape of a token at all (no lookup; see TOKEN_FORMAT). */
+  static wellFormed(secret: string): boolean {
+    return TOKEN_FORMAT.test(secret);
+  }
+
   async authenticate(secret: string | undefined): Promise<Principal | AuthFailure> {
     if (!secret) return 'missing';
-    const row = await this.tokens.findByHash(hashToken(secret));
+    if (!TokensService.wellFormed(secret)) return 'unknown';
+    const hash = hashToken(secret);
+    const now = new Date();
+    const hit = this.verified.get(hash);
+    if (hit && hit.until > now.getTime()) return hit.principal;
+    if (hit) this.verified.delete(hash);
+    const row = await this.tokens.findByHash(hash);
     if (!row) return 'unknown';
     if (row.revokedAt) return 'revoked';
-    const now = new Date();
     if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'expired';
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await this.tokens.touch(row.id, now);
-    return { tokenId: row.id, owner: row.owner, role: row.role, dailyQuota: row.dailyQuota };
+    const principal: Principal = { tokenId: row.id, owner: row.owner, role: row.role, dailyQuota: row.dailyQuota };
+    this.remember(hash, principal, Math.min(now.getTime() + VERIFIED_TOKEN_TTL_MS, row.expiresAt?.getTime() ?? Infinity));
+    return principal;
+  }
+
+  private remember(hash: string, principal: Principal, until: number): void {
+    this.verified.set(hash, { principal, until });
+    if (this.verified.size > VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+  }
+
+  /** Drops a token from the verified cache (on revocation, so it takes effect in this process at once). */
+  private forget(id: string): void {
+    for (const [hash, v] of this.verified) if (v.principal.tokenId === id) this.verified.delete(hash);
   }
 
   async list(
@@ -110,6 +155,7 @@ export class TokensService {
       );
     }
     await this.tokens.revoke(id);
+    this.forget(id);
     const row = await this.tokens.findSummary(id);
     if (!row) throw new NotFoundException(`no token ${id}`);
     return present(row, new Date(), by);

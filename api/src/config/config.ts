@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type AssetDirs, loadAssetDirs } from '../../../runner/src/assets/asset-dirs.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 /**
  * Configuration of the API process, parsed once at start from the environment (README.md,
@@ -23,6 +24,9 @@ const Env = z.object({
   GENBENCH_INSPECT_TIMEOUT_S: z.coerce.number().positive().default(60),
   GENBENCH_RECONCILE_INTERVAL_S: z.coerce.number().min(0).default(30),
   GENBENCH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  GENBENCH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  GENBENCH_MAX_JSON_MB: z.coerce.number().positive().default(2),
+  GENBENCH_TRUST_PROXY: z.string().default(''),
   GENBENCH_SCHEDULER: z.enum(['on', 'off']).default('on'),
 });
 
@@ -43,6 +47,12 @@ export interface AppConfig {
   reconcileIntervalMs: number;
   /** Requests per minute per client address; 0 disables rate limiting. */
   rateLimitPerMinute: number;
+  /** Failed authentications per minute per client address before it gets 429 (api/src/auth/auth-failures.ts); 0: no limit. */
+  authFailuresPerMinute: number;
+  /** Largest JSON request body (GENBENCH_MAX_JSON_MB). */
+  maxJsonBytes: number;
+  /** Express's `trust proxy` (GENBENCH_TRUST_PROXY): false, a hop count or the proxies' addresses/subnets (trust-proxy.ts). */
+  trustProxy: TrustProxy;
   /** Whether this process fires schedules (any number of API processes may; each firing runs once). */
   scheduler: boolean;
   /** Where suites' downloaded files are looked for (GENBENCH_REFERENCE_DIR, GENBENCH_MODELS_DIR). */
@@ -74,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,
     reconcileIntervalMs: e.GENBENCH_RECONCILE_INTERVAL_S * 1000,
     rateLimitPerMinute: e.GENBENCH_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.GENBENCH_AUTH_FAILURES_PER_MINUTE,
+    maxJsonBytes: Math.round(e.GENBENCH_MAX_JSON_MB * 1024 * 1024),
+    trustProxy: parseTrustProxy(e.GENBENCH_TRUST_PROXY),
     scheduler: e.GENBENCH_SCHEDULER === 'on',
     assets: loadAssetDirs(env),
     ...overrides,
