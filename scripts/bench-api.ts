@@ -39,8 +39,8 @@ const t0 = performance.now();
 // nightly history of five per model), each with its FID.
 await db.query(
   `
-  INSERT INTO models (id, name, owner, kind, visibility)
-  SELECT gen_random_uuid(), 'bench-' || g, 'bench', 'generator', 'public' FROM generate_series(1, $1) g;
+  INSERT INTO models (id, name, owner, kind)
+  SELECT gen_random_uuid(), 'bench-' || g, 'bench', 'generator' FROM generate_series(1, $1) g;
   `.trim(),
   [MODELS],
 );

@@ -18,7 +18,8 @@ export function presentEvaluation(e: EvaluationWithContext) {
       name: e.modelVersion.model.name,
       owner: e.modelVersion.model.owner,
       kind: e.modelVersion.model.kind,
-      visibility: e.modelVersion.model.visibility,
+      /** This version's visibility (each version has its own). */
+      visibility: e.modelVersion.visibility,
       versionId: e.modelVersion.id,
       version: e.modelVersion.version,
     },

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { EvaluationStatus, EvaluationTrigger, Prisma } from '../generated/prisma/client.js';
 
@@ -18,7 +19,7 @@ export class EvaluationsRepository {
     return this.prisma.evaluation.findUnique({ where: { id }, include: withContext });
   }
 
-  /** `viewer`: 'all' (admin), an owner name (public entries and theirs), or null (public entries only). */
+  /** Evaluations of the model versions `viewer` sees, newest first. */
   list(filter: {
     status?: EvaluationStatus;
     modelId?: string;
@@ -28,17 +29,18 @@ export class EvaluationsRepository {
     ids?: string[];
     take: number;
     skip: number;
-    viewer: 'all' | string | null;
+    viewer: Viewer;
   }) {
-    const visible: Prisma.ModelWhereInput | undefined =
-      filter.viewer === 'all' ? undefined : { OR: [{ visibility: 'public' }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] };
     const where: Prisma.EvaluationWhereInput = {
       status: filter.status,
       trigger: filter.trigger,
       id: filter.ids ? { in: filter.ids } : undefined,
       modelVersion: {
-        ...(filter.modelId ? { modelId: filter.modelId } : {}),
-        model: { ...(visible ?? {}), ...(filter.owner ? { owner: filter.owner } : {}) },
+        AND: [
+          visibleVersions(filter.viewer),
+          filter.modelId ? { modelId: filter.modelId } : {},
+          filter.owner ? { model: { owner: filter.owner } } : {},
+        ],
       },
       suiteVersion: filter.suiteId ? { suiteId: filter.suiteId } : undefined,
     };

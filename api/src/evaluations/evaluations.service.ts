@@ -1,14 +1,16 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { canSeeVersion, viewerOf } from '../auth/visibility.js';
+import type { EvaluationWithContext } from './evaluations.repository.js';
 import { presentEvaluation } from './evaluation.presenter.js';
 import { EvaluationQueue } from './evaluation-queue.js';
 import { EvaluationsRepository } from './evaluations.repository.js';
 import type { ListEvaluationsQuery } from './evaluations.schemas.js';
 
-/** Private entries are visible to their owner and to admins only. */
-export function canSee(principal: Principal | undefined, model: { owner: string; visibility: string }): boolean {
-  return model.visibility === 'public' || principal?.role === 'admin' || principal?.owner === model.owner;
+/** An evaluation is seen by whoever sees its model version (auth/visibility.ts). */
+function canSee(principal: Principal | undefined, e: EvaluationWithContext): boolean {
+  return canSeeVersion(viewerOf(principal), { visibility: e.modelVersion.visibility, owner: e.modelVersion.model.owner });
 }
 
 @Injectable()
@@ -21,14 +23,14 @@ export class EvaluationsService {
 
   async get(id: string, principal?: Principal) {
     const e = await this.evaluations.findById(id);
-    if (!e || !canSee(principal, e.modelVersion.model)) throw new NotFoundException(`no evaluation ${id}`);
+    if (!e || !canSee(principal, e)) throw new NotFoundException(`evaluation ${id} not found or private`);
     return presentEvaluation(e);
   }
 
   /** Where the PNG grid of an evaluation's first samples is stored; 404 when unseen or absent. */
   async sampleGridPath(id: string, principal?: Principal): Promise<string> {
     const e = await this.evaluations.findById(id);
-    if (!e || !canSee(principal, e.modelVersion.model)) throw new NotFoundException(`no evaluation ${id}`);
+    if (!e || !canSee(principal, e)) throw new NotFoundException(`evaluation ${id} not found or private`);
     if (!e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256)))
       throw new NotFoundException(`evaluation ${id} has no sample grid`);
     return this.store.pathFor(e.sampleGridSha256);
@@ -50,7 +52,7 @@ export class EvaluationsService {
       ids: q.ids,
       take: q.limit,
       skip: q.offset,
-      viewer: principal?.role === 'admin' ? 'all' : (principal?.owner ?? null),
+      viewer: viewerOf(principal),
     });
     return { total, items: rows.map(presentEvaluation) };
   }

@@ -10,6 +10,11 @@ export const LeaderboardQuery = z.strictObject({
   protocol: z.enum(SEGMENTATION_PROTOCOLS).optional(),
   /** Entries per board (ranks are computed over the whole board first). */
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * `latest` (default): one entry per model, its newest version the caller sees that has a score on the
+   * suite. `all`: one entry per model version. Ranks, totals, pages and exports follow the choice.
+   */
+  versions: z.enum(['latest', 'all']).default('latest'),
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type LeaderboardQuery = z.infer<typeof LeaderboardQuery>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/tokens.service.js';
+import { viewerOf } from '../auth/visibility.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import type { LeaderboardQuery } from './leaderboard.schemas.js';
 
@@ -17,26 +18,25 @@ export function segmentationInfo(definition: unknown): { protocol: string | null
 export class LeaderboardService {
   constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {}
 
-  /** One board per suite (its newest version): each model version's latest successful score, ranked. */
+  /**
+   * One board per suite (its newest version), ranked: each model's newest version the caller sees that has
+   * a score there (or, with `versions=all`, every such version), by its latest successful evaluation.
+   */
   async boards(q: LeaderboardQuery, principal?: Principal) {
+    const viewer = viewerOf(principal);
     const versions = await this.repo.suiteVersions({ task: q.task, resolution: q.resolution, suiteId: q.suite, protocol: q.protocol });
     const latest = versions.filter((v, i) => i === 0 || versions[i - 1]!.suiteId !== v.suiteId);
     const boards = [];
     for (const sv of latest) {
-      const viewer = principal?.role === 'admin' ? 'all' : (principal?.owner ?? null);
-      const rows = await this.repo.rankedPage({
-        suiteVersionId: sv.id,
-        primaryMetric: sv.primaryMetric,
-        higherIsBetter: sv.higherIsBetter,
-        viewer,
-        limit: q.limit,
-        offset: q.offset,
-      });
+      const board = { suiteVersionId: sv.id, primaryMetric: sv.primaryMetric, viewer, versions: q.versions };
+      const rows = await this.repo.rankedPage({ ...board, higherIsBetter: sv.higherIsBetter, limit: q.limit, offset: q.offset });
       const entries = rows.map((e) => ({
         rank: e.rank,
         model: { id: e.model_id, name: e.model_name, owner: e.model_owner, kind: e.model_kind },
         modelVersion: e.model_version,
         modelVersionId: e.model_version_id,
+        /** The version's own visibility: private rows are shown to their owner and admins only. */
+        visibility: e.visibility,
         evaluationId: e.evaluation_id,
         metrics: Object.fromEntries(e.metrics.map((m) => [m.id, m.value])),
         intervals: Object.fromEntries(e.metrics.filter((m) => m.lo != null && m.hi != null).map((m) => [m.id, [m.lo, m.hi]])),
@@ -46,7 +46,7 @@ export class LeaderboardService {
         drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.drift_flagged },
         protocol: e.protocol ?? null,
       }));
-      const total = rows[0]?.total ?? (q.offset > 0 ? await this.repo.countRanked(sv.id, sv.primaryMetric, viewer) : 0);
+      const total = rows[0]?.total ?? (q.offset > 0 ? await this.repo.countRanked(board) : 0);
       boards.push({
         suite: {
           id: sv.suiteId,
@@ -61,6 +61,6 @@ export class LeaderboardService {
         entries,
       });
     }
-    return { boards };
+    return { versions: q.versions, boards };
   }
 }

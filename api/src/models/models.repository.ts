@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import type { EvaluationTrigger, ModelKind, Prisma, Visibility } from '../generated/prisma/client.js';
 
 @Injectable()
@@ -21,14 +22,15 @@ export class ModelsRepository {
     manifest: Prisma.InputJsonValue;
     suiteVersionIds: string[];
     trigger: EvaluationTrigger;
+    /** This version's own visibility: earlier versions keep theirs, whatever this one says. */
     visibility: Visibility;
     tokenId: string;
   }) {
     return this.prisma.$transaction(async (tx) => {
       const model = await tx.model.upsert({
         where: { owner_name: { owner: input.owner, name: input.name } },
-        create: { owner: input.owner, name: input.name, kind: input.kind, visibility: input.visibility },
-        update: { visibility: input.visibility },
+        create: { owner: input.owner, name: input.name, kind: input.kind },
+        update: {},
       });
       if (model.kind !== input.kind)
         return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
@@ -52,6 +54,7 @@ export class ModelsRepository {
           artifactSize: BigInt(input.artifactSize),
           extraArtifacts: input.extraArtifacts,
           manifest: input.manifest,
+          visibility: input.visibility,
         },
       });
       const evaluations = [];
@@ -67,30 +70,29 @@ export class ModelsRepository {
     });
   }
 
-  /** `viewer`: 'all' (admin), an owner name (public models and theirs), or null (public only). */
-  list(filter: { kind?: ModelKind; owner?: string; take: number; skip: number; viewer: 'all' | string | null }) {
-    const where: Prisma.ModelWhereInput = {
-      kind: filter.kind,
-      owner: filter.owner,
-      ...(filter.viewer === 'all' ? {} : { OR: [{ visibility: 'public' as const }, ...(filter.viewer ? [{ owner: filter.viewer }] : [])] }),
-    };
+  /** Models with at least one version `viewer` sees, each with the versions they see (newest first). */
+  list(filter: { kind?: ModelKind; owner?: string; take: number; skip: number; viewer: Viewer }) {
+    const visible = visibleVersions(filter.viewer);
+    const where: Prisma.ModelWhereInput = { kind: filter.kind, owner: filter.owner, versions: { some: visible } };
     return this.prisma.$transaction([
       this.prisma.model.findMany({
         where,
         orderBy: { createdAt: 'desc' },
         take: filter.take,
         skip: filter.skip,
-        include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
+        include: { versions: { where: visible, orderBy: { version: 'desc' }, select: { version: true, visibility: true } } },
       }),
       this.prisma.model.count({ where }),
     ]);
   }
 
-  findById(id: string) {
+  /** The model with only the versions `viewer` sees (none: not found or private to them). */
+  findById(id: string, viewer: Viewer) {
     return this.prisma.model.findUnique({
       where: { id },
       include: {
         versions: {
+          where: visibleVersions(viewer),
           orderBy: { version: 'desc' },
           include: { evaluations: { orderBy: { queuedAt: 'desc' }, include: { metrics: true, suiteVersion: true } } },
         },

@@ -13,11 +13,11 @@ import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
 import { type Manifest, ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { modelVisibility, viewerOf } from '../auth/visibility.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { presentEvaluation } from '../evaluations/evaluation.presenter.js';
 import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
-import { canSee } from '../evaluations/evaluations.service.js';
 import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
 import type { ListModelsQuery } from './models.schemas.js';
@@ -180,8 +180,13 @@ export class ModelsService {
   }
 
   async list(q: ListModelsQuery, principal?: Principal) {
-    const viewer = principal?.role === 'admin' ? 'all' : (principal?.owner ?? null);
-    const [rows, total] = await this.models.list({ kind: q.kind, owner: q.owner, take: q.limit, skip: q.offset, viewer });
+    const [rows, total] = await this.models.list({
+      kind: q.kind,
+      owner: q.owner,
+      take: q.limit,
+      skip: q.offset,
+      viewer: viewerOf(principal),
+    });
     return {
       total,
       items: rows.map((m) => ({
@@ -189,28 +194,30 @@ export class ModelsService {
         name: m.name,
         owner: m.owner,
         kind: m.kind,
-        visibility: m.visibility,
+        visibility: modelVisibility(m.versions),
         createdAt: m.createdAt,
         latestVersion: m.versions[0]?.version ?? null,
       })),
     };
+  /** Models the caller sees at least one version of; `latestVersion` is the newest version they see. */
   }
 
   async get(id: string, principal?: Principal) {
-    const m = await this.models.findById(id);
-    if (!m || !canSee(principal, m)) throw new NotFoundException(`no model ${id}`);
+    const m = await this.models.findById(id, viewerOf(principal));
+    if (!m || m.versions.length === 0) throw new NotFoundException(`model ${id} not found or private`);
     return {
       id: m.id,
       name: m.name,
       owner: m.owner,
       kind: m.kind,
-      visibility: m.visibility,
+      visibility: modelVisibility(m.versions),
       createdAt: m.createdAt,
       versions: m.versions.map((v) => ({
         id: v.id,
         version: v.version,
         artifactSha256: v.artifactSha256,
         artifactSize: Number(v.artifactSize),
+  /** A model with the versions the caller sees; 404 when they see none (unknown and private look alike). */
         extraArtifacts: v.extraArtifacts,
         manifest: v.manifest,
         createdAt: v.createdAt,
@@ -219,3 +226,4 @@ export class ModelsService {
     };
   }
 }
+        visibility: v.visibility,
