@@ -4,8 +4,8 @@ import type { InspectionReport } from './inspect-model.js';
 
 /**
  * Submission-time checks of an uploaded sample batch (an ADM-style `.npz`) against its manifest, from the
- * archive's headers only: the images are never read here. Whether it holds enough images for a suite is
- * checked when that suite runs (suites differ in sample counts).
+ * archive's headers, then one pass through its bytes (sizes and CRC-32, nothing kept; see NpzReader.verify).
+ * Whether it holds enough images for a suite is checked when that suite runs (suites differ in sample counts).
  */
 export interface SampleBatchLayout {
   /** Images in `arr_0`. */
@@ -64,6 +64,14 @@ export async function inspectSampleBatch(path: string, manifest: SamplesManifest
   try {
     const layout = checkSampleBatch(reader, manifest);
     if ('problem' in layout) return { ok: false, field: layout.field, problem: layout.problem };
+    // Every array is read through once (bounded memory, nothing kept), so a stream that inflates past its
+    // declared size or fails its CRC is refused now rather than stored.
+    try {
+      await reader.verify();
+    } catch (err) {
+      if (!(err instanceof ArrayFileError)) throw err;
+      return { ok: false, field: 'file', problem: `the file is not a readable .npz sample batch: ${err.problem}` };
+    }
     return {
       ok: true,
       inputs: [],

@@ -73,6 +73,13 @@ const DTYPE_TO_DESCR: Readonly<Record<DType, string>> = {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Bytes needed before the header length of any supported version is known. */
 export const NPY_PREAMBLE_LENGTH = 12;
+/**
+ * Longest header dict read, in bytes: numpy.load's own default limit (`max_header_size`, numpy/lib/format.py
+ * `_MAX_HEADER_SIZE`); numpy writes about 120 bytes for the arrays read here.
+ */
+export const MAX_NPY_HEADER_LENGTH = 10_000;
+/** Most dimensions a shape may have (numpy 2's NPY_MAXDIMS). */
+export const MAX_NPY_DIMENSIONS = 64;
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -144,6 +151,7 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<npy>'): NpyHeader {
   } else {
     throw new ArrayFileError(source, `unsupported .npy format version ${major}.${bytes[7]}`);
   }
+  checkNpyHeaderLength(headerLength, source);
   const dataOffset = headerStart + headerLength;
   if (bytes.length < dataOffset) {
     throw new ArrayFileError(source, `truncated .npy header: needs ${dataOffset} bytes, found ${bytes.length}`);
@@ -167,6 +175,9 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<npy>'): NpyHeader {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
     throw new ArrayFileError(source, `.npy header has an invalid 'shape' ${JSON.stringify(shape)}`);
   }
+  if (shape.length > MAX_NPY_DIMENSIONS) {
+    throw new ArrayFileError(source, `.npy header declares ${shape.length} dimensions; numpy allows at most ${MAX_NPY_DIMENSIONS}`);
+  }
   const m = /^([<>|=]?)([a-zA-Z]\d+)$/.exec(descr);
   const dtype = m ? DESCR_TO_DTYPE[m[2]] : undefined;
   if (!m || !dtype) {
@@ -176,6 +187,16 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<npy>'): NpyHeader {
   const littleEndian = itemSize === 1 || m[1] === '<' || m[1] === '|' || (m[1] !== '>' && HOST_LITTLE_ENDIAN);
   const dims = shape as number[];
   return { dtype, shape: dims, fortranOrder, littleEndian, dataOffset, itemSize, dataLength: elementCount(dims) * itemSize };
+}
+
+/** Throws ArrayFileError when a header declares a dict longer than MAX_NPY_HEADER_LENGTH, before it is read. */
+export function checkNpyHeaderLength(headerLength: number, source: string): void {
+  if (headerLength > MAX_NPY_HEADER_LENGTH) {
+    throw new ArrayFileError(
+      source,
+      `the .npy header declares a length of ${headerLength} bytes; at most ${MAX_NPY_HEADER_LENGTH} are read (numpy.load's limit too)`,
+    );
+  }
 }
 
 /**

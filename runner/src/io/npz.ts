@@ -1,15 +1,20 @@
 // NumPy `.npz` archives (numpy.savez / savez_compressed: a zip of `<key>.npy` entries), read whole or
 // streamed by rows of the leading axis so that a 50,000×256×256×3 sample batch is never held in memory.
-// Stored entries are read by file offset; deflated ones through fflate's streaming Inflate.
+// Stored entries are read by file offset; deflated ones through zlib's streaming inflate, pulled with
+// backpressure, so an entry being read holds about 1 MiB of buffers however far its data inflates.
+// An entry must inflate to exactly the size its central-directory record and its `.npy` header declare:
+// a stream that inflates further (a decompression bomb) fails as soon as it passes that size.
 
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
-import { Deflate, Inflate } from 'fflate';
+import { Readable, pipeline } from 'node:stream';
+import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { Deflate } from 'fflate';
 import { ArrayFileError } from './array-file-error.js';
 import {
   allocate,
   checkNdArray,
+  checkNpyHeaderLength,
   dataBytes,
   elementCount,
   encodeNpyHeader,
@@ -23,7 +28,9 @@ import {
 } from './npy.js';
 import {
   centralDirectory,
+  checkEntryLayout,
   entryDataOffset,
+  hex,
   localHeader,
   METHOD_DEFLATE,
   METHOD_STORED,
@@ -55,8 +62,13 @@ export interface RowIteratorOptions {
   end?: number;
 }
 
+// Compressed bytes are read 64 KiB first (headers), then 256 KiB at a time; zlib hands out inflated bytes
+// 64 KiB at a time and stops inflating while they wait to be read.
 const FIRST_CHUNK = 64 * 1024;
-const CHUNK = 4 * 1024 * 1024;
+const CHUNK = 256 * 1024;
+const INFLATE_CHUNK = 64 * 1024;
+/** Buffer for reading through an entry without keeping it (skipping rows, verifying an archive). */
+const SCRATCH = 1024 * 1024;
 const ROW_BATCH_BYTES = 16 * 1024 * 1024;
 
 interface OpenEntry {
@@ -67,17 +79,18 @@ interface OpenEntry {
 }
 
 /**
- * A sequential reader of one entry's uncompressed bytes. Checks the entry's CRC-32 once it has read
- * every byte from the start without jumping.
+ * A sequential reader of one entry's uncompressed bytes. Once it has read every byte from the start
+ * without jumping, checks that the entry's deflate stream ends exactly there and its CRC-32.
  */
 class EntryStream {
   position = 0;
   private crc = 0;
   private crcValid = true;
-  private readonly queue: Uint8Array[] = [];
-  private queued = 0;
-  private compressedPos = 0;
-  private readonly inflater?: Inflate;
+  /** Inflated bytes pulled from zlib so far, and the unread rest of the last chunk. */
+  private inflated = 0;
+  private pending: Uint8Array = new Uint8Array(0);
+  private readonly inflater?: InflateRaw;
+  private readonly output?: AsyncIterator<Buffer>;
 
   constructor(
     private readonly fh: FileHandle,
@@ -86,12 +99,14 @@ class EntryStream {
     private readonly file: string,
   ) {
     if (entry.method === METHOD_DEFLATE) {
-      this.inflater = new Inflate((chunk) => {
-        if (chunk.length) {
-          this.queue.push(chunk);
-          this.queued += chunk.length;
-        }
+      this.inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+      const source = Readable.from(compressedBytes(fh, dataOffset, entry.compressedSize, file, entry.name), {
+        objectMode: false,
+        highWaterMark: CHUNK,
       });
+      // Errors reach the reader through the iterator; the callback only keeps them from going unhandled.
+      pipeline(source, this.inflater, () => undefined);
+      this.output = this.inflater[Symbol.asyncIterator]();
     }
   }
 
@@ -108,17 +123,14 @@ class EntryStream {
       );
     }
     const out = into ?? new Uint8Array(n);
-    if (this.inflater) {
+    if (this.output) {
       let done = 0;
       while (done < n) {
-        if (this.queue.length === 0) await this.inflateMore();
-        const head = this.queue[0];
-        const take = Math.min(head.length, n - done);
-        out.set(head.subarray(0, take), done);
+        if (this.pending.length === 0) this.pending = await this.nextChunk();
+        const take = Math.min(this.pending.length, n - done);
+        out.set(this.pending.subarray(0, take), done);
         done += take;
-        this.queued -= take;
-        if (take === head.length) this.queue.shift();
-        else this.queue[0] = head.subarray(take);
+        this.pending = this.pending.subarray(take);
       }
     } else {
       const got = await readAt(this.fh, this.dataOffset + this.position, n, out);
@@ -129,19 +141,22 @@ class EntryStream {
     // zlib.crc32 returns 0, not the running value, for a view of a zero-length ArrayBuffer.
     if (this.crcValid && n > 0) this.crc = crc32(out, this.crc);
     this.position += n;
-    if (this.remaining === 0) this.checkCrc();
+    if (this.remaining === 0) {
+      await this.finish();
+      this.checkCrc();
+    }
     return out;
   }
 
   /** Moves forward `n` bytes: a seek for stored entries, inflating through for deflated ones. */
   async skip(n: number): Promise<void> {
-    if (!this.inflater) {
+    if (!this.output) {
       if (n > this.remaining) throw new ArrayFileError(this.file, `truncated data in entry ${this.entry.name}`);
       if (n > 0) this.crcValid = false;
       this.position += n;
       return;
     }
-    const scratch = new Uint8Array(Math.min(n, CHUNK));
+    const scratch = new Uint8Array(Math.min(n, SCRATCH));
     while (n > 0) {
       const k = Math.min(n, scratch.length);
       await this.read(k, scratch.subarray(0, k));
@@ -149,30 +164,55 @@ class EntryStream {
     }
   }
 
-  /** Reads to the end of the entry so its CRC gets checked (entries rarely carry bytes past the array). */
-  async drain(): Promise<void> {
-    if (this.remaining > 0 && this.remaining <= CHUNK) await this.skip(this.remaining);
+  /** Stops inflating and releases the stream's buffers. */
+  close(): void {
+    this.inflater?.destroy();
   }
 
-  private async inflateMore(): Promise<void> {
-    const total = this.entry.compressedSize;
-    if (this.compressedPos >= total) {
+  private async nextChunk(): Promise<Uint8Array> {
+    const next = await this.pull();
+    if (next.done) {
       throw new ArrayFileError(
         this.file,
-        `corrupt deflate data in entry ${this.entry.name}: it inflates to fewer bytes than the zip directory says`,
+        `corrupt deflate data in entry ${this.entry.name}: it inflates to ${this.inflated} bytes, fewer than the ${this.entry.uncompressedSize} the zip directory declares`,
       );
     }
-    const len = Math.min(this.compressedPos === 0 ? FIRST_CHUNK : CHUNK, total - this.compressedPos);
-    const chunk = await readAt(this.fh, this.dataOffset + this.compressedPos, len);
-    if (chunk.length < len) {
-      throw new ArrayFileError(this.file, `truncated file: compressed entry ${this.entry.name} ends ${len - chunk.length} bytes early`);
+    return next.value;
+  }
+
+  // Every declared byte has been read: the deflate stream must end here rather than inflate on.
+  private async finish(): Promise<void> {
+    if (!this.output) return;
+    for (;;) {
+      const next = await this.pull();
+      if (next.done) break;
+      if (next.value.length > 0) throw this.bomb();
     }
-    this.compressedPos += len;
+    this.close();
+  }
+
+  private async pull(): Promise<IteratorResult<Uint8Array, undefined>> {
+    let next: IteratorResult<Buffer>;
     try {
-      this.inflater!.push(chunk, this.compressedPos === total);
+      next = await this.output!.next();
     } catch (err) {
+      if (err instanceof ArrayFileError) throw err;
       throw new ArrayFileError(this.file, `corrupt deflate data in entry ${this.entry.name} (${(err as Error).message})`, { cause: err });
     }
+    if (next.done) return { done: true, value: undefined };
+    this.inflated += next.value.length;
+    if (this.inflated > this.entry.uncompressedSize) {
+      this.close();
+      throw this.bomb();
+    }
+    return { done: false, value: new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength) };
+  }
+
+  private bomb(): ArrayFileError {
+    return new ArrayFileError(
+      this.file,
+      `entry ${this.entry.name} inflates to more than the ${this.entry.uncompressedSize} bytes its zip directory and .npy header declare (a decompression bomb); inflating stopped there`,
+    );
   }
 
   private checkCrc(): void {
@@ -185,14 +225,23 @@ class EntryStream {
   }
 }
 
-function hex(x: number): string {
-  return (x >>> 0).toString(16).padStart(8, '0');
+/** An entry's compressed bytes in order, a chunk at a time: the pipeline reads them only as fast as they inflate. */
+async function* compressedBytes(fh: FileHandle, start: number, length: number, file: string, name: string): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < length;) {
+    const len = Math.min(at === 0 ? FIRST_CHUNK : CHUNK, length - at);
+    const chunk = await readAt(fh, start + at, len);
+    if (chunk.length < len)
+      throw new ArrayFileError(file, `truncated file: compressed entry ${name} ends ${len - chunk.length} bytes early`);
+    at += len;
+    yield chunk;
+  }
 }
 
 /** An open `.npz` archive: entry headers up front, array data on demand. Call `close()` when done. */
 export class NpzReader {
   private readonly byName = new Map<string, OpenEntry>();
   private readonly cursors = new Map<string, EntryStream>();
+  private readonly streams = new Set<EntryStream>();
 
   private constructor(
     readonly path: string,
@@ -202,7 +251,12 @@ export class NpzReader {
     for (const e of entries) this.byName.set(e.info.name, e);
   }
 
-  /** Opens an archive and reads the `.npy` header of every `*.npy` entry (other entries are ignored). */
+  /**
+   * Opens an archive and reads the `.npy` header of every `*.npy` entry (other entries are ignored).
+   * Refuses, before inflating any array data, an archive whose local headers disagree with its central
+   * directory, whose entries overlap, or whose `.npy` entries declare sizes other than their arrays' or
+   * more than their compressed bytes could hold. Reads at most the central directory and one header per entry.
+   */
   static async open(path: string): Promise<NpzReader> {
     let fh: FileHandle;
     try {
@@ -211,25 +265,37 @@ export class NpzReader {
       throw new ArrayFileError(path, `cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
     try {
-      const zipEntries = await readCentralDirectory(fh, path);
+      const directory = await readCentralDirectory(fh, path);
+      const extents = [];
+      for (const entry of directory.entries) extents.push({ entry, dataOffset: await entryDataOffset(fh, entry, path) });
+      checkEntryLayout(extents, directory.centralDirectoryOffset, path);
       const entries: OpenEntry[] = [];
-      for (const zip of zipEntries) {
+      for (const { entry: zip, dataOffset: zipDataOffset } of extents) {
         if (!zip.name.endsWith('.npy')) continue;
         if (zip.flags & 1) throw new ArrayFileError(path, `entry ${zip.name} is encrypted`);
         if (zip.method !== METHOD_STORED && zip.method !== METHOD_DEFLATE) {
           throw new ArrayFileError(path, `entry ${zip.name} uses compression method ${zip.method} (only stored and deflate are supported)`);
         }
-        if (zip.method === METHOD_STORED && zip.compressedSize !== zip.uncompressedSize) {
-          throw new ArrayFileError(path, `corrupt zip archive: stored entry ${zip.name} has different compressed and uncompressed sizes`);
-        }
-        const zipDataOffset = await entryDataOffset(fh, zip, path);
         const source = `${path}[${zip.name}]`;
         const stream = new EntryStream(fh, zip, zipDataOffset, path);
-        const header = await readHeader(stream, source);
-        if (header.dataOffset + header.dataLength > zip.uncompressedSize) {
+        let header: NpyHeader;
+        try {
+          header = await readHeader(stream, source);
+        } finally {
+          stream.close();
+        }
+        const declared = header.dataOffset + header.dataLength;
+        if (declared > zip.uncompressedSize) {
           throw new ArrayFileError(
             path,
             `truncated data in entry ${zip.name}: shape [${header.shape.join(', ')}] ${header.dtype} needs ${header.dataLength} bytes, the entry holds ${zip.uncompressedSize - header.dataOffset}`,
+          );
+        }
+        // numpy writes nothing after the array; bytes there would be read by nobody but an inflater.
+        if (declared < zip.uncompressedSize) {
+          throw new ArrayFileError(
+            path,
+            `entry ${zip.name} declares ${zip.uncompressedSize} bytes, but its .npy header (shape [${header.shape.join(', ')}] ${header.dtype}) accounts for ${declared}`,
           );
         }
         const info: NpzEntryInfo = {
@@ -268,11 +334,34 @@ export class NpzReader {
   async read(name: string): Promise<NdArray> {
     const e = this.get(name);
     const stream = this.stream(e);
-    await stream.read(e.header.dataOffset);
-    const out = this.allocate(e, elementCount(e.header.shape));
-    await stream.read(e.header.dataLength, bytesOf(out));
-    await stream.drain();
-    return { dtype: e.info.dtype, shape: [...e.info.shape], data: finishDecoded(e.header, out) };
+    try {
+      await stream.read(e.header.dataOffset);
+      const out = this.allocate(e, elementCount(e.header.shape));
+      await stream.read(e.header.dataLength, bytesOf(out));
+      return { dtype: e.info.dtype, shape: [...e.info.shape], data: finishDecoded(e.header, out) };
+    } finally {
+      this.release(stream);
+    }
+  }
+
+  /**
+   * Reads every array entry through to its end without keeping it, through one 1 MiB buffer: each must
+   * inflate to exactly its declared size and match its CRC-32. The upload check runs this, so a batch that
+   * would fail part-way through an evaluation is refused when submitted.
+   */
+  async verify(): Promise<void> {
+    const scratch = new Uint8Array(SCRATCH);
+    for (const e of this.byName.values()) {
+      const stream = this.stream(e);
+      try {
+        while (stream.remaining > 0) {
+          const k = Math.min(stream.remaining, scratch.length);
+          await stream.read(k, scratch.subarray(0, k));
+        }
+      } finally {
+        this.release(stream);
+      }
+    }
   }
 
   /**
@@ -297,6 +386,7 @@ export class NpzReader {
     } else {
       let cursor = this.cursors.get(name);
       if (!cursor || cursor.position > target) {
+        if (cursor) this.release(cursor);
         cursor = this.stream(e);
         this.cursors.set(name, cursor);
       }
@@ -326,19 +416,25 @@ export class NpzReader {
       return;
     }
     const stream = this.stream(e);
-    await stream.read(e.header.dataOffset);
-    await stream.skip(start * rowBytes);
-    for (let r = start; r < end; r += batch) {
-      const count = Math.min(batch, end - r);
-      const shape = [count, ...e.info.shape.slice(1)];
-      const out = this.allocate(e, count * rowElements);
-      await stream.read(count * rowBytes, bytesOf(out));
-      if (r + count === total) await stream.drain();
-      yield { dtype: e.info.dtype, shape, data: finishDecoded({ ...e.header, shape }, out) };
+    try {
+      await stream.read(e.header.dataOffset);
+      await stream.skip(start * rowBytes);
+      for (let r = start; r < end; r += batch) {
+        const count = Math.min(batch, end - r);
+        const shape = [count, ...e.info.shape.slice(1)];
+        const out = this.allocate(e, count * rowElements);
+        // The last row's read ends the entry, which checks the stream ends there and the CRC.
+        await stream.read(count * rowBytes, bytesOf(out));
+        yield { dtype: e.info.dtype, shape, data: finishDecoded({ ...e.header, shape }, out) };
+      }
+    } finally {
+      this.release(stream);
     }
   }
 
   async close(): Promise<void> {
+    for (const s of this.streams) s.close();
+    this.streams.clear();
     this.cursors.clear();
     await this.fh.close();
   }
@@ -355,7 +451,14 @@ export class NpzReader {
   }
 
   private stream(e: OpenEntry): EntryStream {
-    return new EntryStream(this.fh, e.zip, e.zipDataOffset, this.path);
+    const s = new EntryStream(this.fh, e.zip, e.zipDataOffset, this.path);
+    this.streams.add(s);
+    return s;
+  }
+
+  private release(s: EntryStream): void {
+    s.close();
+    this.streams.delete(s);
   }
 
   private allocate(e: OpenEntry, n: number): NdData {
@@ -397,6 +500,7 @@ async function readHeader(stream: EntryStream, source: string): Promise<NpyHeade
       full = concat(pre, more);
       need = new DataView(full.buffer).getUint32(8, true);
     }
+    checkNpyHeaderLength(need, source);
     full = concat(full, await readOrFail(stream, need, source));
   }
   return parseNpyHeader(full, source);

@@ -1,6 +1,8 @@
 // The parts of the ZIP format (PKWARE APPNOTE 6.3, sections 4.3-4.5) that `.npz` files use: stored and
-// deflated entries, Zip64 sizes and offsets, no encryption, a single disk. Reading trusts the central
-// directory for sizes and offsets and the local header only for where the data starts.
+// deflated entries, Zip64 sizes and offsets, no encryption, a single disk. Reading takes sizes and offsets
+// from the central directory and refuses an archive whose local headers disagree with it, whose entries
+// overlap or run past the central directory, or whose sizes no stored or deflated entry could have: the
+// checks that defuse overlapping-entry and declared-size zip bombs before a byte is inflated.
 
 import type { FileHandle } from 'node:fs/promises';
 import { ArrayFileError } from './array-file-error.js';
@@ -17,14 +19,32 @@ const ZIP64_EXTRA = 0x0001;
 const U32_MAX = 0xffffffff;
 const U16_MAX = 0xffff;
 
+/** Entries an archive may list; `.npz` files hold a handful. */
+export const MAX_ENTRIES = 10_000;
+/** Bytes of central directory read into memory. */
+export const MAX_CENTRAL_DIRECTORY_BYTES = 4 * 1024 * 1024;
+/**
+ * Deflate's largest expansion: a 258-byte match costs at least two bits (one-bit literal/length and
+ * distance codes), so no stream inflates to more than 1032 bytes per compressed byte (zlib's FAQ).
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+
 export interface ZipEntry {
   name: string;
+  /** The name as stored, compared byte for byte with the local header's. */
+  nameBytes: Uint8Array;
   method: number;
   flags: number;
   crc32: number;
   compressedSize: number;
   uncompressedSize: number;
   localHeaderOffset: number;
+}
+
+/** The central directory's entries, and where it starts (no entry's data may reach past it). */
+export interface ZipDirectory {
+  entries: ZipEntry[];
+  centralDirectoryOffset: number;
 }
 
 /** Reads exactly `length` bytes at `position`, or fewer only at the end of the file. */
@@ -45,8 +65,11 @@ function u64(view: DataView, at: number): number {
   return Number(v);
 }
 
-/** Lists the entries of a zip file from its central directory (Zip64 aware). */
-export async function readCentralDirectory(fh: FileHandle, file: string): Promise<ZipEntry[]> {
+/**
+ * Lists the entries of a zip file from its central directory (Zip64 aware). Refuses a directory of more
+ * than MAX_ENTRIES entries or MAX_CENTRAL_DIRECTORY_BYTES bytes, and sizes no entry of this file could have.
+ */
+export async function readCentralDirectory(fh: FileHandle, file: string): Promise<ZipDirectory> {
   const size = (await fh.stat()).size;
   if (size < 22) throw new ArrayFileError(file, `not a zip archive (${size} bytes, too short for an end-of-central-directory record)`);
   const tailLength = Math.min(size, 22 + U16_MAX);
@@ -91,6 +114,13 @@ export async function readCentralDirectory(fh: FileHandle, file: string): Promis
       `corrupt or truncated zip archive (central directory at ${cdOffset}+${cdSize} beyond the file size ${size})`,
     );
   }
+  if (count > MAX_ENTRIES) throw new ArrayFileError(file, `the zip archive lists ${count} entries; at most ${MAX_ENTRIES} are read`);
+  if (cdSize > MAX_CENTRAL_DIRECTORY_BYTES) {
+    throw new ArrayFileError(
+      file,
+      `the zip archive's central directory is ${cdSize} bytes; at most ${MAX_CENTRAL_DIRECTORY_BYTES} are read`,
+    );
+  }
   const cd = await readAt(fh, cdOffset, cdSize);
   const cv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const entries: ZipEntry[] = [];
@@ -131,20 +161,129 @@ export async function readCentralDirectory(fh: FileHandle, file: string): Promis
       }
       e += 4 + len;
     }
-    entries.push({ name, method, flags, crc32, compressedSize, uncompressedSize, localHeaderOffset });
+    const entry = { name, nameBytes: nameBytes.slice(), method, flags, crc32, compressedSize, uncompressedSize, localHeaderOffset };
+    checkDeclaredSizes(entry, size, file);
+    entries.push(entry);
     p = extraEnd + commentLength;
   }
-  return entries;
+  return { entries, centralDirectoryOffset: cdOffset };
 }
 
-/** Where an entry's data starts, from its local header. */
+// A stored entry holds exactly its bytes; a deflated one at most MAX_DEFLATE_RATIO times its compressed
+// bytes; and no entry's compressed bytes exceed the file. (Other methods are refused when read.)
+function checkDeclaredSizes(e: ZipEntry, fileSize: number, file: string): void {
+  if (e.compressedSize > fileSize) {
+    throw new ArrayFileError(
+      file,
+      `corrupt zip archive: entry ${e.name} declares ${e.compressedSize} compressed bytes in a ${fileSize}-byte file`,
+    );
+  }
+  if (e.method === METHOD_STORED && e.compressedSize !== e.uncompressedSize) {
+    throw new ArrayFileError(
+      file,
+      `corrupt zip archive: stored entry ${e.name} declares ${e.uncompressedSize} bytes but holds ${e.compressedSize}`,
+    );
+  }
+  if (e.method === METHOD_DEFLATE && e.uncompressedSize > e.compressedSize * MAX_DEFLATE_RATIO) {
+    throw new ArrayFileError(
+      file,
+      `corrupt zip archive: entry ${e.name} declares ${e.uncompressedSize} bytes from ${e.compressedSize} deflated bytes, more than deflate can expand to (${MAX_DEFLATE_RATIO}:1)`,
+    );
+  }
+}
+
+/**
+ * Reads an entry's local header, checks that it agrees with the central directory (name, method,
+ * encryption, and CRC-32 and sizes unless a data descriptor follows the data), and returns where the
+ * entry's data starts.
+ */
 export async function entryDataOffset(fh: FileHandle, entry: ZipEntry, file: string): Promise<number> {
   const h = await readAt(fh, entry.localHeaderOffset, 30);
   const hv = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (h.length < 30 || hv.getUint32(0, true) !== SIG_LOCAL) {
     throw new ArrayFileError(file, `corrupt zip archive (no local header for entry ${entry.name} at offset ${entry.localHeaderOffset})`);
   }
-  return entry.localHeaderOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
+  const flags = hv.getUint16(6, true);
+  const method = hv.getUint16(8, true);
+  const crc = hv.getUint32(14, true);
+  let compressedSize = hv.getUint32(18, true);
+  let uncompressedSize = hv.getUint32(22, true);
+  const nameLength = hv.getUint16(26, true);
+  const extraLength = hv.getUint16(28, true);
+  const rest = await readAt(fh, entry.localHeaderOffset + 30, nameLength + extraLength);
+  if (rest.length < nameLength + extraLength) throw new ArrayFileError(file, `truncated zip archive (local header of entry ${entry.name})`);
+  const disagree = (what: string, local: string | number, central: string | number): never => {
+    throw new ArrayFileError(
+      file,
+      `corrupt zip archive: the local header of entry ${entry.name} says ${what} ${local}, the central directory ${central}`,
+    );
+  };
+  const name = rest.subarray(0, nameLength);
+  if (name.length !== entry.nameBytes.length || name.some((b, i) => b !== entry.nameBytes[i])) {
+    disagree('name', JSON.stringify(new TextDecoder('latin1').decode(name)), JSON.stringify(entry.name));
+  }
+  if (method !== entry.method) disagree('compression method', method, entry.method);
+  if ((flags & 1) !== (entry.flags & 1)) disagree('encryption flag', flags & 1, entry.flags & 1);
+  if (!(flags & 8)) {
+    // Zip64 (4.5.3): the sizes whose 32-bit slot holds 0xFFFFFFFF follow in the extra field, uncompressed first.
+    const rv = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
+    for (let e = nameLength; e + 4 <= rest.length;) {
+      const id = rv.getUint16(e, true);
+      const len = rv.getUint16(e + 2, true);
+      if (id === ZIP64_EXTRA) {
+        let q = e + 4;
+        const next = () => {
+          if (q + 8 > Math.min(rest.length, e + 4 + len))
+            throw new ArrayFileError(file, `corrupt zip archive (short Zip64 extra field in the local header of ${entry.name})`);
+          const v = u64(rv, q);
+          q += 8;
+          return v;
+        };
+        if (uncompressedSize === U32_MAX) uncompressedSize = next();
+        if (compressedSize === U32_MAX) compressedSize = next();
+      }
+      e += 4 + len;
+    }
+    if (crc >>> 0 !== entry.crc32 >>> 0) disagree('CRC-32', hex(crc), hex(entry.crc32));
+    if (compressedSize !== entry.compressedSize) disagree('compressed size', compressedSize, entry.compressedSize);
+    if (uncompressedSize !== entry.uncompressedSize) disagree('uncompressed size', uncompressedSize, entry.uncompressedSize);
+  }
+  return entry.localHeaderOffset + 30 + nameLength + extraLength;
+}
+
+/** The extent of an entry in the file: its local header, then its compressed data. */
+export interface EntryExtent {
+  entry: ZipEntry;
+  dataOffset: number;
+}
+
+/**
+ * Refuses entries whose bytes overlap another entry's or reach past the start of the central directory
+ * (the overlapping-entry zip bomb reuses one compressed kernel under many names).
+ */
+export function checkEntryLayout(extents: readonly EntryExtent[], centralDirectoryOffset: number, file: string): void {
+  const sorted = [...extents].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  let previous: EntryExtent | undefined;
+  for (const x of sorted) {
+    const end = x.dataOffset + x.entry.compressedSize;
+    if (end > centralDirectoryOffset) {
+      throw new ArrayFileError(
+        file,
+        `corrupt zip archive: entry ${x.entry.name} (bytes ${x.entry.localHeaderOffset}-${end}) runs into the central directory at ${centralDirectoryOffset}`,
+      );
+    }
+    if (previous && x.entry.localHeaderOffset < previous.dataOffset + previous.entry.compressedSize) {
+      throw new ArrayFileError(
+        file,
+        `corrupt zip archive: entries ${previous.entry.name} and ${x.entry.name} overlap (at byte ${x.entry.localHeaderOffset})`,
+      );
+    }
+    previous = x;
+  }
+}
+
+export function hex(x: number): string {
+  return (x >>> 0).toString(16).padStart(8, '0');
 }
 
 // DOS date 1980-01-01 00:00: written entries carry a fixed timestamp so that equal arrays give equal files.
