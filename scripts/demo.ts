@@ -66,6 +66,7 @@ const runner = startRunner(
     noiseThreads: defaultNoiseThreads(),
     evalTimeoutMs: 600_000,
     lockMs: 60_000,
+    childMemoryLimitBytes: config.childMemoryLimitBytes,
   },
   log.child({ name: 'runner' }),
 );

@@ -78,6 +78,8 @@ export async function startStack(opts: { runners?: number; config?: Partial<AppC
           noiseThreads: 1,
           evalTimeoutMs: 120_000,
           lockMs: 60_000,
+          // The API's inspection limit, so a test that sets one sets it for the evaluations too.
+          childMemoryLimitBytes: config.childMemoryLimitBytes,
           ...overrides,
         },
         pino({ level: 'warn' }),

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { type PayloadLimit, PayloadLimitExceededException } from './payload-limit.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 /**
@@ -20,12 +21,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (err instanceof HttpException) {
       const status = err.getStatus();
       if (status === 413) {
-        const mb = Math.round((this.config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
-        return void res.status(413).json({
-          statusCode: 413,
-          message: `the upload is larger than this server's limit of ${mb} MB`,
-          issues: [{ path: 'file', message: `larger than ${mb} MB` }],
-        });
+        const req = host.switchToHttp().getRequest<Request>();
+        // The rest of an oversized body is not read: the connection closes after the answer instead.
+        if (!req.complete) res.setHeader('Connection', 'close');
+        const limit = err instanceof PayloadLimitExceededException ? err.limit : this.limitOf(err, req);
+        return void res.status(413).json(limit ? new PayloadLimitExceededException(limit).getResponse() : err.getResponse());
       }
       // Nest maps body-parser's SyntaxError to a bare 400; say what it is about.
       if (err.cause instanceof SyntaxError && (err.cause as { type?: string }).type === 'entity.parse.failed') {
@@ -58,6 +58,22 @@ export class AppExceptionFilter implements ExceptionFilter {
     }
     this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     res.status(500).json({ statusCode: 500, message: 'internal error' });
+  }
+
+  /** Which limit a 413 raised by body-parser or multer is about (their errors are the exception's cause). */
+  private limitOf(err: HttpException, req: Request): PayloadLimit | undefined {
+    const cause = err.cause as { type?: unknown; limit?: unknown; code?: unknown; field?: unknown } | undefined;
+    if (cause?.type === 'entity.too.large' && typeof cause.limit === 'number') {
+      return req.is('json')
+        ? { subject: 'the JSON body', path: 'body', bytes: cause.limit, setting: 'GENBENCH_MAX_JSON_MB' }
+        : { subject: 'the request body', path: 'body', bytes: cause.limit, setting: 'fixed' };
+    }
+    if (cause?.code === 'LIMIT_FILE_SIZE') {
+      const field = typeof cause.field === 'string' ? cause.field : 'file';
+      const subject = field === 'decoder' ? 'the decoder' : field === 'file' ? 'the uploaded file' : `the file "${field}"`;
+      return { subject, path: field, bytes: this.config.maxUploadBytes, setting: 'GENBENCH_MAX_UPLOAD_MB' };
+    }
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type AssetDirs, loadAssetDirs } from '../../../runner/src/assets/asset-dirs.js';
+import { childMemoryLimitBytes } from '../../../runner/src/child/memory-limit.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 /**
@@ -22,6 +23,8 @@ const Env = z.object({
   GENBENCH_DASHBOARD_DIR: z.string().optional(),
   GENBENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GENBENCH_INSPECT_TIMEOUT_S: z.coerce.number().positive().default(60),
+  /** Resident memory of one upload inspection child; default: half the machine's memory (runner/src/child/memory-limit.ts). */
+  GENBENCH_CHILD_MEMORY_LIMIT_GIB: z.coerce.number().positive().optional(),
   GENBENCH_RECONCILE_INTERVAL_S: z.coerce.number().min(0).default(30),
   GENBENCH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   GENBENCH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
@@ -43,6 +46,8 @@ export interface AppConfig {
   dashboardDir: string;
   logLevel: z.infer<typeof Env>['GENBENCH_LOG_LEVEL'];
   inspectTimeoutMs: number;
+  /** An inspection child whose resident memory passes this is stopped and the upload refused (GENBENCH_CHILD_MEMORY_LIMIT_GIB). */
+  childMemoryLimitBytes: number;
   /** 0 disables the periodic pass (it still runs once at start and on POST /api/admin/reconcile). */
   reconcileIntervalMs: number;
   /** Requests per minute per client address; 0 disables rate limiting. */
@@ -82,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dashboardDir: resolve(e.GENBENCH_DASHBOARD_DIR ?? 'dashboard/dist'),
     logLevel: e.GENBENCH_LOG_LEVEL,
     inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,
+    childMemoryLimitBytes: childMemoryLimitBytes(e.GENBENCH_CHILD_MEMORY_LIMIT_GIB),
     reconcileIntervalMs: e.GENBENCH_RECONCILE_INTERVAL_S * 1000,
     rateLimitPerMinute: e.GENBENCH_RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.GENBENCH_AUTH_FAILURES_PER_MINUTE,

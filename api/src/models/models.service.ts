@@ -104,7 +104,15 @@ export class ModelsService {
       }
       if (decoder?.size === 0) badRequest('the uploaded decoder is empty', [{ path: 'decoder', message: 'empty file' }]);
       // Sample batches are not ONNX: the child reads their .npz headers instead of loading them in onnxruntime.
-      const report = await inspectInChild(file.path, manifest, this.config.inspectTimeoutMs, { decoderPath: decoder?.path });
+      // The model also runs once at the largest batch its suites use, so one whose memory grows with the batch
+      // is refused here rather than failing later (runner/src/inspect/inspect-full-batch.ts).
+      const batchSize = await this.suites.largestBatchFor(manifest.kind, resolutionOf(manifest), taskOf(manifest));
+      const report = await inspectInChild(
+        file.path,
+        manifest,
+        { timeoutMs: this.config.inspectTimeoutMs, memoryLimitBytes: this.config.childMemoryLimitBytes, batchSize },
+        { decoderPath: decoder?.path },
+      );
       if (!report.ok) {
         const path =
           report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
@@ -164,6 +172,7 @@ export class ModelsService {
           status: e.status,
         })),
         warnings: [
+          ...(report.fullBatchNote ? [report.fullBatchNote] : []),
           ...(created.evaluations.length === 0 && unavailable.length === 0 && notApplicable.length === 0
             ? [
                 `no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`,

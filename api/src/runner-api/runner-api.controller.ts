@@ -7,7 +7,6 @@ import {
   Inject,
   NotFoundException,
   Param,
-  PayloadTooLargeException,
   Post,
   Put,
   Req,
@@ -22,6 +21,7 @@ import { MAX_GRID_BYTES } from '../../../runner/src/evaluation/sample-grid.js';
 import { FailureBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
+import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';
 import { parseInput } from '../common/zod-validation.js';
 import { EvaluationId } from '../evaluations/evaluations.schemas.js';
 import { RunnerApiService } from './runner-api.service.js';
@@ -71,7 +71,7 @@ export class RunnerApiController {
   async sampleGrid(@Param('id') id: string, @Req() req: Request) {
     const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
     if (req.headers['content-type'] !== 'image/png') throw new UnsupportedMediaTypeException('send the sample grid as image/png');
-    return this.runner.sampleGrid(evaluationId, await readLimited(req, MAX_GRID_BYTES));
+    return this.runner.sampleGrid(evaluationId, await readLimited(req, GRID_LIMIT));
   }
 
   @Get('artifacts/:sha256')
@@ -82,18 +82,27 @@ export class RunnerApiController {
   }
 }
 
-/** Reads a raw request body, refusing (413) anything above `limit` bytes before buffering it. */
-async function readLimited(req: Request, limit: number): Promise<Buffer> {
+const GRID_LIMIT: PayloadLimit = {
+  subject: 'the sample grid',
+  path: 'grid',
+  bytes: MAX_GRID_BYTES,
+  setting: 'fixed: an 8×8 PNG of 64 samples',
+};
+
+/**
+ * Reads a raw request body, refusing (413) anything above the limit before buffering it: at once when the
+ * declared length is over it, and for a chunked body as soon as it passes it. The rest is not read; the
+ * 413 answer closes the connection (AppExceptionFilter).
+ */
+async function readLimited(req: Request, limit: PayloadLimit): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new PayloadTooLargeException(`the body is ${declared} bytes; at most ${limit} are accepted`);
+  if (declared > limit.bytes) throw new PayloadLimitExceededException(limit);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Not destroyed on the early return: a destroyed request could not be answered.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     total += chunk.length;
-    if (total > limit) {
-      req.destroy();
-      throw new PayloadTooLargeException(`the body exceeds ${limit} bytes`);
-    }
+    if (total > limit.bytes) throw new PayloadLimitExceededException(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

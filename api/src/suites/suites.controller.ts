@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/tokens.service.js';
 import { SuitesService } from './suites.service.js';
 
 @ApiTags('suites')
@@ -8,22 +10,26 @@ export class SuitesController {
   constructor(@Inject(SuitesService) private readonly suites: SuitesService) {}
 
   @Get()
-  async list() {
+  async list(@CurrentPrincipal() principal: Principal | undefined) {
     const rows = await this.suites.list();
-    return Promise.all(rows.map((s) => this.present(s)));
+    return Promise.all(rows.map((s) => this.present(s, principal)));
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return this.present(await this.suites.get(id));
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.present(await this.suites.get(id), principal);
   }
 
-  private async present(s: Awaited<ReturnType<SuitesService['get']>>) {
+  /** Admins read where this server looks for the missing files; everyone else what to download and which setting. */
+  private async present(s: Awaited<ReturnType<SuitesService['get']>>, principal: Principal | undefined) {
     const latest = s.versions[0];
-    const a = latest
-      ? await this.suites.availabilityOf(latest.protocol)
-      : { available: false as const, message: 'no version', missing: [] };
-    return { ...presentSuite(s), available: a.available, unavailableReason: a.available ? null : a.message };
+    if (!latest) return { ...presentSuite(s), available: false, unavailableReason: 'no version' };
+    if (principal?.role === 'admin') {
+      const a = await this.suites.availabilityOf(latest.protocol);
+      return { ...presentSuite(s), available: a.available, unavailableReason: a.available ? null : a.message };
+    }
+    const reason = await this.suites.unavailableReason(latest.protocol);
+    return { ...presentSuite(s), available: reason === null, unavailableReason: reason };
   }
 }
 

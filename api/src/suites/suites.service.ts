@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { type Availability, availability } from '../../../runner/src/suites/availability.js';
+import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/suites/availability.js';
+import { firstFew } from '../../../runner/src/datasets/dataset-error.js';
+import { datasetInstructions } from '../../../runner/src/datasets/segmentation-dataset.js';
+import { isSegmentationSuite } from '../../../runner/src/suites/segmentation-suite.schemas.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
@@ -7,6 +10,7 @@ import { metricInfo } from '../../../runner/src/metrics/registry.js';
 import type { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { type SubmissionFacts, whyNotScored } from '../../../runner/src/suites/suite-fit.js';
 import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
+import { largestNetworkBatch } from '../../../runner/src/inspect/inspect-full-batch.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
 
@@ -31,6 +35,15 @@ export class SuitesService {
   /** Whether this deployment has the files a suite version needs (checked by presence; runners verify sha256). */
   availabilityOf(definition: unknown): Promise<Availability> {
     return availability(definition as SuiteDefinition, this.config.assets);
+  }
+
+  /**
+   * Why a suite cannot run here, for anyone to read: what to download and the setting whose directory it
+   * goes in, never a path on this server (`availabilityOf(…).message` has those, for admins).
+   */
+  async unavailableReason(definition: unknown): Promise<string | null> {
+    const a = await this.availabilityOf(definition);
+    return a.available ? null : publicReason(definition as SuiteDefinition, a.missing);
   }
 
   /** Writes every suite version declared in benchmarks/ into the database (idempotent). */
@@ -72,6 +85,21 @@ export class SuitesService {
   }
 
   /**
+   * The largest batch the suites matching a submission run its network at (classifier-free guidance doubles
+   * it): the upload's inspection runs the model once at this size, under the child memory limit
+   * (runner/src/inspect/inspect-full-batch.ts). Undefined when no suite matches.
+   */
+  async largestBatchFor(kind: ModelKind, resolution: number | undefined, task?: string): Promise<number | undefined> {
+    const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
+    return largestNetworkBatch(
+      versions.flatMap((v) => {
+        const parsed = SuiteDefinition.safeParse(v.protocol);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    );
+  }
+
+  /**
    * Suites a new model version is queued on: kind and resolution match (generators also by task), and the
    * suite's files are present. Matching suites that are unavailable are returned apart, with the reason.
    * Without a resolution (extractors and segmenters, which take any suite resolution) kind and task decide.
@@ -97,10 +125,41 @@ export class SuitesService {
         notApplicable.push({ suiteId: v.suiteId, version: v.version, message: why });
         continue;
       }
-      const a = await this.availabilityOf(v.protocol);
-      if (a.available) available.push(v);
-      else unavailable.push({ suiteId: v.suiteId, version: v.version, message: a.message });
+      const reason = await this.unavailableReason(v.protocol);
+      if (reason === null) available.push(v);
+      else unavailable.push({ suiteId: v.suiteId, version: v.version, message: reason });
     }
     return { available, unavailable, notApplicable };
   }
+}
+
+/** Where each kind of file goes, by the setting that names the directory (README.md, "Configuration"). */
+const DIR_SETTING = { reference: '$GENBENCH_REFERENCE_DIR', model: '$GENBENCH_MODELS_DIR' } as const;
+
+/** availability()'s message without server paths: files are named relative to the setting of their directory. */
+export function publicReason(suite: SuiteDefinition, missing: readonly MissingFile[]): string {
+  const head = `suite ${suite.id} v${suite.version} cannot run here`;
+  if (isSegmentationSuite(suite)) {
+    const dir = '$GENBENCH_DATASETS_DIR';
+    const what =
+      missing.length > 0
+        ? `missing ${firstFew(missing.map((m) => `${dir}/${m.file}`))}`
+        : `the files there are not the ${suite.dataset.images} images of the dataset`;
+    return (
+      `${head}: its dataset (${suite.dataset.type}, ${suite.dataset.images} images) is not complete under ${dir}: ${what}.\n` +
+      `  ${datasetInstructions(suite, dir)}`
+    );
+  }
+  const kinds = new Map(suiteAssets(suite).map(({ asset, kind }) => [asset.file, kind]));
+  const lines = missing.map((m) => {
+    const what =
+      m.problem === 'absent'
+        ? 'missing'
+        : m.problem === 'sha256-mismatch'
+          ? 'has the wrong sha256'
+          : 'has no pinned sha256 to check against';
+    const dir = DIR_SETTING[kinds.get(m.file) ?? 'reference'];
+    return `  ${m.file} ${what}: download it from ${m.source} and put it in ${dir}`;
+  });
+  return `${head}; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { watchMemory } from './memory-limit.js';
 
 /**
  * Forks a Node child running `modulePath`. TypeScript modules get tsx's loader, so the same code runs
@@ -21,34 +22,57 @@ export function forkModule(
 }
 
 export interface ChildOutcome<T> {
+  /** The last message the child sent. */
   message?: T;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** The child's peak resident memory when it passed `memoryLimitBytes` and was killed. */
+  memoryExceededAt?: number;
   stderr: string;
+  /** The child's peak resident memory as last read (0 where it cannot be read). */
+  peakBytes: number;
 }
 
-/** Runs a child that answers with one IPC message, killing it after `timeoutMs`. */
-export function runChildOnce<T>(modulePath: string, input: unknown, timeoutMs: number): Promise<ChildOutcome<T>> {
+/**
+ * Runs a child that answers with one IPC message (earlier ones go to `onMessage`), killing it after
+ * `timeoutMs` or once its resident memory passes `memoryLimitBytes` (memory-limit.ts).
+ */
+export function runChildOnce<T>(
+  modulePath: string,
+  input: unknown,
+  timeoutMs: number,
+  opts: { memoryLimitBytes?: number; onMessage?: (m: T) => void } = {},
+): Promise<ChildOutcome<T>> {
   return new Promise((resolveOutcome) => {
     const child = forkModule(modulePath, [], { silent: true });
     let message: T | undefined;
     let stderr = '';
     let timedOut = false;
+    let memoryExceededAt: number | undefined;
+    const memory =
+      opts.memoryLimitBytes === undefined
+        ? undefined
+        : watchMemory(child.pid!, opts.memoryLimitBytes, (peak) => {
+            if (!timedOut) memoryExceededAt = peak;
+            child.kill('SIGKILL');
+          });
     child.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 20_000) stderr += d.toString('utf8');
     });
     child.stdout?.resume();
     child.on('message', (m) => {
       message = m as T;
+      opts.onMessage?.(m as T);
     });
     const timer = setTimeout(() => {
-      timedOut = true;
+      if (memoryExceededAt === undefined) timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
     child.on('exit', (exitCode, signal) => {
       clearTimeout(timer);
-      resolveOutcome({ message, exitCode, signal, timedOut, stderr });
+      memory?.stop();
+      resolveOutcome({ message, exitCode, signal, timedOut, memoryExceededAt, stderr, peakBytes: memory?.peakBytes ?? 0 });
     });
     child.send(input as never);
   });

@@ -44,6 +44,16 @@ export async function openSession(model: Uint8Array, requested: ExecutionProvide
 
 export const onnxruntimeVersion = (): string => ort.env.versions?.node ?? 'unknown';
 
+let beforeModelRun: ((batchSize: number) => void) | undefined;
+
+/**
+ * Calls `observer` with the batch size (the largest leading dimension of the feeds) before each run of a
+ * submitted model: the evaluation child tells its parent, whose memory watchdog names it in the reason.
+ */
+export function observeModelRuns(observer: ((batchSize: number) => void) | undefined): void {
+  beforeModelRun = observer;
+}
+
 /** Runs a submitted model: an exception inside its graph is the model's failure, not ours. */
 export async function runModel(
   session: ort.InferenceSession,
@@ -51,6 +61,7 @@ export async function runModel(
   outputs: string[],
   what: string,
 ): Promise<ort.InferenceSession.ReturnType> {
+  if (beforeModelRun) beforeModelRun(Math.max(1, ...Object.values(feeds).map((t) => (t.dims.length > 0 ? t.dims[0]! : 1))));
   try {
     return await session.run(feeds, outputs);
   } catch (err) {

@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { inspectModel } from './inspect-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
+import { DRY_RUN_BATCH, type FullBatchPhase, runFullBatch } from './inspect-full-batch.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
 
-type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string };
+/** `batchSize`: the largest batch the matching suites run (inspect-full-batch.ts); the model runs once at it. */
+type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string; batchSize?: number };
 
 process.once('message', (msg: InspectRequest) => {
   // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.
@@ -17,12 +19,19 @@ process.once('message', (msg: InspectRequest) => {
 async function inspect(msg: InspectRequest): Promise<void> {
   try {
     // A sample batch is not an ONNX model: only its .npz headers are read.
-    const report =
+    let report =
       msg.manifest.kind === 'samples'
         ? await inspectSampleBatch(msg.path, msg.manifest)
         : await inspectModel(await readFile(msg.path), msg.manifest, {
             decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
           });
+    if (report.ok && msg.manifest.kind !== 'samples' && msg.batchSize !== undefined && msg.batchSize > DRY_RUN_BATCH) {
+      // Tells the parent which batch runs now (its memory watchdog names it), with the report so far.
+      process.send!({ phase: 'full-batch', size: msg.batchSize, report } satisfies FullBatchPhase);
+      const decoder = msg.decoderPath ? await readFile(msg.decoderPath) : undefined;
+      const full = await runFullBatch(await readFile(msg.path), msg.manifest, msg.batchSize, decoder);
+      if (!full.ok) report = full;
+    }
     process.send!(report, () => process.exit(0));
   } catch (err) {
     process.send!({ ok: false, problem: `inspection failed: ${(err as Error).message}` }, () => process.exit(0));

@@ -16,6 +16,8 @@ export interface ChildRequest {
 }
 
 export type ChildMessage =
+  /** Sent before the submitted model runs on a batch of another size: the parent names it if memory runs out. */
+  | { type: 'batch'; size: number }
   | { type: 'progress'; fraction: number }
   | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
   | { type: 'model-failure'; reason: string }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
 import { ModelFailure } from '../evaluation/model-failure.js';
+import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
 import type { ChildRequest, ChildMessage } from './child-protocol.js';
 
@@ -11,6 +12,13 @@ function send(msg: ChildMessage): Promise<void> {
 }
 
 process.on('disconnect', () => process.exit(1));
+// The parent's memory watchdog names the batch size the model was running when it passed the limit.
+let lastBatch = 0;
+observeModelRuns((size) => {
+  if (size === lastBatch) return;
+  lastBatch = size;
+  process.send!({ type: 'batch', size } satisfies ChildMessage);
+});
 process.once('message', (req: ChildRequest) => {
   // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.
   evaluate(req).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { forkModule } from '../child/fork-module.js';
+import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit.js';
 import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
 import type { ChildMessage, ChildRequest } from './child-protocol.js';
 
@@ -11,16 +12,23 @@ export type ChildResult =
   | { kind: 'infrastructure'; message: string };
 
 /**
- * Runs an evaluation in a child process with a time limit. Time-outs and crashes of the child are the
- * model's failure (a model that hangs or takes onnxruntime down); errors the child reports are ours.
+ * Runs an evaluation in a child process with a time limit and a memory limit (child/memory-limit.ts).
+ * Time-outs, crashes and passing the memory limit are the model's failure (a model that hangs, takes
+ * onnxruntime down or allocates beyond its share); errors the child reports are ours.
  */
 export function runEvaluationInChild(
   req: ChildRequest,
-  opts: { timeoutMs: number; onProgress?: (fraction: number) => void; signal?: AbortSignal },
+  opts: { timeoutMs: number; memoryLimitBytes: number; onProgress?: (fraction: number) => void; signal?: AbortSignal },
 ): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = forkModule(CHILD, [], { silent: true });
     let settled: ChildResult | undefined;
+    // The batch the submitted model is running (the child says so before each run); until then the suite's.
+    let batchSize: number | undefined = req.suite.batch_size;
+    const memory = watchMemory(child.pid!, opts.memoryLimitBytes, (peak) => {
+      settled ??= { kind: 'model-failure', reason: memoryLimitReason(opts.memoryLimitBytes, batchSize, peak) };
+      child.kill('SIGKILL');
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString('utf8')).slice(-4000);
@@ -39,18 +47,25 @@ export function runEvaluationInChild(
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (m: ChildMessage) => {
-      if (m.type === 'progress') opts.onProgress?.(m.fraction);
+      if (m.type === 'batch') batchSize = m.size;
+      else if (m.type === 'progress') opts.onProgress?.(m.fraction);
       else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid };
       else if (m.type === 'model-failure') settled ??= { kind: 'model-failure', reason: m.reason };
       else if (m.type === 'error') settled ??= { kind: 'infrastructure', message: m.message };
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      memory.stop();
       opts.signal?.removeEventListener('abort', onAbort);
       if (!settled) {
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
         const oom = /out of memory|heap/i.test(stderr) ? ' (out of memory)' : '';
-        settled = { kind: 'model-failure', reason: `the model crashed the evaluation process, which ${how}${oom}` };
+        // Killed from outside (the kernel's OOM killer, say): what the watchdog last saw tells the author why.
+        const seen =
+          signal === 'SIGKILL' && memory.peakBytes > 0
+            ? `; its resident memory had reached ${formatGiB(memory.peakBytes)} GiB of its ${formatGiB(opts.memoryLimitBytes)} GiB limit`
+            : '';
+        settled = { kind: 'model-failure', reason: `the model crashed the evaluation process, which ${how}${oom}${seen}` };
       }
       resolve(settled);
     });

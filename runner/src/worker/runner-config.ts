@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { childMemoryLimitBytes } from '../child/memory-limit.js';
 import { defaultNoiseThreads } from '../sampling/noise-pool.js';
 
 /** Runner configuration, parsed once from the environment (README.md, "Configuration"). */
@@ -27,6 +28,8 @@ const Env = z.object({
     .default(6 * 3600),
   /** How long a job's lock lives without renewal: after a runner dies, its job is retried once this expires. */
   GENBENCH_LOCK_S: z.coerce.number().positive().default(60),
+  /** Resident memory of one evaluation child; default: half the machine's memory ÷ GENBENCH_CONCURRENCY. */
+  GENBENCH_CHILD_MEMORY_LIMIT_GIB: z.coerce.number().positive().optional(),
 });
 
 export interface RunnerConfig {
@@ -41,6 +44,8 @@ export interface RunnerConfig {
   noiseThreads: number;
   evalTimeoutMs: number;
   lockMs: number;
+  /** An evaluation child whose resident memory passes this is stopped, as the model's failure (child/memory-limit.ts). */
+  childMemoryLimitBytes: number;
 }
 
 export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
@@ -60,5 +65,6 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     noiseThreads: e.GENBENCH_NOISE_THREADS ?? defaultNoiseThreads(),
     evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
     lockMs: e.GENBENCH_LOCK_S * 1000,
+    childMemoryLimitBytes: childMemoryLimitBytes(e.GENBENCH_CHILD_MEMORY_LIMIT_GIB, e.GENBENCH_CONCURRENCY),
   };
 }

@@ -75,6 +75,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
+          memoryLimitBytes: config.childMemoryLimitBytes,
           signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
           onProgress: (fraction) => {
             job.updateProgress(Math.round(fraction * 100)).catch(() => undefined); // the API holds the truth; Redis progress is a hint

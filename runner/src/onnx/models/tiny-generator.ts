@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../graph-builder.js';
+import { attr, GraphBuilder } from '../graph-builder.js';
 import { normalWeights, seededRng, normal } from './seeded-weights.js';
 
 export type OutputRange = readonly [-1, 1] | readonly [0, 1];
@@ -21,6 +21,12 @@ export interface TinyGeneratorOptions {
   readonly nanOutput?: boolean;
   /** `[-1, 1]` (Tanh, default) or `[0, 1]` (Sigmoid). */
   readonly outputRange?: OutputRange;
+  /**
+   * For memory-limit tests: an intermediate of this many bytes per sample (an Expand of z's sum to
+   * [batch, bytes / 4], averaged back and added × 0), so the model's memory grows with the batch size while
+   * its images stay those of the same model without it. Default 0: none.
+   */
+  readonly scratchBytesPerSample?: number;
 }
 
 // Spatial frequencies of the smooth basis: cos(π·f·(x+½)/R) with f ≤ 2 has at most two half-waves
@@ -68,6 +74,17 @@ export function buildTinyGenerator(options: TinyGeneratorOptions): Uint8Array {
   g.node(range[0] === 0 ? 'Sigmoid' : 'Tanh', ['o_pre'], ['o_flat']);
 
   let flat = 'o_flat';
+  const scratch = Math.floor((options.scratchBytesPerSample ?? 0) / 4);
+  if (scratch > 0) {
+    g.initializer('scratch_axes', new BigInt64Array([1n]), [1]);
+    g.initializer('scratch_shape', new BigInt64Array([1n, BigInt(scratch)]), [2]);
+    g.initializer('zero', new Float32Array([0]), [1]);
+    g.node('ReduceSum', ['z', 'scratch_axes'], ['z_sum'], { keepdims: attr.int(1) });
+    g.node('Expand', ['z_sum', 'scratch_shape'], ['scratch']);
+    g.node('ReduceMean', ['scratch'], ['scratch_mean'], { axes: attr.ints([1]), keepdims: attr.int(1) });
+    g.node('Mul', ['scratch_mean', 'zero'], ['scratch_zero']).node('Add', [flat, 'scratch_zero'], ['o_scratch']);
+    flat = 'o_scratch';
+  }
   if (options.nanOutput) {
     g.initializer('nan', new Float32Array([Number.NaN]), [1]);
     g.node('Mul', ['o_flat', 'nan'], ['o_nan']);
