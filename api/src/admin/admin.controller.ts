@@ -5,7 +5,8 @@ import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import { type Principal, TokensService } from '../auth/tokens.service.js';
 import { parseInput } from '../common/zod-validation.js';
 import { ReconcilerService } from '../reconciler/reconciler.service.js';
-import { CreateTokenBody, ListTokensQuery, RevokeTokenQuery, TokenId } from './admin.schemas.js';
+import { ArtifactSweeperService } from '../artifacts/artifact-sweeper.service.js';
+import { CreateTokenBody, ListTokensQuery, RevokeTokenQuery, SweepArtifactsQuery, TokenId } from './admin.schemas.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class AdminController {
   constructor(
     @Inject(TokensService) private readonly tokens: TokensService,
     @Inject(ReconcilerService) private readonly reconciler: ReconcilerService,
+    @Inject(ArtifactSweeperService) private readonly sweeper: ArtifactSweeperService,
   ) {}
 
   /**
@@ -59,5 +61,17 @@ export class AdminController {
   @HttpCode(200)
   reconcile() {
     return this.reconciler.reconcile(0);
+  }
+
+  /**
+   * Removes stored files (models, decoders, sample grids) that no row references and that are older than the
+   * grace period (`?graceSeconds=` overrides GENBENCH_ARTIFACT_SWEEP_GRACE_S); answers what was removed and
+   * what was kept. It also runs every GENBENCH_ARTIFACT_SWEEP_INTERVAL_S.
+   */
+  @Post('artifacts/sweep')
+  @HttpCode(200)
+  sweepArtifacts(@Query() query: unknown) {
+    const { graceSeconds } = parseInput(SweepArtifactsQuery, query, 'query');
+    return this.sweeper.sweep(graceSeconds === undefined ? undefined : graceSeconds * 1000);
   }
 }

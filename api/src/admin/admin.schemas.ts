@@ -32,3 +32,13 @@ export const RevokeTokenQuery = z.strictObject({
     .transform((v) => v === 'true'),
 });
 export type RevokeTokenQuery = z.infer<typeof RevokeTokenQuery>;
+
+export const SweepArtifactsQuery = z.strictObject({
+  /** Files younger than this are kept; default GENBENCH_ARTIFACT_SWEEP_GRACE_S. */
+  graceSeconds: z.coerce
+    .number()
+    .min(0)
+    .max(365 * 86_400)
+    .optional(),
+});
+export type SweepArtifactsQuery = z.infer<typeof SweepArtifactsQuery>;

@@ -26,6 +26,8 @@ const Env = z.object({
   /** Resident memory of one upload inspection child; default: half the machine's memory (runner/src/child/memory-limit.ts). */
   GENBENCH_CHILD_MEMORY_LIMIT_GIB: z.coerce.number().positive().optional(),
   GENBENCH_RECONCILE_INTERVAL_S: z.coerce.number().min(0).default(30),
+  GENBENCH_ARTIFACT_SWEEP_INTERVAL_S: z.coerce.number().min(0).default(3600),
+  GENBENCH_ARTIFACT_SWEEP_GRACE_S: z.coerce.number().min(0).default(3600),
   GENBENCH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   GENBENCH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   GENBENCH_MAX_JSON_MB: z.coerce.number().positive().default(2),
@@ -50,6 +52,10 @@ export interface AppConfig {
   childMemoryLimitBytes: number;
   /** 0 disables the periodic pass (it still runs once at start and on POST /api/admin/reconcile). */
   reconcileIntervalMs: number;
+  /** How often unreferenced stored files are removed; 0: only on POST /api/admin/artifacts/sweep. */
+  artifactSweepIntervalMs: number;
+  /** A stored file younger than this is never swept (covers a submission or sample grid being recorded). */
+  artifactSweepGraceMs: number;
   /** Requests per minute per client address; 0 disables rate limiting. */
   rateLimitPerMinute: number;
   /** Failed authentications per minute per client address before it gets 429 (api/src/auth/auth-failures.ts); 0: no limit. */
@@ -89,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,
     childMemoryLimitBytes: childMemoryLimitBytes(e.GENBENCH_CHILD_MEMORY_LIMIT_GIB),
     reconcileIntervalMs: e.GENBENCH_RECONCILE_INTERVAL_S * 1000,
+    artifactSweepIntervalMs: e.GENBENCH_ARTIFACT_SWEEP_INTERVAL_S * 1000,
+    artifactSweepGraceMs: e.GENBENCH_ARTIFACT_SWEEP_GRACE_S * 1000,
     rateLimitPerMinute: e.GENBENCH_RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.GENBENCH_AUTH_FAILURES_PER_MINUTE,
     maxJsonBytes: Math.round(e.GENBENCH_MAX_JSON_MB * 1024 * 1024),

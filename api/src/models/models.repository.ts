@@ -1,7 +1,49 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { ArtifactsRepository } from '../artifacts/artifacts.repository.js';
+import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
+import { submissionFingerprint } from './submission-fingerprint.js';
 import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import type { EvaluationTrigger, ModelKind, Prisma, Visibility } from '../generated/prisma/client.js';
+
+/** How often a submission's transaction is retried when a concurrent one created the same model row first. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * The version of `where`'s model(s) that has this content, if any. Versions stored before fingerprints
+ * existed are compared by recomputing theirs from the stored manifest (jsonb returns the same values, in
+ * another key order, which the canonical form ignores).
+ */
+async function duplicateOf(
+  db: Prisma.TransactionClient,
+  where: Prisma.ModelVersionWhereInput,
+  artifactSha256: string,
+  fingerprint: string,
+) {
+  const candidates = await db.modelVersion.findMany({
+    where: { ...where, artifactSha256 },
+    include: { model: true },
+    orderBy: { version: 'asc' },
+  });
+  const same = candidates.find(
+    (v) =>
+      (v.fingerprint ??
+        submissionFingerprint({
+          artifactSha256: v.artifactSha256,
+          extraArtifacts: v.extraArtifacts as Array<{ role: string; sha256: string }>,
+          manifest: v.manifest,
+        })) === fingerprint,
+  );
+  return same && new DuplicateSubmissionError(presentExisting(same));
+}
+
+function presentExisting(v: { id: string; version: number; modelId: string; visibility: Visibility; model: { name: string } }) {
+  return { modelId: v.modelId, modelName: v.model.name, version: v.version, versionId: v.id, visibility: v.visibility };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
 
 @Injectable()
 export class ModelsRepository {
@@ -25,49 +67,73 @@ export class ModelsRepository {
     /** This version's own visibility: earlier versions keep theirs, whatever this one says. */
     visibility: Visibility;
     tokenId: string;
+    /** Content fingerprint (submission-fingerprint.ts): a version with the same one is a duplicate. */
+    fingerprint: string;
+    /**
+     * Moves the files into the artifact store. Runs last, inside the transaction and while the files' locks
+     * are held (so the sweep cannot take them before the rows commit); if it throws, nothing is stored.
+     */
+    adoptFiles: () => Promise<void>;
   }) {
-    return this.prisma.$transaction(async (tx) => {
-      const model = await tx.model.upsert({
-        where: { owner_name: { owner: input.owner, name: input.name } },
-        create: { owner: input.owner, name: input.name, kind: input.kind },
-        update: {},
-      });
-      if (model.kind !== input.kind)
-        return { conflict: `model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}` } as const;
-      const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, artifactSha256: input.artifactSha256 } });
-      if (
-        same &&
-        JSON.stringify(same.manifest) === JSON.stringify(input.manifest) &&
-        JSON.stringify(same.extraArtifacts) === JSON.stringify(input.extraArtifacts)
-      ) {
-        return {
-          conflict: `this file and manifest were already submitted as ${input.name} v${same.version}`,
-          existingVersionId: same.id,
-        } as const;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createVersionOnce(input);
+      } catch (err) {
+        // Two first submissions of one model both inserted its row; the loser retries and finds it.
+        if (!isUniqueViolation(err) || attempt >= CREATE_ATTEMPTS) throw err;
       }
-      const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
-      const version = await tx.modelVersion.create({
-        data: {
-          modelId: model.id,
-          version: (last?.version ?? 0) + 1,
-          artifactSha256: input.artifactSha256,
-          artifactSize: BigInt(input.artifactSize),
-          extraArtifacts: input.extraArtifacts,
-          manifest: input.manifest,
-          visibility: input.visibility,
-        },
-      });
-      const evaluations = [];
-      for (const suiteVersionId of input.suiteVersionIds) {
-        evaluations.push(
-          await tx.evaluation.create({
-            data: { modelVersionId: version.id, suiteVersionId, trigger: input.trigger, tokenId: input.tokenId },
-            include: { suiteVersion: true },
-          }),
-        );
-      }
-      return { model, version, evaluations } as const;
-    });
+    }
+  }
+
+  /** The version with this content among `owner`'s model `name`, as DuplicateSubmissionError, or undefined. */
+  findDuplicate(owner: string, name: string, artifactSha256: string, fingerprint: string) {
+    return duplicateOf(this.prisma, { model: { owner, name } }, artifactSha256, fingerprint);
+  }
+
+  private createVersionOnce(input: Parameters<ModelsRepository['createVersionWithEvaluations']>[0]) {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await ArtifactsRepository.lockFiles(tx, [input.artifactSha256, ...input.extraArtifacts.map((a) => a.sha256)]);
+        const model = await tx.model.upsert({
+          where: { owner_name: { owner: input.owner, name: input.name } },
+          create: { owner: input.owner, name: input.name, kind: input.kind },
+          update: {},
+        });
+        // Submissions of one model take turns from here, so the duplicate check and the next version number
+        // see every version committed before; the unique (model, fingerprint) index backs the check up.
+        await tx.$executeRaw`SELECT 1 FROM models WHERE id = ${model.id}::uuid FOR UPDATE`;
+        // Thrown, not returned: the transaction rolls back, so a refused submission changes nothing.
+        if (model.kind !== input.kind)
+          throw new SubmissionKindConflictError(`model "${input.name}" is a ${model.kind}; a new version cannot be a ${input.kind}`);
+        const duplicate = await duplicateOf(tx, { modelId: model.id }, input.artifactSha256, input.fingerprint);
+        if (duplicate) throw duplicate;
+        const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
+        const version = await tx.modelVersion.create({
+          data: {
+            modelId: model.id,
+            version: (last?.version ?? 0) + 1,
+            artifactSha256: input.artifactSha256,
+            artifactSize: BigInt(input.artifactSize),
+            extraArtifacts: input.extraArtifacts,
+            manifest: input.manifest,
+            fingerprint: input.fingerprint,
+            visibility: input.visibility,
+          },
+        });
+        const evaluations = [];
+        for (const suiteVersionId of input.suiteVersionIds) {
+          evaluations.push(
+            await tx.evaluation.create({
+              data: { modelVersionId: version.id, suiteVersionId, trigger: input.trigger, tokenId: input.tokenId },
+              include: { suiteVersion: true },
+            }),
+          );
+        }
+        await input.adoptFiles();
+        return { model, version, evaluations } as const;
+      },
+      { timeout: 60_000 },
+    );
   }
 
   /** Models with at least one version `viewer` sees, each with the versions they see (newest first). */

@@ -20,11 +20,31 @@ import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
 import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
+import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
+import { submissionFingerprint } from './submission-fingerprint.js';
 import type { ListModelsQuery } from './models.schemas.js';
 import { submissionFacts } from '../../../runner/src/suites/suite-fit.js';
 
 function badRequest(message: string, issues: Array<{ path: string; message: string }>): never {
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues });
+}
+
+/**
+ * 409 for a submission refused after validation. A duplicate's body names the version that has this content
+ * (`existing`), so a client (scripts/demo.ts) can reuse it; its visibility is left as it is.
+ */
+function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
+  if (err instanceof SubmissionKindConflictError)
+    return new ConflictException({ statusCode: 409, error: 'Conflict', message: err.message });
+  if (!(err instanceof DuplicateSubmissionError)) return err;
+  const e = err.existing;
+  const kept = e.visibility === visibility ? '' : ` It stays ${e.visibility}: a resubmission does not change a version's visibility.`;
+  return new ConflictException({
+    statusCode: 409,
+    error: 'Conflict',
+    message: `this file and manifest were already submitted as ${e.modelName} v${e.version} (version id ${e.versionId}, ${e.visibility}); nothing was stored. A new version needs a changed file or manifest field.${kept}`,
+    existing: e,
+  });
 }
 
 /** The generation task a manifest's model competes in. */
@@ -103,6 +123,14 @@ export class ModelsService {
         badRequest('a "decoder" file was sent, but the manifest declares no latent space', [{ path: 'decoder', message: 'unexpected' }]);
       }
       if (decoder?.size === 0) badRequest('the uploaded decoder is empty', [{ path: 'decoder', message: 'empty file' }]);
+      // Hashed first, so an exact resubmission is refused before the inspection; the check is repeated, race
+      // free, when the version is stored.
+      const { sha256, size } = await ArtifactStore.sha256File(file.path);
+      const extraArtifacts = decoder ? [{ role: 'decoder', ...(await ArtifactStore.sha256File(decoder.path)) }] : [];
+      const files = [{ path: file.path, sha256 }, ...(decoder ? [{ path: decoder.path, sha256: extraArtifacts[0]!.sha256 }] : [])];
+      const fingerprint = submissionFingerprint({ artifactSha256: sha256, extraArtifacts, manifest });
+      const earlier = await this.models.findDuplicate(principal.owner, manifest.name, sha256, fingerprint);
+      if (earlier) throw conflictOf(earlier, visibility);
       // Sample batches are not ONNX: the child reads their .npz headers instead of loading them in onnxruntime.
       // The model also runs once at the largest batch its suites use, so one whose memory grows with the batch
       // is refused here rather than failing later (runner/src/inspect/inspect-full-batch.ts).
@@ -118,8 +146,6 @@ export class ModelsService {
           report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
         badRequest(report.problem, [{ path, message: report.problem }]);
       }
-      const { sha256, size } = await ArtifactStore.sha256File(file.path);
-      const extraArtifacts = decoder ? [{ role: 'decoder', ...(await ArtifactStore.sha256File(decoder.path)) }] : [];
       const task = taskOf(manifest);
       const {
         available: suiteVersions,
@@ -141,22 +167,27 @@ export class ModelsService {
           );
         }
       }
-      await this.store.adopt(file.path, sha256);
-      if (decoder) await this.store.adopt(decoder.path, extraArtifacts[0]!.sha256);
-      const created = await this.models.createVersionWithEvaluations({
-        owner: principal.owner,
-        name: manifest.name,
-        kind: manifest.kind,
-        artifactSha256: sha256,
-        artifactSize: size,
-        extraArtifacts,
-        manifest,
-        suiteVersionIds: suiteVersions.map((s) => s.id),
-        trigger: 'submit',
-        visibility,
-        tokenId: principal.tokenId,
-      });
-      if ('conflict' in created) throw new ConflictException(created.conflict);
+      // The files enter the store only inside the transaction that records them (adoptFiles): a refused or
+      // failed submission leaves none there.
+      const created = await this.models
+        .createVersionWithEvaluations({
+          owner: principal.owner,
+          name: manifest.name,
+          kind: manifest.kind,
+          artifactSha256: sha256,
+          artifactSize: size,
+          extraArtifacts,
+          manifest,
+          suiteVersionIds: suiteVersions.map((s) => s.id),
+          trigger: 'submit',
+          visibility,
+          tokenId: principal.tokenId,
+          fingerprint,
+          adoptFiles: () => this.adoptFiles(files),
+        })
+        .catch((err: unknown) => {
+          throw conflictOf(err, visibility);
+        });
       try {
         await this.queue.enqueue(created.evaluations.map((e) => e.id));
       } catch (err) {
@@ -178,6 +209,11 @@ export class ModelsService {
                 `no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`,
               ]
             : []),
+          ...(created.evaluations.length === 0 && unavailable.length > 0
+            ? [
+                `no suite can score this submission on this server yet: ${unavailable.map((u) => `${u.suiteId} v${u.version}`).join(', ')} ${unavailable.length === 1 ? 'matches it but is' : 'match it but are'} unavailable here (files this server has not installed)${notApplicable.length ? `, and ${notApplicable.map((u) => `${u.suiteId} v${u.version}`).join(', ')} cannot score it` : ''}; the version is stored, and nothing is queued`,
+              ]
+            : []),
           ...notApplicable.map((u) => `not queued on ${u.suiteId} v${u.version}: ${u.message}`),
           ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
         ],
@@ -188,6 +224,22 @@ export class ModelsService {
     }
   }
 
+  /**
+   * Moves an upload's files into the store (inside the transaction that records them, holding their locks).
+   * On failure it removes the ones it put there itself — no other submission can have recorded those while
+   * the locks are held — and rethrows, so the transaction rolls back and nothing is left.
+   */
+  private async adoptFiles(files: ReadonlyArray<{ path: string; sha256: string }>): Promise<void> {
+    const created: string[] = [];
+    try {
+      for (const f of files) if ((await this.store.adopt(f.path, f.sha256)).created) created.push(f.sha256);
+    } catch (err) {
+      for (const sha of created) await this.store.remove(sha).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Models the caller sees at least one version of; `latestVersion` is the newest version they see. */
   async list(q: ListModelsQuery, principal?: Principal) {
     const [rows, total] = await this.models.list({
       kind: q.kind,
@@ -208,9 +260,9 @@ export class ModelsService {
         latestVersion: m.versions[0]?.version ?? null,
       })),
     };
-  /** Models the caller sees at least one version of; `latestVersion` is the newest version they see. */
   }
 
+  /** A model with the versions the caller sees; 404 when they see none (unknown and private look alike). */
   async get(id: string, principal?: Principal) {
     const m = await this.models.findById(id, viewerOf(principal));
     if (!m || m.versions.length === 0) throw new NotFoundException(`model ${id} not found or private`);
@@ -224,9 +276,9 @@ export class ModelsService {
       versions: m.versions.map((v) => ({
         id: v.id,
         version: v.version,
+        visibility: v.visibility,
         artifactSha256: v.artifactSha256,
         artifactSize: Number(v.artifactSize),
-  /** A model with the versions the caller sees; 404 when they see none (unknown and private look alike). */
         extraArtifacts: v.extraArtifacts,
         manifest: v.manifest,
         createdAt: v.createdAt,
@@ -235,4 +287,3 @@ export class ModelsService {
     };
   }
 }
-        visibility: v.visibility,
