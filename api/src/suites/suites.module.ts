@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { SuitePreviewController } from './suite-preview.controller.js';
 import { SuitesController } from './suites.controller.js';
 import { SuitesRepository } from './suites.repository.js';
 import { SuitesService } from './suites.service.js';
 
-@Module({ controllers: [SuitesController], providers: [SuitesRepository, SuitesService], exports: [SuitesService] })
+@Module({ controllers: [SuitesController, SuitePreviewController], providers: [SuitesRepository, SuitesService], exports: [SuitesService] })
 export class SuitesModule {}
