@@ -141,3 +141,10 @@ export function longHeaderBomb(headerMiB: number): Uint8Array {
   for (let i = 0; i < headerMiB; i++) crc = crc32(spaces, crc);
   return handZip([{ name: 'arr_0.npy', method: METHOD_DEFLATE, data: stream, crc32: crc >>> 0, uncompressedSize: 12 + length }]);
 }
+
+/** An honest, very compressible batch: uint8 zeros of `shape` (whose size must be whole MiB), deflated. */
+export function zeroBatch(shape: number[]): Uint8Array {
+  const bytes = shape.reduce((p, d) => p * d, 1);
+  if (bytes % MiB !== 0) throw new RangeError(`zeroBatch needs whole MiB of data, [${shape.join(', ')}] is ${bytes} bytes`);
+  return honestSizeBomb(shape, 0);
+}
