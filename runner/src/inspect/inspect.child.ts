@@ -18,7 +18,7 @@ process.once('message', (msg: InspectRequest) => {
 
 async function inspect(msg: InspectRequest): Promise<void> {
   try {
-    // A sample batch is not an ONNX model: only its .npz headers are read.
+    // A sample batch is not an ONNX model: its .npz is checked and read through, never loaded whole.
     let report =
       msg.manifest.kind === 'samples'
         ? await inspectSampleBatch(msg.path, msg.manifest)

@@ -62,7 +62,7 @@ export async function inspectInChild(
     return { ...phase.report, fullBatchNote: note };
   }
   if (out.timedOut) {
-    const what = samples ? 'reading the sample batch headers' : 'loading and dry-running the model';
+    const what = samples ? 'reading the sample batch through' : 'loading and dry-running the model';
     return { ok: false, field: 'file', problem: `${what} took longer than ${Math.round(timeoutMs / 1000)} s` };
   }
   const how = out.signal ? `was killed by ${out.signal}` : `exited with code ${out.exitCode}`;
