@@ -10,7 +10,7 @@ import { getJson, type TestStack, startStack, submitModel } from '../support/sta
 
 const MB = 1024 * 1024;
 
-/** What a PUT of an over-limit sample grid in chunks gets back, read with node:http (no body buffering client). */
+/** What an over-limit body sent in chunks gets back, read with node:http (a client that buffers nothing). */
 interface ChunkedAnswer {
   status: number;
   connection: string | undefined;
@@ -21,13 +21,18 @@ interface ChunkedAnswer {
   closed: boolean;
 }
 
-function putChunked(url: string, token: string, totalBytes: number): Promise<ChunkedAnswer> {
+function sendChunked(
+  url: string,
+  token: string,
+  totalBytes: number,
+  opts: { method: string; contentType: string; fill: number },
+): Promise<ChunkedAnswer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'transfer-encoding': 'chunked' },
+      method: opts.method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': opts.contentType, 'transfer-encoding': 'chunked' },
     });
-    const chunk = Buffer.alloc(256 * 1024, 7);
+    const chunk = Buffer.alloc(256 * 1024, opts.fill);
     let written = 0;
     let answered = false;
     const pump = () => {
@@ -54,6 +59,7 @@ function putChunked(url: string, token: string, totalBytes: number): Promise<Chu
           resolve({ status: res.statusCode!, connection: res.headers.connection, body: JSON.parse(text), written, closed });
         };
         if (socket.destroyed) finish(true);
+        else if (res.headers.connection !== 'close') finish(false);
         else socket.once('close', () => finish(true));
       });
     });
@@ -97,6 +103,18 @@ describe('limits and the messages that name them', () => {
     expect(body.issues).toEqual([{ path: 'body', message: 'larger than 1 MB' }]);
   });
 
+  it('answers an over-limit chunked JSON body with 413 naming the JSON limit', async () => {
+    // body-parser reads the rest of the body (discarding it) before answering; this client sends it all.
+    const answer = await sendChunked(`${stack.baseUrl}/api/admin/tokens`, stack.adminToken, 3 * MB, {
+      method: 'POST',
+      contentType: 'application/json',
+      fill: 0x20,
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body.message).toBe("the JSON body is larger than this server's limit of 1 MB (GENBENCH_MAX_JSON_MB)");
+    expect(answer.body.issues).toEqual([{ path: 'body', message: 'larger than 1 MB' }]);
+  });
+
   it('answers an over-limit model file and decoder with the upload limit, at file and decoder', async () => {
     const big = new Uint8Array(2.5 * MB);
     const file = await submitModel(stack, stack.submitterToken, big, { name: 'too-big' });
@@ -132,7 +150,11 @@ describe('limits and the messages that name them', () => {
   });
 
   it('answers an over-limit chunked sample grid with 413 and closes the connection', async () => {
-    const answer = await putChunked(`${stack.baseUrl}/api/runner/evaluations/${randomUUID()}/sample-grid`, stack.runnerToken, 64 * MB);
+    const answer = await sendChunked(`${stack.baseUrl}/api/runner/evaluations/${randomUUID()}/sample-grid`, stack.runnerToken, 64 * MB, {
+      method: 'PUT',
+      contentType: 'image/png',
+      fill: 7,
+    });
     expect(answer.status).toBe(413);
     expect(answer.body.issues).toEqual([{ path: 'grid', message: 'larger than 16 MB' }]);
     expect(answer.connection).toBe('close');
