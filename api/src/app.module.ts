@@ -23,7 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
 import { MetricsInfoModule } from './metrics-info/metrics-info.module.js';
 import { ModelsModule } from './models/models.module.js';
-import { redisConnection } from '../../runner/src/jobs/redis-connection.js';
+import { producerConnection } from '../../runner/src/jobs/redis-connection.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { RunnerApiModule } from './runner-api/runner-api.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
@@ -37,7 +37,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
+        BullModule.forRoot({ connection: producerConnection(config.redisUrl, config.queueTimeoutMs), prefix: config.queuePrefix }),
         AuthModule,
         ArtifactsModule,
         SuitesModule,

@@ -33,6 +33,8 @@ const Env = z.object({
   GENBENCH_MAX_JSON_MB: z.coerce.number().positive().default(2),
   GENBENCH_TRUST_PROXY: z.string().default(''),
   GENBENCH_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  GENBENCH_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  GENBENCH_CLAIM_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
 });
 
 export interface AppConfig {
@@ -66,6 +68,13 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Whether this process fires schedules (any number of API processes may; each firing runs once). */
   scheduler: boolean;
+  /** Upper bound on one queue operation (enqueue, remove, state, health ping) while Redis is down or stuck. */
+  queueTimeoutMs: number;
+  /**
+   * How long a runner's claim on an evaluation lives without a heartbeat (runners post one every third of
+   * it): while alive, no other runner may claim the evaluation and the reconciler leaves it alone.
+   */
+  claimLeaseMs: number;
   /** Where suites' downloaded files are looked for (GENBENCH_REFERENCE_DIR, GENBENCH_MODELS_DIR). */
   assets: AssetDirs;
 }
@@ -102,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxJsonBytes: Math.round(e.GENBENCH_MAX_JSON_MB * 1024 * 1024),
     trustProxy: parseTrustProxy(e.GENBENCH_TRUST_PROXY),
     scheduler: e.GENBENCH_SCHEDULER === 'on',
+    queueTimeoutMs: e.GENBENCH_QUEUE_TIMEOUT_MS,
+    claimLeaseMs: e.GENBENCH_CLAIM_LEASE_S * 1000,
     assets: loadAssetDirs(env),
     ...overrides,
   };

@@ -11,6 +11,12 @@ const withContext = {
 
 export type EvaluationWithContext = Prisma.EvaluationGetPayload<{ include: typeof withContext }>;
 
+/** A runner's hold on an evaluation: the runner and the attempt number its claim was given. */
+export interface Claim {
+  runnerId: string;
+  attempt: number;
+}
+
 @Injectable()
 export class EvaluationsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
@@ -51,21 +57,44 @@ export class EvaluationsRepository {
   }
 
   /**
-   * Marks a queued (or re-delivered running) evaluation as running for this attempt. Returns null when the
-   * evaluation is already finished or cancelled, so a duplicate job does no work.
+   * Marks a queued evaluation, or a running one whose claim has lapsed (no heartbeat for `leaseMs`: its
+   * runner died or lost touch), as running for `runnerId` as a new attempt. Returns null when it is finished,
+   * cancelled, or claimed by a runner that is still alive, so a duplicate or re-delivered job does no work.
+   * One UPDATE: of two concurrent claims, the second re-reads the row the first wrote and matches nothing.
    */
-  async claim(id: string, runnerId: string): Promise<EvaluationWithContext | null> {
+  async claim(id: string, runnerId: string, leaseMs: number): Promise<EvaluationWithContext | null> {
+    const now = new Date();
     const updated = await this.prisma.evaluation.updateMany({
-      where: { id, status: { in: ['queued', 'running'] } },
-      data: { status: 'running', runnerId, startedAt: new Date(), progress: 0, attempts: { increment: 1 } },
+      where: {
+        id,
+        OR: [
+          { status: 'queued' },
+          { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now.getTime() - leaseMs) } }] },
+        ],
+      },
+      data: { status: 'running', runnerId, startedAt: now, heartbeatAt: now, progress: 0, attempts: { increment: 1 } },
     });
     if (updated.count === 0) return null;
     return this.findById(id);
   }
 
-  async setProgress(id: string, progress: number): Promise<boolean> {
-    const r = await this.prisma.evaluation.updateMany({ where: { id, status: 'running' }, data: { progress } });
+  /** Renews a claim's lease; false when the claim is no longer the evaluation's (superseded, finished, cancelled). */
+  async heartbeat(id: string, claim: Claim): Promise<boolean> {
+    const r = await this.prisma.evaluation.updateMany({
+      where: { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt },
+      data: { heartbeatAt: new Date() },
+    });
     return r.count > 0;
+  }
+
+  /** Renews the claim and raises the progress; progress never goes backwards within an attempt. */
+  async setProgress(id: string, claim: Claim, progress: number): Promise<boolean> {
+    if (!(await this.heartbeat(id, claim))) return false;
+    await this.prisma.evaluation.updateMany({
+      where: { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt, progress: { lt: progress } },
+      data: { progress },
+    });
+    return true;
   }
 
   /**
@@ -76,16 +105,19 @@ export class EvaluationsRepository {
    */
   async complete(
     id: string,
+    claim: Claim,
     metrics: Array<{ id: string; value: number; intervalLow?: number; intervalHigh?: number }>,
     provenance: Prisma.InputJsonValue,
-  ): Promise<'stored' | 'already-succeeded' | 'not-running'> {
+  ): Promise<'stored' | 'already-succeeded' | 'not-running' | 'superseded'> {
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<
-        Array<{ status: EvaluationStatus }>
-      >`SELECT status FROM evaluations WHERE id = ${id}::uuid FOR UPDATE`;
+        Array<{ status: EvaluationStatus; attempts: number; runner_id: string | null }>
+      >`SELECT status, attempts, runner_id FROM evaluations WHERE id = ${id}::uuid FOR UPDATE`;
       const status = rows[0]?.status;
       if (status === 'succeeded') return 'already-succeeded';
       if (status !== 'running') return 'not-running';
+      // Only the attempt that holds the claim may store its result: the row's runner is then the provenance's.
+      if (rows[0]!.attempts !== claim.attempt || rows[0]!.runner_id !== claim.runnerId) return 'superseded';
       const current = await tx.evaluation.findUniqueOrThrow({ where: { id }, include: { suiteVersion: true } });
       await tx.metricValue.createMany({
         data: metrics.map((m) => ({
@@ -133,7 +165,7 @@ export class EvaluationsRepository {
   findActive(olderThan: Date) {
     return this.prisma.evaluation.findMany({
       where: { status: { in: ['queued', 'running'] }, queuedAt: { lt: olderThan } },
-      select: { id: true, status: true, attempts: true },
+      select: { id: true, status: true, attempts: true, runnerId: true, heartbeatAt: true },
       orderBy: { queuedAt: 'asc' },
       take: 10_000,
     });
@@ -170,9 +202,12 @@ export class EvaluationsRepository {
     return r.count > 0;
   }
 
-  async fail(id: string, reason: string, provenance?: Prisma.InputJsonValue): Promise<boolean> {
+  /** With `claim` (a runner's report), only while that claim is the evaluation's. */
+  async fail(id: string, reason: string, provenance?: Prisma.InputJsonValue, claim?: Claim): Promise<boolean> {
     const r = await this.prisma.evaluation.updateMany({
-      where: { id, status: { in: ['queued', 'running'] } },
+      where: claim
+        ? { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt }
+        : { id, status: { in: ['queued', 'running'] } },
       data: { status: 'failed', failureReason: reason, finishedAt: new Date(), ...(provenance ? { provenance } : {}) },
     });
     return r.count > 0;

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/tokens.service.js';
 import { canSeeVersion, viewerOf } from '../auth/visibility.js';
 import type { EvaluationWithContext } from './evaluations.repository.js';
 import { presentEvaluation } from './evaluation.presenter.js';
-import { EvaluationQueue } from './evaluation-queue.js';
+import { EvaluationQueue, QueueUnavailableError } from './evaluation-queue.js';
 import { EvaluationsRepository } from './evaluations.repository.js';
 import type { ListEvaluationsQuery } from './evaluations.schemas.js';
 
@@ -73,7 +73,16 @@ export class EvaluationsService {
       if (!e) throw new NotFoundException(`no evaluation ${id}`);
       throw new ConflictException(`evaluation ${id} is ${e.status}; only failed or cancelled evaluations can be retried`);
     }
-    await this.queue.replace(id);
+    try {
+      await this.queue.replace(id);
+    } catch (err) {
+      // Requeued in the database, which is the truth: the reconciler enqueues it once Redis answers again.
+      if (!(err instanceof QueueUnavailableError)) throw err;
+      return {
+        ...(await this.view(id)),
+        warnings: [`${err.message}; the evaluation is queued and scoring will start when the queue is back`],
+      };
+    }
     return this.view(id);
   }
 }

@@ -1,20 +1,25 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthRepository } from './health.repository.js';
+import { HealthService } from './health.service.js';
 
 @ApiTags('health')
 @Controller('api/health')
 export class HealthController {
-  constructor(@Inject(HealthRepository) private readonly health: HealthRepository) {}
+  constructor(@Inject(HealthService) private readonly health: HealthService) {}
 
-  /** Liveness plus a database round trip; 503 while PostgreSQL is unreachable. */
+  /**
+   * 200 with each component's status when PostgreSQL, Redis and the evaluation queue all answer; 503 with
+   * the same body, naming what is down, when any does not.
+   */
   @Get()
   async check() {
-    try {
-      await this.health.ping();
-    } catch {
-      throw new ServiceUnavailableException('database unreachable');
+    const report = await this.health.check();
+    if (report.status !== 'ok') {
+      const down = Object.entries(report.components)
+        .filter(([, c]) => c.status === 'down')
+        .map(([name]) => name);
+      throw new ServiceUnavailableException({ statusCode: 503, message: `unavailable: ${down.join(', ')} down`, ...report });
     }
-    return { status: 'ok' };
+    return report;
   }
 }

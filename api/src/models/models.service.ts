@@ -188,10 +188,13 @@ export class ModelsService {
         .catch((err: unknown) => {
           throw conflictOf(err, visibility);
         });
+      let queueDown = false;
       try {
         await this.queue.enqueue(created.evaluations.map((e) => e.id));
       } catch (err) {
-        // The rows are the truth: the reconciler re-enqueues queued evaluations Redis does not hold.
+        // The rows are the truth: the reconciler re-enqueues queued evaluations Redis does not hold. The
+        // enqueue is bounded (GENBENCH_QUEUE_TIMEOUT_MS), so the submission is answered either way.
+        queueDown = true;
         this.log.warn(`could not enqueue evaluations of ${manifest.name} v${created.version.version}: ${(err as Error).message}`);
       }
       return {
@@ -216,6 +219,9 @@ export class ModelsService {
             : []),
           ...notApplicable.map((u) => `not queued on ${u.suiteId} v${u.version}: ${u.message}`),
           ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
+          ...(queueDown && created.evaluations.length
+            ? ['the evaluation queue is unavailable right now: the evaluations are saved and scoring will start when the queue is back']
+            : []),
         ],
       };
     } finally {

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVALUATE_ATTEMPTS } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
+import { EvaluationQueue, QueueUnavailableError } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
 
 export interface ReconcileReport {
   checked: number;
   requeued: string[];
   failed: string[];
+  /** Running evaluations left alone because their runner's claim is alive (it heartbeats within the lease). */
+  claimed: string[];
+  /** Set when Redis did not answer: the pass stopped there, and the next one picks up where it left off. */
+  queueUnavailable?: string;
 }
 
 /**
@@ -15,6 +19,8 @@ export interface ReconcileReport {
  * a FLUSHALL). Periodically, every evaluation the database holds as queued or running is checked against
  * the queue: one whose job is gone is queued again, or ended as failed, with the reason, when its attempts
  * ran out; one whose job failed without the runner being able to report it is ended with the job's reason.
+ * A running evaluation whose runner still heartbeats within the claim lease is never touched, whatever the
+ * queue says: its runner is working on it (Redis may have been flushed under it) and will report.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationShutdown {
@@ -51,8 +57,27 @@ export class ReconcilerService implements OnApplicationShutdown {
   private async pass(graceMs: number): Promise<ReconcileReport> {
     // A grace period keeps us from racing a submission between its commit and its enqueue.
     const active = await this.evaluations.findActive(new Date(Date.now() - graceMs));
-    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [] };
+    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [], claimed: [] };
+    try {
+      await this.check(active, report);
+    } catch (err) {
+      if (!(err instanceof QueueUnavailableError)) throw err;
+      report.queueUnavailable = err.message;
+      this.log.warn(`reconciliation stopped: ${err.message}`);
+    }
+    if (report.requeued.length || report.failed.length) {
+      this.log.log(`reconciled ${report.checked}: requeued ${report.requeued.length}, failed ${report.failed.length}`);
+    }
+    return report;
+  }
+
+  private async check(active: Awaited<ReturnType<EvaluationsRepository['findActive']>>, report: ReconcileReport): Promise<void> {
+    const liveSince = Date.now() - this.config.claimLeaseMs;
     for (const e of active) {
+      if (e.status === 'running' && e.heartbeatAt && e.heartbeatAt.getTime() >= liveSince) {
+        report.claimed.push(e.id);
+        continue;
+      }
       const { state, failedReason } = await this.queue.state(e.id);
       if (state === 'missing' || state === 'completed') {
         if (e.attempts >= EVALUATE_ATTEMPTS) {
@@ -67,9 +92,5 @@ export class ReconcilerService implements OnApplicationShutdown {
         if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
       }
     }
-    if (report.requeued.length || report.failed.length) {
-      this.log.log(`reconciled ${report.checked}: requeued ${report.requeued.length}, failed ${report.failed.length}`);
-    }
-    return report;
   }
 }

@@ -18,7 +18,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { MAX_GRID_BYTES } from '../../../runner/src/evaluation/sample-grid.js';
-import { FailureBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
 import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';
@@ -47,10 +47,17 @@ export class RunnerApiController {
     return this.runner.claim(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ClaimBody, body, 'claim').runnerId);
   }
 
+  /** `accepted: false` tells the runner its claim is gone (cancelled, or taken over after its lease lapsed): stop. */
   @Post('evaluations/:id/progress')
   @HttpCode(200)
   progress(@Param('id') id: string, @Body() body: unknown) {
-    return this.runner.progress(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ProgressBody, body, 'progress').progress);
+    return this.runner.progress(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ProgressBody, body, 'progress'));
+  }
+
+  @Post('evaluations/:id/heartbeat')
+  @HttpCode(200)
+  heartbeat(@Param('id') id: string, @Body() body: unknown) {
+    return this.runner.heartbeat(parseInput(EvaluationId, id, 'evaluation id'), parseInput(HeartbeatBody, body, 'heartbeat'));
   }
 
   @Post('evaluations/:id/result')

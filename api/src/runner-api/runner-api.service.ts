@@ -6,6 +6,8 @@ import {
   type ClaimResponse,
   ExtraArtifact,
   type FailureBody,
+  type HeartbeatBody,
+  type ProgressBody,
   type ResultBody,
 } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
@@ -24,17 +26,37 @@ export class RunnerApiService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * 409 when there is nothing to run (finished, cancelled) or when another claim is still alive; the latter
+   * says whose and `retryAfterMs`, when its lease runs out unless renewed.
+   */
   async claim(id: string, runnerId: string): Promise<ClaimResponse> {
-    const e = await this.evaluations.claim(id, runnerId);
+    const leaseMs = this.config.claimLeaseMs;
+    const e = await this.evaluations.claim(id, runnerId, leaseMs);
     if (!e) {
       const current = await this.evaluations.findById(id);
       if (!current) throw new NotFoundException(`no evaluation ${id}`);
-      throw new ConflictException(`evaluation ${id} is ${current.status}; nothing to run`);
+      if (current.status === 'running' && current.heartbeatAt) {
+        const retryAfterMs = Math.max(0, current.heartbeatAt.getTime() + leaseMs - Date.now());
+        throw new ConflictException({
+          statusCode: 409,
+          message: `evaluation ${id} is running on runner ${current.runnerId} (attempt ${current.attempts}), whose claim is alive; retry after ${retryAfterMs} ms`,
+          reason: 'claimed',
+          claimedBy: current.runnerId,
+          retryAfterMs,
+        });
+      }
+      throw new ConflictException({
+        statusCode: 409,
+        message: `evaluation ${id} is ${current.status}; nothing to run`,
+        reason: current.status,
+      });
     }
     const def = e.suiteVersion.protocol as unknown as SuiteDefinition;
     return {
       evaluationId: e.id,
       attempt: e.attempts,
+      leaseMs,
       seed: def.seed,
       model: {
         id: e.modelVersion.model.id,
@@ -50,12 +72,23 @@ export class RunnerApiService {
     };
   }
 
-  async progress(id: string, progress: number): Promise<{ accepted: boolean }> {
-    return { accepted: await this.evaluations.setProgress(id, progress) };
+  async progress(id: string, body: ProgressBody): Promise<{ accepted: boolean }> {
+    return { accepted: await this.evaluations.setProgress(id, body, body.progress) };
+  }
+
+  async heartbeat(id: string, body: HeartbeatBody): Promise<{ accepted: boolean }> {
+    return { accepted: await this.evaluations.heartbeat(id, body) };
   }
 
   async result(id: string, body: ResultBody) {
-    const outcome = await this.evaluations.complete(id, body.metrics, body.provenance as unknown as Prisma.InputJsonValue);
+    const claim = { runnerId: body.provenance.runnerId, attempt: body.attempt };
+    const outcome = await this.evaluations.complete(id, claim, body.metrics, body.provenance as unknown as Prisma.InputJsonValue);
+    if (outcome === 'superseded') {
+      const current = await this.evaluations.findById(id);
+      throw new ConflictException(
+        `evaluation ${id} was claimed again (attempt ${current?.attempts} on runner ${current?.runnerId}); the result of attempt ${claim.attempt} on runner ${claim.runnerId} was not stored`,
+      );
+    }
     if (outcome === 'not-running') {
       const current = await this.evaluations.findById(id);
       if (!current) throw new NotFoundException(`no evaluation ${id}`);
@@ -85,7 +118,14 @@ export class RunnerApiService {
 
   async failure(id: string, body: FailureBody) {
     const reason = body.kind === 'infrastructure' ? `infrastructure: ${body.reason}` : body.reason;
-    const changed = await this.evaluations.fail(id, reason, body.provenance as Prisma.InputJsonValue | undefined);
-    return { outcome: changed ? 'stored' : 'already-finished' };
+    const changed = await this.evaluations.fail(id, reason, body.provenance as Prisma.InputJsonValue | undefined, body);
+    if (changed) return { outcome: 'stored' };
+    const current = await this.evaluations.findById(id);
+    if (!current) throw new NotFoundException(`no evaluation ${id}`);
+    // Finished meanwhile (a duplicate report): nothing to do. Still running under another claim: not ours to end.
+    if (current.status !== 'running' && current.status !== 'queued') return { outcome: 'already-finished' };
+    throw new ConflictException(
+      `evaluation ${id} is ${current.status} (attempt ${current.attempts}, runner ${current.runnerId ?? 'none'}); the failure of attempt ${body.attempt} on runner ${body.runnerId} was not stored`,
+    );
   }
 }

@@ -13,3 +13,21 @@ export function redisConnection(url: string): RedisOptions {
     maxRetriesPerRequest: null,
   };
 }
+
+/**
+ * Options for a producer (the API's queues): with Redis down, a command fails at once instead of waiting
+ * in ioredis's offline queue for a reconnection, and one sent to a Redis that stopped answering fails after
+ * `timeoutMs` (BullMQ, "Failing fast when Redis is down"). Not for workers: their blocking commands must
+ * wait, and BullMQ insists on `maxRetriesPerRequest: null` there. Reconnection is retried every second at
+ * most, so the queue is back soon after Redis is.
+ */
+export function producerConnection(url: string, timeoutMs: number): RedisOptions {
+  return {
+    ...redisConnection(url),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    retryStrategy: (times: number) => Math.min(200 * times, 1000),
+  };
+}

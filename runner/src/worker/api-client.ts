@@ -4,16 +4,23 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ClaimResponse, type FailureBody, type ResultBody } from '../jobs/evaluate/runner-api.schemas.js';
+import { ClaimResponse, type FailureBody, type HeartbeatBody, type ResultBody } from '../jobs/evaluate/runner-api.schemas.js';
 
-/** The API said no (4xx): retrying the same request will not help. */
+/** The API said no (4xx): retrying the same request will not help. `body` is the parsed JSON answer, if any. */
 export class ApiRejection extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiRejection';
+  }
+
+  /** Set when a claim was refused because another runner's claim is alive: when to try again. */
+  get retryAfterMs(): number | undefined {
+    const b = this.body as { reason?: unknown; retryAfterMs?: unknown } | undefined;
+    return this.status === 409 && b?.reason === 'claimed' && typeof b.retryAfterMs === 'number' ? b.retryAfterMs : undefined;
   }
 }
 
@@ -59,12 +66,14 @@ export class RunnerApiClient {
     if (res.ok) return res;
     const text = await res.text().catch(() => '');
     let message = text;
+    let parsed: unknown;
     try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
+      parsed = JSON.parse(text);
+      message = (parsed as { message?: string }).message ?? text;
     } catch {
       /* not JSON */
     }
-    if (res.status >= 400 && res.status < 500) throw new ApiRejection(res.status, `${method} ${path}: ${res.status} ${message}`);
+    if (res.status >= 400 && res.status < 500) throw new ApiRejection(res.status, `${method} ${path}: ${res.status} ${message}`, parsed);
     throw new Error(`${method} ${path}: ${res.status} ${message}`);
   }
 
@@ -73,9 +82,15 @@ export class RunnerApiClient {
     return ClaimResponse.parse(await res.json());
   }
 
-  /** Returns false when the evaluation is no longer running (cancelled, or finished elsewhere). */
-  async progress(evaluationId: string, progress: number): Promise<boolean> {
-    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, { progress });
+  /** Returns false when the claim is no longer the evaluation's (cancelled, finished, or taken over). */
+  async progress(evaluationId: string, claim: HeartbeatBody, progress: number): Promise<boolean> {
+    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, { ...claim, progress });
+    return ((await res.json()) as { accepted: boolean }).accepted;
+  }
+
+  /** Renews the claim's lease; false as for `progress`. */
+  async heartbeat(evaluationId: string, claim: HeartbeatBody): Promise<boolean> {
+    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/heartbeat`, claim);
     return ((await res.json()) as { accepted: boolean }).accepted;
   }
 

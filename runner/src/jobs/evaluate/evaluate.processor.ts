@@ -1,5 +1,5 @@
 import { cpus, hostname } from 'node:os';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { Manifest } from '../../manifest/manifest.schemas.js';
 import { SuiteDefinition } from '../../suites/suite.schemas.js';
@@ -7,7 +7,7 @@ import { ApiRejection, type RunnerApiClient } from '../../worker/api-client.js';
 import type { RunnerConfig } from '../../worker/runner-config.js';
 import { runEvaluationInChild } from '../../worker/run-in-child.js';
 import { EvaluateJob } from './evaluate.job.js';
-import type { Provenance } from './runner-api.schemas.js';
+import type { ClaimResponse, HeartbeatBody, Provenance } from './runner-api.schemas.js';
 
 export interface ProcessorDeps {
   api: RunnerApiClient;
@@ -22,33 +22,57 @@ export interface ProcessorDeps {
  * process, post the result. A broken model ends the evaluation as failed (UnrecoverableError, no retry);
  * anything else is an infrastructure fault, thrown so BullMQ retries it — and recorded as the failure
  * reason once the attempts run out.
+ *
+ * The claim is this runner's hold on the evaluation: it is renewed by a heartbeat every third of the lease
+ * the API states, and every post names it (runner id and attempt), so a claim the API no longer holds as
+ * the evaluation's (cancelled, or taken over after the lease lapsed) stops the child and stores nothing.
+ * A claim refused because another runner's claim is alive delays the job until that lease would run out,
+ * without spending an attempt: the other runner usually finishes first, and the job then finds nothing to do.
  */
 export function createEvaluateProcessor(deps: ProcessorDeps) {
   const { api, config, log } = deps;
-  return async (job: Job) => {
+  return async (job: Job, token?: string) => {
     const parsed = EvaluateJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`malformed job payload: ${parsed.error.message}`);
     const { evaluationId } = parsed.data;
-    const attempt = job.attemptsMade + 1;
-    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let claim: ClaimResponse | undefined;
+    let stopHeartbeat = () => {};
     try {
-      let claim;
       try {
         claim = await api.claim(evaluationId, config.runnerId);
       } catch (err) {
+        if (err instanceof ApiRejection && err.retryAfterMs !== undefined && token) {
+          const delayMs = err.retryAfterMs + 1000;
+          log.info({ evaluationId, delayMs }, `claimed by another runner; looking again later: ${err.message}`);
+          await job.moveToDelayed(Date.now() + delayMs, token);
+          throw new DelayedError();
+        }
         if (err instanceof ApiRejection && (err.status === 409 || err.status === 404)) {
           log.info({ evaluationId }, `nothing to do: ${err.message}`);
           return { skipped: err.message };
         }
         throw err;
       }
+      // The attempt number is the API's (the stored attempts), not BullMQ's: a job re-added by the
+      // reconciler starts BullMQ's count again, the database's does not.
+      const attempt = claim.attempt;
+      const held: HeartbeatBody = { runnerId: config.runnerId, attempt };
+      // Cancelled by an admin, or taken over after the lease lapsed: the API refuses our posts, and the child is stopped.
+      const cancelled = new AbortController();
+      stopHeartbeat = startClaimHeartbeat(
+        () => api.heartbeat(evaluationId, held),
+        claim.leaseMs,
+        cancelled,
+        (err) => log.warn({ evaluationId, err: err.message }, 'heartbeat not delivered'),
+      );
       const manifest = Manifest.safeParse(claim.manifest);
       const suite = SuiteDefinition.safeParse(claim.suite.definition);
       if (!manifest.success || !suite.success) {
         const reason = !manifest.success
           ? `stored manifest no longer validates: ${manifest.error.message}`
           : `suite definition does not validate: ${suite.error!.message}`;
-        await api.failure(evaluationId, { attempt, kind: 'infrastructure', reason });
+        await api.failure(evaluationId, { ...held, kind: 'infrastructure', reason });
         throw new UnrecoverableError(reason);
       }
       const provenanceBase = {
@@ -62,8 +86,6 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       for (const extra of claim.extraArtifacts ?? []) extraArtifactPaths[extra.role] = await api.artifact(extra.sha256, config.cacheDir);
       log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
       let lastPost = 0;
-      // Cancelled by an admin: the API stops accepting progress, and the child is stopped.
-      const cancelled = new AbortController();
       const outcome = await runEvaluationInChild(
         {
           artifactPath,
@@ -83,7 +105,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
             if (now - lastPost >= 1000 || fraction >= 1) {
               lastPost = now;
               api
-                .progress(evaluationId, fraction)
+                .progress(evaluationId, held, fraction)
                 .then((accepted) => {
                   if (!accepted) cancelled.abort();
                 })
@@ -93,12 +115,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         },
       );
       if (cancelled.signal.aborted) {
-        log.info({ evaluationId }, 'evaluation stopped: it is no longer running on the server (cancelled)');
+        log.info({ evaluationId, attempt }, "evaluation stopped: this claim is no longer the evaluation's (cancelled, or taken over)");
         return { cancelled: true };
       }
       if (outcome.kind === 'model-failure') {
         log.info({ evaluationId, reason: outcome.reason }, 'evaluation failed: model');
-        await api.failure(evaluationId, { attempt, kind: 'model', reason: outcome.reason, provenance: provenanceBase });
+        await api.failure(evaluationId, { ...held, kind: 'model', reason: outcome.reason, provenance: provenanceBase });
         throw new UnrecoverableError(outcome.reason);
       }
       if (outcome.kind === 'infrastructure') throw new Error(outcome.message);
@@ -142,17 +164,45 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       log.info({ evaluationId, metrics: o.metrics, outcome: stored.outcome }, 'evaluation succeeded');
       return { metrics: o.metrics };
     } catch (err) {
-      if (err instanceof UnrecoverableError) throw err;
-      if (lastAttempt && !deps.shutdown?.aborted) {
+      if (err instanceof UnrecoverableError || err instanceof DelayedError) throw err;
+      // Without a claim there is nothing of ours to end: the job fails and the reconciler records its reason.
+      if (claim && lastAttempt && !deps.shutdown?.aborted) {
         await api
           .failure(evaluationId, {
-            attempt,
+            runnerId: config.runnerId,
+            attempt: claim.attempt,
             kind: 'infrastructure',
-            reason: `gave up after ${attempt} attempts: ${(err as Error).message}`,
+            reason: `gave up after ${claim.attempt} attempts: ${(err as Error).message}`,
           })
           .catch((e) => log.error({ evaluationId, err: (e as Error).message }, 'could not record the failure'));
       }
       throw err;
+    } finally {
+      stopHeartbeat();
     }
   };
+}
+
+/**
+ * Renews a claim every third of its lease until stopped, so one or two lost posts do not lose it. A refusal
+ * (the claim is gone) aborts `lost`; network errors are only reported: the next beat tries again.
+ */
+function startClaimHeartbeat(
+  beat: () => Promise<boolean>,
+  leaseMs: number,
+  lost: AbortController,
+  onError: (err: Error) => void,
+): () => void {
+  const timer = setInterval(
+    () => {
+      beat().then(
+        (held) => {
+          if (!held) lost.abort();
+        },
+        (err: unknown) => onError(err as Error),
+      );
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
+  return () => clearInterval(timer);
 }

@@ -12,7 +12,10 @@ export type ExtraArtifact = z.infer<typeof ExtraArtifact>;
 
 export const ClaimResponse = z.object({
   evaluationId: z.uuid(),
+  /** The claim's attempt number (the evaluation's stored attempts): every later post names it. */
   attempt: z.number().int(),
+  /** The claim lapses after this long without a progress or heartbeat post; runners post every third of it. */
+  leaseMs: z.number().int().positive(),
   seed: z.number().int(),
   model: z.object({ id: z.uuid(), name: z.string(), kind: z.string(), versionId: z.uuid(), version: z.number().int() }),
   artifact: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() }),
@@ -22,7 +25,16 @@ export const ClaimResponse = z.object({
 });
 export type ClaimResponse = z.infer<typeof ClaimResponse>;
 
-export const ProgressBody = z.strictObject({ progress: z.number().min(0).max(1) });
+/** Which claim a post is made under; posts from any other claim of the evaluation are refused. */
+const ClaimRef = { runnerId: z.string().min(1).max(200), attempt: z.number().int().min(1) };
+
+/** Renews the claim's lease. */
+export const HeartbeatBody = z.strictObject(ClaimRef);
+export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
+
+/** Renews the claim's lease and raises the stored progress (which never goes backwards within an attempt). */
+export const ProgressBody = z.strictObject({ ...ClaimRef, progress: z.number().min(0).max(1) });
+export type ProgressBody = z.infer<typeof ProgressBody>;
 
 export const Provenance = z.object({
   runnerId: z.string(),
@@ -47,6 +59,7 @@ export const MetricEntry = z.strictObject({
   intervalHigh: z.number().optional(),
 });
 
+/** Stored only under the claim it names: `attempt` and `provenance.runnerId`. */
 export const ResultBody = z.strictObject({
   attempt: z.number().int().min(1),
   metrics: z.array(MetricEntry).min(1),
@@ -54,8 +67,9 @@ export const ResultBody = z.strictObject({
 });
 export type ResultBody = z.infer<typeof ResultBody>;
 
+/** Stored only under the claim it names (`runnerId`, `attempt`). */
 export const FailureBody = z.strictObject({
-  attempt: z.number().int().min(1),
+  ...ClaimRef,
   /** `model`: the submission itself is broken (not retried). `infrastructure`: retries ran out. */
   kind: z.enum(['model', 'infrastructure']),
   reason: z.string().min(1).max(4000),
