@@ -158,10 +158,14 @@ describe('admin tokens', () => {
     for (const { path, method } of requests) {
       const anonymous = await send(path, { method });
       expect(anonymous.status, `${method} ${path}`).toBe(401);
-      for (const token of [stack.submitterToken, stack.runnerToken]) {
+      expect(anonymous.body.message).toBe('this endpoint needs an admin token: send "Authorization: Bearer <token>"');
+      for (const [token, role] of [
+        [stack.submitterToken, 'a submitter'],
+        [stack.runnerToken, 'a runner'],
+      ]) {
         const r = await send(path, { method, token });
         expect(r.status, `${method} ${path}`).toBe(403);
-        expect(r.body.message).toMatch(/needs a admin token/);
+        expect(r.body.message).toBe(`this endpoint needs an admin token; yours is ${role} token`);
       }
       const unknown = await send(path, { method, token: 'gb_admin_not-a-real-token' });
       expect(unknown.status, `${method} ${path}`).toBe(401);

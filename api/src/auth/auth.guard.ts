@@ -31,6 +31,12 @@ const MESSAGES = {
   revoked: 'the API token has been revoked',
 } as const;
 
+/** "an admin token", "a submitter or admin token": the roles a route accepts, as a sentence says them. */
+export function tokenOfRoles(roles: readonly string[]): string {
+  const words = roles.join(' or ');
+  return `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words} token`;
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -69,9 +75,11 @@ export class AuthGuard implements CanActivate {
       if (typeof p === 'object') req.principal = p;
       return true;
     }
+    if (p === 'missing')
+      throw new UnauthorizedException(`this endpoint needs ${tokenOfRoles(roles)}: send "Authorization: Bearer <token>"`);
     if (typeof p === 'string') throw new UnauthorizedException(MESSAGES[p]);
     if (!roles.includes(p.role)) {
-      throw new ForbiddenException(`this endpoint needs a ${roles.join(' or ')} token; yours is a ${p.role} token`);
+      throw new ForbiddenException(`this endpoint needs ${tokenOfRoles(roles)}; yours is ${tokenOfRoles([p.role])}`);
     }
     req.principal = p;
     return true;
