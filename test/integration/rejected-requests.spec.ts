@@ -28,7 +28,7 @@ function latentSubmission(name: string) {
   });
   const decoder = buildLatentDecoder({ latentShape: [4, 4, 4], resolution: 16, seed: 1 });
   const manifest = {
-    ...exampleDenoiserManifest(name, { resolution: 16, time_input: 'index', schedule }),
+    ...exampleDenoiserManifest(name, { resolution: 16, time_input: 'index', schedule: { ...schedule, continuous: false } }),
     latent: { shape: [4, 4, 4], scale_factor: 0.18215, decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } } },
   };
   return { file, decoder, manifest };
