@@ -93,6 +93,8 @@ export interface ModelSummary extends ModelRef {
 export interface ModelVersion {
   id: string;
   version: number;
+  /** As chosen when this version was submitted; the model page shows only the versions the reader may see. */
+  visibility?: Visibility;
   artifactSha256: string;
   artifactSize: number;
   manifest: Record<string, unknown>;
@@ -143,6 +145,8 @@ export interface LeaderboardEntry {
   model: ModelRef;
   modelVersion: number;
   modelVersionId: string;
+  /** This version's own visibility (private rows reach only their owner and admins). */
+  visibility?: Visibility;
   evaluationId: string;
   metrics: Record<string, number>;
   intervals: Record<string, [number, number]>;

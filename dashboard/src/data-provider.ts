@@ -44,7 +44,7 @@ const API = '/api';
 const FILTERS: Record<string, readonly string[]> = {
   models: ['kind', 'owner'],
   evaluations: ['status', 'modelId', 'suiteId', 'owner', 'trigger'],
-  leaderboards: ['task', 'resolution', 'suite', 'protocol'],
+  leaderboards: ['task', 'resolution', 'suite', 'protocol', 'versions'],
   tokens: ['owner', 'role', 'state'],
 };
 

@@ -1,40 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../api/src/auth/issue-token.js';
 import { SuitesService } from '../../api/src/suites/suites.service.js';
-import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
-import { scoreAs } from '../support/manual-runner.js';
 import { type TestStack, startStack } from '../support/stack.js';
+import { submitVersions, versionsSuite } from '../support/versions-suite.js';
 
-/** A board of its own (no bundled suite is 28×28), so its ranks and totals are exactly this file's. */
-const SUITE = defineSuite({
-  id: 'test-versions-28',
-  version: 1,
-  title: 'Test: one entry per model',
-  description: 'registered by the leaderboard-versions tests only',
-  task: 'unconditional-generation',
-  resolution: 28,
-  kinds: ['generator'],
-  samples: 64,
-  seed: 0,
-  batch_size: 32,
-  reference: { type: 'synthetic-shapes', n: 64, seed: 1 },
-  extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 28, normalization: 'minus-one-one' },
-  metrics: ['fid'],
-  primary: 'fid',
-  time_limit_s: 60,
-});
-
-const manifest = (name: string) => ({
-  name,
-  kind: 'generator' as const,
-  resolution: 28,
-  classes: 0,
-  inputs: { noise: 'z' },
-  outputs: { images: 'images' },
-  noise_dim: 16,
-  output_range: [-1, 1] as [-1, 1],
-});
+const SUITE = versionsSuite(28);
 
 /**
  * Submissions in order; `fid: null` = submitted but not scored yet (still queued). m3 v3 is private: an
@@ -55,27 +25,12 @@ const PLAN: Array<{ model: string; fid: number | null; private?: boolean }> = [
 describe('one entry per model on a board (?versions=latest|all)', () => {
   let stack: TestStack;
   let other: string;
-  let seed = 900;
 
   beforeAll(async () => {
     stack = await startStack({ runners: 0 });
     await stack.app.get(SuitesService).sync([SUITE]);
     other = (await issueToken(stack.config, { name: 'other submitter', role: 'submitter', owner: `${stack.owner}-other` })).secret;
-    for (const p of PLAN) {
-      const form = new FormData();
-      form.append('file', new Blob([buildTinyGenerator({ noiseDim: 16, resolution: 28, classes: 0, seed: seed++ })]), 'm.onnx');
-      form.append('manifest', JSON.stringify(manifest(p.model)));
-      form.append('visibility', p.private ? 'private' : 'public');
-      const res = await fetch(`${stack.baseUrl}/api/models`, {
-        method: 'POST',
-        body: form,
-        headers: { authorization: `Bearer ${stack.submitterToken}` },
-      });
-      const body = (await res.json()) as any;
-      expect(res.status, JSON.stringify(body)).toBe(201);
-      expect(body.evaluations.map((e: any) => e.suite.id)).toEqual([SUITE.id]);
-      if (p.fid !== null) await scoreAs(stack, body.evaluations[0].id, { fid: p.fid }, { suite: { id: SUITE.id, version: 1 } });
-    }
+    await submitVersions(stack, stack.submitterToken, SUITE, PLAN, 900);
   });
 
   afterAll(async () => {
@@ -92,7 +47,9 @@ describe('one entry per model on a board (?versions=latest|all)', () => {
     return {
       versions: body.versions,
       total: b.total,
-      rows: b.entries.map((e: any) => `${e.rank} ${e.model.name} v${e.modelVersion} ${e.metrics.fid}${e.visibility === 'private' ? ' private' : ''}`),
+      rows: b.entries.map(
+        (e: any) => `${e.rank} ${e.model.name} v${e.modelVersion} ${e.metrics.fid}${e.visibility === 'private' ? ' private' : ''}`,
+      ),
     };
   }
 
@@ -138,7 +95,9 @@ describe('one entry per model on a board (?versions=latest|all)', () => {
   it('exports (CSV and JSON) follow the same rule, with ranks and the version of each row', async () => {
     for (const mode of ['latest', 'all'] as const) {
       const expected = EXPECTED.anonymous[mode];
-      const json = (await (await fetch(`${stack.baseUrl}/api/leaderboards/export?format=json&suite=${SUITE.id}&versions=${mode}`)).json()) as any[];
+      const json = (await (
+        await fetch(`${stack.baseUrl}/api/leaderboards/export?format=json&suite=${SUITE.id}&versions=${mode}`)
+      ).json()) as any[];
       expect(json.map((r) => `${r.rank} ${r.model} v${r.model_version} ${r.fid}`)).toEqual(expected);
       const csv = await (await fetch(`${stack.baseUrl}/api/leaderboards/export?format=csv&suite=${SUITE.id}&versions=${mode}`)).text();
       const [header, ...lines] = csv.trimEnd().split('\r\n');

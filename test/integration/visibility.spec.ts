@@ -18,12 +18,30 @@ type Vis = 'public' | 'private';
 /** model → its versions in submission order; `undefined` = the submission sent no visibility (the default). */
 const PLAN: Record<string, { owner: 'a' | 'b'; versions: Array<{ vis: Vis | undefined; fid: number }> }> = {
   // v1 private, then v2 without `visibility`: v1 must stay private (it became public before).
-  alpha: { owner: 'a', versions: [{ vis: 'private', fid: 10 }, { vis: undefined, fid: 20 }] },
+  alpha: {
+    owner: 'a',
+    versions: [
+      { vis: 'private', fid: 10 },
+      { vis: undefined, fid: 20 },
+    ],
+  },
   // v1 public, then v2 private: v1 must stay public (it was hidden before).
-  beta: { owner: 'a', versions: [{ vis: 'public', fid: 30 }, { vis: 'private', fid: 5 }] },
+  beta: {
+    owner: 'a',
+    versions: [
+      { vis: 'public', fid: 30 },
+      { vis: 'private', fid: 5 },
+    ],
+  },
   // Only private versions: not found to others.
   gamma: { owner: 'a', versions: [{ vis: 'private', fid: 1 }] },
-  delta: { owner: 'b', versions: [{ vis: 'public', fid: 40 }, { vis: 'private', fid: 15 }] },
+  delta: {
+    owner: 'b',
+    versions: [
+      { vis: 'public', fid: 40 },
+      { vis: 'private', fid: 15 },
+    ],
+  },
 };
 
 type ViewerName = 'anonymous' | 'other' | 'owner' | 'admin';
@@ -121,7 +139,8 @@ describe('visibility per version, on every read endpoint', () => {
     return JSON.parse(text);
   }
   /** Text of the private model names nobody but their owner and admins may read. */
-  const privateOnly = (viewer: ViewerName) => [...new Set(versions.map((v) => v.model))].filter((m) => !visible(viewer).some((v) => v.model === m));
+  const privateOnly = (viewer: ViewerName) =>
+    [...new Set(versions.map((v) => v.model))].filter((m) => !visible(viewer).some((v) => v.model === m));
 
   it('the submissions kept their own visibility (alpha v2 sent none: public; alpha v1 stays private)', () => {
     expect(versions.map((v) => `${key(v.model, v.version)} ${v.vis}`)).toEqual([
@@ -195,9 +214,7 @@ describe('visibility per version, on every read endpoint', () => {
         continue;
       }
       expect(res.status, `${viewer} reads model ${model}`).toBe(200);
-      expect(body.versions.map((v: any) => `${v.version} ${v.visibility}`)).toEqual(
-        seen.map((v) => `${v.version} ${v.vis}`).reverse(),
-      );
+      expect(body.versions.map((v: any) => `${v.version} ${v.visibility}`)).toEqual(seen.map((v) => `${v.version} ${v.vis}`).reverse());
       // The metric history and evaluation table of the model page come from these evaluations.
       const evals = body.versions.flatMap((v: any) => v.evaluations.map((e: any) => e.id)).sort();
       expect(evals).toEqual(seen.flatMap((v) => v.evaluationIds).sort());
@@ -206,7 +223,9 @@ describe('visibility per version, on every read endpoint', () => {
 
   it.each(VIEWERS)('GET /api/evaluations (every filter, compare ids), /:id and /:id/samples.png as %s', async (viewer) => {
     const allIds = versions.flatMap((v) => v.evaluationIds);
-    const expectedIds = visible(viewer).flatMap((v) => v.evaluationIds).sort();
+    const expectedIds = visible(viewer)
+      .flatMap((v) => v.evaluationIds)
+      .sort();
     const listed = (body: any) =>
       body.items
         .map((e: any) => e.id)

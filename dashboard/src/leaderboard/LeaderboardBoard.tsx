@@ -59,7 +59,11 @@ const ModelCell = ({ entry, primaryMetric }: { entry: LeaderboardEntry; primaryM
         v{entry.modelVersion}
       </Box>
     </Link>
-    {entry.model.visibility === 'private' && <Chip size="small" label="private" variant="outlined" sx={{ height: 20, fontSize: 11 }} />}
+    {(entry.visibility ?? entry.model.visibility) === 'private' && (
+      <Tooltip title="this version is private: only its submitter and admins see it">
+        <Chip size="small" label="private" variant="outlined" sx={{ height: 20, fontSize: 11 }} data-testid="leaderboard-private" />
+      </Tooltip>
+    )}
     {/* Only the flagged ones: a drift within tolerance is the expected outcome of a nightly re-evaluation. */}
     {entry.drift?.flagged && <DriftChip drift={entry.drift} metric={primaryMetric} />}
   </Box>

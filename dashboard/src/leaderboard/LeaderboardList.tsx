@@ -1,5 +1,20 @@
 import DownloadIcon from '@mui/icons-material/Download';
-import { Alert, Box, Card, CardContent, Chip, Divider, ListSubheader, Menu, MenuItem, Stack, Tooltip, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Card,
+  CardContent,
+  Chip,
+  Divider,
+  FormControlLabel,
+  ListSubheader,
+  Menu,
+  MenuItem,
+  Stack,
+  Switch,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import { useMemo, useState } from 'react';
 import { Button, Link, List, SelectInput, TopToolbar, useDataProvider, useGetList, useListContext, useNotify } from 'react-admin';
 import { type Board, type Suite, TASKS } from '../api-types';
@@ -128,8 +143,41 @@ const ExportMenu = () => {
   );
 };
 
+/**
+ * A board ranks models: each model's newest scored version the reader may see. The switch asks for every
+ * version instead (GET /api/leaderboards?versions=all); it is a list filter, so it lives in the URL too.
+ */
+const VersionsToggle = () => {
+  const list = useListContext<Board>();
+  const filterValues = list.filterValues as FilterValues;
+  const all = filterValues.versions === 'all';
+  return (
+    <Tooltip
+      title={all ? 'one row per model version' : "one row per model: its newest scored version (older ones are on the model's page)"}
+    >
+      <FormControlLabel
+        sx={{ mr: 2 }}
+        control={
+          <Switch
+            size="small"
+            checked={all}
+            onChange={(_, checked) => {
+              const rest = Object.fromEntries(Object.entries(filterValues).filter(([k]) => k !== 'versions'));
+              list.setFilters(checked ? { ...rest, versions: 'all' } : rest, list.displayedFilters as Record<string, boolean>);
+            }}
+            slotProps={{ input: { 'aria-label': 'every version' } }}
+            data-testid="versions-toggle"
+          />
+        }
+        label={<Typography variant="body2">Every version</Typography>}
+      />
+    </Tooltip>
+  );
+};
+
 const Actions = () => (
-  <TopToolbar>
+  <TopToolbar sx={{ alignItems: 'center' }}>
+    <VersionsToggle />
     <ExportMenu />
   </TopToolbar>
 );

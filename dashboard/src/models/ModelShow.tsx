@@ -28,7 +28,7 @@ const Header = () => {
       </Typography>
       <Chip size="small" label={m.kind} variant="outlined" />
       {m.visibility === 'private' && (
-        <Tooltip title="Only its submitter and admins see this model and its scores">
+        <Tooltip title="Every version is private: only its submitter and admins see this model and its scores">
           <Chip size="small" label="private" color="secondary" variant="outlined" data-testid="model-private" />
         </Tooltip>
       )}
@@ -47,7 +47,16 @@ const VersionCard = ({ version }: { version: ModelVersion }) => (
   <RecordContextProvider value={version}>
     <Card variant="outlined" data-testid={`model-version-${version.version}`}>
       <CardHeader
-        title={`Version ${version.version}`}
+        title={
+          <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 1 }}>
+            Version {version.version}
+            {version.visibility === 'private' && (
+              <Tooltip title="Submitted as private: only its submitter and admins see this version and its scores">
+                <Chip size="small" label="private" color="secondary" variant="outlined" data-testid="version-private" />
+              </Tooltip>
+            )}
+          </Box>
+        }
         subheader={
           <Box component="span">
             {formatDate(version.createdAt)} · {formatBytes(version.artifactSize)} ·{' '}
