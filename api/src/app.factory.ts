@@ -3,8 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { setupOpenApi } from './common/openapi-document.js';
 import type { AppConfig } from './config/config.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { SchedulesService } from './schedules/schedules.service.js';
@@ -35,13 +35,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 
-  const doc = new DocumentBuilder()
-    .setTitle('genbench API')
-    .setDescription('Submit generative models, follow their evaluations, read leaderboards.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  // Swagger UI at /api/docs, the OpenAPI document at /api/openapi.json (common/openapi-document.ts).
+  setupOpenApi(app);
 
   if (existsSync(config.dashboardDir)) {
     app.useStaticAssets(config.dashboardDir, { index: 'index.html' });

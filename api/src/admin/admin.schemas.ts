@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiSchema } from '../common/openapi.js';
 
 export const CreateTokenBody = z.strictObject({
   name: z.string().min(1).max(200),
@@ -42,3 +43,49 @@ export const SweepArtifactsQuery = z.strictObject({
     .optional(),
 });
 export type SweepArtifactsQuery = z.infer<typeof SweepArtifactsQuery>;
+
+// Outputs (tokens.service.ts, reconciler.service.ts, artifact-sweeper.service.ts).
+export const TokenView = apiSchema(
+  'Token',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(['submitter', 'admin', 'runner']),
+    owner: z.string(),
+    dailyQuota: z.number().int().nullable(),
+    state: z.enum(['active', 'revoked', 'expired']),
+    createdAt: z.date(),
+    expiresAt: z.date().nullable(),
+    revokedAt: z.date().nullable(),
+    lastUsedAt: z.date().nullable(),
+    /** Whether this is the token of the request itself. */
+    current: z.boolean(),
+  }),
+  'A token without its secret (only a hash is stored).',
+);
+export const TokenPage = apiSchema('TokenPage', z.looseObject({ total: z.number().int(), items: z.array(TokenView) }));
+export const CreatedToken = apiSchema(
+  'CreatedToken',
+  z.looseObject({ id: z.uuid(), secret: z.string(), role: z.enum(['submitter', 'admin', 'runner']), owner: z.string() }),
+  'The new token; `secret` (gb_…) is shown in this response only.',
+);
+export const ReconcileReportView = apiSchema(
+  'ReconcileReport',
+  z.looseObject({
+    checked: z.number().int(),
+    requeued: z.array(z.string()),
+    failed: z.array(z.string()),
+    claimed: z.array(z.string()).optional(),
+    queueUnavailable: z.string().optional(),
+  }),
+);
+export const SweepReportView = apiSchema(
+  'SweepReport',
+  z.looseObject({
+    removed: z.array(z.looseObject({ sha256: z.string(), bytes: z.number() })),
+    removedBytes: z.number(),
+    uploadsRemoved: z.number().int(),
+    kept: z.looseObject({ referenced: z.number().int(), young: z.number().int(), inUse: z.number().int() }),
+    graceSeconds: z.number(),
+  }),
+);

@@ -16,7 +16,7 @@ import type { TokenRole } from '../generated/prisma/client.js';
 import { AuthFailureLimiter, clientAddress } from './auth-failures.js';
 import { type Principal, TokensService } from './tokens.service.js';
 
-const ROLES_KEY = 'genbench:roles';
+export const ROLES_KEY = 'genbench:roles';
 /** Routes without @Roles are public; with it, a bearer token of one of the listed roles is required (admin is not implied). */
 export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES_KEY, roles);
 

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { ApiErrors, ApiFileResponse, ApiZodParam, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
-import { EvaluationId, ListEvaluationsQuery } from './evaluations.schemas.js';
+import { EvaluationId, EvaluationPage, EvaluationView, ListEvaluationsQuery } from './evaluations.schemas.js';
 import { EvaluationsService } from './evaluations.service.js';
 
 @ApiTags('evaluations')
@@ -15,6 +16,9 @@ export class EvaluationsController {
 
   /** Lists evaluations; the total is also sent as Content-Range for react-admin's data provider. */
   @Get()
+  @ApiOperation({ summary: 'List evaluations (newest first); the total is also in Content-Range' })
+  @ApiZodQuery(ListEvaluationsQuery)
+  @ApiZodResponse(EvaluationPage)
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListEvaluationsQuery, query, 'query');
     const page = await this.evaluations.list(q, principal);
@@ -24,12 +28,18 @@ export class EvaluationsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One evaluation: status, progress, metrics, provenance' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodResponse(EvaluationView)
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     return this.evaluations.get(parseInput(EvaluationId, id, 'evaluation id'), principal);
   }
 
   /** The 8×8 PNG grid of the evaluation's first 64 samples (same visibility as the evaluation). */
   @Get(':id/samples.png')
+  @ApiOperation({ summary: "The 8×8 PNG grid of the evaluation's first 64 samples" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiFileResponse(['image/png'], 'The PNG grid')
   async sampleGrid(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     const path = await this.evaluations.sampleGridPath(parseInput(EvaluationId, id, 'evaluation id'), principal);
     return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-samples.png"` });
@@ -39,6 +49,10 @@ export class EvaluationsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Cancel a queued or running evaluation' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodResponse(EvaluationView, { description: 'The cancelled evaluation' })
+  @ApiErrors(409)
   cancel(@Param('id') id: string) {
     return this.evaluations.cancel(parseInput(EvaluationId, id, 'evaluation id'));
   }
@@ -47,6 +61,10 @@ export class EvaluationsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Queue a failed or cancelled evaluation again' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodResponse(EvaluationView, { description: 'The re-queued evaluation' })
+  @ApiErrors(409)
   retry(@Param('id') id: string) {
     return this.evaluations.retry(parseInput(EvaluationId, id, 'evaluation id'));
   }

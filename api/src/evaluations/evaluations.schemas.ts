@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiSchema } from '../common/openapi.js';
 
 export const ListEvaluationsQuery = z.strictObject({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
@@ -11,9 +12,55 @@ export const ListEvaluationsQuery = z.strictObject({
     .string()
     .transform((v) => v.split(',').filter(Boolean))
     .pipe(z.array(z.uuid()).max(100))
-    .optional(),
+    .optional()
+    .describe('comma-separated evaluation ids (at most 100)'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type ListEvaluationsQuery = z.infer<typeof ListEvaluationsQuery>;
 export const EvaluationId = z.uuid({ message: 'evaluation ids are UUIDs' });
+
+// Outputs: what GET /api/evaluations[/:id] and the admin actions return (evaluation.presenter.ts). Objects are
+// loose: a field added later is passed on (and should be declared here); a declared field must match.
+export const EvaluationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const EvaluationTrigger = z.enum(['submit', 'nightly', 'manual']);
+export const ModelKindName = z.enum(['generator', 'denoiser', 'samples', 'extractor', 'segmenter']);
+export const VisibilityName = z.enum(['public', 'private']);
+
+export const EvaluationView = apiSchema(
+  'Evaluation',
+  z.looseObject({
+    id: z.uuid(),
+    status: EvaluationStatus,
+    trigger: EvaluationTrigger,
+    /** 0–1 while running. */
+    progress: z.number(),
+    attempts: z.number().int(),
+    failureReason: z.string().nullable(),
+    queuedAt: z.date(),
+    startedAt: z.date().nullable(),
+    finishedAt: z.date().nullable(),
+    durationMs: z.number().nullable(),
+    model: z.looseObject({
+      id: z.uuid(),
+      name: z.string(),
+      owner: z.string(),
+      kind: ModelKindName,
+      visibility: VisibilityName,
+      versionId: z.uuid(),
+      version: z.number().int(),
+    }),
+    suite: z.looseObject({ id: z.string(), version: z.number().int(), primaryMetric: z.string() }),
+    /** Metric id → value (runner/src/metrics/registry.ts; GET /api/metrics says which direction is better). */
+    metrics: z.record(z.string(), z.number()),
+    /** Metric id → [low, high] confidence interval, where the metric has one. */
+    intervals: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    /** Runner, onnxruntime and hardware facts, seed and protocol choices (free-form JSON). */
+    provenance: z.unknown(),
+    drift: z.looseObject({ relativeChange: z.number(), flagged: z.boolean(), previousEvaluationId: z.uuid().nullable() }).nullable(),
+    /** Path of the 8×8 sample grid PNG, when the runner uploaded one. */
+    sampleGrid: z.string().nullable(),
+  }),
+  'One evaluation of one model version on one suite version.',
+);
+export const EvaluationPage = apiSchema('EvaluationPage', z.looseObject({ total: z.number().int(), items: z.array(EvaluationView) }));

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { exportRows, toCsv } from './leaderboard-export.js';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { ApiContentResponse, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
-import { LeaderboardQuery } from './leaderboard.schemas.js';
+import { LeaderboardExportQuery, LeaderboardExportRow, LeaderboardQuery, Leaderboards } from './leaderboard.schemas.js';
 import { LeaderboardService } from './leaderboard.service.js';
 
 @ApiTags('leaderboards')
@@ -15,16 +15,20 @@ export class LeaderboardController {
   constructor(@Inject(LeaderboardService) private readonly leaderboard: LeaderboardService) {}
 
   @Get()
+  @ApiOperation({ summary: 'One ranked board per suite (its newest version), filtered by the query' })
+  @ApiZodQuery(LeaderboardQuery)
+  @ApiZodResponse(Leaderboards)
   boards(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     return this.leaderboard.boards(parseInput(LeaderboardQuery, query, 'query'), principal);
   }
 
   /** The same view as GET /api/leaderboards, as CSV or JSON rows (one per entry), for scripts and downloads. */
   @Get('export')
-  async export(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal | undefined, @Res() res: Response) {
-    const { format, ...rest } = query;
-    const fmt = parseInput(z.enum(['csv', 'json']).default('csv'), format, 'format');
-    const q = parseInput(LeaderboardQuery, { limit: '1000', ...rest }, 'query');
+  @ApiOperation({ summary: 'The leaderboard view as a CSV or JSON download (one row per entry)' })
+  @ApiZodQuery(LeaderboardExportQuery)
+  @ApiContentResponse({ 'text/csv': { type: 'string' }, 'application/json': LeaderboardExportRow.array() }, 'The rows, as `format` asks')
+  async export(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res() res: Response) {
+    const { format: fmt, ...q } = parseInput(LeaderboardExportQuery, query, 'query');
     const { boards } = await this.leaderboard.boards(q, principal);
     const rows = exportRows(boards);
     const name = `genbench-leaderboard${q.task ? '-' + q.task : ''}${q.resolution ? '-' + q.resolution : ''}`;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { apiSchema } from '../common/openapi.js';
+import { EvaluationTrigger, ModelKindName, VisibilityName } from '../evaluations/evaluations.schemas.js';
 import { SEGMENTATION_PROTOCOLS } from '../../../runner/src/segmentation/protocols.js';
 import { TASKS } from '../../../runner/src/suites/suite.schemas.js';
 
@@ -8,13 +10,67 @@ export const LeaderboardQuery = z.strictObject({
   suite: z.string().optional(),
   /** Zero-shot segmentation: only suites scored under this matching protocol. */
   protocol: z.enum(SEGMENTATION_PROTOCOLS).optional(),
-  /** Entries per board (ranks are computed over the whole board first). */
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
   /**
    * `latest` (default): one entry per model, its newest version the caller sees that has a score on the
    * suite. `all`: one entry per model version. Ranks, totals, pages and exports follow the choice.
    */
   versions: z.enum(['latest', 'all']).default('latest'),
+  /** Entries per board (ranks are computed over the whole board first). */
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type LeaderboardQuery = z.infer<typeof LeaderboardQuery>;
+
+// Outputs of GET /api/leaderboards (leaderboard.service.ts); loose objects, as in evaluations.schemas.ts.
+export const LeaderboardEntry = apiSchema(
+  'LeaderboardEntry',
+  z.looseObject({
+    /** Ties share a rank (SQL RANK()). */
+    rank: z.number().int(),
+    model: z.looseObject({ id: z.uuid(), name: z.string(), owner: z.string(), kind: ModelKindName }),
+    modelVersion: z.number().int(),
+    modelVersionId: z.uuid(),
+    visibility: VisibilityName.optional(),
+    evaluationId: z.uuid(),
+    metrics: z.record(z.string(), z.number()),
+    intervals: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    finishedAt: z.date().nullable(),
+    trigger: EvaluationTrigger,
+    drift: z.looseObject({ relativeChange: z.number(), flagged: z.boolean() }).nullable(),
+    /** The protocol choices the runner recorded for this score (provenance.protocol: sampler, steps, …). */
+    protocol: z.record(z.string(), z.unknown()).nullable(),
+  }),
+);
+export const LeaderboardBoard = apiSchema(
+  'LeaderboardBoard',
+  z.looseObject({
+    suite: z.looseObject({
+      id: z.string(),
+      version: z.number().int(),
+      task: z.string(),
+      resolution: z.number().int(),
+      primaryMetric: z.string(),
+      higherIsBetter: z.boolean(),
+      /** Zero-shot segmentation boards: the matching protocol and K; null elsewhere. */
+      protocol: z.string().nullable(),
+      classes: z.number().int().nullable(),
+    }),
+    /** Entries on the whole board (the page is `entries`). */
+    total: z.number().int(),
+    entries: z.array(LeaderboardEntry),
+  }),
+);
+export const Leaderboards = apiSchema(
+  'Leaderboards',
+  z.looseObject({ versions: z.enum(['latest', 'all']).optional(), boards: z.array(LeaderboardBoard) }),
+);
+/** GET /api/leaderboards/export: the query of GET /api/leaderboards (limit defaults to 1000) and the file format. */
+export const LeaderboardExportQuery = LeaderboardQuery.extend({
+  format: z.enum(['csv', 'json']).default('csv'),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+});
+/** One row of the export per board entry: suite, rank, model and version, then one column per metric. */
+export const LeaderboardExportRow = apiSchema(
+  'LeaderboardExportRow',
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+);

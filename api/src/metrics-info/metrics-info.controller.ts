@@ -1,12 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { METRICS } from '../../../runner/src/metrics/registry.js';
+import { ApiZodResponse } from '../common/openapi.js';
+import { MetricInfoList } from './metrics-info.schemas.js';
 
 /** The metric registry, so clients need not hard-code which direction is better. */
 @ApiTags('metrics')
 @Controller('api/metrics')
 export class MetricsInfoController {
   @Get()
+  @ApiOperation({ summary: 'The metric registry: ids, versions, which direction is better' })
+  @ApiZodResponse(MetricInfoList)
   list() {
     return METRICS.map((m) => ({ id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, description: m.description }));
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { ApiErrors, ApiZodMultipart, ApiZodParam, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
-import { ListModelsQuery, ModelId } from './models.schemas.js';
+import { ListModelsQuery, ModelDetail, ModelId, ModelPage, SubmitModelForm, SubmitResult } from './models.schemas.js';
 import { ModelsService } from './models.service.js';
 
 @ApiTags('models')
@@ -16,19 +17,14 @@ export class ModelsController {
   @Post()
   @Roles('submitter', 'admin')
   @ApiBearerAuth()
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file', 'manifest'],
-      properties: {
-        file: { type: 'string', format: 'binary', description: 'the ONNX model, or the .npz sample batch of a "samples" submission' },
-        decoder: { type: 'string', format: 'binary', description: 'the decoder ONNX of a latent denoiser (manifest "latent")' },
-        manifest: { type: 'string', description: 'manifest JSON (README.md, "Manifest")' },
-        visibility: { type: 'string', enum: ['public', 'private'], description: 'private entries are seen only by their owner and admins' },
-      },
-    },
+  @ApiOperation({
+    summary: 'Submit a model (a new version when the name exists) and queue its evaluations',
+    description:
+      'The file is inspected against the manifest before anything is stored; an exact duplicate of an existing version (same files and manifest) is refused with 409.',
   })
+  @ApiZodMultipart(SubmitModelForm, ['manifest'])
+  @ApiZodResponse(SubmitResult, { status: 201, description: 'Stored, and its evaluations queued' })
+  @ApiErrors(409, 413)
   @UseInterceptors(
     FileFieldsInterceptor([
       { name: 'file', maxCount: 1 },
@@ -44,6 +40,9 @@ export class ModelsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List models (newest first); the total is also in Content-Range' })
+  @ApiZodQuery(ListModelsQuery)
+  @ApiZodResponse(ModelPage)
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListModelsQuery, query, 'query');
     const page = await this.models.list(q, principal);
@@ -53,6 +52,9 @@ export class ModelsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A model with the versions the caller sees and their evaluations' })
+  @ApiZodParam('id', ModelId)
+  @ApiZodResponse(ModelDetail)
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     return this.models.get(parseInput(ModelId, id, 'model id'), principal);
   }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { apiSchema } from '../common/openapi.js';
+import { EvaluationStatus, EvaluationView, ModelKindName } from '../evaluations/evaluations.schemas.js';
 
 export const ListModelsQuery = z.strictObject({
   kind: z.enum(['generator', 'denoiser', 'samples', 'extractor', 'segmenter']).optional(),
@@ -8,3 +11,75 @@ export const ListModelsQuery = z.strictObject({
 });
 export type ListModelsQuery = z.infer<typeof ListModelsQuery>;
 export const ModelId = z.uuid({ message: 'model ids are UUIDs' });
+
+export const Visibility = z.enum(['public', 'private']);
+
+/**
+ * The multipart form of POST /api/models. The service reads the parts itself (multer streams the files to
+ * disk, and each missing part gets its own message); `manifest` is JSON text parsed with `Manifest`, the
+ * submission manifest of runner/src/manifest/ (one object schema per `kind`).
+ */
+export const SubmitModelForm = z.object({
+  file: z.file().describe('the ONNX model, or the .npz sample batch of a "samples" submission'),
+  decoder: z.file().optional().describe('the decoder ONNX of a latent denoiser (manifest "latent"); no other submission takes one'),
+  manifest: apiSchema('Manifest', Manifest, 'The submission manifest (README.md, "Manifest"), one schema per `kind`.'),
+  visibility: Visibility.default('public').describe('private entries are seen only by their owner and admins'),
+});
+
+const ExtraArtifactView = z.looseObject({ role: z.string(), sha256: z.string(), size: z.number().int() });
+
+export const SubmitResult = apiSchema(
+  'SubmitResult',
+  z.looseObject({
+    model: z.looseObject({ id: z.uuid(), name: z.string(), owner: z.string(), kind: ModelKindName }),
+    version: z.looseObject({
+      id: z.uuid(),
+      version: z.number().int(),
+      artifactSha256: z.string(),
+      artifactSize: z.number().int(),
+      extraArtifacts: z.array(ExtraArtifactView),
+    }),
+    /** The evaluations queued for this version, one per matching available suite. */
+    evaluations: z.array(
+      z.looseObject({ id: z.uuid(), suite: z.looseObject({ id: z.string(), version: z.number().int() }), status: EvaluationStatus }),
+    ),
+    /** Suites not queued and why (unavailable on this server, sampler mismatch, …). */
+    warnings: z.array(z.string()),
+  }),
+);
+
+export const ModelSummary = apiSchema(
+  'ModelSummary',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    owner: z.string(),
+    kind: ModelKindName,
+    visibility: Visibility,
+    createdAt: z.date(),
+    /** The newest version the caller sees. */
+    latestVersion: z.number().int().nullable(),
+  }),
+);
+export const ModelPage = apiSchema('ModelPage', z.looseObject({ total: z.number().int(), items: z.array(ModelSummary) }));
+
+export const ModelDetail = apiSchema(
+  'ModelDetail',
+  ModelSummary.omit({ latestVersion: true }).extend({
+    /** The versions the caller sees, newest first. */
+    versions: z.array(
+      z.looseObject({
+        id: z.uuid(),
+        version: z.number().int(),
+        visibility: Visibility.optional(),
+        artifactSha256: z.string(),
+        artifactSize: z.number().int(),
+        extraArtifacts: z.unknown(),
+        /** As submitted (normalised by the manifest schema). */
+        manifest: z.unknown(),
+        createdAt: z.date(),
+        evaluations: z.array(EvaluationView),
+      }),
+    ),
+  }),
+);

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { apiSchema } from '../common/openapi.js';
 
 function validCron(expr: string, tz: string): boolean {
   try {
@@ -50,3 +51,25 @@ export const ScheduleId = z.uuid({ message: 'schedule ids are UUIDs' });
 /** Payload of a firing job; the slot is the scheduled time (BullMQ's prevMillis), not the time it ran. */
 export const SCHEDULE_QUEUE = 'schedule-firings';
 export const FiringJob = z.object({ scheduleId: z.uuid() });
+
+export const ScheduleView = apiSchema(
+  'Schedule',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    scope: z.enum(['all', 'suite', 'model']),
+    suiteId: z.string().nullable(),
+    modelId: z.uuid().nullable(),
+    enabled: z.boolean(),
+    createdAt: z.date(),
+  }),
+);
+/** GET /api/schedules: each schedule with its five latest firings (slot = the scheduled time). */
+export const ScheduleList = z.array(
+  ScheduleView.extend({
+    firings: z.array(z.looseObject({ id: z.uuid(), slot: z.date(), evaluations: z.number().int(), createdAt: z.date() })),
+  }),
+);
+export const ScheduleDeleted = z.looseObject({ deleted: z.uuid() });

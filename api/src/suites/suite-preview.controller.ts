@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { resolutionOf, taskOf } from '../models/models.service.js';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
+import { SuitePreview } from './suites.schemas.js';
 import { SuitesService } from './suites.service.js';
 
 /** POST /api/suites/preview: the manifest as JSON text or as an object, exactly as the submission would carry it. */
@@ -33,6 +35,8 @@ export class SuitePreviewController {
   @ApiOperation({
     summary: 'Which suites a submission of this manifest would be queued on, and which it would skip and why (stores nothing)',
   })
+  @ApiZodBody(SuitePreviewRequest)
+  @ApiZodResponse(SuitePreview)
   async preview(@Body() body: unknown) {
     const parsed = SuitePreviewRequest.safeParse(body);
     if (!parsed.success)

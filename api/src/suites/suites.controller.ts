@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
+import { ApiZodParam, ApiZodResponse } from '../common/openapi.js';
+import { SuiteId, SuiteList, SuiteView } from './suites.schemas.js';
 import { SuitesService } from './suites.service.js';
 
 @ApiTags('suites')
@@ -10,12 +12,17 @@ export class SuitesController {
   constructor(@Inject(SuitesService) private readonly suites: SuitesService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every suite, with its versions and whether this server can run it' })
+  @ApiZodResponse(SuiteList)
   async list(@CurrentPrincipal() principal: Principal | undefined) {
     const rows = await this.suites.list();
     return Promise.all(rows.map((s) => this.present(s, principal)));
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One suite' })
+  @ApiZodParam('id', SuiteId)
+  @ApiZodResponse(SuiteView)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     return this.present(await this.suites.get(id), principal);
   }

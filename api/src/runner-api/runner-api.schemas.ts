@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { ClaimResponse } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import { apiSchema } from '../common/openapi.js';
+
+/**
+ * Inputs of /api/runner/... are the runner's own contracts (runner/src/jobs/evaluate/runner-api.schemas.ts);
+ * these are the API-side ones: the claim body, artifact hashes, and what each post answers.
+ */
+export const ClaimBody = z.strictObject({ runnerId: z.string().min(1).max(200) });
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
+
+export const ClaimResponseView = apiSchema('ClaimResponse', ClaimResponse, 'What a runner needs to run a claimed evaluation.');
+/** `accepted: false`: the claim is gone (cancelled, or taken over after its lease lapsed): stop. */
+export const Accepted = apiSchema('Accepted', z.looseObject({ accepted: z.boolean() }));
+/** `stored`, or `already-finished` for a duplicate failure report. */
+export const Outcome = apiSchema('Outcome', z.looseObject({ outcome: z.string() }));
+export const StoredGrid = apiSchema('StoredGrid', z.looseObject({ sha256: z.string(), size: z.number().int() }));
