@@ -15,6 +15,7 @@ import {
   storedNpy,
   type HandEntry,
 } from '../../../test/support/hostile-npz.js';
+import { inspectSampleBatch } from '../inspect/inspect-samples.js';
 import { encodeNpyHeader, MAX_NPY_HEADER_LENGTH, parseNpyHeader, readNpy } from './npy.js';
 import { NpzWriter, openNpz, readNpz } from './npz.js';
 import { MAX_ENTRIES, METHOD_DEFLATE, METHOD_STORED } from './zip.js';
@@ -244,6 +245,31 @@ describe('zip entries that overlap or disagree with their local headers are refu
   });
 });
 
+describe('the upload check (inspectSampleBatch) reads every byte, not just the headers', () => {
+  const manifest = { name: 'x', kind: 'samples' as const, resolution: 32, classes: 0 };
+
+  it('refuses a flipped image byte (CRC-32) and a bomb whose headers are perfect, accepts the honest batch', async () => {
+    const honest = storedNpy('arr_0.npy', 'uint8', [4, 32, 32, 3], pixels(4 * 3072));
+    expect(await inspectSampleBatch(file('ok.npz', handZip([honest])), manifest)).toMatchObject({ ok: true });
+    const flipped = handZip([honest]);
+    flipped[5000] ^= 0x01;
+    expect(await inspectSampleBatch(file('flipped.npz', flipped), manifest)).toEqual({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(
+        /^the file is not a readable \.npz sample batch: corrupt zip archive: CRC-32 mismatch in entry arr_0\.npy/,
+      ),
+    });
+    expect(await inspectSampleBatch(file('bomb.npz', honestSizeBomb([4, 32, 32, 3], 8)), manifest)).toEqual({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(
+        /^the file is not a readable \.npz sample batch: entry arr_0\.npy inflates to more than the 12416 bytes/,
+      ),
+    });
+  });
+});
+
 describe('honest archives still read exactly and verify', () => {
   it.each([['adm_batch_stored.npz'], ['adm_batch_deflated.npz']])('numpy-written %s', async (name) => {
     const path = join(FIXTURES, 'npz', name);
@@ -263,6 +289,15 @@ describe('honest archives still read exactly and verify', () => {
     await w.close();
     await readEveryWay(path);
     expect(Array.from((await readNpz(path)).arr_0.data.subarray(0, 4) as Uint8Array)).toEqual([0, 37, 74, 111]);
+  });
+
+  it('local headers that defer CRC-32 and sizes to a data descriptor (flag bit 3, as Python writes to an unseekable file)', async () => {
+    const e = deflatedNpy('arr_0.npy', 'uint8', [6, 4, 4, 3], pixels(288));
+    const bytes = handZip([{ ...e, local: { crc32: 0, compressedSize: 0, uncompressedSize: 0 } }]);
+    bytes[6] |= 0x08;
+    const path = file('descriptor.npz', bytes);
+    await readEveryWay(path);
+    expect(Array.from((await readNpz(path)).arr_0.data as Uint8Array)).toEqual(Array.from(pixels(288)));
   });
 
   it.each([[0], [6]])('numpy-written .npy files zipped by another writer (fflate, level %s)', async (level) => {
