@@ -157,10 +157,13 @@ describe('Redis down or stuck', () => {
     stack = await startStack({ runners: 0, config: { redisUrl: redis.url, reconcileIntervalMs: 0 } });
   });
   afterAll(async () => {
-    redis?.thaw();
-    if (redis && !(await redis.answers())) await redis.up(); // stack.close() clears the queue's keys
-    await stack?.close();
-    await redis?.down();
+    try {
+      redis?.thaw();
+      if (redis && !(await redis.answers())) await redis.up(); // stack.close() clears the queue's keys
+      await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 60_000))]);
+    } finally {
+      await redis?.down();
+    }
   });
 
   it('answers a submission within seconds with a warning, reports itself unavailable, and scores it once Redis is back', async () => {
@@ -288,9 +291,10 @@ describe('claims', () => {
 
     const a = await post(`${id}/claim`, { runnerId: 'A' });
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ attempt: 1, leaseMs: LEASE_MS });
+    expect(a.body.attempt).toBe(1);
     const b = await post(`${id}/claim`, { runnerId: 'B' });
     expect(b.status).toBe(409);
+    expect(a.body.leaseMs).toBe(LEASE_MS);
     expect(b.body).toMatchObject({ reason: 'claimed', claimedBy: 'A' });
     expect(b.body.retryAfterMs).toBeGreaterThan(0);
     expect(b.body.retryAfterMs).toBeLessThanOrEqual(LEASE_MS);
@@ -421,7 +425,7 @@ describe('the queue lost under a live runner', () => {
 });
 
 describe('a runner killed mid-evaluation, with a claim lease', () => {
-  const LEASE_MS = 8000;
+  const LEASE_MS = 12_000;
   let stack: TestStack;
   const procs: RunnerProcess[] = [];
   beforeAll(async () => {
