@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiZodResponse } from '../common/openapi.js';
+import { HealthReportView } from './health.schemas.js';
 import { HealthService } from './health.service.js';
 
 @ApiTags('health')
@@ -12,6 +14,13 @@ export class HealthController {
    * the same body, naming what is down, when any does not.
    */
   @Get()
+  @ApiOperation({ summary: 'Health of the API and what it depends on' })
+  @ApiZodResponse(HealthReportView, { description: 'Every component is up' })
+  @ApiResponse({
+    status: 503,
+    description: 'A component is down: the same report, with `message` naming it',
+    standardSchema: HealthReportView,
+  })
   async check() {
     const report = await this.health.check();
     if (report.status !== 'ok') {

@@ -13,21 +13,19 @@ import {
   StreamableFile,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { z } from 'zod';
 import { MAX_GRID_BYTES } from '../../../runner/src/evaluation/sample-grid.js';
 import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
 import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';
+import { ApiErrors, ApiFileResponse, ApiZodBody, ApiZodParam, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
 import { EvaluationId } from '../evaluations/evaluations.schemas.js';
+import { Accepted, ClaimBody, ClaimResponseView, Outcome, Sha256, StoredGrid } from './runner-api.schemas.js';
 import { RunnerApiService } from './runner-api.service.js';
-
-const ClaimBody = z.strictObject({ runnerId: z.string().min(1).max(200) });
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
 /** What runners may do: claim work, report progress, post results and fetch artifacts. Nothing else. */
 @ApiTags('runner')
@@ -43,6 +41,11 @@ export class RunnerApiController {
 
   @Post('evaluations/:id/claim')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Claim a queued evaluation (or take over one whose claim lapsed)' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(ClaimBody)
+  @ApiZodResponse(ClaimResponseView)
+  @ApiErrors(409)
   claim(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.claim(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ClaimBody, body, 'claim').runnerId);
   }
@@ -50,24 +53,42 @@ export class RunnerApiController {
   /** `accepted: false` tells the runner its claim is gone (cancelled, or taken over after its lease lapsed): stop. */
   @Post('evaluations/:id/progress')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Report progress (0–1); also renews the claim' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(ProgressBody)
+  @ApiZodResponse(Accepted)
   progress(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.progress(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ProgressBody, body, 'progress'));
   }
 
   @Post('evaluations/:id/heartbeat')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Renew the claim while a long step runs' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(HeartbeatBody)
+  @ApiZodResponse(Accepted)
   heartbeat(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.heartbeat(parseInput(EvaluationId, id, 'evaluation id'), parseInput(HeartbeatBody, body, 'heartbeat'));
   }
 
   @Post('evaluations/:id/result')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Post the metrics and provenance of a finished evaluation' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(ResultBody)
+  @ApiZodResponse(Outcome)
+  @ApiErrors(409)
   result(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.result(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ResultBody, body, 'result'));
   }
 
   @Post('evaluations/:id/failure')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Report that an evaluation failed, and why' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(FailureBody)
+  @ApiZodResponse(Outcome)
+  @ApiErrors(409)
   failure(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.failure(parseInput(EvaluationId, id, 'evaluation id'), parseInput(FailureBody, body, 'failure'));
   }
@@ -75,6 +96,12 @@ export class RunnerApiController {
   /** The PNG grid of the evaluation's first 64 samples (body image/png, at most 16 MiB). */
   @Put('evaluations/:id/sample-grid')
   @HttpCode(200)
+  @ApiOperation({ summary: "Upload the PNG grid of the evaluation's first 64 samples" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiConsumes('image/png')
+  @ApiBody({ required: true, schema: { type: 'string', format: 'binary' } })
+  @ApiZodResponse(StoredGrid)
+  @ApiErrors(409, 413, 415)
   async sampleGrid(@Param('id') id: string, @Req() req: Request) {
     const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
     if (req.headers['content-type'] !== 'image/png') throw new UnsupportedMediaTypeException('send the sample grid as image/png');
@@ -82,6 +109,9 @@ export class RunnerApiController {
   }
 
   @Get('artifacts/:sha256')
+  @ApiOperation({ summary: 'Download a stored artifact (model file, decoder) by its sha256' })
+  @ApiZodParam('sha256', Sha256)
+  @ApiFileResponse(['application/octet-stream'], 'The file')
   async artifact(@Param('sha256') sha: string) {
     const sha256 = parseInput(Sha256, sha, 'artifact hash');
     if (!(await this.store.has(sha256))) throw new NotFoundException(`no artifact ${sha256}`);
