@@ -5,7 +5,12 @@ import {
   SMOKE_SCHEDULE,
   syntheticMeanImage,
 } from '../../benchmarks/smoke/example-denoisers.js';
-import { buildCrashingDenoiser, buildNanDenoiser, buildSlowDenoiser } from '../../runner/src/onnx/models/broken-denoisers.js';
+import {
+  buildCrashingDenoiser,
+  buildLateCrashingDenoiser,
+  buildNanDenoiser,
+  buildSlowDenoiser,
+} from '../../runner/src/onnx/models/broken-denoisers.js';
 import { type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
 
 /** A per-evaluation limit (GENBENCH_EVAL_TIMEOUT_S on this runner) short enough for the slow model to hit it. */
@@ -38,7 +43,8 @@ describe('denoisers that fail at evaluation time', () => {
     };
     const submissions = [
       { name: 'nan-denoiser', file: buildNanDenoiser(graph) },
-      { name: 'crashing-denoiser', file: buildCrashingDenoiser({ shape }) },
+      // Crashes above time input 100: the dry runs feed 3.42, the first of the 8 sampling steps 157.4.
+      { name: 'crashing-denoiser', file: buildLateCrashingDenoiser({ shape, crashAbove: 100 }) },
       // ≈ 2000 chained 32×32 products per call: a fraction of a second at batch 2, seconds at batch 64.
       { name: 'slow-denoiser', file: buildSlowDenoiser({ shape, matmuls: 2000 }) },
       { name: 'healthy-denoiser', file: buildExampleDenoiser({ fit: 1, std: 0.4 }) },
@@ -70,5 +76,23 @@ describe('denoisers that fail at evaluation time', () => {
     expect(healthy!.final.status, healthy!.final.failureReason).toBe('succeeded');
     expect(Number.isFinite(healthy!.final.metrics.fid)).toBe(true);
     expect(healthy!.final.attempts).toBe(1);
+  });
+
+  it('a denoiser that crashes only at batches above 2 is refused at submission by the run at the suite’s batch size', async () => {
+    const r = await submitModel(
+      stack,
+      stack.submitterToken,
+      buildCrashingDenoiser({ shape: [3, 32, 32] }),
+      exampleDenoiserManifest('batch-crash'),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.issues).toEqual([
+      {
+        path: 'file',
+        message: expect.stringMatching(
+          /^a dry run at batch size 64 \(the largest batch the matching suites run\) failed in the model: .*indices element out of data bounds/,
+        ),
+      },
+    ]);
   });
 });

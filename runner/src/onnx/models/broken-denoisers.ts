@@ -1,5 +1,6 @@
 // Denoisers that are wrong on purpose, for the harness's failure paths. Each passes the submission-time
-// dry run (a batch of 2) and misbehaves only when sampled.
+// shape checks (a batch of 2) and misbehaves only when sampled; the crashing one at larger batches is refused
+// by the submission's run at the suites' batch size, the late-crashing one only fails at evaluation.
 import { GraphBuilder, attr } from '../graph-builder.js';
 import { buildGaussianDenoiser, type GaussianDenoiserGraphOptions } from './gaussian-denoiser.js';
 
@@ -11,6 +12,32 @@ export function buildNanDenoiser(options: Omit<GaussianDenoiserGraphOptions, 'na
 interface PlainDenoiserOptions {
   /** One sample's shape [C, H, W]. */
   shape: readonly [number, number, number];
+}
+
+/**
+ * `x_t` [N, C, H, W], `t` [N] → `out` = 0·x_t, except that a time input above `crashAbove` makes it Gather
+ * out of range (an error inside onnxruntime): the submission's dry runs feed a mid-schedule noise level, so
+ * it passes them at any batch size and crashes at the first, noisiest sampling step.
+ */
+export function buildLateCrashingDenoiser(options: PlainDenoiserOptions & { crashAbove: number }): Uint8Array {
+  const [C, H, W] = options.shape;
+  return new GraphBuilder({ name: 'late-crashing-denoiser' })
+    .input('x_t', 'float32', ['batch', C, H, W])
+    .input('t', 'float32', ['batch'])
+    .initializer('table', new Float32Array([0, 0]), [2])
+    .initializer('threshold', new Float32Array([options.crashAbove]), [])
+    .initializer('five', new BigInt64Array([5n]), [])
+    .initializer('zero', new Float32Array([0]), [])
+    .initializer('column', new BigInt64Array([-1n, 1n, 1n, 1n]), [4])
+    .node('Greater', ['t', 'threshold'], ['too_noisy'])
+    .node('Cast', ['too_noisy'], ['too_noisy_i'], { to: attr.dataType('int64') })
+    .node('Mul', ['too_noisy_i', 'five'], ['index'])
+    .node('Gather', ['table', 'index'], ['picked'], { axis: attr.int(0) })
+    .node('Reshape', ['picked', 'column'], ['picked_column'])
+    .node('Mul', ['x_t', 'zero'], ['zeros'])
+    .node('Add', ['zeros', 'picked_column'], ['out'])
+    .output('out', 'float32', ['batch', C, H, W])
+    .toBytes();
 }
 
 /**
