@@ -24,7 +24,7 @@ import { getJson, startStack, submitModel, type TestStack } from '../support/sta
 const INSPECT_CHILD = fileURLToPath(new URL('../../runner/src/inspect/inspect.child.ts', import.meta.url));
 const EVALUATION_CHILD = fileURLToPath(new URL('../../runner/src/worker/evaluation.child.ts', import.meta.url));
 const PRELOAD = pathToFileURL(fileURLToPath(new URL('../support/peak-rss.preload.mjs', import.meta.url))).href;
-/** README, Security: reading an upload holds about 1 MiB per array being read, plus the rows asked for. */
+/** README, "Security and bounds": reading an upload holds about 2 MiB per array being read, plus the rows asked for. */
 const MEMORY_MARGIN = 64 * MiB;
 const BOMB_MIB = 512;
 const SHAPE = [1024, 32, 32, 3];

@@ -1,7 +1,7 @@
 // NumPy `.npz` archives (numpy.savez / savez_compressed: a zip of `<key>.npy` entries), read whole or
 // streamed by rows of the leading axis so that a 50,000×256×256×3 sample batch is never held in memory.
 // Stored entries are read by file offset; deflated ones through zlib's streaming inflate, pulled with
-// backpressure, so an entry being read holds about 1 MiB of buffers however far its data inflates.
+// backpressure, so an entry being read holds about 2 MiB of buffers however far its data inflates.
 // An entry must inflate to exactly the size its central-directory record and its `.npy` header declare:
 // a stream that inflates further (a decompression bomb) fails as soon as it passes that size.
 
@@ -63,10 +63,10 @@ export interface RowIteratorOptions {
 }
 
 // Compressed bytes are read 64 KiB first (headers), then 256 KiB at a time; zlib hands out inflated bytes
-// 64 KiB at a time and stops inflating while they wait to be read.
+// 256 KiB at a time (faster here than 64 KiB or 1 MiB) and stops inflating while they wait to be read.
 const FIRST_CHUNK = 64 * 1024;
 const CHUNK = 256 * 1024;
-const INFLATE_CHUNK = 64 * 1024;
+const INFLATE_CHUNK = 256 * 1024;
 /** Buffer for reading through an entry without keeping it (skipping rows, verifying an archive). */
 const SCRATCH = 1024 * 1024;
 const ROW_BATCH_BYTES = 16 * 1024 * 1024;
