@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LINGER_MS } from '../../api/src/common/payload-limit.js';
 import { MAX_GRID_BYTES } from '../../runner/src/evaluation/sample-grid.js';
 import { buildConstantSegmenter, segmenterManifest } from '../../runner/src/onnx/models/segmentation-models.js';
 import { getJson, type TestStack, startStack, submitModel } from '../support/stack.js';
@@ -17,7 +18,7 @@ interface ChunkedAnswer {
   body: any;
   /** Bytes the client had handed to the socket when the answer came. */
   written: number;
-  /** Whether the server closed the connection within a few seconds of answering. */
+  /** Whether the server closed the connection within its lingering time after answering. */
   closed: boolean;
 }
 
@@ -48,12 +49,13 @@ function sendChunked(
     });
     req.on('response', (res) => {
       answered = true;
-      const socket = req.socket;
+      const socket = res.socket;
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
       res.on('end', () => {
-        const timer = setTimeout(() => finish(false), 5_000);
+        // The server reads on for at most LINGER_MS after answering, then closes whatever the client does.
+        const timer = setTimeout(() => finish(false), LINGER_MS + 2_000);
         const finish = (closed: boolean) => {
           clearTimeout(timer);
           resolve({ status: res.statusCode!, connection: res.headers.connection, body: JSON.parse(text), written, closed });

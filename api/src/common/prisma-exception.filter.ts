@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Request, Response } from 'express';
-import { type PayloadLimit, PayloadLimitExceededException } from './payload-limit.js';
+import { closeAfterAnswer, type PayloadLimit, PayloadLimitExceededException } from './payload-limit.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 /**
@@ -23,7 +23,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       if (status === 413) {
         const req = host.switchToHttp().getRequest<Request>();
         // The rest of an oversized body is not read: the connection closes after the answer instead.
-        if (!req.complete) res.setHeader('Connection', 'close');
+        if (!req.complete) closeAfterAnswer(req, res);
         const limit = err instanceof PayloadLimitExceededException ? err.limit : this.limitOf(err, req);
         return void res.status(413).json(limit ? new PayloadLimitExceededException(limit).getResponse() : err.getResponse());
       }
