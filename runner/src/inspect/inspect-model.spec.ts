@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../manifest/manifest.schemas.js';
-import { buildAllocatingGenerator, buildScaledGenerator } from '../onnx/models/submission-check-models.js';
+import { DenoiserManifest } from '../manifest/denoiser-manifest.schemas.js';
+import { type Manifest, parseManifest } from '../manifest/manifest.schemas.js';
+import { buildAllocatingGenerator, buildAllocatingPassThrough, buildScaledGenerator } from '../onnx/models/submission-check-models.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { inspectModel } from './inspect-model.js';
 import { outputRangeProblem } from './output-range.js';
@@ -78,6 +79,62 @@ describe('generator dry run', () => {
       ok: false,
       field: 'file',
       problem: expect.stringMatching(/^the model failed while running a dry run on a batch of 2 \(noise \[2, 16\]\): .*allocate/),
+    });
+  });
+});
+
+describe("a failure inside the graph is the model's, whatever its kind", () => {
+  const huge = 1n << 50n;
+  it('denoiser', async () => {
+    const bytes = buildAllocatingPassThrough({
+      inputs: [
+        { name: 'x_t', type: 'float32', dims: ['batch', 3, 16, 16] },
+        { name: 't', type: 'float32', dims: ['batch'] },
+      ],
+      pass: 'x_t',
+      output: 'out',
+      elements: huge,
+    });
+    const manifest = DenoiserManifest.parse({
+      name: 'd',
+      kind: 'denoiser',
+      resolution: 16,
+      classes: 0,
+      channels: 3,
+      inputs: { x: 'x_t', t: 't' },
+      outputs: { prediction: 'out' },
+      prediction: 'eps',
+      schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 },
+      time_input: 't',
+      output_range: [-1, 1],
+    });
+    expect(await inspectModel(bytes, manifest)).toMatchObject({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(/^the model failed while running a dry run on a batch of 2 \(x \[2, 3, 16, 16\], .*allocate/),
+    });
+    // A declared x shape that contradicts the manifest is still the manifest's field.
+    expect(await inspectModel(bytes, { ...manifest, resolution: 32 })).toMatchObject({ ok: false, field: 'resolution' });
+  });
+  it('extractor', async () => {
+    const bytes = buildAllocatingPassThrough({
+      inputs: [{ name: 'images', type: 'float32', dims: ['batch', 3, 16, 16] }],
+      pass: 'images',
+      output: 'features',
+      elements: huge,
+    });
+    const manifest = parseManifest({
+      name: 'e',
+      kind: 'extractor',
+      input_size: 16,
+      normalization: 'imagenet',
+      inputs: { images: 'images' },
+      outputs: { features: 'features' },
+    });
+    expect(await inspectModel(bytes, manifest)).toMatchObject({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(/^the model failed while running a dry run on a batch of 2 images \[2, 3, 16, 16\]: .*allocate/),
     });
   });
 });

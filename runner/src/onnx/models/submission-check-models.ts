@@ -54,3 +54,28 @@ export function buildAllocatingGenerator(options: { noiseDim: number; resolution
     .output('images', 'float32', ['batch', 3, R, R])
     .toBytes();
 }
+
+/**
+ * A graph that returns its input `pass` unchanged (plus 0 × the maximum of a ConstantOfShape of `elements`
+ * float32 values), with other inputs accepted and unused: a denoiser (x, t → x) or an extractor (images →
+ * images as features) of the right shapes that fails every run with onnxruntime's allocation error.
+ */
+export function buildAllocatingPassThrough(options: {
+  inputs: ReadonlyArray<{ name: string; type: 'float32' | 'int64'; dims: ReadonlyArray<number | string> }>;
+  pass: string;
+  output: string;
+  elements: bigint;
+}): Uint8Array {
+  const g = new GraphBuilder({ name: 'allocating-pass-through' });
+  for (const i of options.inputs) g.input(i.name, i.type, i.dims);
+  const passDims = options.inputs.find((i) => i.name === options.pass)!.dims;
+  return g
+    .initializer('huge_shape', new BigInt64Array([options.elements]), [1])
+    .initializer('zero', new Float32Array([0]), [1])
+    .node('ConstantOfShape', ['huge_shape'], ['huge'])
+    .node('ReduceMax', ['huge'], ['huge_max'])
+    .node('Mul', ['huge_max', 'zero'], ['nothing'])
+    .node('Add', [options.pass, 'nothing'], [options.output])
+    .output(options.output, 'float32', passDims)
+    .toBytes();
+}
