@@ -61,13 +61,13 @@ describe('memory limit per child (GENBENCH_CHILD_MEMORY_LIMIT_GIB), measured fro
         expect(r.status, JSON.stringify(r.body)).toBe(201);
         ids.push(r.body.evaluations[0].id);
       }
-      const [failed, scored] = await Promise.all(ids.map((id) => waitForEvaluation(stack, id, 120_000)));
+      const [failed, scored] = await Promise.all(ids.map((id) => waitForEvaluation(stack, id, 240_000)));
       expect(failed!.final.status).toBe('failed');
       expect(failed!.final.failureReason).toMatch(
         /^the model exceeded the memory limit of 0\.5 GiB at batch size 64: its process reached 0\.\d+ GiB of resident memory and was stopped/,
       );
       expect(failed!.final.attempts).toBe(1);
       expect(scored!.final.status, scored!.final.failureReason).toBe('succeeded');
-    });
+    }, 300_000); // two uploads run at batch 64 and two evaluations: minutes on a busy 2-core machine
   });
 });
