@@ -49,7 +49,8 @@ describe('a runner killed in the middle of an evaluation', () => {
   let stack: TestStack;
   const procs: RunnerProcess[] = [];
   beforeAll(async () => {
-    stack = await startStack({ runners: 0 });
+    // The rescuer takes over once the dead runner's claim lapses: a short lease keeps the drill short.
+    stack = await startStack({ runners: 0, config: { claimLeaseMs: 5000 } });
     await stack.app.get(SuitesService).sync([SLOW_SUITE]);
   });
   afterAll(async () => {
