@@ -140,10 +140,11 @@ describe('rejected requests', () => {
       const submitted = await submit(stack, stack.submitterToken, { file: model, manifest: exampleManifest(name) });
       expect(submitted.status).toBe(201);
       await age(sha256(model), 2 * HOUR);
-      const latent = (await getJson(stack, `/api/models?owner=${stack.owner}&limit=500`, stack.adminToken)).items.find(
-        (m: any) => m.name === `${stack.owner}-fail`,
-      );
-      const decoderSha = (await getJson(stack, `/api/models/${latent.id}`, stack.adminToken)).versions[0].extraArtifacts[0].sha256;
+      const latent = latentSubmission(`${stack.owner}-kept-latent`);
+      const stored = await submit(stack, stack.submitterToken, latent);
+      expect(stored.status).toBe(201);
+      const decoderSha = sha256(latent.decoder);
+      expect(stored.body.version.extraArtifacts).toEqual([{ role: 'decoder', sha256: decoderSha, size: latent.decoder.length }]);
       await age(decoderSha, 2 * HOUR);
       const grid = await place(new TextEncoder().encode('a sample grid'), 2 * HOUR);
       await db.query('UPDATE evaluations SET sample_grid_sha256 = $1 WHERE id = $2', [grid, submitted.body.evaluations[0].id]);

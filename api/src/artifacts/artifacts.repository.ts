@@ -29,8 +29,9 @@ export class ArtifactsRepository {
     const rows = await tx.$queryRaw<Array<{ sha256: string }>>`
       SELECT artifact_sha256 AS sha256 FROM model_versions WHERE artifact_sha256 = ANY(${list}::text[])
       UNION
-      SELECT e->>'sha256' FROM model_versions mv, jsonb_array_elements(mv.extra_artifacts) e
-        WHERE jsonb_typeof(mv.extra_artifacts) = 'array' AND e->>'sha256' = ANY(${list}::text[])
+      SELECT e->>'sha256' FROM model_versions mv,
+        jsonb_array_elements(CASE WHEN jsonb_typeof(mv.extra_artifacts) = 'array' THEN mv.extra_artifacts ELSE '[]'::jsonb END) e
+        WHERE e->>'sha256' = ANY(${list}::text[])
       UNION
       SELECT sample_grid_sha256 FROM evaluations WHERE sample_grid_sha256 = ANY(${list}::text[])`;
     return new Set(rows.map((r) => r.sha256));
