@@ -106,7 +106,8 @@ describe('OpenAPI document', () => {
       }
       if (params.length > 0 || op.requestBody) if (!op.responses['400']) problems.push(`${where}: takes input but declares no 400`);
       if (r.pathParams.length > 0 && !op.responses['404']) problems.push(`${where}: has a path parameter but declares no 404`);
-      if (!op.responses['429']) problems.push(`${where}: declares no 429`);
+      if (!op.responses['429'] || !op.responses['503']) problems.push(`${where}: declares no 429 or no 503`);
+      if (op.requestBody && !op.responses['413']) problems.push(`${where}: takes a body but declares no 413`);
       if (r.roles) {
         if (JSON.stringify(op.security) !== JSON.stringify([{ bearer: [] }]))
           problems.push(`${where}: needs a token but security says otherwise`);
@@ -137,7 +138,7 @@ describe('OpenAPI document', () => {
     };
     expect(manifest.oneOf.map((o) => o.properties.kind.enum[0]).sort()).toEqual(Manifest.options.map((o) => o.shape.kind.value).sort());
     const responses = doc.paths['/api/models']!.post!.responses;
-    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '429']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '429', '503']);
   });
 
   it('declares list parameters with their types and bounds', () => {

@@ -92,7 +92,8 @@ type Operation = {
  * Builds the OpenAPI document: what the decorators declare, plus, per operation, its security (which token
  * roles it needs, or an optional token on public routes, where an owner also sees their private entries)
  * and the error responses every operation of its kind can give (400 for any input, 401/403 where a role is
- * needed, 404 for a path parameter, 429 everywhere).
+ * needed, 404 for a path parameter, 413 for a body, 429 and 503 everywhere: the rate limits apply to every
+ * route, and any route that reads the database answers 503 while it is unreachable).
  */
 export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -137,7 +138,9 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     }
     if ((op.parameters?.length ?? 0) > 0 || op.requestBody) op.responses['400'] ??= errorRef(400);
     if (route.pathParams.length > 0) op.responses['404'] ??= errorRef(404);
+    if (op.requestBody) op.responses['413'] ??= errorRef(413);
     op.responses['429'] ??= errorRef(429);
+    op.responses['503'] ??= errorRef(503);
   }
   return doc;
 }

@@ -208,7 +208,7 @@ export const ERROR_TEXT: Record<number, string> = {
   413: 'The body or an uploaded file exceeds the server limit named in `message`.',
   415: 'Wrong Content-Type.',
   429: 'Too many requests, or too many failed authentications, from this address: retry after `Retry-After` seconds.',
-  503: 'A dependency (the database) is unavailable: retry shortly.',
+  503: 'The database is unavailable: nothing was written; retry after `Retry-After` seconds.',
 };
 
 /** Declares error responses (beyond the ones added to every operation by `buildOpenApiDocument`). */
