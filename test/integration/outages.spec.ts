@@ -393,18 +393,21 @@ describe('the queue lost under a live runner', () => {
       const keys = await redis.keys(`${stack.config.queuePrefix}:*`);
       if (keys.length) await redis.del(...keys);
       await redis.quit();
+      const flushedAt = Date.now();
 
       const d = spawnRunner(stack, 'D');
       procs.push(d);
       await waitFor('runner D to start', async () => (d.output().includes('runner started') ? true : undefined), 30_000);
-      // Longer than the lease: only C's heartbeats keep its claim, and the reconciler must see them.
-      for (let i = 0; i < 3; i++) {
-        await new Promise((r) => setTimeout(r, LEASE_MS / 2 + 200));
-        const e = await getJson(stack, `/api/evaluations/${id}`);
-        if (e.status !== 'running') break;
+      // Past the lease: only C's heartbeats keep its claim, and the reconciler must see them.
+      let checkedPastLease = false;
+      while (Date.now() - flushedAt < 3 * LEASE_MS) {
+        await new Promise((r) => setTimeout(r, 500));
+        if ((await getJson(stack, `/api/evaluations/${id}`)).status !== 'running') break;
         const report = (await timed(`${stack.baseUrl}/api/admin/reconcile`, { method: 'POST', headers: admin(stack) })).body;
         expect(report.requeued).not.toContain(id);
+        if (report.claimed.includes(id) && Date.now() - flushedAt > LEASE_MS) checkedPastLease = true;
       }
+      expect(checkedPastLease, 'a reconciliation ran past the lease while C was still working').toBe(true);
 
       const { final } = await waitForEvaluation(stack, id, 150_000);
       expect(final.status, `${final.failureReason}\n${c.output().slice(-2000)}`).toBe('succeeded');
