@@ -1,4 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import AjvDraft04 from 'ajv-draft-04';
+import { default as formats } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes } from '../../api/src/common/openapi-document.js';
 import { Manifest } from '../../runner/src/manifest/manifest.schemas.js';
@@ -139,6 +141,28 @@ describe('OpenAPI document', () => {
     expect(manifest.oneOf.map((o) => o.properties.kind.enum[0]).sort()).toEqual(Manifest.options.map((o) => o.shape.kind.value).sort());
     const responses = doc.paths['/api/models']!.post!.responses;
     expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '429', '503']);
+  });
+
+  it('answers every parameterless GET with a body its documented schema accepts', async () => {
+    const ajv = new AjvDraft04.default({ strict: false, allErrors: true });
+    formats.default(ajv);
+    const gets = listRoutes(stack.app).filter((r) => r.method === 'get' && r.pathParams.length === 0);
+    const suites = (await (await fetch(`${stack.baseUrl}/api/suites`)).json()) as Array<{ id: string }>;
+    const paths = [...gets.map((r) => r.path), `/api/suites/${suites[0]!.id}`];
+    const checked: string[] = [];
+    for (const path of paths) {
+      const template = path.startsWith('/api/suites/') ? '/api/suites/{id}' : path;
+      const res = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+      if (!res.headers.get('content-type')?.startsWith('application/json')) continue;
+      const schema = doc.paths[template]!.get!.responses[String(res.status)]?.content?.['application/json']?.schema;
+      expect(schema, `GET ${path} → ${res.status} is documented`).toBeDefined();
+      const validate = ajv.compile({ ...(schema as object), components: doc.components });
+      const body: unknown = await res.json();
+      expect(validate(body) ? [] : validate.errors, `GET ${path} → ${res.status}`).toEqual([]);
+      checked.push(`${path} ${res.status}`);
+    }
+    expect(checked).toContain('/api/leaderboards 200');
+    expect(checked).toContain('/api/suites 200');
   });
 
   it('declares list parameters with their types and bounds', () => {
