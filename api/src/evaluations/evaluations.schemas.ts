@@ -46,7 +46,7 @@ export const EvaluationView = apiSchema(
       name: z.string(),
       owner: z.string(),
       kind: ModelKindName,
-      visibility: VisibilityName,
+      visibility: VisibilityName.describe("the visibility of this evaluation's model version (each version has its own)"),
       versionId: z.uuid(),
       version: z.number().int(),
     }),

@@ -14,7 +14,12 @@ export const LeaderboardQuery = z.strictObject({
    * `latest` (default): one entry per model, its newest version the caller sees that has a score on the
    * suite. `all`: one entry per model version. Ranks, totals, pages and exports follow the choice.
    */
-  versions: z.enum(['latest', 'all']).default('latest'),
+  versions: z
+    .enum(['latest', 'all'])
+    .default('latest')
+    .describe(
+      'latest: one entry per model, its newest version the caller may see that has a score on the suite; all: one entry per model version. Ranks, total, pages and exports follow the choice',
+    ),
   /** Entries per board (ranks are computed over the whole board first). */
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -30,7 +35,9 @@ export const LeaderboardEntry = apiSchema(
     model: z.looseObject({ id: z.uuid(), name: z.string(), owner: z.string(), kind: ModelKindName }),
     modelVersion: z.number().int(),
     modelVersionId: z.uuid(),
-    visibility: VisibilityName.optional(),
+    visibility: VisibilityName.describe(
+      "this version's own visibility, as its submission chose it: private versions are seen only by the model's owner and admins",
+    ),
     evaluationId: z.uuid(),
     metrics: z.record(z.string(), z.number()),
     intervals: z.record(z.string(), z.tuple([z.number(), z.number()])),
@@ -62,7 +69,10 @@ export const LeaderboardBoard = apiSchema(
 );
 export const Leaderboards = apiSchema(
   'Leaderboards',
-  z.looseObject({ versions: z.enum(['latest', 'all']).optional(), boards: z.array(LeaderboardBoard) }),
+  z.looseObject({
+    versions: z.enum(['latest', 'all']).describe('the ranking mode of these boards (query parameter `versions`)'),
+    boards: z.array(LeaderboardBoard),
+  }),
 );
 /** GET /api/leaderboards/export: the query of GET /api/leaderboards (limit defaults to 1000) and the file format. */
 export const LeaderboardExportQuery = LeaderboardQuery.extend({

@@ -23,7 +23,9 @@ export const SubmitModelForm = z.object({
   file: z.file().describe('the ONNX model, or the .npz sample batch of a "samples" submission'),
   decoder: z.file().optional().describe('the decoder ONNX of a latent denoiser (manifest "latent"); no other submission takes one'),
   manifest: apiSchema('Manifest', Manifest, 'The submission manifest (README.md, "Manifest"), one schema per `kind`.'),
-  visibility: Visibility.default('public').describe('private entries are seen only by their owner and admins'),
+  visibility: Visibility.default('public').describe(
+    "the visibility of the version this submission creates (earlier versions keep theirs): private versions are seen only by the model's owner and admins",
+  ),
 });
 
 const ExtraArtifactView = z.looseObject({ role: z.string(), sha256: z.string(), size: z.number().int() });
@@ -55,7 +57,9 @@ export const ModelSummary = apiSchema(
     name: z.string(),
     owner: z.string(),
     kind: ModelKindName,
-    visibility: Visibility,
+    visibility: Visibility.describe(
+      'public when one of the versions the caller sees is public, else private (then only its owner or an admin sees it)',
+    ),
     createdAt: z.date(),
     /** The newest version the caller sees. */
     latestVersion: z.number().int().nullable(),
@@ -71,7 +75,9 @@ export const ModelDetail = apiSchema(
       z.looseObject({
         id: z.uuid(),
         version: z.number().int(),
-        visibility: Visibility.optional(),
+        visibility: Visibility.describe(
+          "this version's own visibility, as its submission chose it: private versions are seen only by the model's owner and admins",
+        ),
         artifactSha256: z.string(),
         artifactSize: z.number().int(),
         extraArtifacts: z.unknown(),
