@@ -8,6 +8,7 @@ import type { RunnerConfig } from '../../worker/runner-config.js';
 import { runEvaluationInChild } from '../../worker/run-in-child.js';
 import { EvaluateJob } from './evaluate.job.js';
 import type { ClaimResponse, HeartbeatBody, Provenance } from './runner-api.schemas.js';
+import { publicReason } from './public-reason.js';
 
 export interface ProcessorDeps {
   api: RunnerApiClient;
@@ -120,7 +121,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       }
       if (outcome.kind === 'model-failure') {
         log.info({ evaluationId, reason: outcome.reason }, 'evaluation failed: model');
-        await api.failure(evaluationId, { ...held, kind: 'model', reason: outcome.reason, provenance: provenanceBase });
+        await api.failure(evaluationId, { ...held, kind: 'model', reason: publicReason(outcome.reason), provenance: provenanceBase });
         throw new UnrecoverableError(outcome.reason);
       }
       if (outcome.kind === 'infrastructure') throw new Error(outcome.message);
@@ -172,7 +173,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
             runnerId: config.runnerId,
             attempt: claim.attempt,
             kind: 'infrastructure',
-            reason: `gave up after ${claim.attempt} attempts: ${(err as Error).message}`,
+            reason: publicReason(`gave up after ${claim.attempt} attempts: ${(err as Error).message}`),
           })
           .catch((e) => log.error({ evaluationId, err: (e as Error).message }, 'could not record the failure'));
       }
