@@ -181,7 +181,7 @@ describe('rejected submissions', () => {
     const bytes = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 });
     const none = await submitModel(stack, undefined, bytes, exampleManifest('no-token'));
     expect(none.status).toBe(401);
-    expect(none.body.message).toMatch(/token is required/);
+    expect(none.body.message).toMatch(/this endpoint needs a submitter( or admin)? token: send "Authorization: Bearer <token>"/);
     const wrong = await submitModel(stack, 'gb_submitter_not-a-real-token', bytes, exampleManifest('wrong-token'));
     expect(wrong.status).toBe(401);
     expect(wrong.body.message).toMatch(/not valid/);
