@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVALUATE_ATTEMPTS } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+import { publicReason } from '../../../runner/src/jobs/evaluate/public-reason.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue, QueueUnavailableError } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
@@ -88,7 +89,7 @@ export class ReconcilerService implements OnApplicationShutdown {
           report.requeued.push(e.id);
         }
       } else if (state === 'failed') {
-        const reason = `infrastructure: gave up after ${e.attempts} attempt(s): ${failedReason ?? 'unknown error'}`;
+        const reason = publicReason(`infrastructure: gave up after ${e.attempts} attempt(s): ${failedReason ?? 'unknown error'}`);
         if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
       }
     }
