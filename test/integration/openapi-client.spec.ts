@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const DRIVER = `
 import { createClient } from './client/client/index.js';
 import { evaluationsControllerGet, leaderboardControllerBoards, modelsControllerSubmit } from './client/sdk.gen.js';
-import type { Evaluation, LeaderboardBoard, LeaderboardEntry, Manifest, SubmitResult } from './client/types.gen.js';
+import type { DuplicateSubmission, Evaluation, LeaderboardBoard, LeaderboardEntry, Manifest, SubmitResult } from './client/types.gen.js';
 
 export interface Exchange {
   operation: string;
@@ -35,7 +35,14 @@ export async function drive(opts: {
   model: Uint8Array<ArrayBuffer>;
   name: string;
   suite: string;
-}): Promise<{ submitted: SubmitResult; final: Evaluation; board: LeaderboardBoard | undefined; entry: LeaderboardEntry | undefined; exchanges: Exchange[] }> {
+}): Promise<{
+  submitted: SubmitResult;
+  duplicate: DuplicateSubmission | undefined;
+  final: Evaluation;
+  board: LeaderboardBoard | undefined;
+  entry: LeaderboardEntry | undefined;
+  exchanges: Exchange[];
+}> {
   const client = createClient({ baseUrl: opts.baseUrl });
   const exchanges: Exchange[] = [];
   const manifest: Manifest = {
@@ -57,6 +64,15 @@ export async function drive(opts: {
   if (!sub.data) throw new Error('submit: ' + (sub.response?.status ?? 0) + ' ' + JSON.stringify(sub.error));
   const submitted: SubmitResult = sub.data;
   const evaluationId: string = submitted.evaluations[0]!.id;
+
+  // The same file and manifest again: the documented 409 names the stored version.
+  const dup = await modelsControllerSubmit({
+    client,
+    auth: opts.token,
+    body: { file: new Blob([opts.model]), manifest, visibility: 'public' },
+  });
+  exchanges.push({ operation: 'ModelsController_submit', status: (dup.response?.status ?? 0), body: dup.error });
+  const duplicate = dup.response?.status === 409 ? (dup.error as DuplicateSubmission) : undefined;
 
   let final: Evaluation | undefined;
   for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
@@ -81,7 +97,7 @@ export async function drive(opts: {
   const bad = await leaderboardControllerBoards({ client, query: { suite: opts.suite, limit: 0 } });
   exchanges.push({ operation: 'LeaderboardController_boards', status: (bad.response?.status ?? 0), body: bad.error });
 
-  return { submitted, final, board, entry, exchanges };
+  return { submitted, duplicate, final, board, entry, exchanges };
 }
 `;
 
@@ -109,6 +125,7 @@ interface DriveOptions {
 /** What the driver returns, as the test reads it (the driver itself is checked against the generated types). */
 interface Driven {
   submitted: { model: unknown; version: { id: string }; evaluations: Array<{ suite: { id: string } }> };
+  duplicate?: { existing?: { versionId: string } };
   final: { status: string; failureReason: string | null; metrics: Record<string, number> };
   board?: { suite: { primaryMetric: string } };
   entry?: { metrics: Record<string, number>; modelVersionId: string };
@@ -161,6 +178,7 @@ describe('a client generated from /api/openapi.json', () => {
 
     expect(out.submitted.model).toMatchObject({ name: 'openapi-client', owner: stack.owner, kind: 'generator' });
     expect(out.submitted.evaluations.map((e) => e.suite.id)).toEqual(['smoke-32']);
+    expect(out.duplicate?.existing?.versionId).toBe(out.submitted.version.id);
     expect(out.final.status, out.final.failureReason ?? '').toBe('succeeded');
     expect(out.board?.suite.primaryMetric).toBe('fid');
     expect(out.entry?.metrics.fid).toBe(out.final.metrics.fid);
@@ -172,6 +190,7 @@ describe('a client generated from /api/openapi.json', () => {
     const statuses = out.exchanges.map((x) => `${x.operation} ${x.status}`);
     expect(statuses).toEqual([
       'ModelsController_submit 201',
+      'ModelsController_submit 409',
       'EvaluationsController_get 200',
       'LeaderboardController_boards 200',
       'LeaderboardController_boards 400',

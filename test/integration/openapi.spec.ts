@@ -140,6 +140,8 @@ describe('OpenAPI document', () => {
     };
     expect(manifest.oneOf.map((o) => o.properties.kind.enum[0]).sort()).toEqual(Manifest.options.map((o) => o.shape.kind.value).sort());
     const responses = doc.paths['/api/models']!.post!.responses;
+    expect(JSON.stringify(responses['409'])).toContain('#/components/schemas/DuplicateSubmission');
+    expect(doc.paths['/api/models']!.get!.responses['200']).toMatchObject({ headers: { 'Content-Range': { schema: { type: 'string' } } } });
     expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '429', '503']);
   });
 

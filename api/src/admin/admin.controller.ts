@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import { type Principal, TokensService } from '../auth/tokens.service.js';
-import { ApiErrors, ApiZodBody, ApiZodParam, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
+import { ApiErrors, ApiZodBody, ApiZodParam, ApiZodQuery, ApiZodResponse, CONTENT_RANGE } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
 import { ReconcilerService } from '../reconciler/reconciler.service.js';
 import { ArtifactSweeperService } from '../artifacts/artifact-sweeper.service.js';
@@ -38,7 +38,7 @@ export class AdminController {
   @Get('tokens')
   @ApiOperation({ summary: 'List tokens, newest first, without their secrets; the total is also in Content-Range' })
   @ApiZodQuery(ListTokensQuery)
-  @ApiZodResponse(TokenPage)
+  @ApiZodResponse(TokenPage, { headers: CONTENT_RANGE })
   async listTokens(@Query() query: unknown, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListTokensQuery, query, 'query');
     const page = await this.tokens.list(q, principal);

@@ -145,9 +145,20 @@ export class ZodResponseInterceptor implements NestInterceptor {
 }
 
 /** Declares a JSON response by its zod schema, and validates the handler's result against it. */
-export function ApiZodResponse(schema: z.ZodType, opts: { status?: number; description?: string } = {}): MethodDecorator {
+export function ApiZodResponse(
+  schema: z.ZodType,
+  opts: { status?: number; description?: string; headers?: Record<string, string> } = {},
+): MethodDecorator {
+  const headers = Object.fromEntries(
+    Object.entries(opts.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]),
+  );
   return applyDecorators(
-    ApiResponse({ status: opts.status ?? 200, description: opts.description ?? 'OK', standardSchema: schema }),
+    ApiResponse({
+      status: opts.status ?? 200,
+      description: opts.description ?? 'OK',
+      standardSchema: schema,
+      ...(opts.headers ? { headers } : {}),
+    }),
     SetMetadata(RESPONSE_SCHEMA, schema),
     UseInterceptors(ZodResponseInterceptor),
   );
@@ -210,6 +221,9 @@ export const ERROR_TEXT: Record<number, string> = {
   429: 'Too many requests, or too many failed authentications, from this address: retry after `Retry-After` seconds.',
   503: 'The database is unavailable: nothing was written; retry after `Retry-After` seconds.',
 };
+
+/** react-admin's data provider reads a list's total from this header (exposed to browsers). */
+export const CONTENT_RANGE = { 'Content-Range': '`<resource> <offset>-<offset + items>/<total>`, the same total as the body' };
 
 /** Declares error responses (beyond the ones added to every operation by `buildOpenApiDocument`). */
 export function ApiErrors(...statuses: number[]): MethodDecorator {

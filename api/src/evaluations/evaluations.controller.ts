@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
-import { ApiErrors, ApiFileResponse, ApiZodParam, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
+import { ApiErrors, ApiFileResponse, ApiZodParam, ApiZodQuery, ApiZodResponse, CONTENT_RANGE } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
 import { EvaluationId, EvaluationPage, EvaluationView, ListEvaluationsQuery } from './evaluations.schemas.js';
 import { EvaluationsService } from './evaluations.service.js';
@@ -18,7 +18,7 @@ export class EvaluationsController {
   @Get()
   @ApiOperation({ summary: 'List evaluations (newest first); the total is also in Content-Range' })
   @ApiZodQuery(ListEvaluationsQuery)
-  @ApiZodResponse(EvaluationPage)
+  @ApiZodResponse(EvaluationPage, { headers: CONTENT_RANGE })
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListEvaluationsQuery, query, 'query');
     const page = await this.evaluations.list(q, principal);

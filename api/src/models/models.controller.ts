@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
-import { ApiErrors, ApiZodMultipart, ApiZodParam, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
+import { ApiErrors, ApiZodMultipart, ApiZodParam, ApiZodQuery, ApiZodResponse, CONTENT_RANGE } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
-import { ListModelsQuery, ModelDetail, ModelId, ModelPage, SubmitModelForm, SubmitResult } from './models.schemas.js';
+import { DuplicateSubmission, ListModelsQuery, ModelDetail, ModelId, ModelPage, SubmitModelForm, SubmitResult } from './models.schemas.js';
 import { ModelsService } from './models.service.js';
 
 @ApiTags('models')
@@ -24,7 +24,8 @@ export class ModelsController {
   })
   @ApiZodMultipart(SubmitModelForm, ['manifest'])
   @ApiZodResponse(SubmitResult, { status: 201, description: 'Stored, and its evaluations queued' })
-  @ApiErrors(409, 413)
+  @ApiResponse({ status: 409, description: 'A duplicate, or a name of another kind', standardSchema: DuplicateSubmission })
+  @ApiErrors(413)
   @UseInterceptors(
     FileFieldsInterceptor([
       { name: 'file', maxCount: 1 },
@@ -42,7 +43,7 @@ export class ModelsController {
   @Get()
   @ApiOperation({ summary: 'List models (newest first); the total is also in Content-Range' })
   @ApiZodQuery(ListModelsQuery)
-  @ApiZodResponse(ModelPage)
+  @ApiZodResponse(ModelPage, { headers: CONTENT_RANGE })
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response) {
     const q = parseInput(ListModelsQuery, query, 'query');
     const page = await this.models.list(q, principal);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
-import { apiSchema } from '../common/openapi.js';
+import { ErrorBody, apiSchema } from '../common/openapi.js';
 import { EvaluationStatus, EvaluationView, ModelKindName } from '../evaluations/evaluations.schemas.js';
 
 export const ListModelsQuery = z.strictObject({
@@ -27,6 +27,17 @@ export const SubmitModelForm = z.object({
     "the visibility of the version this submission creates (earlier versions keep theirs): private versions are seen only by the model's owner and admins",
   ),
 });
+
+/** 409 on POST /api/models for an exact duplicate: `existing` names the version that has this content. */
+export const DuplicateSubmission = apiSchema(
+  'DuplicateSubmission',
+  ErrorBody.extend({
+    existing: z
+      .looseObject({ modelId: z.uuid(), modelName: z.string(), version: z.number().int(), versionId: z.uuid(), visibility: Visibility })
+      .optional(),
+  }),
+  'A conflict: an exact duplicate of a stored version (`existing` names it), or a name already used by a model of another kind.',
+);
 
 const ExtraArtifactView = z.looseObject({ role: z.string(), sha256: z.string(), size: z.number().int() });
 
