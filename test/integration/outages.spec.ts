@@ -254,6 +254,28 @@ describe('Redis down or stuck', () => {
   });
 });
 
+describe('Redis down at start', () => {
+  it('the API starts anyway, within seconds, and /api/health says Redis is down', async () => {
+    const redis = await PrivateRedis.start();
+    await redis.down();
+    let stack: TestStack | undefined;
+    try {
+      const t0 = Date.now();
+      stack = await startStack({ runners: 0, config: { redisUrl: redis.url, reconcileIntervalMs: 0 } });
+      expect(Date.now() - t0).toBeLessThan(ANSWER_WITHIN_MS + 5_000);
+      const health = await timed(`${stack.baseUrl}/api/health`);
+      expect(health.ms).toBeLessThan(ANSWER_WITHIN_MS);
+      expect(health.status).toBe(503);
+      expect(health.body.components.redis.status).toBe('down');
+      expect(health.body.components.database.status).toBe('up');
+    } finally {
+      await redis.up(); // stack.close() clears the queue's keys
+      await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 60_000))]);
+      await redis.down();
+    }
+  });
+});
+
 describe('claims', () => {
   const LEASE_MS = 1500;
   let stack: TestStack;

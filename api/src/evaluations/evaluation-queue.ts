@@ -89,19 +89,23 @@ export class EvaluationQueue {
   }
 
   private bounded<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const ms = this.config.queueTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new QueueUnavailableError(`${operation}: no answer within ${ms} ms`)), ms);
-      fn().then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(new QueueUnavailableError(operation, { cause: err }));
-        },
-      );
-    });
+    return withQueueTimeout(operation, this.config.queueTimeoutMs, fn);
   }
+}
+
+/** `fn`, failing with QueueUnavailableError when it fails or has not settled within `ms`. */
+export function withQueueTimeout<T>(operation: string, ms: number, fn: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new QueueUnavailableError(`${operation}: no answer within ${ms} ms`)), ms);
+    fn().then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(new QueueUnavailableError(operation, { cause: err }));
+      },
+    );
+  });
 }

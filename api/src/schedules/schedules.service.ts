@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, type Queue, Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { EvaluationQueue } from '../evaluations/evaluation-queue.js';
+import { EvaluationQueue, withQueueTimeout } from '../evaluations/evaluation-queue.js';
 import { redisConnection } from '../../../runner/src/jobs/redis-connection.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { type CreateScheduleBody, FiringJob, SCHEDULE_QUEUE, type UpdateScheduleBody } from './schedules.schemas.js';
@@ -26,8 +26,14 @@ export class SchedulesService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Syncs the schedulers and starts the firing worker. A Redis that is down at start delays neither the API
+   * nor its health report: the first sync gives up after the queue time-out and the periodic sync retries.
+   */
   async start(): Promise<void> {
-    await this.sync();
+    await withQueueTimeout('schedule sync at start', this.config.queueTimeoutMs, () => this.sync()).catch((err: Error) =>
+      this.log.warn(`schedules not synced at start (${err.message}); the periodic sync retries`),
+    );
     if (!this.config.scheduler) return;
     this.worker = new Worker(SCHEDULE_QUEUE, (job) => this.onFiring(job), {
       connection: redisConnection(this.config.redisUrl),
