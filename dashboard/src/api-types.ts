@@ -124,6 +124,18 @@ export interface Suite {
   higherIsBetter: boolean | null;
   kinds: string[];
   versions: SuiteVersion[];
+  /** Whether this server has the files the newest version needs (reference statistics, extractor, dataset). */
+  available: boolean;
+  /** Why not, and what to download; null when available. */
+  unavailableReason: string | null;
+}
+
+/** POST /api/suites/preview: where a submission of a manifest would go, before uploading anything. */
+export interface SuitePreview {
+  kind: string;
+  resolution: number | null;
+  task: string | null;
+  suites: Array<{ id: string; version: number; outcome: 'queued' | 'unavailable' | 'not-applicable'; reason: string | null }>;
 }
 
 export interface BoardSuite {

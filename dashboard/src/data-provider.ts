@@ -25,6 +25,7 @@ import type {
   Schedule,
   SubmitResult,
   Suite,
+  SuitePreview,
   TokenInfo,
   TokenRole,
   Visibility,
@@ -192,6 +193,8 @@ const notSupported = (what: string) => () => Promise.reject(new HttpError(`${wha
 export interface SubmitModelInput {
   token: string;
   file: File;
+  /** The decoder ONNX of a latent denoiser (multipart field `decoder`). */
+  decoder?: File;
   manifest: string;
   visibility: Visibility;
 }
@@ -207,6 +210,8 @@ export interface IssueTokenInput {
 export interface GenbenchDataProvider extends DataProvider {
   /** POST /api/models (multipart). Rejects with an HttpError whose `body` is the API's error JSON. */
   submitModel(input: SubmitModelInput): Promise<SubmitResult>;
+  /** POST /api/suites/preview: the suites a submission of this manifest would go to, and those it would skip and why. */
+  previewSuites(manifest: string): Promise<SuitePreview>;
   /** GET /api/auth/whoami with the given token (default: the stored one). */
   whoami(token?: string): Promise<Whoami>;
   cancelEvaluation(id: string): Promise<Evaluation>;
@@ -266,13 +271,15 @@ export const dataProvider: GenbenchDataProvider = {
   updateMany: notSupported('updateMany'),
   deleteMany: notSupported('deleteMany'),
 
-  submitModel: async ({ token, file, manifest, visibility }) => {
+  submitModel: async ({ token, file, decoder, manifest, visibility }) => {
     const body = new FormData();
     body.append('manifest', manifest);
     body.append('visibility', visibility);
     body.append('file', file, file.name);
+    if (decoder) body.append('decoder', decoder, decoder.name);
     return call<SubmitResult>('/models', { method: 'POST', body, token });
   },
+  previewSuites: (manifest) => call<SuitePreview>('/suites/preview', { method: 'POST', body: { manifest } }),
   whoami: (token) => call<Whoami>('/auth/whoami', { token }),
   cancelEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
   retryEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/retry`, { method: 'POST' }),

@@ -1,12 +1,21 @@
 /** Display helpers shared by every page. */
 
-/** `2025-05-01 14:03` in the viewer's time zone: sortable at a glance, unlike locale formats. */
+/** The viewer's time zone as dates name it: `UTC`, `CET`, `GMT+2` (the browser's short name for it). */
+function zoneName(d: Date): string {
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'local time';
+}
+
+/**
+ * `2025-05-01 14:03 CEST` in the viewer's time zone, which it names: sortable at a glance, unlike locale
+ * formats, and never mistaken for the server's or another reader's clock.
+ */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())} ${zoneName(d)}`;
 }
 
 export function formatDuration(ms: number | null | undefined): string {

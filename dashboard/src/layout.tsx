@@ -59,8 +59,16 @@ const TokenAppBar = () => (
   />
 );
 
+// react-admin lets the layout grow to its content (min-width: fit-content, then flex items): one unbreakable
+// child (a JSON block's long line, a wide table) widened the whole page, which then scrolled sideways. With
+// min-width 0 down the chain, such a child scrolls inside its own box and the page keeps the window's width.
+const fitWindow = {
+  minWidth: 0,
+  '& .RaLayout-appFrame, & .RaLayout-contentWithSidebar, & .RaLayout-content, & .RaShow-card': { minWidth: 0 },
+};
+
 export const Layout = ({ children }: LayoutProps) => (
-  <RaLayout menu={AppMenu} appBar={TokenAppBar}>
+  <RaLayout menu={AppMenu} appBar={TokenAppBar} sx={fitWindow}>
     {children}
   </RaLayout>
 );

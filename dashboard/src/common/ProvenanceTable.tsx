@@ -3,6 +3,21 @@ import type { Provenance } from '../api-types';
 import { formatDuration, formatHardware } from '../format';
 import { JsonBlock } from './JsonBlock';
 
+/** The runner's phase names (run-evaluation.ts, segmentation-evaluation.ts) as a reader says them. */
+const PHASES: Record<string, string> = {
+  samplesAndFeatures: 'sampling and features',
+  reference: 'reference statistics',
+  metrics: 'metrics',
+  total: 'total',
+};
+/** A phase this page does not know yet: `someNewPhase` → `some new phase`, never the raw key. */
+const phaseLabel = (key: string) =>
+  PHASES[key] ??
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+
 /** Everything needed to tell whether two scores are comparable, as reported by the runner. */
 export const ProvenanceTable = ({ provenance }: { provenance: Provenance | null }) => {
   if (!provenance) {
@@ -25,7 +40,7 @@ export const ProvenanceTable = ({ provenance }: { provenance: Provenance | null 
     rows.push([
       'Durations',
       Object.entries(durationsMs)
-        .map(([k, v]) => `${k} ${formatDuration(v)}`)
+        .map(([k, v]) => `${phaseLabel(k)} ${formatDuration(v)}`)
         .join(' · '),
       'durations',
     ]);

@@ -7,6 +7,7 @@ import { ProvenanceTable } from '../common/ProvenanceTable';
 import { SampleGrid } from '../common/SampleGrid';
 import { formatDate, formatDuration } from '../format';
 import { directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
+import { keepErrorOnPage, NotFoundOrPrivate } from '../common/NotFoundOrPrivate';
 
 const EvaluationTitle = () => {
   const e = useRecordContext<Evaluation>();
@@ -160,7 +161,13 @@ const Provenance = () => {
 };
 
 export const EvaluationShow = () => (
-  <Show title={<EvaluationTitle />} actions={false} queryOptions={{ refetchInterval: pollEvaluation }} component="div">
+  <Show
+    title={<EvaluationTitle />}
+    actions={false}
+    queryOptions={{ refetchInterval: pollEvaluation, ...keepErrorOnPage }}
+    error={<NotFoundOrPrivate what="evaluation" list={{ to: '/evaluations', label: 'All evaluations' }} />}
+    component="div"
+  >
     <Stack spacing={2} sx={{ mt: 1 }}>
       <Summary />
       <Grid container spacing={2}>

@@ -88,23 +88,35 @@ export const ComparePage = () => {
 
   let content: React.ReactNode;
   if (ids.length < 2) {
-    content = <Alert severity="info">Pick 2 to {MAX_COMPARE} rows on a leaderboard to compare them.</Alert>;
+    content = (
+      <Alert severity="info" data-testid="compare-empty">
+        {ids.length === 0 ? 'Nothing to compare yet.' : 'Only one score picked: there is nothing to compare it with yet.'} On a leaderboard,
+        tick 2 to {MAX_COMPARE} rows of one suite, then press Compare.
+      </Alert>
+    );
   } else if (evaluations.error || suite.error) {
     content = <Alert severity="error">Could not load the comparison: {String((evaluations.error ?? suite.error)?.message)}</Alert>;
   } else if (evaluations.isPending || suite.isPending || !evaluations.data || !suite.data) {
     content = <CircularProgress sx={{ m: 4 }} />;
+  } else if (evaluations.data.length < 2) {
+    // The API answers unknown and private evaluations alike: they are simply not in the answer.
+    content = (
+      <Alert severity="info" data-testid="compare-empty">
+        Nothing to compare: {ids.length - evaluations.data.length} of the {ids.length} scores in this link were not found, or are private.
+      </Alert>
+    );
   } else {
     content = <Comparison suite={suite.data} evaluations={evaluations.data} />;
   }
   return (
     <Box sx={{ mt: 1 }}>
-      <Title title={`Compare on ${suiteId}`} />
+      <Title title={suiteId ? `Compare on ${suiteId}` : 'Compare'} />
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 2 }}>
         <Button label="Leaderboard" to={back}>
           <ArrowBackIcon />
         </Button>
         <Typography variant="h5" component="h1">
-          Compare on {suiteId}
+          {suiteId ? `Compare on ${suiteId}` : 'Compare'}
         </Typography>
       </Box>
       {content}

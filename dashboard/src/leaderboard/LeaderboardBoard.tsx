@@ -176,7 +176,9 @@ const BoardHeader = ({ suite, total }: { suite: BoardSuite; total: number }) => 
           label={`ranked by ${metricLabel(suite.primaryMetric)} ${directionArrow(suite.higherIsBetter)}`}
         />
         <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }} data-testid="board-total">
-          {total} {total === 1 ? 'entry' : 'entries'} · tick 2–{MAX_COMPARE} rows to compare
+          {total === 0 ? 'no entries yet' : `${total} ${total === 1 ? 'entry' : 'entries'}`}
+          {/* Only where there is something to compare. */}
+          {total >= 2 && ` · tick 2–${MAX_COMPARE} rows to compare`}
         </Typography>
       </Box>
     }

@@ -1,3 +1,4 @@
+import CloudOffIcon from '@mui/icons-material/CloudOff';
 import DownloadIcon from '@mui/icons-material/Download';
 import {
   Alert,
@@ -21,6 +22,7 @@ import { type Board, type Suite, TASKS } from '../api-types';
 import type { FilterValues, GenbenchDataProvider } from '../data-provider';
 import { downloadFile } from '../download';
 import { taskLabel } from '../format';
+import { ReasonText } from '../suites/Availability';
 import { LeaderboardBoard } from './LeaderboardBoard';
 import { exportBoards } from './leaderboard-export';
 
@@ -29,7 +31,7 @@ const PER_BOARD = 25;
 
 /** Task, resolution and suite choices come from the registered suites, narrowed by the task picked. */
 function useFilters() {
-  const { data: suites = [] } = useGetList<Suite>('suites', {
+  const { data: suites = [], isPending } = useGetList<Suite>('suites', {
     pagination: { page: 1, perPage: 1000 },
     sort: { field: 'id', order: 'ASC' },
   });
@@ -69,13 +71,16 @@ function useFilters() {
         emptyText="All suites"
         alwaysOn
       />,
-      ...(protocols.length
+      // Present from the first render, while the suites load, so a protocol in the URL (a shared link) fills
+      // it: an input mounted after the filter form would start empty although the boards are filtered.
+      ...(isPending || protocols.length
         ? [
             <SelectInput
               key="protocol"
               source="protocol"
               label="Segmentation protocol"
               choices={protocols.map((p) => ({ id: p, name: p }))}
+              isPending={isPending}
               emptyText="Any protocol"
               alwaysOn
               sx={{ minWidth: 220 }}
@@ -83,7 +88,7 @@ function useFilters() {
           ]
         : []),
     ];
-  }, [suites]);
+  }, [suites, isPending]);
 }
 
 /**
@@ -182,30 +187,86 @@ const Actions = () => (
   </TopToolbar>
 );
 
-/** Suites nobody has scored yet, in one line each rather than one empty card each. */
-const Unscored = ({ boards }: { boards: Board[] }) => (
-  <Card variant="outlined" data-testid="leaderboard-unscored">
-    <CardContent sx={{ '&:last-child': { pb: 2 } }}>
-      <Typography variant="subtitle2" gutterBottom>
-        No scores yet
-      </Typography>
-      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-        {boards.map(({ suite }) => (
-          <Tooltip key={suite.id} title={`${taskLabel(suite.task)} · ${suite.resolution}px${suite.protocol ? ` · ${suite.protocol}` : ''}`}>
-            <Chip
-              size="small"
-              variant="outlined"
-              component={Link}
-              to={`/suites/${encodeURIComponent(suite.id)}/show`}
-              clickable
-              label={`${suite.id} v${suite.version}`}
-            />
-          </Tooltip>
-        ))}
-      </Box>
-    </CardContent>
-  </Card>
-);
+const UnscoredChip = ({ suite, availability }: { suite: Board['suite']; availability?: Suite }) => {
+  const unavailable = availability?.available === false;
+  const facts = `${taskLabel(suite.task)} · ${suite.resolution}px${suite.protocol ? ` · ${suite.protocol}` : ''}`;
+  return (
+    <Tooltip
+      title={
+        unavailable ? (
+          <>
+            {facts} · not available on this server, so submissions skip it:
+            <ReasonText reason={availability.unavailableReason} />
+          </>
+        ) : (
+          facts
+        )
+      }
+    >
+      <Chip
+        size="small"
+        variant="outlined"
+        color={unavailable ? 'warning' : 'default'}
+        icon={unavailable ? <CloudOffIcon /> : undefined}
+        component={Link}
+        to={`/suites/${encodeURIComponent(suite.id)}/show`}
+        clickable
+        label={`${suite.id} v${suite.version}`}
+        data-testid="unscored-suite"
+        data-suite={suite.id}
+        data-available={availability ? String(availability.available) : undefined}
+      />
+    </Tooltip>
+  );
+};
+
+/**
+ * Suites nobody has scored yet, in one line each rather than one empty card each: those this server can
+ * run first, then those it lacks the files for (why, and what to download, on hover and on the suite page).
+ */
+const Unscored = ({ boards }: { boards: Board[] }) => {
+  const { data: suites = [] } = useGetList<Suite>('suites', {
+    pagination: { page: 1, perPage: 1000 },
+    sort: { field: 'id', order: 'ASC' },
+  });
+  const byId = new Map(suites.map((s) => [s.id, s]));
+  const runnable = boards.filter((b) => byId.get(b.suite.id)?.available !== false);
+  const unavailable = boards.filter((b) => byId.get(b.suite.id)?.available === false);
+  return (
+    <Card variant="outlined" data-testid="leaderboard-unscored">
+      <CardContent sx={{ '&:last-child': { pb: 2 } }}>
+        {runnable.length > 0 && (
+          <>
+            <Typography variant="subtitle2" gutterBottom>
+              No scores yet
+            </Typography>
+            <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', mb: unavailable.length ? 2 : 0 }}>
+              {runnable.map(({ suite }) => (
+                <UnscoredChip key={suite.id} suite={suite} availability={byId.get(suite.id)} />
+              ))}
+            </Box>
+          </>
+        )}
+        {unavailable.length > 0 && (
+          <>
+            <Typography variant="subtitle2" data-testid="unscored-unavailable-title">
+              No scores yet, and not available on this server
+            </Typography>
+            <Typography variant="caption" color="text.secondary" component="p" gutterBottom>
+              Their reference data or extractor is not downloaded here, so submissions skip them. Hover a suite, or open it, for what to
+              download.
+            </Typography>
+            <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+              {unavailable.map(({ suite }) => (
+                <UnscoredChip key={suite.id} suite={suite} availability={byId.get(suite.id)} />
+              ))}
+            </Box>
+          </>
+        )}
+      </CardContent>
+    </Card>
+  );
+};
 
 const Boards = () => {
   const { data, isPending, error } = useListContext<Board>();

@@ -6,6 +6,7 @@ import { type EvaluationColumn, EvaluationTable } from '../common/EvaluationTabl
 import { JsonBlock } from '../common/JsonBlock';
 import { pollModel } from '../common/polling';
 import { formatBytes, formatDate, shortSha } from '../format';
+import { keepErrorOnPage, NotFoundOrPrivate } from '../common/NotFoundOrPrivate';
 
 // recharts is the largest dependency; it loads with the first chart.
 const MetricHistory = lazy(() => import('./MetricHistory'));
@@ -105,9 +106,18 @@ const Versions = () => {
   );
 };
 
-/** Polls while any evaluation is queued or running, so progress and scores appear without reloading. */
+/**
+ * Polls while any evaluation is queued or running, so progress and scores appear without reloading. An
+ * unknown or private model is said so on the page.
+ */
 export const ModelShow = () => (
-  <Show title={<ModelTitle />} actions={false} component="div" queryOptions={{ refetchInterval: pollModel }}>
+  <Show
+    title={<ModelTitle />}
+    actions={false}
+    component="div"
+    queryOptions={{ refetchInterval: pollModel, ...keepErrorOnPage }}
+    error={<NotFoundOrPrivate what="model" list={{ to: '/models', label: 'All models' }} />}
+  >
     <Header />
     <Versions />
   </Show>

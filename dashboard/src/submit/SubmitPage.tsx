@@ -1,12 +1,24 @@
 import SendIcon from '@mui/icons-material/Send';
 import { Alert, Box, Card, CardContent, Link as MuiLink, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import { FileField, FileInput, Form, RadioButtonGroupInput, required, SaveButton, TextInput, Title, useDataProvider } from 'react-admin';
+import {
+  FileField,
+  FileInput,
+  Form,
+  FormDataConsumer,
+  RadioButtonGroupInput,
+  required,
+  SaveButton,
+  TextInput,
+  Title,
+  useDataProvider,
+} from 'react-admin';
 import type { SubmitResult, Visibility } from '../api-types';
 import { TokenField, useTokenCheck } from '../auth/TokenCheck';
 import type { GenbenchDataProvider } from '../data-provider';
 import { type Issue, submissionErrors } from './submission-errors';
 import { SubmissionProgress } from './SubmissionProgress';
+import { SuitePreviewPanel } from './SuitePreview';
 
 export { TOKEN_KEY } from '../auth/token-store';
 
@@ -33,8 +45,19 @@ const validJson = (value: string) => {
 
 interface FormValues {
   file?: { rawFile: File; title?: string };
+  decoder?: { rawFile: File; title?: string };
   manifest: string;
   visibility: Visibility;
+}
+
+/** Whether the manifest text declares a latent denoiser (x_t is a latent a second graph decodes). */
+function declaresLatent(manifest: string | undefined): boolean {
+  try {
+    const m = JSON.parse(manifest ?? '') as unknown;
+    return typeof m === 'object' && m !== null && 'latent' in m && (m as { latent?: unknown }).latent != null;
+  } catch {
+    return false;
+  }
 }
 
 const VISIBILITY_CHOICES = [
@@ -87,6 +110,8 @@ export const SubmitPage = () => {
       const res = await dataProvider.submitModel({
         token: token.token.trim(),
         file: values.file!.rawFile,
+        // Only a latent denoiser has a decoder: a file left in the field after editing the manifest is not sent.
+        decoder: declaresLatent(values.manifest) ? values.decoder?.rawFile : undefined,
         manifest: values.manifest ?? '',
         visibility: values.visibility ?? 'public',
       });
@@ -103,6 +128,7 @@ export const SubmitPage = () => {
   };
 
   const fileIssues = issues.filter((i) => i.path === 'file');
+  const decoderIssues = issues.filter((i) => i.path === 'decoder');
   const manifestIssues = issues.filter((i) => i.path === 'manifest' || i.path.startsWith('manifest.'));
 
   return (
@@ -112,8 +138,9 @@ export const SubmitPage = () => {
         Submit a model
       </Typography>
       <Typography color="text.secondary" sx={{ mb: 2 }}>
-        Upload an ONNX file and its manifest. Every suite that scores this kind of model at this resolution queues an evaluation; this page
-        follows them until their scores appear. See the <MuiLink href="/api/docs">API reference</MuiLink> for the manifest fields.
+        Upload an ONNX file (a latent denoiser: with its decoder) and its manifest. Every suite that scores this kind of model at this
+        resolution and is available on this server queues an evaluation (which ones shows under the manifest); this page follows them until
+        their scores appear. See the <MuiLink href="/api/docs">API reference</MuiLink> for the manifest fields.
       </Typography>
       <Card variant="outlined">
         <CardContent>
@@ -150,6 +177,31 @@ export const SubmitPage = () => {
                 />
                 <IssueList issues={manifestIssues} testId="manifest-issues" />
               </Box>
+              <FormDataConsumer<FormValues>>
+                {({ formData }) =>
+                  declaresLatent(formData.manifest) || decoderIssues.length > 0 ? (
+                    <Box data-testid="decoder-field">
+                      <FileInput
+                        source="decoder"
+                        label="Decoder (ONNX)"
+                        multiple={false}
+                        validate={required('a latent denoiser needs its decoder: choose the decoder .onnx file')}
+                        placeholder={
+                          <Typography variant="body2">
+                            The manifest declares a latent space: drop the decoder .onnx here (it turns latents into images)
+                          </Typography>
+                        }
+                        options={{ noKeyboard: false }}
+                        inputProps={{ 'data-testid': 'decoder-input' }}
+                      >
+                        <FileField source="src" title="title" />
+                      </FileInput>
+                      <IssueList issues={decoderIssues} testId="decoder-issues" />
+                    </Box>
+                  ) : null
+                }
+              </FormDataConsumer>
+              <FormDataConsumer<FormValues>>{({ formData }) => <SuitePreviewPanel manifest={formData.manifest} />}</FormDataConsumer>
               <RadioButtonGroupInput
                 source="visibility"
                 label="Visibility"

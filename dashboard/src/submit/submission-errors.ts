@@ -3,17 +3,17 @@ import type { ApiErrorBody } from '../api-types';
 
 export type Issue = { path: string; message: string };
 
-/** Form errors keyed by input (`file`, `manifest`, `token`) plus whatever concerns none of them. */
+/** Form errors keyed by input (`file`, `decoder`, `manifest`, `token`) plus whatever concerns none of them. */
 export interface SubmissionErrors {
-  fields: Partial<Record<'file' | 'manifest' | 'token', string>>;
+  fields: Partial<Record<'file' | 'decoder' | 'manifest' | 'token', string>>;
   issues: Issue[];
   general?: string;
   /** The API got past authentication, so the token is worth remembering. */
   tokenAccepted: boolean;
 }
 
-const fieldOf = (path: string): 'file' | 'manifest' | undefined =>
-  path === 'file' ? 'file' : path === 'manifest' || path.startsWith('manifest.') ? 'manifest' : undefined;
+const fieldOf = (path: string): 'file' | 'decoder' | 'manifest' | undefined =>
+  path === 'file' || path === 'decoder' ? path : path === 'manifest' || path.startsWith('manifest.') ? 'manifest' : undefined;
 
 /**
  * Maps an API rejection onto the form: a 400's issues go next to the input they name (manifest issues
@@ -30,7 +30,7 @@ export function submissionErrors(err: unknown): SubmissionErrors {
       // The issues themselves are listed under their input; the input's own error is a short pointer.
       const issues = body.issues?.length ? body.issues : [{ path: '', message }];
       const fields: SubmissionErrors['fields'] = {};
-      for (const field of ['file', 'manifest'] as const) {
+      for (const field of ['file', 'decoder', 'manifest'] as const) {
         const n = issues.filter((i) => fieldOf(i.path) === field).length;
         if (n > 0) fields[field] = n === 1 ? `rejected: see the problem below` : `rejected: see the ${n} problems below`;
       }

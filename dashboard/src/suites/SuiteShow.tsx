@@ -3,6 +3,7 @@ import { Link, Show, useRecordContext } from 'react-admin';
 import type { Suite } from '../api-types';
 import { taskLabel } from '../format';
 import { directionArrow, metricLabel } from '../metrics';
+import { AvailabilityChip, UnavailableAlert } from './Availability';
 import { SuiteVersions } from './SuiteVersions';
 
 const SuiteTitle = () => {
@@ -33,8 +34,10 @@ const Overview = () => {
           {s.kinds.map((k) => (
             <Chip key={k} label={k} variant="outlined" size="small" />
           ))}
+          <AvailabilityChip suite={s} />
         </Stack>
-        <Typography variant="body2">
+        <UnavailableAlert suite={s} />
+        <Typography variant="body2" sx={{ mt: 1 }}>
           <Link to={board}>Leaderboard</Link> · <Link to={evaluations}>Evaluations</Link>
         </Typography>
       </CardContent>
@@ -43,8 +46,8 @@ const Overview = () => {
 };
 
 export const SuiteShow = () => (
-  <Show title={<SuiteTitle />} actions={false} component="div">
-    <Stack spacing={2} sx={{ mt: 1 }}>
+  <Show title={<SuiteTitle />} actions={false} component="div" sx={{ minWidth: 0 }}>
+    <Stack spacing={2} sx={{ mt: 1, minWidth: 0 }}>
       <Overview />
       <Card variant="outlined">
         <CardContent>
