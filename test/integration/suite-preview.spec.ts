@@ -49,6 +49,10 @@ describe('POST /api/suites/preview', () => {
     expect(r.body.suites.map((s) => [s.id, s.outcome])).toEqual([['imagenet-64-uncond', 'unavailable']]);
     expect(r.body.suites[0]!.reason).toMatch(/^suite imagenet-64-uncond v\d+ cannot run here/);
     expect(r.body.suites[0]!.reason).toContain('VIRTUAL_imagenet64_labeled.npz');
+    // The FID Inception is made, not downloaded: the reason names the command (and no server path).
+    expect(r.body.suites[0]!.reason).toContain(
+      'inception-2015-12-05.onnx missing: download https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/classify_image_graph_def.pb and convert it with `genbench export-inception --pb classify_image_graph_def.pb --out $GENBENCH_MODELS_DIR/inception-2015-12-05.onnx`',
+    );
   });
 
   it("a class-conditional denoiser without null_class: the guided suite is not applicable (its sampler's reason), the other unavailable", async () => {

@@ -13,6 +13,7 @@ import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import { largestNetworkBatch } from '../../../runner/src/inspect/inspect-full-batch.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
+import { howToMake } from '../../../runner/src/assets/assets.js';
 
 export class SuiteVersionConflictError extends Error {
   constructor(id: string, version: number) {
@@ -159,7 +160,8 @@ export function publicReason(suite: SuiteDefinition, missing: readonly MissingFi
           ? 'has the wrong sha256'
           : 'has no pinned sha256 to check against';
     const dir = DIR_SETTING[kinds.get(m.file) ?? 'reference'];
-    return `  ${m.file} ${what}: download it from ${m.source} and put it in ${dir}`;
+    const how = howToMake(m, `${dir}/${m.file}`) ?? `download it from ${m.source} and put it in ${dir}`;
+    return `  ${m.file} ${what}: ${how}`;
   });
   return `${head}; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
 }

@@ -35,10 +35,14 @@ const MADE_BY: Record<string, (expectedPath: string) => string> = {
     `download ${FID_INCEPTION_PB} and convert it with \`genbench export-inception --pb classify_image_graph_def.pb --out ${out}\``,
 };
 
+/** For a file a genbench command makes: how to make it at `out`; undefined for files that are downloaded as they are. */
+export function howToMake(asset: Pick<AssetRef, 'file'>, out: string): string | undefined {
+  return MADE_BY[asset.file]?.(out);
+}
+
 /** How to obtain a missing asset and where to put it, in one phrase ("download it from … and put it at …"). */
 export function howToGet(asset: AssetRef, expectedPath: string): string {
-  const make = MADE_BY[asset.file];
-  return make ? make(expectedPath) : `download it from ${asset.source} and put it at ${expectedPath}`;
+  return howToMake(asset, expectedPath) ?? `download it from ${asset.source} and put it at ${expectedPath}`;
 }
 
 /**
