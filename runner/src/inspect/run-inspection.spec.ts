@@ -63,8 +63,9 @@ describe('inspectInChild: the dry run at the suites’ batch size, under the mem
   });
 
   it('accepts a model too slow to finish the full batch in time on its batch-2 checks, saying so', async () => {
-    // ≈ 2 ms per row here: a batch of 2 is instant, one of 8192 takes ≈ 18 s, past the 8 s limit.
-    const path = await file('slow.onnx', buildSlowDenoiser({ shape: [3, 32, 32], matmuls: 300 }));
+    // 1,500 chained 32×32 MatMuls per row: a batch of 2 takes milliseconds, one of 8192 well over a minute on
+    // this machine, quiet or loaded, so it cannot finish within the 8 s limit (300 did on a quiet machine).
+    const path = await file('slow.onnx', buildSlowDenoiser({ shape: [3, 32, 32], matmuls: 1500 }));
     const report = await inspectInChild(path, exampleDenoiserManifest('slow'), {
       timeoutMs: 8_000,
       memoryLimitBytes: 4 * GIB,
