@@ -388,7 +388,7 @@ async function submitSlow(stack: TestStack, name: string, seed: number): Promise
 }
 
 describe('the queue lost under a live runner', () => {
-  const LEASE_MS = 3000;
+  const LEASE_MS = 1500;
   let stack: TestStack;
   const procs: RunnerProcess[] = [];
   beforeAll(async () => {
@@ -417,9 +417,9 @@ describe('the queue lost under a live runner', () => {
       await redis.quit();
       const flushedAt = Date.now();
 
+      // D starts while the reconciliations below run: waiting for it first could outlast C's whole evaluation.
       const d = spawnRunner(stack, 'D');
       procs.push(d);
-      await waitFor('runner D to start', async () => (d.output().includes('runner started') ? true : undefined), 30_000);
       // Past the lease: only C's heartbeats keep its claim, and the reconciler must see them.
       let checkedPastLease = false;
       while (Date.now() - flushedAt < 3 * LEASE_MS) {
@@ -430,6 +430,7 @@ describe('the queue lost under a live runner', () => {
         if (report.claimed.includes(id) && Date.now() - flushedAt > LEASE_MS) checkedPastLease = true;
       }
       expect(checkedPastLease, 'a reconciliation ran past the lease while C was still working').toBe(true);
+      await waitFor('runner D to start', async () => (d.output().includes('runner started') ? true : undefined), 30_000);
 
       const { final } = await waitForEvaluation(stack, id, 150_000);
       expect(final.status, `${final.failureReason}\n${c.output().slice(-2000)}`).toBe('succeeded');

@@ -12,7 +12,7 @@ export const SLOW_SUITE = defineSuite({
   task: 'unconditional-generation',
   resolution: 24,
   kinds: ['generator'],
-  samples: 40_000,
+  samples: 120_000,
   seed: 0,
   batch_size: 32,
   reference: { type: 'synthetic-shapes', n: 256, seed: 1 },
