@@ -7,7 +7,7 @@ import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { SuitesService } from '../../api/src/suites/suites.service.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { type RunnerProcess, spawnRunner } from '../support/runner-process.js';
-import { getJson, type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
+import { getJson, type TestStack, startStack, submitModel, waitForEvaluation, waitFor } from '../support/stack.js';
 import { SLOW_SUITE, slowManifest } from '../support/test-suites.js';
 
 /**
@@ -35,16 +35,6 @@ async function row(stack: TestStack, id: string) {
     return r.rows[0]!;
   } finally {
     await c.end();
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

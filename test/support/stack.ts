@@ -12,6 +12,7 @@ import { issueToken } from '../../api/src/auth/issue-token.js';
 import { type AppConfig, loadConfig } from '../../api/src/config/config.js';
 import type { RunnerConfig } from '../../runner/src/worker/runner-config.js';
 import { type RunningRunner, startRunner } from '../../runner/src/worker/runner.js';
+import { submit } from './submissions.js';
 
 /** A whole genbench stack for one test file: API on a random port, runners, its own queue prefix and data dir. */
 export interface TestStack {
@@ -108,22 +109,18 @@ export async function submitModel(
   file: Uint8Array | undefined,
   manifest: unknown,
 ): Promise<{ status: number; body: any }> {
-  const form = new FormData();
-  if (file) form.append('file', new Blob([file]), 'model.onnx');
-  if (manifest !== undefined) form.append('manifest', typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
-  const res = await fetch(`${stack.baseUrl}/api/models`, {
-    method: 'POST',
-    body: form,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* keep text */
+  return submit(stack, token, { file, manifest });
+}
+
+/** Polls `fn` every 100 ms until it returns a value (errors count as not yet), failing after `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-  return { status: res.status, body };
 }
 
 export async function getJson(stack: Pick<TestStack, 'baseUrl'>, path: string, token?: string): Promise<any> {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestStack } from './stack.js';
 
-/** A multipart submission with every field `POST /api/models` takes (stack.ts's submitModel sends file and manifest only). */
+/** A multipart submission with every field `POST /api/models` takes (stack.ts's submitModel is this with file and manifest only). */
 export async function submit(
   stack: Pick<TestStack, 'baseUrl'>,
   token: string | undefined,
