@@ -203,7 +203,7 @@ describe('dashboard', () => {
     await score.waitFor({ timeout: 90_000 });
     const goodFid = Number(await score.getAttribute('data-value'));
     expect(Number.isFinite(goodFid)).toBe(true);
-    // The score and the status are polled separately: the status may show on the next poll.
+    // One clean CI run read 'running' here although the score had appeared; the cause is not yet understood, so wait.
     await expect.poll(() => evaluation.getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
     expect(await page.evaluate("localStorage.getItem('genbench.token')")).toBe(stack.submitterToken);
     await shot(page, 'submit');
