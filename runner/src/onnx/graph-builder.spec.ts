@@ -177,31 +177,46 @@ describe('GraphBuilder', () => {
 
   it('supports float16 (as Uint16Array bit patterns) for inputs, initializers, outputs and Cast', async () => {
     const bitsOf = (t: ort.Tensor) => {
+      // Node 20 hands float16 outputs back as Uint16Array, Node 24 as Float16Array: read the bits either way.
       const data = t.data as Uint16Array;
       return Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length));
     };
     // 1, −2, 0.333251953125 (1/3 rounded), 65504 (the largest finite float16).
     const h = new Uint16Array([0x3c00, 0xc000, 0x3555, 0x7bff]);
+    // A float16 graph input is declared and checked through the session's metadata, but fed through a Cast:
+    // onnxruntime-node 1.30 on Node 24 turns a float16 input's Uint16Array into a Float16Array view, which its
+    // native binding then reads as 0 bytes ("not enough space: expected 4, got 0"). genbench feeds models
+    // float32 only, so only this test met it.
+    const declared = await ort.InferenceSession.create(
+      new GraphBuilder()
+        .input('y16', 'float16', [2])
+        .node('Cast', ['y16'], ['y32'], { to: attr.dataType('float32') })
+        .output('y32', 'float32', [2])
+        .toBytes(),
+    );
+    const y16 = declared.inputMetadata[0];
+    expect(y16.isTensor ? [y16.name, y16.type] : undefined).toEqual(['y16', 'float16']);
     const bytes = new GraphBuilder()
-      .input('y', 'float16', [2])
+      .input('y', 'float32', [2])
       .input('f', 'float32', [4])
       .initializer('h', h, [4])
-      .node('Concat', ['h', 'y'], ['hy'], { axis: attr.int(0) })
+      .node('Cast', ['y'], ['yh'], { to: attr.dataType('float16') })
+      .node('Concat', ['h', 'yh'], ['hy'], { axis: attr.int(0) })
       .node('Cast', ['h'], ['h32'], { to: attr.dataType('float32') })
       .node('Cast', ['f'], ['f16'], { to: attr.dataType('float16') })
       .output('hy', 'float16', [6])
       .output('h32', 'float32', [4])
       .output('f16', 'float16', [4])
       .toBytes();
-    const out = await run(bytes, {
-      y: new ort.Tensor('float16', new Uint16Array([0x0001, 0xfc00]), [2]), // 2⁻²⁴ and −∞
+    const outputs = await run(bytes, {
+      y: new ort.Tensor('float32', new Float32Array([2 ** -24, -Infinity]), [2]),
       f: new ort.Tensor('float32', new Float32Array([0.1, -1.5, 65520, 1e-8]), [4]),
     });
-    expect(out.hy.type).toBe('float16');
-    expect(bitsOf(out.hy)).toEqual([0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0xfc00]);
-    expect(floats(out.h32)).toEqual([1, -2, 0.333251953125, 65504]);
+    expect(outputs.hy.type).toBe('float16');
+    expect(bitsOf(outputs.hy)).toEqual([0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0xfc00]);
+    expect(floats(outputs.h32)).toEqual([1, -2, 0.333251953125, 65504]);
     // numpy: np.float32([0.1, -1.5, 65520, 1e-8]).astype(np.float16).view(np.uint16)
-    expect(bitsOf(out.f16)).toEqual([0x2e66, 0xbe00, 0x7c00, 0x0000]);
+    expect(bitsOf(outputs.f16)).toEqual([0x2e66, 0xbe00, 0x7c00, 0x0000]);
   });
 
   it('stores float64 and float16 initializers as little-endian raw_data', () => {

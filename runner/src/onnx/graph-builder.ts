@@ -7,7 +7,7 @@ export type ElemType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | '
 export type Dim = number | string;
 /**
  * Tensor values; the array type gives the element type. float16 values are given as their IEEE 754 binary16
- * bit patterns in a Uint16Array, as onnxruntime-node takes them (Node 20 has no Float16Array).
+ * bit patterns in a Uint16Array, as onnxruntime-node takes them on Node 20 (Node 24 hands float16 outputs back as Float16Array).
  */
 export type TensorData = Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
 
