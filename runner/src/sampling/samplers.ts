@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import { Variance, admDdimStep, ancestralCoefficients, ancestralStep } from './ancestral.js';
 import { DenoiserOutputError, SamplingConfigError } from './errors.js';
 import { type NoiseSource, inlineNoise } from './noise-pool.js';
 import { PredictionType, readout, type Coefficients, type Readout } from './predictions.js';
+import { Respacing, spaceTimesteps } from './respace.js';
 import {
   Schedule,
   Spacing,
   TimeInput,
   checkTimeInput,
+  cleanTime,
   nativeSpacing,
   samplingGrid,
+  scheduleNode,
   supportedSpacings,
   timeDerivatives,
   timeInputValue,
@@ -53,9 +57,23 @@ import {
  * p = p_u + w·(p_c − p_u) on the raw predictions. Every conversion in predictions.ts is affine in the
  * prediction at fixed x_t, so this equals ε̂ = ε_u + w·(ε_c − ε_u) (and guidance in x0 space). w = 1 makes
  * one N-row call: the plain conditional model.
+ *
+ * ADM's sampling (Dhariwal & Nichol 2021, guided-diffusion), on request:
+ *   ddpm        the ancestral sampler of `p_sample` (ancestral.ts): posterior mean, variance fixed-small,
+ *               fixed-large or the network's learned range (`variance`). NFE = steps; at least 2 steps.
+ *   respacing   the grid is guided-diffusion's `space_timesteps` (respace.ts) instead of a spacing: the kept
+ *               indices of a discrete VP schedule, largest first, then the clean end; `steps` must equal the
+ *               number kept. Any solver walks it (ddim η = 0 on "ddim25" is ADM's 25-step DDIM).
+ *   clip_denoised  x̂0 clipped to [−1, 1] (ADM's default; ddpm and ddim only).
+ *   classifier_scale  classifier guidance with a second network returning ∇ₓ log p(y | x_t, t) at the
+ *               denoiser's own time input: ddpm shifts the mean by s·Σ·∇ (`condition_mean`), ddim shifts ε̂ by
+ *               −σ_t·s·∇ (`condition_score`). One classifier call on N rows per step.
+ * A model with learned variances returns 2C channels per sample: the prediction, then v ∈ [−1, 1]; solvers
+ * other than ddpm (and ddpm with a fixed variance) read the prediction and ignore v. With classifier-free
+ * guidance v comes from the conditional rows.
  */
 
-export const Solver = z.enum(['ddim', 'euler', 'heun', 'dpmpp-2m']);
+export const Solver = z.enum(['ddim', 'euler', 'heun', 'dpmpp-2m', 'ddpm']);
 export type Solver = z.infer<typeof Solver>;
 
 /** Solver parameters as they arrive from a suite or the CLI. */
@@ -69,8 +87,29 @@ export const SamplerParams = z
     eta: z.number().min(0).max(1).default(0),
     /** Overrides the solver's default step spacing. */
     spacing: Spacing.optional(),
+    /** guided-diffusion's timestep respacing ("250", "10,15,20", "ddim25"), instead of a spacing. */
+    respacing: Respacing.optional(),
+    /** The ancestral sampler's variance; default: learned-range where the model declares it, else fixed-small. */
+    variance: Variance.optional(),
+    /** Classifier guidance scale s (ADM's `classifier_scale`); needs the model's classifier. */
+    classifier_scale: z.number().min(0).max(1000).optional(),
+    /** Clip x̂0 to [−1, 1] (ADM's `clip_denoised`). */
+    clip_denoised: z.boolean().optional(),
   })
-  .refine((p) => p.solver === 'ddim' || p.eta === 0, { message: 'eta applies to the ddim solver only', path: ['eta'] });
+  .refine((p) => p.solver === 'ddim' || p.eta === 0, { message: 'eta applies to the ddim solver only', path: ['eta'] })
+  .refine((p) => p.solver === 'ddpm' || p.variance === undefined, {
+    message: 'variance applies to the ddpm solver only',
+    path: ['variance'],
+  })
+  .refine((p) => p.solver === 'ddpm' || p.solver === 'ddim' || (p.classifier_scale === undefined && p.clip_denoised === undefined), {
+    message: 'classifier_scale and clip_denoised apply to the ddpm and ddim solvers only',
+    path: ['solver'],
+  })
+  .refine((p) => p.spacing === undefined || p.respacing === undefined, {
+    message: 'give either spacing or respacing, not both',
+    path: ['respacing'],
+  })
+  .refine((p) => p.solver !== 'ddpm' || p.steps >= 2, { message: 'the ddpm solver takes at least 2 steps', path: ['steps'] });
 export type SamplerParams = z.infer<typeof SamplerParams>;
 export type SamplerParamsInput = z.input<typeof SamplerParams>;
 
@@ -81,6 +120,12 @@ export type SamplerParamsInput = z.input<typeof SamplerParams>;
  * sampler reads the returned array before its next call, so a network may return the same buffer each time.
  */
 export type Denoiser = (xt: Float32Array, timeInput: Float32Array, classes?: Int32Array) => Promise<Float32Array>;
+
+/**
+ * The classifier of classifier guidance: ∇ₓ log p(y | x_t, t) for each row's class y, same layout as x_t (the
+ * scale is applied by the sampler). Same buffer rules as {@link Denoiser}.
+ */
+export type ClassifierGradient = (xt: Float32Array, timeInput: Float32Array, classes: Int32Array) => Promise<Float32Array>;
 
 export interface StepEvent {
   /** Steps completed, 1…steps. */
@@ -106,6 +151,10 @@ export interface SampleOptions extends SamplerParamsInput {
   /** The label the model was trained to read as "no class"; required for guidance ≠ 1. */
   nullClass?: number;
   denoise: Denoiser;
+  /** The network returns 2C channels per sample: the prediction, then learned-range variance values. */
+  learnedVariance?: boolean;
+  /** The classifier for `classifier_scale`. */
+  classifierGradient?: ClassifierGradient;
   /** Where the normals come from (noise-pool.ts); the values are the same whichever computes them. Default: inline. */
   noise?: NoiseSource;
   onStep?: (event: StepEvent) => void;
@@ -118,7 +167,13 @@ export interface SamplingRecord {
   steps: number;
   guidance: number;
   eta: number;
-  spacing: Spacing;
+  /** The spacing, or `respaced` for a grid given by `respacing`. */
+  spacing: Spacing | 'respaced';
+  respacing?: string;
+  /** The ancestral solver's variance (ddpm only). */
+  variance?: Variance;
+  classifierScale?: number;
+  clipDenoised?: boolean;
   frame: 'karras' | 'flow' | null;
   /** Native times visited, noisiest first, ending at the clean time (steps + 1 entries). */
   times: number[];
@@ -164,38 +219,66 @@ interface Evaluation {
   p: Float32Array;
   /** x̂0 = x0x·x_t + x0p·p, ε̂ = epsx·x_t + epsp·p (predictions.ts). */
   r: Readout;
+  /** The learned-range variance values at x_t (models with learned variances), [N, ...shape]. */
+  v?: Float32Array;
+  /** ∇ₓ log p(y | x_t, t) (classifier guidance), [N, ...shape]. */
+  g?: Float32Array;
+}
+
+/** What the model wrapper needs beyond the plan. */
+interface ModelOptions {
+  rows: number;
+  width: number;
+  guidance: number;
+  denoise: Denoiser;
+  classes: Int32Array | undefined;
+  nullClass: number | undefined;
+  learnedVariance: boolean;
+  classifier: ClassifierGradient | undefined;
 }
 
 /** Guided network evaluation → raw prediction and its readout, with NFE bookkeeping. */
 class GuidedModel {
   nfe = 0;
+  classifierEvaluations = 0;
   readonly cfg: boolean;
   private readonly cfgClasses?: Int32Array;
   // Reused by every call: the time input, and with guidance the 2N-row input and the combined prediction.
   private readonly times: Float32Array;
   private readonly doubled?: Float32Array;
   private readonly guided?: Float32Array;
+  // With learned variances: the prediction and variance halves of the network's 2C-channel output.
+  private readonly split?: { p: Float32Array; v: Float32Array };
+  private readonly classifierTimes?: Float32Array;
+  private readonly guidance: number;
+  private readonly denoise: Denoiser;
+  private readonly classes: Int32Array | undefined;
+  private readonly learnedVariance: boolean;
+  private readonly classifier: ClassifierGradient | undefined;
+  private readonly width: number;
+  private readonly perSample: number;
 
   constructor(
     private readonly schedule: Schedule,
     private readonly prediction: PredictionType,
     private readonly timeInput: TimeInput,
-    rows: number,
-    width: number,
-    private readonly guidance: number,
-    private readonly denoise: Denoiser,
-    private readonly classes: Int32Array | undefined,
-    nullClass: number | undefined,
+    o: ModelOptions,
   ) {
-    this.cfg = guidance !== 1;
-    this.times = new Float32Array(this.cfg ? 2 * rows : rows);
+    ({ guidance: this.guidance, denoise: this.denoise, classes: this.classes, width: this.width } = o);
+    this.learnedVariance = o.learnedVariance;
+    this.classifier = o.classifier;
+    this.perSample = o.width / o.rows;
+    this.cfg = this.guidance !== 1;
+    this.times = new Float32Array(this.cfg ? 2 * o.rows : o.rows);
     if (this.cfg) {
-      this.cfgClasses = new Int32Array(2 * rows);
-      this.cfgClasses.set(classes!, 0);
-      this.cfgClasses.fill(nullClass!, rows);
-      this.doubled = new Float32Array(2 * width);
-      this.guided = new Float32Array(width);
+      this.cfgClasses = new Int32Array(2 * o.rows);
+      this.cfgClasses.set(o.classes!, 0);
+      this.cfgClasses.fill(o.nullClass!, o.rows);
+      this.doubled = new Float32Array(2 * o.width);
+      this.guided = new Float32Array(o.width);
     }
+    if (this.learnedVariance) this.split = { p: new Float32Array(o.width), v: new Float32Array(o.width) };
+    if (this.classifier) this.classifierTimes = new Float32Array(o.rows);
   }
 
   private coefficients(node: ScheduleNode): Coefficients {
@@ -204,40 +287,90 @@ class GuidedModel {
     return c;
   }
 
-  /** Evaluates the network at (x, node). The solver's update loop reads the result and checks it is finite. */
-  async evaluate(x: Float32Array, node: ScheduleNode): Promise<Evaluation> {
+  /**
+   * Evaluates the network at (x, node), and the classifier when `withGradient`. The solver's update loop
+   * reads the result and checks it is finite.
+   */
+  async evaluate(x: Float32Array, node: ScheduleNode, withGradient = false): Promise<Evaluation> {
     const r = readout(this.prediction, this.coefficients(node));
     const input = timeInputValue(this.schedule, node.time, this.timeInput);
     const width = x.length;
     this.times.fill(input);
     let p: Float32Array;
+    let v: Float32Array | undefined;
     if (this.cfg) {
       const doubled = this.doubled!;
       doubled.set(x, 0);
       doubled.set(x, width);
       const out = await this.call(doubled);
-      p = combineGuidance(out, this.guidance, this.guided!);
+      if (this.split) {
+        // Rows [cond; uncond] of 2C channels each: guidance on the predictions, v from the conditional rows.
+        const both = this.splitOutput(out, 2);
+        combineGuidance(both.p, this.guidance, this.guided!);
+        this.split.v.set(both.v.subarray(0, width));
+        p = this.guided!;
+        v = this.split.v;
+      } else {
+        p = combineGuidance(out, this.guidance, this.guided!);
+      }
     } else {
-      p = await this.call(x);
+      const out = await this.call(x);
+      if (this.split) ({ p, v } = this.splitOutput(out, 1));
+      else p = out;
     }
     this.nfe++;
-    return { p, r };
+    let g: Float32Array | undefined;
+    if (withGradient) {
+      this.classifierTimes!.fill(input);
+      const out = await this.classifier!(x, this.classifierTimes!, this.classes!);
+      if (!(out instanceof Float32Array) || out.length !== width) {
+        throw new DenoiserOutputError(
+          `the classifier returned ${out instanceof Float32Array ? `${out.length} float32 values` : 'something other than a Float32Array'}, expected ${width}`,
+        );
+      }
+      this.classifierEvaluations++;
+      g = out;
+    }
+    return { p, r, v, g };
+  }
+
+  /** [rows·copies, 2, ...shape] → prediction and variance halves, each [rows·copies, ...shape]. */
+  private splitOutput(out: Float32Array, copies: number): { p: Float32Array; v: Float32Array } {
+    const half = out.length / 2;
+    const p = copies === 1 ? this.split!.p : new Float32Array(half);
+    const v = copies === 1 ? this.split!.v : new Float32Array(half);
+    const perSample = this.perSample;
+    for (let o = 0, i = 0; i < half; i += perSample, o += 2 * perSample) {
+      p.set(out.subarray(o, o + perSample), i);
+      v.set(out.subarray(o + perSample, o + 2 * perSample), i);
+    }
+    return { p, v };
   }
 
   /**
    * Called by a solver whose update loop met a non-finite prediction (the loops sum p·0, which stays 0 only
    * while every value is finite): raises DenoiserOutputError naming the value.
    */
-  refuse(p: Float32Array): never {
-    const bad = p.find((v) => !Number.isFinite(v));
-    throw new DenoiserOutputError(`the network returned a non-finite value (${bad}) at time input ${this.times[0]}`);
+  refuse(e: Evaluation): never {
+    for (const [what, values] of [
+      ['network', e.p],
+      ['network', e.v],
+      ['classifier', e.g],
+    ] as const) {
+      const bad = values?.find((x) => !Number.isFinite(x));
+      if (bad !== undefined) {
+        throw new DenoiserOutputError(`the ${what} returned a non-finite value (${bad}) at time input ${this.times[0]}`);
+      }
+    }
+    throw new DenoiserOutputError(`the network returned a non-finite value at time input ${this.times[0]}`);
   }
 
   private async call(x: Float32Array): Promise<Float32Array> {
     const out = await this.denoise(x, this.times, this.cfg ? this.cfgClasses : this.classes);
-    if (!(out instanceof Float32Array) || out.length !== x.length) {
+    const expected = this.learnedVariance ? 2 * x.length : x.length;
+    if (!(out instanceof Float32Array) || out.length !== expected) {
       throw new DenoiserOutputError(
-        `the network returned ${out instanceof Float32Array ? `${out.length} float32 values` : 'something other than a Float32Array'}, expected ${x.length}`,
+        `the network returned ${out instanceof Float32Array ? `${out.length} float32 values` : 'something other than a Float32Array'}, expected ${expected}`,
       );
     }
     return out;
@@ -297,6 +430,7 @@ class SolverRun {
     readonly nodes: ScheduleNode[],
     readonly model: GuidedModel,
     readonly eta: number,
+    readonly adm: AdmOptions,
     readonly frame: Frame,
     private readonly width: number,
     private readonly noiseKey: { seed: number; indices: ArrayLike<number>; perSample: number },
@@ -501,15 +635,44 @@ async function ddim(x: Float32Array, run: SolverRun): Promise<Float32Array> {
     const c = eta > 0 && !s.clean ? eta * s.sigma * Math.sqrt(-Math.expm1(2 * (t.lambda - s.lambda))) : 0;
     // This step's fresh noise is drawn while the network runs (noise-pool.ts).
     if (c > 0) run.prefetch(k + 1);
-    const e = await model.evaluate(x, t);
+    const { clip, scale } = run.adm;
+    const guided = scale !== undefined;
+    const e = await model.evaluate(x, t, guided);
     let finite: boolean;
-    if (s.clean) {
+    const dir = s.clean ? 0 : Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
+    if (clip || guided) {
+      // ADM's ddim_sample: x̂0 clipped, ε re-derived, classifier guidance on ε (ancestral.ts).
+      const z = c > 0 ? await run.normals(k + 1) : undefined;
+      finite = admDdimStep(x, e.p, e.r, t, { a: s.alpha, dir, c }, clip, e.g, scale ?? 0, z);
+    } else if (s.clean) {
       finite = cleanStep(x, e, s.alpha);
     } else {
-      const dir = Math.sqrt(Math.max(s.sigma * s.sigma - c * c, 0));
       finite = ddimStep(x, e, s.alpha, dir, c, c > 0 ? await run.normals(k + 1) : undefined);
     }
-    if (!finite) model.refuse(e.p);
+    if (!finite) model.refuse(e);
+    run.afterStep(k);
+  }
+  return x;
+}
+
+/** ADM's ancestral sampler (`p_sample`, ancestral.ts), with classifier guidance on the mean. */
+async function ddpm(x: Float32Array, run: SolverRun): Promise<Float32Array> {
+  const { nodes, model } = run;
+  const { clip, scale, variance } = run.adm;
+  for (let k = 0; k < nodes.length - 1; k++) {
+    const s = nodes[k + 1]!;
+    if (!s.clean) run.prefetch(k + 1);
+    const e = await model.evaluate(x, nodes[k]!, scale !== undefined);
+    const finite = ancestralStep(x, e.p, e.r, {
+      coefficients: ancestralCoefficients(nodes, k),
+      variance: variance!,
+      v: e.v,
+      gradient: e.g,
+      scale: scale ?? 0,
+      clip,
+      z: s.clean ? undefined : await run.normals(k + 1),
+    });
+    if (!finite) model.refuse(e);
     run.afterStep(k);
   }
   return x;
@@ -521,7 +684,7 @@ async function euler(x: Float32Array, run: SolverRun): Promise<Float32Array> {
     const t = nodes[k]!;
     const s = nodes[k + 1]!;
     const e = await model.evaluate(x, t);
-    if (!eulerStep(x, x, e, frame.drift, frame.scale(t), frame.scale(s), frame.clock(s) - frame.clock(t), undefined)) model.refuse(e.p);
+    if (!eulerStep(x, x, e, frame.drift, frame.scale(t), frame.scale(s), frame.clock(s) - frame.clock(t), undefined)) model.refuse(e);
     run.afterStep(k);
   }
   return x;
@@ -540,11 +703,11 @@ async function heun(x: Float32Array, run: SolverRun): Promise<Float32Array> {
     const db = frame.clock(s) - frame.clock(t);
     const e = await model.evaluate(x, t);
     if (s.clean) {
-      if (!eulerStep(x, x, e, frame.drift, at, as, db, undefined)) model.refuse(e.p);
+      if (!eulerStep(x, x, e, frame.drift, at, as, db, undefined)) model.refuse(e);
     } else {
-      if (!eulerStep(next, x, e, frame.drift, at, as, db, drift)) model.refuse(e.p);
+      if (!eulerStep(next, x, e, frame.drift, at, as, db, drift)) model.refuse(e);
       const e2 = await model.evaluate(next, s);
-      if (!heunCorrect(x, next, e2, drift, frame.drift, at, as, db)) model.refuse(e2.p);
+      if (!heunCorrect(x, next, e2, drift, frame.drift, at, as, db)) model.refuse(e2);
     }
     run.afterStep(k);
   }
@@ -570,7 +733,7 @@ async function dpmpp2m(x: Float32Array, run: SolverRun): Promise<Float32Array> {
       const half = first || prevH === Infinity ? 0 : h / (2 * prevH);
       finite = dpmppStep(x, e, s.sigma / t.sigma, s.alpha * -Math.expm1(-h), half, prevX0, first);
     }
-    if (!finite) model.refuse(e.p);
+    if (!finite) model.refuse(e);
     first = false;
     prevH = h;
     run.afterStep(k);
@@ -583,7 +746,17 @@ const SOLVERS: Record<Solver, (x: Float32Array, run: SolverRun) => Promise<Float
   euler,
   heun,
   'dpmpp-2m': dpmpp2m,
+  ddpm,
 };
+
+/** ADM's settings as a solver run reads them. */
+interface AdmOptions {
+  clip: boolean;
+  /** Classifier guidance scale; undefined without classifier guidance. */
+  scale?: number;
+  /** The ancestral solver's variance (ddpm). */
+  variance?: Variance;
+}
 
 /** What a sampler needs to know about a model, before any sample is drawn. */
 export interface SamplerModel {
@@ -594,6 +767,10 @@ export interface SamplerModel {
   conditional: boolean;
   /** The label the model reads as "no class", if it declares one. */
   nullClass?: number;
+  /** The model outputs learned-range variances (2C channels). */
+  learnedVariance?: boolean;
+  /** The model comes with a classifier for classifier guidance. */
+  classifier?: boolean;
 }
 
 /** A validated sampler on a model: its parameters and the grid it walks. */
@@ -602,8 +779,10 @@ export interface SamplingPlan {
   schedule: Schedule;
   prediction: PredictionType;
   timeInput: TimeInput;
-  spacing: Spacing;
+  spacing: Spacing | 'respaced';
   nodes: ScheduleNode[];
+  /** The ancestral solver's variance, resolved (ddpm only). */
+  variance?: Variance;
 }
 
 /**
@@ -614,7 +793,17 @@ export interface SamplingPlan {
 export function planSampling(sampler: SamplerParamsInput, model: SamplerModel): SamplingPlan {
   const params = parseOrThrow(
     SamplerParams,
-    { solver: sampler.solver, steps: sampler.steps, guidance: sampler.guidance, eta: sampler.eta, spacing: sampler.spacing },
+    {
+      solver: sampler.solver,
+      steps: sampler.steps,
+      guidance: sampler.guidance,
+      eta: sampler.eta,
+      spacing: sampler.spacing,
+      respacing: sampler.respacing,
+      variance: sampler.variance,
+      classifier_scale: sampler.classifier_scale,
+      clip_denoised: sampler.clip_denoised,
+    },
     'sampler parameters',
   );
   const schedule = parseOrThrow(Schedule, model.schedule, 'schedule');
@@ -637,8 +826,42 @@ export function planSampling(sampler: SamplerParamsInput, model: SamplerModel): 
   if (nullClass !== undefined && !(Number.isInteger(nullClass) && nullClass >= 0)) {
     throw new SamplingConfigError(`nullClass must be a non-negative integer, got ${nullClass}`);
   }
-  const spacing = params.spacing ?? defaultSpacing(params.solver, schedule);
-  const nodes = samplingGrid(schedule, params.steps, spacing);
+  let spacing: Spacing | 'respaced';
+  let nodes: ScheduleNode[];
+  if (params.respacing !== undefined) {
+    if (!((schedule.kind === 'vp-linear' || schedule.kind === 'vp-cosine') && !schedule.continuous)) {
+      throw new SamplingConfigError(`respacing "${params.respacing}" needs a discrete VP schedule, not a '${schedule.kind}' one`);
+    }
+    const kept = spaceTimesteps(schedule.steps, params.respacing);
+    if (kept.length !== params.steps) {
+      throw new SamplingConfigError(
+        `respacing "${params.respacing}" keeps ${kept.length} of the schedule's ${schedule.steps} steps, but steps is ${params.steps}`,
+      );
+    }
+    spacing = 'respaced';
+    nodes = [...kept.reverse(), cleanTime(schedule)].map((n) => scheduleNode(schedule, n));
+  } else {
+    spacing = params.spacing ?? defaultSpacing(params.solver, schedule);
+    nodes = samplingGrid(schedule, params.steps, spacing);
+  }
+  let variance: Variance | undefined;
+  if (params.solver === 'ddpm') {
+    if (schedule.kind !== 'vp-linear' && schedule.kind !== 'vp-cosine') {
+      throw new SamplingConfigError(`the ddpm solver needs a VP schedule, not a '${schedule.kind}' one`);
+    }
+    variance = params.variance ?? (model.learnedVariance ? 'learned-range' : 'fixed-small');
+    if (variance === 'learned-range' && !model.learnedVariance) {
+      throw new SamplingConfigError('variance "learned-range" needs a model that outputs learned variances (manifest "variance")');
+    }
+  }
+  if (params.classifier_scale !== undefined) {
+    if (!model.classifier) {
+      throw new SamplingConfigError(
+        `classifier guidance (scale ${params.classifier_scale}) needs the model's classifier (manifest "classifier" and its ONNX file)`,
+      );
+    }
+    if (!model.conditional) throw new SamplingConfigError('classifier guidance needs class labels: a class-conditional model');
+  }
   if (prediction === 'velocity' && timeDerivatives(schedule, nodes[0]!.time) === undefined) {
     throw new SamplingConfigError(`a velocity prediction needs a continuous-time schedule, not a discrete/'${schedule.kind}' one`);
   }
@@ -647,7 +870,7 @@ export function planSampling(sampler: SamplerParamsInput, model: SamplerModel): 
       `an '${prediction}' prediction carries no information about x0 where α = 0 (t = 1 of '${schedule.kind}'): declare x0, v or velocity`,
     );
   }
-  return { params, schedule, prediction, timeInput, spacing, nodes };
+  return { params, schedule, prediction, timeInput, spacing, nodes, variance };
 }
 
 /**
@@ -657,12 +880,14 @@ export function planSampling(sampler: SamplerParamsInput, model: SamplerModel): 
  */
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   const { shape, indices, classes, nullClass, seed } = options;
-  const { params, schedule, prediction, timeInput, spacing, nodes } = planSampling(options, {
+  const { params, schedule, prediction, timeInput, spacing, nodes, variance } = planSampling(options, {
     schedule: options.schedule,
     prediction: options.prediction,
     timeInput: options.timeInput,
     conditional: classes !== undefined,
     nullClass,
+    learnedVariance: options.learnedVariance,
+    classifier: options.classifierGradient !== undefined,
   });
   if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new SamplingConfigError(`shape must be a list of positive integers, got [${shape.join(', ')}]`);
@@ -675,11 +900,21 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   }
 
   const perBatch = rows * perSample;
-  const model = new GuidedModel(schedule, prediction, timeInput, rows, perBatch, params.guidance, options.denoise, classes, nullClass);
+  const model = new GuidedModel(schedule, prediction, timeInput, {
+    rows,
+    width: perBatch,
+    guidance: params.guidance,
+    denoise: options.denoise,
+    classes,
+    nullClass,
+    learnedVariance: options.learnedVariance ?? false,
+    classifier: params.classifier_scale !== undefined ? options.classifierGradient : undefined,
+  });
   const frame = frameFor(schedule);
   const steps = params.steps;
   const noise = options.noise ?? inlineNoise;
-  const run = new SolverRun(nodes, model, params.eta, frame, perBatch, { seed, indices, perSample }, noise, options);
+  const adm: AdmOptions = { clip: params.clip_denoised ?? false, scale: params.classifier_scale, variance };
+  const run = new SolverRun(nodes, model, params.eta, adm, frame, perBatch, { seed, indices, perSample }, noise, options);
 
   options.signal?.throwIfAborted();
   // x_T = σ_T·z, from the draw-0 normals.
@@ -698,6 +933,10 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
       guidance: params.guidance,
       eta: params.eta,
       spacing,
+      ...(params.respacing !== undefined ? { respacing: params.respacing } : {}),
+      ...(variance !== undefined ? { variance } : {}),
+      ...(params.classifier_scale !== undefined ? { classifierScale: params.classifier_scale } : {}),
+      ...(params.clip_denoised !== undefined ? { clipDenoised: params.clip_denoised } : {}),
       frame: params.solver === 'euler' || params.solver === 'heun' ? frame.name : null,
       times: nodes.map((n) => n.time),
       timeInputs: nodes.slice(0, -1).map((n) => timeInputValue(schedule, n.time, timeInput)),
