@@ -10,6 +10,7 @@ import { FeatureSetAccumulator, needsOf, scoreFeatureSets, type MetricResult } f
 import { type AssetDirs, loadAssetDirs } from '../assets/asset-dirs.js';
 import { verifyAsset } from '../assets/assets.js';
 import { loadFeatureFile, type StatisticsFile } from '../metrics/activations.js';
+import { ADM_IMAGES, requireAdmImages } from '../io/adm-batch.js';
 import { openNpz } from '../io/npz.js';
 import { runSegmentationEvaluation } from './segmentation-evaluation.js';
 import type { ImageBatch } from './sources/image-batch.js';
@@ -76,14 +77,11 @@ async function openReference(
 async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<ImageBatch> {
   const reader = await openNpz(path);
   try {
-    const info = reader.entry('arr_0');
-    if (info.dtype !== 'uint8' || info.shape.length !== 4 || info.shape[3] !== 3 || info.shape[1] !== info.shape[2]) {
-      throw new Error(`${path}: arr_0 must be uint8 [N, H, H, 3], found ${info.dtype} [${info.shape.join(', ')}]`);
-    }
+    const { resolution } = requireAdmImages(reader, path);
     let start = 0;
-    for await (const rows of reader.rows('arr_0', { batchRows })) {
+    for await (const rows of reader.rows(ADM_IMAGES, { batchRows })) {
       const count = rows.shape[0]!;
-      yield { start, count, resolution: info.shape[1]!, images: rows.data as Uint8Array };
+      yield { start, count, resolution, images: rows.data as Uint8Array };
       start += count;
     }
   } finally {

@@ -1,3 +1,4 @@
+import { checkAdmImages } from '../io/adm-batch.js';
 import { ArrayFileError, type NpzReader, openNpz } from '../io/npz.js';
 import type { SamplesManifest } from '../manifest/samples-manifest.schemas.js';
 import type { InspectionReport } from './inspect-model.js';
@@ -16,30 +17,21 @@ export interface SampleBatchLayout {
 
 const LABEL_DTYPES = ['int64', 'int32', 'int16', 'uint16', 'int8', 'uint8'];
 
-/** Checks `arr_0` (and `arr_1`) of an open archive; returns the layout, or the problem in the submitter's terms. */
+/** Checks `arr_0` (the shared ADM layout, then the manifest's resolution) and `arr_1` of an open archive; returns the layout, or the problem in the submitter's terms. */
 export function checkSampleBatch(
   reader: NpzReader,
   m: Pick<SamplesManifest, 'resolution' | 'classes'>,
 ): SampleBatchLayout | { field: string; problem: string } {
-  if (!reader.has('arr_0')) {
-    const keys = reader.entries.map((e) => e.name).join(', ') || 'none';
-    return { field: 'file', problem: `the sample batch has no arr_0 (images); it holds: ${keys}` };
-  }
-  const images = reader.entry('arr_0');
+  const images = checkAdmImages(reader);
+  if ('problem' in images) return { field: 'file', problem: images.problem };
   const R = m.resolution;
-  if (images.dtype !== 'uint8') return { field: 'file', problem: `arr_0 must be uint8 (as ADM sample batches are), it is ${images.dtype}` };
-  if (images.shape.length !== 4 || images.shape[3] !== 3) {
-    return { field: 'file', problem: `arr_0 must be [N, H, W, 3] (NHWC RGB), it is [${images.shape.join(', ')}]` };
-  }
-  if (images.shape[1] !== R || images.shape[2] !== R) {
+  if (images.resolution !== R) {
     return {
       field: 'resolution',
-      problem: `arr_0 holds ${images.shape[1]}×${images.shape[2]} images, the manifest declares resolution ${R}`,
+      problem: `arr_0 holds ${images.resolution}×${images.resolution} images, the manifest declares resolution ${R}`,
     };
   }
-  if (images.fortranOrder)
-    return { field: 'file', problem: 'arr_0 is stored in Fortran order; save it C-contiguous (numpy.ascontiguousarray)' };
-  const count = images.shape[0]!;
+  const count = images.count;
   if (count < 2) return { field: 'file', problem: `arr_0 holds ${count} image(s); a batch needs at least 2` };
   if (m.classes === 0) return { count, labels: false };
   if (!reader.has('arr_1'))

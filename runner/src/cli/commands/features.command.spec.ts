@@ -172,25 +172,25 @@ describe('genbench features', () => {
       [
         'no arr_0',
         { images: { dtype: 'uint8', shape: [2, 4, 4, 3], data: new Uint8Array(96) } },
-        /no 'arr_0' array of images \(it holds: images\)/,
+        /no arr_0 \(images\); the archive holds: images/,
       ],
       [
         'float pixels',
         { arr_0: { dtype: 'float32', shape: [2, 4, 4, 3], data: new Float32Array(96) } },
-        /'arr_0' must be uint8 images, got dtype float32/,
+        /arr_0 must be uint8 \(as ADM sample batches are\), it is float32/,
       ],
       [
         '3-d images',
         { arr_0: { dtype: 'uint8', shape: [2, 4, 12], data: new Uint8Array(96) } },
-        /'arr_0' must be \[N, H, W, 3\] \(NHWC RGB\), got shape \[2, 4, 12\]/,
+        /arr_0 must be \[N, H, W, 3\] \(NHWC RGB\), it is \[2, 4, 12\]/,
       ],
       ['grey images', { arr_0: { dtype: 'uint8', shape: [2, 4, 4, 1], data: new Uint8Array(32) } }, /must be \[N, H, W, 3\]/],
       [
         'non-square images',
         { arr_0: { dtype: 'uint8', shape: [2, 4, 8, 3], data: new Uint8Array(192) } },
-        /images must be square, 'arr_0' holds 4×8 images/,
+        /arr_0 holds 4×8 images; images must be square/,
       ],
-      ['no images', { arr_0: { dtype: 'uint8', shape: [0, 4, 4, 3], data: new Uint8Array(0) } }, /'arr_0' holds no images/],
+      ['no images', { arr_0: { dtype: 'uint8', shape: [0, 4, 4, 3], data: new Uint8Array(0) } }, /arr_0 holds no images/],
     ] as const)('refuses an npz with %s, naming the file', async (_what, arrays, pattern) => {
       const path = join(dir, 'bad.npz');
       await writeNpz(path, arrays as unknown as Record<string, NdArray>);

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import sharp from 'sharp';
 import { ExtractorError, FeatureExtractor, type FeatureBatch } from '../../evaluation/features.js';
 import type { ExecutionProvider } from '../../evaluation/onnx-session.js';
+import { ADM_IMAGES, checkAdmImages } from '../../io/adm-batch.js';
 import { ArrayFileError, NpzWriter, openNpz, type NpzReader } from '../../io/npz.js';
 import { parseExtractorManifest, type ExtractorManifest } from '../../manifest/extractor-manifest.schemas.js';
 import { ManifestError } from '../../manifest/manifest.schemas.js';
@@ -68,7 +69,7 @@ async function readManifest(path: string): Promise<ExtractorManifest> {
   }
 }
 
-/** An ADM sample batch: `arr_0` uint8 [N, H, W, 3], read in row chunks (`arr_1` labels, if any, are not needed). */
+/** An ADM sample batch (layout: io/adm-batch.ts), read in row chunks (`arr_1` labels, if any, are not needed). */
 async function npzSource(path: string): Promise<ImageSource> {
   let reader: NpzReader;
   try {
@@ -78,28 +79,16 @@ async function npzSource(path: string): Promise<ImageSource> {
     throw err;
   }
   try {
-    if (!reader.has('arr_0')) {
-      const keys = reader.entries.map((e) => e.name);
-      throw new CliError(`${path}: no 'arr_0' array of images (it holds: ${keys.length ? keys.join(', ') : 'nothing'})`);
-    }
-    const e = reader.entry('arr_0');
-    if (e.dtype !== 'uint8') throw new CliError(`${path}: 'arr_0' must be uint8 images, got dtype ${e.dtype}`);
-    if (e.shape.length !== 4 || e.shape[3] !== 3)
-      throw new CliError(`${path}: 'arr_0' must be [N, H, W, 3] (NHWC RGB), got shape [${e.shape.join(', ')}]`);
-    const [count, h, w] = e.shape as [number, number, number];
-    if (h !== w) throw new CliError(`${path}: images must be square, 'arr_0' holds ${h}×${w} images`);
-    if (count === 0) throw new CliError(`${path}: 'arr_0' holds no images`);
-    if (e.fortranOrder)
-      throw new CliError(
-        `${path}: 'arr_0' is stored in Fortran order and cannot be streamed; save it C-contiguous (numpy.ascontiguousarray)`,
-      );
+    const layout = checkAdmImages(reader);
+    if ('problem' in layout) throw new CliError(`${path}: ${layout.problem}`);
+    const { count, resolution } = layout;
     return {
       label: path,
       count,
-      size: h,
+      size: resolution,
       async *batches(batchSize) {
         try {
-          for await (const chunk of reader.rows('arr_0', { batchRows: batchSize })) yield chunk.data as Uint8Array;
+          for await (const chunk of reader.rows(ADM_IMAGES, { batchRows: batchSize })) yield chunk.data as Uint8Array;
         } catch (err) {
           if (err instanceof ArrayFileError) throw new CliError(err.message, 2, { cause: err });
           throw err;
