@@ -17,6 +17,8 @@ const HIGHER_IS_BETTER: Record<string, boolean> = {
   recall: true,
   miou: true,
   pixel_accuracy: true,
+  clip_score: true,
+  cmmd: false,
 };
 
 const LABELS: Record<string, string> = {
@@ -29,6 +31,8 @@ const LABELS: Record<string, string> = {
   recall: 'Recall',
   miou: 'mIoU',
   pixel_accuracy: 'Pixel acc.',
+  clip_score: 'CLIP score',
+  cmmd: 'CMMD',
 };
 
 export type Primary = { id: string; higherIsBetter: boolean };

@@ -3,11 +3,15 @@
 //   and `logits` [N, C];
 // - reference statistics as ADM ships them (`mu`, `sigma`, `mu_s`, `sigma_s`, next to `arr_0` images, which
 //   are never read) or as pytorch-fid / clean-fid write them (`mu`, `sigma`).
+// Either may also hold CLIP embeddings for the text-to-image metrics: `clip`, L2-normalised image
+// embeddings [N, D], and (samples) `clip_text`, the embedding of each sample's prompt [N, D].
 
 import { ArrayFileError } from '../io/array-file-error.js';
 import type { NdArray } from '../io/npy.js';
 import { openNpz, type NpzEntryInfo, type NpzReader } from '../io/npz.js';
 import { FeatureStatsAccumulator, type FeatureStats } from './feature-stats.js';
+import { clipScore } from './clip-score.js';
+import { CMMD_SCALE, CMMD_SIGMA, cmmd } from './cmmd.js';
 import { frechetDistanceDetailed, type GaussianStats } from './frechet-distance.js';
 import { inceptionScore, type InceptionSplitMode } from './inception-score.js';
 import { getKernels, type BackendChoice, type DistancePrecision } from './kernels/kernels.js';
@@ -22,6 +26,8 @@ export interface ActivationsFile {
   pool?: FeatureSet;
   spatial?: FeatureSet;
   logits?: FeatureSet;
+  clip?: FeatureSet;
+  clip_text?: FeatureSet;
 }
 
 export interface StatisticsFile {
@@ -29,11 +35,14 @@ export interface StatisticsFile {
   file: string;
   pool: GaussianStats;
   spatial?: GaussianStats;
+  clip?: FeatureSet;
+  clip_text?: FeatureSet;
 }
 
 export type FeatureFile = ActivationsFile | StatisticsFile;
 
-const ACTIVATION_KEYS = ['pool', 'spatial', 'logits'] as const;
+const ACTIVATION_KEYS = ['pool', 'spatial', 'logits', 'clip', 'clip_text'] as const;
+const CLIP_KEYS = ['clip', 'clip_text'] as const;
 
 async function readEntry(reader: NpzReader, key: string): Promise<{ info: NpzEntryInfo; array: NdArray }> {
   return { info: reader.entry(key), array: await reader.read(key) };
@@ -58,7 +67,8 @@ async function loadMatrix(reader: NpzReader, file: string, key: string): Promise
   const info = reader.entry(key);
   if (info.dtype !== 'float32' && info.dtype !== 'float64')
     throw new MetricInputError(`'${key}' is ${info.dtype}; features must be float32`, file);
-  if (info.shape.length < 2) throw new MetricInputError(`'${key}' has shape [${info.shape.join(', ')}]; expected [N, D]`, file);
+  if (info.shape.length < 2 || ((CLIP_KEYS as readonly string[]).includes(key) && info.shape.length !== 2))
+    throw new MetricInputError(`'${key}' has shape [${info.shape.join(', ')}]; expected [N, D]`, file);
   const rows = info.shape[0];
   const dim = info.shape.slice(1).reduce((p, d) => p * d, 1);
   if (dim === 0) throw new MetricInputError(`'${key}' has no feature columns (shape [${info.shape.join(', ')}])`, file);
@@ -99,18 +109,22 @@ export async function loadFeatureFile(path: string): Promise<FeatureFile> {
     if (reader.has('mu')) {
       const pool = await loadStats(reader, path, 'mu', 'sigma');
       const spatial = reader.has('mu_s') ? await loadStats(reader, path, 'mu_s', 'sigma_s') : undefined;
-      return { kind: 'statistics', file: path, pool, ...(spatial ? { spatial } : {}) };
+      const stats: StatisticsFile = { kind: 'statistics', file: path, pool, ...(spatial ? { spatial } : {}) };
+      for (const key of CLIP_KEYS) if (reader.has(key)) stats[key] = await loadMatrix(reader, path, key);
+      checkClipPair(stats, path);
+      return stats;
     }
     const present = ACTIVATION_KEYS.filter((k) => reader.has(k));
     if (present.length === 0) {
       const keys = reader.entries.map((e) => e.name);
       throw new MetricInputError(
-        `missing keys: expected activations ('pool', 'spatial', 'logits') or statistics ('mu', 'sigma'); the file holds ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no arrays'}`,
+        `missing keys: expected activations ('pool', 'spatial', 'logits'), CLIP embeddings ('clip', 'clip_text') or statistics ('mu', 'sigma'); the file holds ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no arrays'}`,
         path,
       );
     }
     const out: ActivationsFile = { kind: 'activations', file: path };
     for (const key of present) out[key] = await loadMatrix(reader, path, key);
+    checkClipPair(out, path);
     const counts = present.map((k) => [k, out[k]!.rows] as const);
     if (counts.some(([, n]) => n !== counts[0][1])) {
       throw new MetricInputError(`arrays have different row counts: ${counts.map(([k, n]) => `'${k}' ${n}`).join(', ')}`, path);
@@ -122,6 +136,22 @@ export async function loadFeatureFile(path: string): Promise<FeatureFile> {
   } finally {
     await reader.close();
   }
+}
+
+/** `clip_text` pairs row i with `clip` row i: it cannot come alone or with another count or width. */
+function checkClipPair(f: { clip?: FeatureSet; clip_text?: FeatureSet }, file: string): void {
+  if (!f.clip_text) return;
+  if (!f.clip) throw new MetricInputError(`has 'clip_text' but no 'clip': prompt embeddings pair with the image embeddings`, file);
+  if (f.clip_text.rows !== f.clip.rows)
+    throw new MetricInputError(
+      `'clip' has ${f.clip.rows} rows but 'clip_text' ${f.clip_text.rows}: row i of 'clip_text' is the embedding of sample i's prompt`,
+      file,
+    );
+  if (f.clip_text.dim !== f.clip.dim)
+    throw new MetricInputError(
+      `'clip' has ${f.clip.dim} dimensions but 'clip_text' ${f.clip_text.dim}: both must come from one CLIP model`,
+      file,
+    );
 }
 
 export interface ComputeMetricsOptions {
@@ -147,6 +177,8 @@ export interface MetricsReport {
   recall?: number;
   kid?: number;
   kid_std?: number;
+  clip_score?: number;
+  cmmd?: number;
   /** The protocol choices behind each value. */
   protocol: Record<string, unknown>;
   /** Metrics that were not computed, with the reason. */
@@ -305,6 +337,43 @@ export async function computeMetrics(
           std: 'population standard deviation over subsets (ddof = 0)',
         };
       }
+    }
+  }
+
+  // CMMD and CLIP score, from CLIP embeddings. Files without any are not about text-to-image: these
+  // metrics are then left out of the report unless asked for by name.
+  const anyClip = [samples, reference].some((f) => f?.clip);
+  const mention = (id: MetricId) => want(id) && (anyClip || options.only?.includes(id));
+  if (mention('cmmd')) {
+    if (!reference) skip(['cmmd'], 'no reference given');
+    else if (!samples.clip) skip(['cmmd'], `${samples.file} has no 'clip' embeddings`);
+    else if (!reference.clip) skip(['cmmd'], `${reference.file} has no 'clip' embeddings`);
+    else {
+      const r = await cmmd(samples.clip, reference.clip, { backend, files: { samples: samples.file, reference: reference.file } });
+      report.cmmd = r.cmmd;
+      report.protocol.cmmd = {
+        estimator: 'biased MMD² (means over all pairs, diagonals included), as Jayasumana et al. 2024',
+        kernel: `exp(−‖x − y‖² / (2·${CMMD_SIGMA}²))`,
+        scale: CMMD_SCALE,
+        embeddings: 'L2-normalised CLIP image embeddings',
+        dotProducts: 'float32; kernel sums in float64',
+        samples: r.samples,
+        reference: r.reference,
+      };
+    }
+  }
+  if (mention('clip_score')) {
+    if (!samples.clip || !samples.clip_text)
+      skip(['clip_score'], `${samples.file} has no '${samples.clip ? 'clip_text' : 'clip'}' embeddings`);
+    else {
+      const r = clipScore(samples.clip, samples.clip_text, { images: samples.file, texts: samples.file });
+      report.clip_score = r.clip_score;
+      report.protocol.clip_score = {
+        definition: 'mean over samples of 100·max(cos(image, prompt), 0) (Hessel et al. 2021, weight 100 as torchmetrics)',
+        clamp: 'per sample (torchmetrics clamps the mean; equal when no cosine is negative)',
+        negativeCosines: r.negativeCosines,
+        samples: r.samples,
+      };
     }
   }
   return report;

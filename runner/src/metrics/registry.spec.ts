@@ -11,6 +11,11 @@ describe('metric registry', () => {
     expect(metricInfo('recall').version).toBe(1);
   });
 
+  it('registers the text-to-image metrics: CLIP score up, CMMD down', () => {
+    expect(metricInfo('clip_score')).toMatchObject({ higherIsBetter: true, needs: 'CLIP image and prompt embeddings' });
+    expect(metricInfo('cmmd')).toMatchObject({ higherIsBetter: false, needs: 'CLIP image embeddings' });
+  });
+
   it('throws for unknown ids, naming the known ones', () => {
     expect(() => metricInfo('fvd')).toThrow(UnknownMetricError);
     expect(() => metricInfo('fvd')).toThrow(/unknown metric 'fvd' \(known: fid, sfid/);

@@ -18,7 +18,8 @@ export const KidParams = z.object({
 });
 const NoParams = z.object({});
 
-export type MetricId = 'fid' | 'sfid' | 'inception_score' | 'precision' | 'recall' | 'kid' | 'kid_std' | 'miou' | 'pixel_accuracy';
+export type MetricId =
+  'fid' | 'sfid' | 'inception_score' | 'precision' | 'recall' | 'kid' | 'kid_std' | 'miou' | 'pixel_accuracy' | 'clip_score' | 'cmmd';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -26,7 +27,14 @@ export interface MetricInfo {
   readonly higherIsBetter: boolean;
   readonly description: string;
   /** The features each side must provide. */
-  readonly needs: 'pool statistics' | 'spatial statistics' | 'sample logits' | 'pool activations' | 'segment maps';
+  readonly needs:
+    | 'pool statistics'
+    | 'spatial statistics'
+    | 'sample logits'
+    | 'pool activations'
+    | 'segment maps'
+    | 'CLIP image embeddings'
+    | 'CLIP image and prompt embeddings';
   readonly params: z.ZodType;
 }
 
@@ -102,6 +110,22 @@ export const METRICS: readonly MetricInfo[] = [
     needs: 'segment maps',
     params: NoParams,
     description: 'Share of labelled pixels whose matched segment has their class (segmentation/protocols.ts)',
+  },
+  {
+    id: 'clip_score',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'CLIP image and prompt embeddings',
+    params: NoParams,
+    description: 'CLIP score (Hessel et al. 2021, weight 100): mean of 100·max(cos(image, its prompt), 0) (clip-score.ts)',
+  },
+  {
+    id: 'cmmd',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'CLIP image embeddings',
+    params: NoParams,
+    description: 'CMMD (Jayasumana et al. 2024): 1000 × biased MMD², Gaussian RBF σ = 10, L2-normalised CLIP embeddings (cmmd.ts)',
   },
 ];
 

@@ -1,5 +1,6 @@
 // `genbench metrics`: every metric computable from a sample activations file and a reference file
-// (activations, or ADM / pytorch-fid statistics), with the protocol choices made.
+// (activations, or ADM / pytorch-fid statistics), with the protocol choices made; CMMD and CLIP score when
+// the files hold CLIP embeddings (`clip`, `clip_text`).
 
 import type { Command } from 'commander';
 import { computeMetrics, loadFeatureFile, type MetricsReport } from '../../metrics/activations.js';
@@ -70,11 +71,16 @@ function table(report: MetricsReport): string {
 export function register(program: Command): void {
   program
     .command('metrics')
-    .description('compute FID, sFID, Inception Score, precision/recall and KID from activation or statistics files')
-    .requiredOption('--samples <file>', 'sample activations .npz (pool, spatial, logits)')
+    .description(
+      'compute FID, sFID, Inception Score, precision/recall, KID, CMMD and CLIP score from activation, embedding or statistics files',
+    )
+    .requiredOption(
+      '--samples <file>',
+      'sample activations .npz (pool, spatial, logits; clip: L2-normalised CLIP image embeddings [N, D]; clip_text: the embedding of each sample prompt [N, D])',
+    )
     .option(
       '--reference <file>',
-      'reference activations or statistics .npz (mu, sigma, mu_s, sigma_s); without it only the Inception Score',
+      'reference activations or statistics .npz (mu, sigma, mu_s, sigma_s; clip); without it only the Inception Score and CLIP score',
     )
     .option('--json', 'print one JSON object on stdout')
     .option('--is-splits <mode>', 'Inception Score splits: adm-5000 or torch-fidelity-10', 'adm-5000')
