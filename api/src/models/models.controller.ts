@@ -30,14 +30,23 @@ export class ModelsController {
     FileFieldsInterceptor([
       { name: 'file', maxCount: 1 },
       { name: 'decoder', maxCount: 1 },
+      { name: 'classifier', maxCount: 1 },
     ]),
   )
   submit(
     @CurrentPrincipal() principal: Principal,
-    @UploadedFiles() files: { file?: Express.Multer.File[]; decoder?: Express.Multer.File[] } | undefined,
+    @UploadedFiles()
+    files: { file?: Express.Multer.File[]; decoder?: Express.Multer.File[]; classifier?: Express.Multer.File[] } | undefined,
     @Body() body: Record<string, unknown> | undefined,
   ) {
-    return this.models.submit(principal, files?.file?.[0], body?.manifest, body?.visibility ?? 'public', files?.decoder?.[0]);
+    return this.models.submit(
+      principal,
+      files?.file?.[0],
+      body?.manifest,
+      body?.visibility ?? 'public',
+      files?.decoder?.[0],
+      files?.classifier?.[0],
+    );
   }
 
   @Get()

@@ -22,6 +22,12 @@ export const Visibility = z.enum(['public', 'private']);
 export const SubmitModelForm = z.object({
   file: z.file().describe('the ONNX model, or the .npz sample batch of a "samples" submission'),
   decoder: z.file().optional().describe('the decoder ONNX of a latent denoiser (manifest "latent"); no other submission takes one'),
+  classifier: z
+    .file()
+    .optional()
+    .describe(
+      'the classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier"): (x_t, t, class) → ∇ₓ log p(y | x_t, t); no other submission takes one',
+    ),
   manifest: apiSchema('Manifest', Manifest, 'The submission manifest (README.md, "Manifest"), one schema per `kind`.'),
   visibility: Visibility.default('public').describe(
     "the visibility of the version this submission creates (earlier versions keep theirs): private versions are seen only by the model's owner and admins",

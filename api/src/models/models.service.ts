@@ -79,7 +79,7 @@ export class ModelsService {
 
   /**
    * Validates an upload (manifest, then the file against it: an ONNX model, or the .npz of a sample batch,
-   * plus a latent denoiser's decoder), stores the artifacts by content hash, records the version and its
+   * plus a latent denoiser's decoder and a guided denoiser's classifier), stores the artifacts by content hash, records the version and its
    * evaluations, and queues them. A rejected upload leaves nothing behind.
    */
   async submit(
@@ -88,6 +88,7 @@ export class ModelsService {
     manifestText: unknown,
     visibilityField: unknown = 'public',
     decoder?: Express.Multer.File,
+    classifier?: Express.Multer.File,
   ) {
     try {
       if (visibilityField !== 'public' && visibilityField !== 'private') {
@@ -123,11 +124,29 @@ export class ModelsService {
         badRequest('a "decoder" file was sent, but the manifest declares no latent space', [{ path: 'decoder', message: 'unexpected' }]);
       }
       if (decoder?.size === 0) badRequest('the uploaded decoder is empty', [{ path: 'decoder', message: 'empty file' }]);
+      const guided = manifest.kind === 'denoiser' && manifest.classifier !== undefined;
+      if (guided && !classifier) {
+        badRequest('the manifest declares a classifier: send its gradient ONNX as multipart field "classifier"', [
+          { path: 'classifier', message: 'required' },
+        ]);
+      }
+      if (classifier && !guided) {
+        badRequest('a "classifier" file was sent, but the manifest declares no classifier', [
+          { path: 'classifier', message: 'unexpected' },
+        ]);
+      }
+      if (classifier?.size === 0) badRequest('the uploaded classifier is empty', [{ path: 'classifier', message: 'empty file' }]);
       // Hashed first, so an exact resubmission is refused before the inspection; the check is repeated, race
       // free, when the version is stored.
       const { sha256, size } = await ArtifactStore.sha256File(file.path);
-      const extraArtifacts = decoder ? [{ role: 'decoder', ...(await ArtifactStore.sha256File(decoder.path)) }] : [];
-      const files = [{ path: file.path, sha256 }, ...(decoder ? [{ path: decoder.path, sha256: extraArtifacts[0]!.sha256 }] : [])];
+      const extras = [
+        ...(decoder ? [{ role: 'decoder', upload: decoder }] : []),
+        ...(classifier ? [{ role: 'classifier', upload: classifier }] : []),
+      ];
+      const extraArtifacts = await Promise.all(
+        extras.map(async (e) => ({ role: e.role, ...(await ArtifactStore.sha256File(e.upload.path)) })),
+      );
+      const files = [{ path: file.path, sha256 }, ...extras.map((e, i) => ({ path: e.upload.path, sha256: extraArtifacts[i]!.sha256 }))];
       const fingerprint = submissionFingerprint({ artifactSha256: sha256, extraArtifacts, manifest });
       const earlier = await this.models.findDuplicate(principal.owner, manifest.name, sha256, fingerprint);
       if (earlier) throw conflictOf(earlier, visibility);
@@ -139,11 +158,13 @@ export class ModelsService {
         file.path,
         manifest,
         { timeoutMs: this.config.inspectTimeoutMs, memoryLimitBytes: this.config.childMemoryLimitBytes, batchSize },
-        { decoderPath: decoder?.path },
+        { decoderPath: decoder?.path, classifierPath: classifier?.path },
       );
       if (!report.ok) {
         const path =
-          report.field === 'file' || report.field === 'decoder' || !report.field ? (report.field ?? 'file') : `manifest.${report.field}`;
+          report.field === 'file' || report.field === 'decoder' || report.field === 'classifier' || !report.field
+            ? (report.field ?? 'file')
+            : `manifest.${report.field}`;
         badRequest(report.problem, [{ path, message: report.problem }]);
       }
       const task = taskOf(manifest);
@@ -227,6 +248,7 @@ export class ModelsService {
     } finally {
       if (file) await rm(file.path, { force: true }).catch(() => undefined);
       if (decoder) await rm(decoder.path, { force: true }).catch(() => undefined);
+      if (classifier) await rm(classifier.path, { force: true }).catch(() => undefined);
     }
   }
 

@@ -25,6 +25,8 @@ export interface EvaluationInput {
   modelPath?: string;
   /** The decoder ONNX of a latent `denoiser`. */
   decoder?: Uint8Array;
+  /** The classifier ONNX of a classifier-guided `denoiser`. */
+  classifier?: Uint8Array;
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider?: ExecutionProvider;
@@ -110,6 +112,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     model: input.model,
     modelPath: input.modelPath,
     decoder: input.decoder,
+    classifier: input.classifier,
     manifest,
     suite,
     executionProvider: input.executionProvider ?? 'cpu',

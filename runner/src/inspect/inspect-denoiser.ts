@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { type DenoiserManifest, denoiserSampleShape } from '../manifest/denoiser-manifest.schemas.js';
+import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../manifest/denoiser-manifest.schemas.js';
 import { Schedule, samplingTimes, timeInputValue } from '../sampling/schedules.js';
 import type { InspectionReport, TensorInfo } from './inspect-model.js';
 
@@ -7,7 +7,9 @@ import type { InspectionReport, TensorInfo } from './inspect-model.js';
  * Submission-time checks of a `denoiser` graph (and of its decoder, for latent models): the tensors the
  * manifest names exist with usable types, and one dry run on a batch of 2 — x_t of the declared shape, a
  * mid-schedule time input in the graph's own dtype, class labels including null_class — returns a float32
- * prediction shaped like x_t; the decoder turns 2 latents into [2, 3, R, R] images.
+ * prediction shaped like x_t (2C channels with learned variances); the decoder turns 2 latents into
+ * [2, 3, R, R] images; a guided model's classifier turns the same x_t, time input and labels into a finite
+ * float32 gradient shaped like x_t.
  */
 const BATCH = 2;
 const TIME_TYPES = ['float32', 'float64', 'int64', 'int32'];
@@ -41,6 +43,7 @@ export async function inspectDenoiser(
   session: ort.InferenceSession,
   manifest: DenoiserManifest,
   decoder?: Uint8Array,
+  classifier?: Uint8Array,
 ): Promise<InspectionReport> {
   const inputs = describe(session.inputMetadata);
   const outputs = describe(session.outputMetadata);
@@ -129,14 +132,16 @@ export async function inspectDenoiser(
     };
   }
   const p = out[manifest.outputs.prediction]!;
-  const want = [BATCH, ...shape];
+  const want = [BATCH, ...denoiserOutputShape(manifest)];
   if (p.type !== 'float32')
     return { ok: false, field: 'outputs.prediction', problem: `output "${manifest.outputs.prediction}" must be float32, got ${p.type}` };
   if (p.dims.length !== want.length || p.dims.some((d, i) => d !== want[i])) {
     return {
       ok: false,
       field: manifest.latent ? 'latent.shape' : 'resolution',
-      problem: `for x of shape ${fmt(want)} the output "${manifest.outputs.prediction}" has shape ${fmt(p.dims)}; a prediction must have the shape of x`,
+      problem: manifest.variance
+        ? `for x of shape ${fmt([BATCH, ...shape])} the output "${manifest.outputs.prediction}" has shape ${fmt(p.dims)}; with variance "${manifest.variance}" it must be ${fmt(want)}: the prediction's channels, then the variance channels`
+        : `for x of shape ${fmt(want)} the output "${manifest.outputs.prediction}" has shape ${fmt(p.dims)}; a prediction must have the shape of x${p.dims[1] === 2 * shape[0] ? ' (twice the channels: declare variance "learned-range" if the rest are learned variances)' : ''}`,
     };
   }
   if (manifest.latent) {
@@ -151,7 +156,128 @@ export async function inspectDenoiser(
   } else if (decoder) {
     return { ok: false, field: 'decoder', problem: 'a decoder was sent, but the manifest declares no latent space' };
   }
+  if (manifest.classifier) {
+    if (!classifier) {
+      return {
+        ok: false,
+        field: 'classifier',
+        problem: 'the manifest declares a classifier: send its gradient ONNX as multipart field "classifier"',
+      };
+    }
+    const report = await inspectClassifier(classifier, manifest, value);
+    if (!report.ok) return report;
+  } else if (classifier) {
+    return { ok: false, field: 'classifier', problem: 'a classifier was sent, but the manifest declares none ("classifier")' };
+  }
   return { ok: true, inputs, outputs };
+}
+
+/**
+ * The classifier's dry run: the denoiser's batch of 2 (zeros x_t of the sample shape, the same mid-schedule
+ * time input, labels 0 and 1) must give a finite float32 ∇ₓ log p(y | x_t, t) shaped like x_t.
+ */
+async function inspectClassifier(bytes: Uint8Array, manifest: DenoiserManifest, value: number): Promise<InspectionReport> {
+  const spec = manifest.classifier!;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (err) {
+    return { ok: false, field: 'classifier', problem: `onnxruntime could not load the classifier as an ONNX model: ${why(err)}` };
+  }
+  try {
+    const declared = new Map(describe(session.inputMetadata).map((i) => [i.name, i]));
+    for (const [role, name] of Object.entries(spec.inputs)) {
+      if (!declared.has(name)) {
+        return {
+          ok: false,
+          field: `classifier.inputs.${role}`,
+          problem: `the classifier has no input named "${name}" (inputs: ${[...declared.keys()].join(', ')})`,
+        };
+      }
+    }
+    if (declared.size !== 3) {
+      return {
+        ok: false,
+        field: 'classifier',
+        problem: `the classifier must take exactly x, t and class; it takes ${declared.size} inputs: ${[...declared.keys()].join(', ')}`,
+      };
+    }
+    if (!session.outputNames.includes(spec.outputs.gradient)) {
+      return {
+        ok: false,
+        field: 'classifier.outputs.gradient',
+        problem: `the classifier has no output named "${spec.outputs.gradient}" (outputs: ${session.outputNames.join(', ')})`,
+      };
+    }
+    const x = declared.get(spec.inputs.x)!;
+    const t = declared.get(spec.inputs.t)!;
+    const y = declared.get(spec.inputs.class)!;
+    if (x.type !== 'float32')
+      return { ok: false, field: 'classifier.inputs.x', problem: `the classifier's input "${x.name}" must be float32, it is ${x.type}` };
+    if (!TIME_TYPES.includes(t.type) || t.shape.length > 1) {
+      return {
+        ok: false,
+        field: 'classifier.inputs.t',
+        problem: `the classifier's time input "${t.name}" must be float32, float64, int64 or int32, [N] or a scalar; it is ${t.type} ${fmt(t.shape)}`,
+      };
+    }
+    if (y.type !== 'int64' && y.type !== 'int32') {
+      return {
+        ok: false,
+        field: 'classifier.inputs.class',
+        problem: `the classifier's class input "${y.name}" must be int64 or int32, it is ${y.type}`,
+      };
+    }
+    const shape = denoiserSampleShape(manifest);
+    const want = [BATCH, ...shape];
+    const fixed = x.shape.map((d, i) => (typeof d === 'number' && d > 0 && i > 0 ? d : undefined));
+    if (x.shape.length !== want.length || fixed.some((d, i) => d !== undefined && d !== want[i])) {
+      return {
+        ok: false,
+        field: 'classifier.inputs.x',
+        problem: `the classifier's input "${x.name}" is declared ${fmt(x.shape)}, but the sampler feeds it x_t of shape ${fmt(want)}`,
+      };
+    }
+    const labels = [0, Math.min(1, manifest.classes - 1)];
+    const feeds: Record<string, ort.Tensor> = {
+      [x.name]: new ort.Tensor('float32', new Float32Array(want.reduce((a, b) => a * b, 1)), want),
+      [t.name]: timeTensor(t.type, value, t.shape.length === 0),
+      [y.name]:
+        y.type === 'int64'
+          ? new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [BATCH])
+          : new ort.Tensor('int32', Int32Array.from(labels), [BATCH]),
+    };
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await session.run(feeds, [spec.outputs.gradient]);
+    } catch (err) {
+      return {
+        ok: false,
+        field: 'classifier',
+        problem: `the classifier failed while running a dry run on x_t ${fmt(want)}, time input ${value}, labels [${labels.join(', ')}]: ${why(err)}`,
+      };
+    }
+    const g = out[spec.outputs.gradient]!;
+    if (g.type !== 'float32' || g.dims.length !== want.length || g.dims.some((d, i) => d !== want[i])) {
+      return {
+        ok: false,
+        field: 'classifier.outputs.gradient',
+        problem: `for x_t of shape ${fmt(want)} the classifier's output "${spec.outputs.gradient}" is ${g.type} ${fmt(g.dims)}; ∇ₓ log p(y | x_t, t) must be float32 shaped like x_t, ${fmt(want)}`,
+      };
+    }
+    const data = g.data as Float32Array;
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      return {
+        ok: false,
+        field: 'classifier',
+        problem: `the classifier's dry run produced ${String(data[bad])}; gradients must be finite`,
+      };
+    }
+    return { ok: true, inputs: [], outputs: [] };
+  } finally {
+    await session.release();
+  }
 }
 
 async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Promise<InspectionReport> {

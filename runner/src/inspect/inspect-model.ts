@@ -41,7 +41,7 @@ function fmtShape(s: ReadonlyArray<number | string>): string {
 export async function inspectModel(
   bytes: Uint8Array,
   manifest: Manifest,
-  extras: { decoder?: Uint8Array } = {},
+  extras: { decoder?: Uint8Array; classifier?: Uint8Array } = {},
 ): Promise<InspectionReport> {
   const external = externalTensorNames(bytes);
   if (external.length > 0) {
@@ -150,7 +150,7 @@ export async function inspectModel(
         return { ok: true, inputs, outputs };
       }
       case 'denoiser':
-        return await inspectDenoiser(session, manifest, extras.decoder);
+        return await inspectDenoiser(session, manifest, extras.decoder, extras.classifier);
       case 'samples':
         return {
           ok: false,

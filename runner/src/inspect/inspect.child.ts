@@ -1,4 +1,4 @@
-// Child-process entry for inspectModel: receives {path, manifest, decoderPath?} over IPC, answers with the report.
+// Child-process entry for inspectModel: receives {path, manifest, decoderPath?, classifierPath?} over IPC, answers with the report.
 import { readFile } from 'node:fs/promises';
 import { inspectModel } from './inspect-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
@@ -6,7 +6,7 @@ import { DRY_RUN_BATCH, type FullBatchPhase, runFullBatch } from './inspect-full
 import type { Manifest } from '../manifest/manifest.schemas.js';
 
 /** `batchSize`: the largest batch the matching suites run (inspect-full-batch.ts); the model runs once at it. */
-type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string; batchSize?: number };
+type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string; classifierPath?: string; batchSize?: number };
 
 process.once('message', (msg: InspectRequest) => {
   // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.
@@ -24,6 +24,7 @@ async function inspect(msg: InspectRequest): Promise<void> {
         ? await inspectSampleBatch(msg.path, msg.manifest)
         : await inspectModel(await readFile(msg.path), msg.manifest, {
             decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
+            classifier: msg.classifierPath ? await readFile(msg.classifierPath) : undefined,
           });
     if (report.ok && msg.manifest.kind !== 'samples' && msg.batchSize !== undefined && msg.batchSize > DRY_RUN_BATCH) {
       // Tells the parent which batch runs now (its memory watchdog names it), with the report so far.

@@ -24,7 +24,8 @@ function isPhase(m: unknown): m is FullBatchPhase {
 
 /**
  * Inspects an uploaded model (or sample batch) in a child process, so a malicious or crashing file cannot take
- * the API down. `extras.decoderPath`: the decoder ONNX of a latent denoiser.
+ * the API down. `extras.decoderPath`: the decoder ONNX of a latent denoiser; `extras.classifierPath`: the
+ * classifier ONNX of a classifier-guided one.
  *
  * The full-batch run is checked where it is affordable: a model that passes the memory limit there is
  * refused, but one that is merely too slow to finish it within the time limit on the API's machine is
@@ -34,13 +35,13 @@ export async function inspectInChild(
   path: string,
   manifest: Manifest,
   limits: InspectionLimits,
-  extras: { decoderPath?: string } = {},
+  extras: { decoderPath?: string; classifierPath?: string } = {},
 ): Promise<InspectionReport> {
   const { timeoutMs, memoryLimitBytes, batchSize } = limits;
   let phase: FullBatchPhase | undefined;
   const out = await runChildOnce<InspectionReport | FullBatchPhase>(
     CHILD,
-    { path, manifest, decoderPath: extras.decoderPath, batchSize },
+    { path, manifest, decoderPath: extras.decoderPath, classifierPath: extras.classifierPath, batchSize },
     timeoutMs,
     {
       memoryLimitBytes,

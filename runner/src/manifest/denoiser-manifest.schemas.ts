@@ -23,6 +23,18 @@ export const LatentSpec = z.strictObject({
 });
 export type LatentSpec = z.infer<typeof LatentSpec>;
 
+/**
+ * The classifier of classifier guidance (ADM-G; Dhariwal & Nichol 2021): a second ONNX graph, sent as the
+ * multipart field "classifier", mapping (x_t, time input, class) to ∇ₓ log p(y | x_t, t), shaped like x_t. It
+ * reads the denoiser's own time input convention, and the denoiser's class labels (README.md, "Classifier
+ * guidance", has an export recipe).
+ */
+export const ClassifierSpec = z.strictObject({
+  inputs: z.strictObject({ x: TensorName, t: TensorName, class: TensorName }),
+  outputs: z.strictObject({ gradient: TensorName }),
+});
+export type ClassifierSpec = z.infer<typeof ClassifierSpec>;
+
 /** Whether dα/dt and dσ/dt exist, which a `velocity` prediction needs. */
 export function hasContinuousTime(schedule: ScheduleT): boolean {
   return (
@@ -48,6 +60,12 @@ export const DenoiserManifest = z
     null_class: z.number().int().min(0).optional(),
     output_range: OutputRange,
     latent: LatentSpec.optional(),
+    /**
+     * `learned-range`: the output has 2C channels, the prediction then improved DDPM's variance values
+     * v ∈ [−1, 1] (log Σ = v'·log β + (1 − v')·log β̃, v' = (v + 1)/2), which the ddpm solver uses.
+     */
+    variance: z.enum(['learned-range']).optional(),
+    classifier: ClassifierSpec.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.classes === 0 && m.inputs.class !== undefined) {
@@ -94,11 +112,31 @@ export const DenoiserManifest = z
         message: `an "${m.prediction}" prediction says nothing about x0 at t = 1 of the linear interpolant (α = 0): declare x0, v or velocity`,
       });
     }
+    if (m.variance !== undefined && !((m.schedule.kind === 'vp-linear' || m.schedule.kind === 'vp-cosine') && !m.schedule.continuous)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variance'],
+        message: 'learned-range variances interpolate the β and β̃ of a discrete VP schedule (vp-linear or vp-cosine, continuous: false)',
+      });
+    }
+    if (m.classifier !== undefined && m.classes === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classifier'],
+        message: 'classifier guidance needs class labels: declare a class-conditional model (classes > 0)',
+      });
+    }
     if (m.inputs.x === m.inputs.t || (m.inputs.class !== undefined && (m.inputs.class === m.inputs.x || m.inputs.class === m.inputs.t))) {
       ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'inputs.x, inputs.t and inputs.class must name different graph inputs' });
     }
   });
 export type DenoiserManifest = z.infer<typeof DenoiserManifest>;
+
+/** Shape of one output row of the denoiser: the sample's, with twice the channels for learned variances. */
+export function denoiserOutputShape(m: DenoiserManifest): [number, number, number] {
+  const [c, h, w] = denoiserSampleShape(m);
+  return [m.variance ? 2 * c : c, h, w];
+}
 
 /** Shape of one sample as the denoiser sees it: [C, h, w] of the latent, or [3, resolution, resolution]. */
 export function denoiserSampleShape(m: DenoiserManifest): [number, number, number] {

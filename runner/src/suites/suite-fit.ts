@@ -18,6 +18,8 @@ export function samplerModel(manifest: DenoiserManifest): SamplerModel {
     timeInput: manifest.time_input,
     conditional: manifest.classes > 0,
     nullClass: manifest.null_class,
+    learnedVariance: manifest.variance === 'learned-range',
+    classifier: manifest.classifier !== undefined,
   };
 }
 
@@ -48,8 +50,11 @@ export function samplerMismatch(manifest: DenoiserManifest, params: SamplerParam
 
 /** "ddim η=1, 250 steps, 250 NFE, guidance 1.5": a suite's sampling budget in a submitter's terms. */
 export function describeSampler(params: SamplerParams): string {
-  const { solver, steps, guidance, eta } = params;
-  return `${solver}${eta > 0 ? ` η=${eta}` : ''}, ${steps} steps, ${expectedNfe(solver, steps)} NFE${guidance !== 1 ? `, guidance ${guidance}` : ''}`;
+  const { solver, steps, guidance, eta, respacing, classifier_scale: scale } = params;
+  return (
+    `${solver}${eta > 0 ? ` η=${eta}` : ''}, ${steps} steps${respacing !== undefined ? ` (respaced "${respacing}")` : ''}, ` +
+    `${expectedNfe(solver, steps)} NFE${guidance !== 1 ? `, guidance ${guidance}` : ''}${scale !== undefined ? `, classifier scale ${scale}` : ''}`
+  );
 }
 
 /** What the submission-time inspection learned about the file, beyond the manifest. */

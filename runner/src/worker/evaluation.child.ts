@@ -32,12 +32,14 @@ async function evaluate(req: ChildRequest): Promise<void> {
     // A sample batch is streamed from its file by the evaluation, never read whole.
     const model = req.manifest.kind === 'samples' ? new Uint8Array(0) : await readFile(req.artifactPath);
     const decoderPath = req.extraArtifactPaths?.decoder;
+    const classifierPath = req.extraArtifactPaths?.classifier;
     const grid = new SampleGridCollector();
     let last = 0;
     const output = await runEvaluation({
       model,
       modelPath: req.artifactPath,
       decoder: decoderPath ? await readFile(decoderPath) : undefined,
+      classifier: classifierPath ? await readFile(classifierPath) : undefined,
       onSamples: (batch) => grid.add(batch),
       manifest: req.manifest,
       suite: req.suite,

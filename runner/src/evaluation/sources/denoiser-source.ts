@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { type DenoiserManifest, denoiserSampleShape } from '../../manifest/denoiser-manifest.schemas.js';
+import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../../manifest/denoiser-manifest.schemas.js';
 import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } from '../../sampling/errors.js';
 import { classLabels } from '../../sampling/noise.js';
 import type { NoiseSource } from '../../sampling/noise-pool.js';
@@ -9,6 +9,7 @@ import { Schedule } from '../../sampling/schedules.js';
 import { describeSampler, samplerMismatch } from '../../suites/suite-fit.js';
 import { ModelFailure } from '../model-failure.js';
 import { firstNonFinite, runModel } from '../onnx-session.js';
+import type { ClassifierGradientModel } from './classifier-gradient.js';
 import type { ImageBatch } from './image-batch.js';
 import type { LatentDecoder } from './latent-decoder.js';
 
@@ -39,6 +40,8 @@ export class OnnxDenoiser {
   private readonly timeScalar: boolean;
   private readonly classType: 'int64' | 'int32';
   private readonly shape: readonly number[];
+  /** One output row: the sample's shape, with 2C channels for learned variances. */
+  private readonly outShape: readonly number[];
   private readonly perSample: number;
   position: Position = { indices: new Int32Array(0), step: 1, steps: 1 };
 
@@ -67,7 +70,8 @@ export class OnnxDenoiser {
     const c = manifest.inputs.class ? meta(manifest.inputs.class) : undefined;
     this.classType = c?.isTensor && c.type === 'int32' ? 'int32' : 'int64';
     this.shape = denoiserSampleShape(manifest);
-    this.perSample = this.shape.reduce((a, b) => a * b, 1);
+    this.outShape = denoiserOutputShape(manifest);
+    this.perSample = this.outShape.reduce((a, b) => a * b, 1);
   }
 
   readonly denoise: Denoiser = async (xt, timeInput, classes) => {
@@ -91,7 +95,7 @@ export class OnnxDenoiser {
     const where = this.where();
     const out = await runModel(this.session, feeds, [outputs.prediction], where);
     const p = out[outputs.prediction]!;
-    const want = [rows, ...this.shape];
+    const want = [rows, ...this.outShape];
     if (p.type !== 'float32' || p.dims.length !== want.length || p.dims.some((d, i) => d !== want[i])) {
       throw new ModelFailure(
         `while ${where} the output "${outputs.prediction}" was ${p.type} [${p.dims.join(', ')}], expected float32 [${want.join(', ')}]`,
@@ -150,6 +154,8 @@ export interface DenoiserSourceOptions {
   batchSize: number;
   sampler: SamplerParams;
   decoder?: LatentDecoder;
+  /** The classifier of a classifier-guided model (manifest `classifier`). */
+  classifier?: ClassifierGradientModel;
   /** Where the sampler's normals are drawn (noise-pool.ts); default: the main thread. Same values either way. */
   noise?: NoiseSource;
   /** Give every sample this class label instead of the one keyed by (seed, i) (`genbench sample --class`). */
@@ -240,6 +246,8 @@ export class DenoiserSource {
         classes: labels,
         nullClass: m.null_class,
         denoise: this.network.denoise,
+        learnedVariance: m.variance === 'learned-range',
+        classifierGradient: this.opts.classifier?.gradient,
         noise: this.opts.noise,
         onStep: (e) => {
           this.network.position = { indices, step: Math.min(e.step + 1, e.steps), steps: e.steps };

@@ -7,6 +7,7 @@ import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';
 import { generatorBatches } from './generator-source.js';
 import type { ImageBatch } from './image-batch.js';
 import { NoisePool } from '../../sampling/noise-pool.js';
+import { ClassifierGradientModel } from './classifier-gradient.js';
 import { LatentDecoder } from './latent-decoder.js';
 import { SamplesSource } from './samples-source.js';
 
@@ -28,6 +29,8 @@ export interface ImageSourceInput {
   modelPath?: string;
   /** The decoder ONNX of a latent denoiser. */
   decoder?: Uint8Array;
+  /** The classifier ONNX of a classifier-guided denoiser (manifest `classifier`). */
+  classifier?: Uint8Array;
   manifest: Manifest;
   suite: GenerationSuiteDefinition;
   executionProvider: ExecutionProvider;
@@ -62,23 +65,34 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
       if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
       if (manifest.latent && !input.decoder)
         throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
+      if (manifest.classifier && suite.sampler.classifier_scale !== undefined && !input.classifier)
+        throw new ModelFailure('the manifest declares a classifier but the submission has no classifier file');
       const opened = await openSession(await modelBytes(input), executionProvider);
       let decoder: LatentDecoder | undefined;
+      let classifier: ClassifierGradientModel | undefined;
       // A stochastic sampler draws fresh noise every step: off the main thread, while the network runs.
-      const noise = suite.sampler.eta > 0 && (input.noiseThreads ?? 0) > 0 ? NoisePool.create(input.noiseThreads!) : undefined;
+      const stochastic = suite.sampler.eta > 0 || suite.sampler.solver === 'ddpm';
+      const noise = stochastic && (input.noiseThreads ?? 0) > 0 ? NoisePool.create(input.noiseThreads!) : undefined;
       const close = async () => {
         await opened.session.release();
         await decoder?.close();
+        await classifier?.close();
         await noise?.close();
       };
       try {
         decoder = manifest.latent
           ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider)
           : undefined;
+        // Opened only where the suite guides with it: a classifier-guided submission is scored unguided elsewhere.
+        classifier =
+          manifest.classifier && suite.sampler.classifier_scale !== undefined
+            ? await ClassifierGradientModel.open(input.classifier!, manifest, executionProvider)
+            : undefined;
         const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
           ...size,
           sampler: suite.sampler,
           decoder,
+          classifier,
           noise,
           onSamplesDone: input.onSamplesDone,
         });
@@ -86,7 +100,7 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
           batches: () => source.batches(),
           protocol: () => ({ sampler: source.protocol() }),
           executionProvider: opened.executionProvider,
-          warnings: [...opened.warnings, ...(decoder?.warnings ?? [])],
+          warnings: [...opened.warnings, ...(decoder?.warnings ?? []), ...(classifier?.warnings ?? [])],
           close,
         };
       } catch (err) {
