@@ -71,7 +71,7 @@ describe('the ADM batch layout (arr_0 uint8 [N, H, W, 3], C order)', () => {
     expect(await check({ arr_0: u8([3, R, R, 3]) })).toEqual({ count: 3, resolution: R });
   });
 
-  it.each([
+  it.each<[string, Record<string, NdArray>, string]>([
     ['no arr_0', { images: u8([2, R, R, 3]) }, 'no arr_0 (images); the archive holds: images'],
     [
       'float pixels',
