@@ -144,10 +144,14 @@ export class ZodResponseInterceptor implements NestInterceptor {
   }
 }
 
-/** Declares a JSON response by its zod schema, and validates the handler's result against it. */
+/**
+ * Declares a JSON response by its zod schema, and validates the handler's result against it; with
+ * `writtenByHandler`, the handler writes the body itself (`@Res()`) and has validated it with the same
+ * schema (e.g. once per cached rendering), so only the declaration is made.
+ */
 export function ApiZodResponse(
   schema: z.ZodType,
-  opts: { status?: number; description?: string; headers?: Record<string, string> } = {},
+  opts: { status?: number; description?: string; headers?: Record<string, string>; writtenByHandler?: boolean } = {},
 ): MethodDecorator {
   const headers = Object.fromEntries(
     Object.entries(opts.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]),
@@ -159,8 +163,7 @@ export function ApiZodResponse(
       standardSchema: schema,
       ...(opts.headers ? { headers } : {}),
     }),
-    SetMetadata(RESPONSE_SCHEMA, schema),
-    UseInterceptors(ZodResponseInterceptor),
+    ...(opts.writtenByHandler ? [] : [SetMetadata(RESPONSE_SCHEMA, schema), UseInterceptors(ZodResponseInterceptor)]),
   );
 }
 

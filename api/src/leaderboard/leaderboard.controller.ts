@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { exportRows, toCsv } from './leaderboard-export.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -17,9 +17,22 @@ export class LeaderboardController {
   @Get()
   @ApiOperation({ summary: 'One ranked board per suite (its newest version), filtered by the query' })
   @ApiZodQuery(LeaderboardQuery)
-  @ApiZodResponse(Leaderboards)
-  boards(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined) {
-    return this.leaderboard.boards(parseInput(LeaderboardQuery, query, 'query'), principal);
+  @ApiZodResponse(Leaderboards, {
+    writtenByHandler: true,
+    headers: {
+      ETag: 'of the body: send it back as If-None-Match to get 304 Not Modified while the boards are unchanged',
+      'Cache-Control': '`public, no-cache` without a token (everyone sees the same boards), `private, no-cache` with one',
+    },
+  })
+  async boards(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Req() req: Request, @Res() res: Response) {
+    const view = await this.leaderboard.view(parseInput(LeaderboardQuery, query, 'query'), principal);
+    // The body depends on who asks (owners and admins also see private entries): shared caches may keep
+    // only the anonymous one, and every cache keys it by the Authorization header; each use revalidates
+    // (no-cache), which the ETag makes a 304 while nothing on the boards changed.
+    res.setHeader('Cache-Control', principal || req.headers.authorization ? 'private, no-cache' : 'public, no-cache');
+    res.setHeader('Vary', 'Authorization');
+    res.setHeader('ETag', view.etag);
+    res.type('application/json').send(view.body);
   }
 
   /** The same view as GET /api/leaderboards, as CSV or JSON rows (one per entry), for scripts and downloads. */

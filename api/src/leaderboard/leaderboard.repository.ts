@@ -21,6 +21,12 @@ export class LeaderboardRepository {
     });
   }
 
+  /** The leaderboard_state counter: it changes, at commit, whenever anything a board shows changes. */
+  async boardVersion(): Promise<bigint> {
+    const rows = await this.prisma.$queryRaw<Array<{ version: bigint }>>`SELECT version FROM leaderboard_state WHERE id = 1`;
+    return rows[0]?.version ?? 0n;
+  }
+
   /** How many entries a board has (for a page past its end, which carries no `total`). */
   async countRanked(q: BoardQuery): Promise<number> {
     const rows = await this.prisma.$queryRaw<Array<{ n: number }>>`

@@ -74,6 +74,7 @@ export const Leaderboards = apiSchema(
     boards: z.array(LeaderboardBoard),
   }),
 );
+export type Leaderboards = z.infer<typeof Leaderboards>;
 /** GET /api/leaderboards/export: the query of GET /api/leaderboards (limit defaults to 1000) and the file format. */
 export const LeaderboardExportQuery = LeaderboardQuery.extend({
   format: z.enum(['csv', 'json']).default('csv'),

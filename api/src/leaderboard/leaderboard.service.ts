@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/tokens.service.js';
-import { viewerOf } from '../auth/visibility.js';
+import { type Viewer, viewerOf } from '../auth/visibility.js';
+import { type Rendered, SharedVersionReader, VersionedCache } from './leaderboard-cache.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
-import type { LeaderboardQuery } from './leaderboard.schemas.js';
+import { type LeaderboardQuery, Leaderboards } from './leaderboard.schemas.js';
 
 /**
  * A zero-shot segmentation suite's matching protocol and K, from its stored definition; null for other
@@ -16,14 +17,33 @@ export function segmentationInfo(definition: unknown): { protocol: string | null
 
 @Injectable()
 export class LeaderboardService {
-  constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {}
+  /**
+   * Rendered boards per viewer and query, valid while leaderboard_state.version stays the same: storing a
+   * result, changing a visibility, withdrawing or deleting a version all change it at commit (migration
+   * 20261204000100_leaderboard_version), so no read is served from before a write that finished first.
+   */
+  private readonly cache: VersionedCache<Leaderboards>;
+
+  constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {
+    this.cache = new VersionedCache(new SharedVersionReader(() => repo.boardVersion()));
+  }
 
   /**
    * One board per suite (its newest version), ranked: each model's newest version the caller sees that has
    * a score there (or, with `versions=all`, every such version), by its latest successful evaluation.
    */
-  async boards(q: LeaderboardQuery, principal?: Principal) {
+  async boards(q: LeaderboardQuery, principal?: Principal): Promise<Leaderboards> {
+    return (await this.view(q, principal)).value;
+  }
+
+  /** The same boards, rendered once per data version and viewer (JSON body and ETag), validated against `Leaderboards`. */
+  view(q: LeaderboardQuery, principal?: Principal): Promise<Rendered<Leaderboards>> {
     const viewer = viewerOf(principal);
+    const key = JSON.stringify([viewer.all ? { all: true } : { owner: viewer.owner }, q]);
+    return this.cache.get(key, async () => Leaderboards.parse(await this.rank(q, viewer)));
+  }
+
+  private async rank(q: LeaderboardQuery, viewer: Viewer) {
     const versions = await this.repo.suiteVersions({ task: q.task, resolution: q.resolution, suiteId: q.suite, protocol: q.protocol });
     const latest = versions.filter((v, i) => i === 0 || versions[i - 1]!.suiteId !== v.suiteId);
     const boards = [];
