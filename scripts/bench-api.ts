@@ -96,7 +96,9 @@ const print = (what: string, r: Result) => {
 // /api/health first, as the floor of the framework on this machine now (it pings PostgreSQL, Redis and the
 // queue); then the leaderboard, in the same run, so the two are compared under the same load.
 const [load1] = (await import('node:os')).loadavg();
-console.log(`load average before: ${load1!.toFixed(2)}; ${CONNECTIONS} connections, ${DURATION_S} s each, from a second process on loopback`);
+console.log(
+  `load average before: ${load1!.toFixed(2)}; ${CONNECTIONS} connections, ${DURATION_S} s each, from a second process on loopback`,
+);
 const health = await drive(url.replace(/\/api\/leaderboards.*$/, '/api/health'));
 print('GET /api/health (floor)', health);
 const board = await drive(url);
