@@ -7,7 +7,8 @@ import { METRICS } from '../runner/src/metrics/registry.js';
 import { availability } from '../runner/src/suites/availability.js';
 import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
 import { type SamplerModel, planSampling } from '../runner/src/sampling/samplers.js';
-import { type GenerationSuiteDefinition, SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
+import { FileExtractor, type GenerationSuiteDefinition, SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
+import { DINOV2_VITL14 } from './extractors/dinov2.js';
 import { SUITES, findSuite } from './index.js';
 
 const KNOWN_METRICS = new Set<string>(METRICS.map((m) => m.id));
@@ -231,5 +232,13 @@ describe('availability', () => {
     const weird = { referenceDir: join(dir, 'file'), modelsDir: join(dir, 'nope', 'deeper'), datasetsDir: join(dir, 'file') };
     const a = await availability(findSuite('imagenet-512-uncond')!, weird);
     expect(a.available).toBe(false);
+  });
+});
+
+describe('FD-DINOv2 extractor', () => {
+  it('is an extractor by path with dgm-eval preprocessing: Pillow uint8 bicubic to 224, ImageNet normalisation, the CLS output', () => {
+    const e = FileExtractor.parse(DINOV2_VITL14);
+    expect(e).toMatchObject({ input_size: 224, preprocessing: 'pil-bicubic-uint8', normalization: 'imagenet', outputs: { pool: 'cls' } });
+    expect(KNOWN_METRICS.has('fd_dinov2')).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ const HIGHER_IS_BETTER: Record<string, boolean> = {
   pixel_accuracy: true,
   clip_score: true,
   cmmd: false,
+  fd_dinov2: false,
 };
 
 const LABELS: Record<string, string> = {
@@ -33,6 +34,7 @@ const LABELS: Record<string, string> = {
   pixel_accuracy: 'Pixel acc.',
   clip_score: 'CLIP score',
   cmmd: 'CMMD',
+  fd_dinov2: 'FD-DINOv2',
 };
 
 export type Primary = { id: string; higherIsBetter: boolean };

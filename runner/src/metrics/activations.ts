@@ -4,7 +4,8 @@
 // - reference statistics as ADM ships them (`mu`, `sigma`, `mu_s`, `sigma_s`, next to `arr_0` images, which
 //   are never read) or as pytorch-fid / clean-fid write them (`mu`, `sigma`).
 // Either may also hold CLIP embeddings for the text-to-image metrics: `clip`, L2-normalised image
-// embeddings [N, D], and (samples) `clip_text`, the embedding of each sample's prompt [N, D].
+// embeddings [N, D], and (samples) `clip_text`, the embedding of each sample's prompt [N, D]; and an
+// activations file may hold `dinov2`, DINOv2 CLS features [N, D] for FD-DINOv2.
 
 import { ArrayFileError } from '../io/array-file-error.js';
 import type { NdArray } from '../io/npy.js';
@@ -28,6 +29,7 @@ export interface ActivationsFile {
   logits?: FeatureSet;
   clip?: FeatureSet;
   clip_text?: FeatureSet;
+  dinov2?: FeatureSet;
 }
 
 export interface StatisticsFile {
@@ -41,7 +43,7 @@ export interface StatisticsFile {
 
 export type FeatureFile = ActivationsFile | StatisticsFile;
 
-const ACTIVATION_KEYS = ['pool', 'spatial', 'logits', 'clip', 'clip_text'] as const;
+const ACTIVATION_KEYS = ['pool', 'spatial', 'logits', 'clip', 'clip_text', 'dinov2'] as const;
 const CLIP_KEYS = ['clip', 'clip_text'] as const;
 
 async function readEntry(reader: NpzReader, key: string): Promise<{ info: NpzEntryInfo; array: NdArray }> {
@@ -118,7 +120,7 @@ export async function loadFeatureFile(path: string): Promise<FeatureFile> {
     if (present.length === 0) {
       const keys = reader.entries.map((e) => e.name);
       throw new MetricInputError(
-        `missing keys: expected activations ('pool', 'spatial', 'logits'), CLIP embeddings ('clip', 'clip_text') or statistics ('mu', 'sigma'); the file holds ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no arrays'}`,
+        `missing keys: expected activations ('pool', 'spatial', 'logits', 'dinov2'), CLIP embeddings ('clip', 'clip_text') or statistics ('mu', 'sigma'); the file holds ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no arrays'}`,
         path,
       );
     }
@@ -179,6 +181,7 @@ export interface MetricsReport {
   kid_std?: number;
   clip_score?: number;
   cmmd?: number;
+  fd_dinov2?: number;
   /** The protocol choices behind each value. */
   protocol: Record<string, unknown>;
   /** Metrics that were not computed, with the reason. */
@@ -187,10 +190,10 @@ export interface MetricsReport {
 
 async function statsOf(
   f: FeatureFile,
-  key: 'pool' | 'spatial',
+  key: 'pool' | 'spatial' | 'dinov2',
   backend: BackendChoice | undefined,
 ): Promise<(GaussianStats & { n?: number }) | undefined> {
-  if (f.kind === 'statistics') return f[key];
+  if (f.kind === 'statistics') return key === 'dinov2' ? undefined : f[key];
   const m = f[key];
   if (!m) return undefined;
   if (m.rows < 2)
@@ -201,8 +204,9 @@ async function statsOf(
   return s;
 }
 
-function dimOf(f: FeatureFile, key: 'pool' | 'spatial'): number | undefined {
-  return f.kind === 'statistics' ? f[key]?.mu.length : f[key]?.dim;
+function dimOf(f: FeatureFile, key: 'pool' | 'spatial' | 'dinov2'): number | undefined {
+  if (f.kind === 'activations') return f[key]?.dim;
+  return key === 'dinov2' ? undefined : f[key]?.mu.length;
 }
 
 /**
@@ -224,7 +228,7 @@ export async function computeMetrics(
   report.protocol.backend = backend;
 
   if (reference) {
-    for (const key of ['pool', 'spatial'] as const) {
+    for (const key of ['pool', 'spatial', 'dinov2'] as const) {
       const a = dimOf(samples, key);
       const b = dimOf(reference, key);
       if (a !== undefined && b !== undefined && a !== b) {
@@ -235,12 +239,14 @@ export async function computeMetrics(
     }
   }
 
-  // FID and sFID.
+  // FID, sFID and FD-DINOv2 (the latter only mentioned when a file holds DINOv2 features or it is asked for).
+  const anyDinov2 = [samples, reference].some((f) => f?.kind === 'activations' && f.dinov2);
   for (const [id, key] of [
     ['fid', 'pool'],
     ['sfid', 'spatial'],
+    ['fd_dinov2', 'dinov2'],
   ] as const) {
-    if (!want(id)) continue;
+    if (!want(id) || (id === 'fd_dinov2' && !anyDinov2 && !options.only?.includes(id))) continue;
     if (!reference) {
       skip([id], 'no reference given');
       continue;

@@ -19,7 +19,18 @@ export const KidParams = z.object({
 const NoParams = z.object({});
 
 export type MetricId =
-  'fid' | 'sfid' | 'inception_score' | 'precision' | 'recall' | 'kid' | 'kid_std' | 'miou' | 'pixel_accuracy' | 'clip_score' | 'cmmd';
+  | 'fid'
+  | 'sfid'
+  | 'inception_score'
+  | 'precision'
+  | 'recall'
+  | 'kid'
+  | 'kid_std'
+  | 'miou'
+  | 'pixel_accuracy'
+  | 'clip_score'
+  | 'cmmd'
+  | 'fd_dinov2';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -34,7 +45,8 @@ export interface MetricInfo {
     | 'pool activations'
     | 'segment maps'
     | 'CLIP image embeddings'
-    | 'CLIP image and prompt embeddings';
+    | 'CLIP image and prompt embeddings'
+    | 'DINOv2 features';
   readonly params: z.ZodType;
 }
 
@@ -126,6 +138,15 @@ export const METRICS: readonly MetricInfo[] = [
     needs: 'CLIP image embeddings',
     params: NoParams,
     description: 'CMMD (Jayasumana et al. 2024): 1000 × biased MMD², Gaussian RBF σ = 10, L2-normalised CLIP embeddings (cmmd.ts)',
+  },
+  {
+    id: 'fd_dinov2',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'DINOv2 features',
+    params: NoParams,
+    description:
+      'FD-DINOv2 (Stein et al. 2023, dgm-eval): Fréchet distance of DINOv2 ViT-L/14 CLS features, pil-bicubic-uint8 to 224, ImageNet normalisation (frechet-distance.ts)',
   },
 ];
 

@@ -6,6 +6,10 @@
 // x ∈ [trunc(center − support + 0.5), trunc(center + support + 0.5)) clipped to the image, weights
 // k((x − center + 0.5)/filterscale) normalized to sum 1, all in double. Float images accumulate in double
 // and store float32 after each pass. Equal sizes are a copy (Image.resize returns a copy).
+// The uint8 variant is Pillow's 8-bit path (what torchvision's Resize(BICUBIC) does to a PIL image, as
+// dgm-eval's DINOv2 transform calls it): the same normalized weights as fixed-point integers
+// round-half-away(w · 2²²) (PRECISION_BITS = 32 − 8 − 2), each sum started at 2²¹ (rounding), shifted right
+// by 22 and clipped to [0, 255], stored as uint8 after each pass.
 
 import { checkImageBuffer, checkOutputSize, type ImageShape } from './image-shape.js';
 
@@ -115,6 +119,85 @@ export function resizePilBicubic(images: Uint8Array | Float32Array, shape: Image
         let ss = 0;
         for (let t = 0; t < nt; t++) ss += tmp[(y0 + t) * rowLen + i]! * vert.weights[k + t]!;
         out[rowOut + i] = clip(Math.fround(ss));
+      }
+    }
+  }
+  return out;
+}
+
+const PRECISION_BITS = 22;
+const FIXED_ONE = 2 ** PRECISION_BITS;
+
+/** Pillow's normalize_coeffs_8bpc: C's (int) truncation of w·2²² ± 0.5, i.e. rounding half away from 0. */
+function fixedPoint(c: Coefficients): Int32Array {
+  return Int32Array.from(c.weights, (w) => (w < 0 ? Math.trunc(-0.5 + w * FIXED_ONE) : Math.trunc(0.5 + w * FIXED_ONE)));
+}
+
+/** Pillow's clip8: the accumulated fixed-point sum → uint8 (arithmetic shift, so negatives floor to < 0 → 0). */
+function clip8(ss: number): number {
+  const v = Math.floor(ss / FIXED_ONE);
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/**
+ * Resizes uint8 NHWC images to `outHeight × outWidth` as Pillow resizes an 8-bit RGB image with
+ * Image.BICUBIC (antialiased, a = −0.5, fixed-point, uint8 between and after the passes); returns uint8 NHWC.
+ */
+export function resizePilBicubicUint8(images: Uint8Array, shape: ImageShape, outHeight: number, outWidth: number): Uint8Array {
+  checkImageBuffer('resizePilBicubicUint8', images, shape);
+  checkOutputSize('resizePilBicubicUint8', outHeight, outWidth);
+  const { count, height, width, channels } = shape;
+  const out = new Uint8Array(count * outHeight * outWidth * channels);
+  const needHorizontal = width !== outWidth;
+  const needVertical = height !== outHeight;
+  const vert = coefficients(height, outHeight);
+  const vk = fixedPoint(vert);
+  const firstRow = needVertical ? vert.start[0]! : 0;
+  const lastRow = needVertical ? vert.start[outHeight - 1]! + vert.taps[outHeight - 1]! : height;
+  const rows = lastRow - firstRow;
+  const horiz = needHorizontal ? coefficients(width, outWidth) : undefined;
+  const hk = horiz ? fixedPoint(horiz) : undefined;
+  const tmpWidth = needHorizontal ? outWidth : width;
+  const tmp = new Uint8Array(rows * tmpWidth * channels);
+  const inImage = height * width * channels;
+  const outImage = outHeight * outWidth * channels;
+  const half = FIXED_ONE / 2;
+
+  for (let n = 0; n < count; n++) {
+    const src = n * inImage;
+    if (horiz && hk) {
+      for (let y = 0; y < rows; y++) {
+        const rowIn = src + (y + firstRow) * width * channels;
+        const rowOut = y * outWidth * channels;
+        for (let x = 0; x < outWidth; x++) {
+          const x0 = horiz.start[x]!;
+          const nt = horiz.taps[x]!;
+          const k = x * horiz.ksize;
+          for (let c = 0; c < channels; c++) {
+            let ss = half;
+            for (let t = 0; t < nt; t++) ss += images[rowIn + (x0 + t) * channels + c]! * hk[k + t]!;
+            tmp[rowOut + x * channels + c] = clip8(ss);
+          }
+        }
+      }
+    } else {
+      tmp.set(images.subarray(src + firstRow * width * channels, src + lastRow * width * channels));
+    }
+    const dst = n * outImage;
+    const rowLen = outWidth * channels;
+    for (let y = 0; y < outHeight; y++) {
+      const rowOut = dst + y * rowLen;
+      if (!needVertical) {
+        out.set(tmp.subarray(y * rowLen, (y + 1) * rowLen), rowOut);
+        continue;
+      }
+      const y0 = vert.start[y]! - firstRow;
+      const nt = vert.taps[y]!;
+      const k = y * vert.ksize;
+      for (let i = 0; i < rowLen; i++) {
+        let ss = half;
+        for (let t = 0; t < nt; t++) ss += tmp[(y0 + t) * rowLen + i]! * vk[k + t]!;
+        out[rowOut + i] = clip8(ss);
       }
     }
   }

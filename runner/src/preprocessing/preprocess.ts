@@ -2,34 +2,42 @@
 // extractor's input tensor.
 
 import { normalizeNhwc, type Normalization } from './normalization.js';
-import { resizePilBicubic } from './pil-bicubic.js';
+import { resizePilBicubic, resizePilBicubicUint8 } from './pil-bicubic.js';
 import { resizeTf1Bilinear } from './tf1-bilinear.js';
 
 /**
  * `tf1-bilinear`: TF1 resize_bilinear, align_corners=False, no half-pixel centers (ADM/TTUR Inception).
  * `pil-bicubic`: clean-fid's Pillow float-mode bicubic with antialiasing, clipped to [0, 255].
+ * `pil-bicubic-uint8`: Pillow's 8-bit bicubic on the uint8 image (torchvision `Resize(BICUBIC)` on a PIL
+ * image, as dgm-eval's DINOv2 transform does), rounded to uint8.
  */
-export const RESIZE_PROTOCOLS = ['tf1-bilinear', 'pil-bicubic'] as const;
+export const RESIZE_PROTOCOLS = ['tf1-bilinear', 'pil-bicubic', 'pil-bicubic-uint8'] as const;
 export type ResizeProtocol = (typeof RESIZE_PROTOCOLS)[number];
 
 export function isResizeProtocol(x: unknown): x is ResizeProtocol {
   return typeof x === 'string' && (RESIZE_PROTOCOLS as readonly string[]).includes(x);
 }
 
-/** Square RGB NHWC images `srcSize` → `targetSize` by `protocol`, as float32 NHWC in [0, 255]. */
+/**
+ * Square RGB NHWC images `srcSize` → `targetSize` by `protocol`, as NHWC values in [0, 255]: float32, or
+ * uint8 for `pil-bicubic-uint8` (which takes uint8 images only).
+ */
 export function resizeNhwc(
   images: Uint8Array | Float32Array,
   count: number,
   srcSize: number,
   protocol: ResizeProtocol,
   targetSize: number,
-): Float32Array {
+): Float32Array | Uint8Array {
   const shape = { count, height: srcSize, width: srcSize, channels: 3 };
   switch (protocol) {
     case 'tf1-bilinear':
       return resizeTf1Bilinear(images, shape, targetSize, targetSize);
     case 'pil-bicubic':
       return resizePilBicubic(images, shape, targetSize, targetSize);
+    case 'pil-bicubic-uint8':
+      if (!(images instanceof Uint8Array)) throw new RangeError('pil-bicubic-uint8 resizes uint8 images only');
+      return resizePilBicubicUint8(images, shape, targetSize, targetSize);
     default:
       throw new RangeError(`unknown resize protocol ${String(protocol)} (known: ${RESIZE_PROTOCOLS.join(', ')})`);
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeNpz } from '../../io/npz.js';
+import { readNpz, writeNpz } from '../../io/npz.js';
 import { CLIP_EXPECTED, clipFixture, EXPECTED, fixture, relErr } from '../../metrics/fixtures.testing.js';
 
 const BIN = join(import.meta.dirname, '../../../../bin/genbench.js');
@@ -148,6 +148,30 @@ describe('genbench metrics on CLIP embeddings', () => {
     const e = await run('--samples', lone);
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/has 'clip_text' but no 'clip'/);
+  });
+});
+
+describe('genbench metrics on DINOv2 features', () => {
+  it('adds fd_dinov2, the Fréchet distance of the dinov2 features (case1 as DINOv2 features: 1e-6 relative)', async () => {
+    const c = EXPECTED.case1;
+    const asDinov2 = async (src: string, name: string) => {
+      const a = (await readNpz(fixture(src))).pool;
+      const file = join(dir, name);
+      await writeNpz(file, { dinov2: a });
+      return file;
+    };
+    const r = await run(
+      '--samples',
+      await asDinov2(c.samples, 's-dino.npz'),
+      '--reference',
+      await asDinov2(c.reference!, 'r-dino.npz'),
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(relErr(out.fd_dinov2, c.fid!)).toBeLessThan(1e-6);
+    expect(out.protocol.fd_dinov2.features).toBe('dinov2');
+    expect(out.fid).toBeUndefined();
   });
 });
 
