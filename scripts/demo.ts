@@ -73,6 +73,8 @@ const runner = startRunner(
     token: runnerToken,
     queuePrefix: config.queuePrefix,
     runnerId: 'demo-runner',
+    // One machine: the runner reads the files the API checked for.
+    assetDirs: config.assets,
     cacheDir: join(config.dataDir, 'runner-cache'),
     executionProvider: (process.env.GENBENCH_EP as 'cpu' | 'webgpu' | 'cuda' | undefined) ?? 'cpu',
     concurrency: 1,

@@ -70,6 +70,8 @@ export interface Evaluation {
   progress: number;
   attempts: number;
   failureReason: string | null;
+  /** Who must act on a failure: the model's author, an admin (`suite`), or nobody (`infrastructure`: retries ran out). */
+  failureKind: 'model' | 'suite' | 'infrastructure' | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;

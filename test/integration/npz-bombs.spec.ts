@@ -10,6 +10,7 @@ import { forkModule } from '../../runner/src/child/fork-module.js';
 import { encodeNpyHeader } from '../../runner/src/io/npy.js';
 import { NpzWriter } from '../../runner/src/io/npz.js';
 import { METHOD_DEFLATE } from '../../runner/src/io/zip.js';
+import { loadAssetDirs } from '../../runner/src/assets/asset-dirs.js';
 import type { ChildRequest } from '../../runner/src/worker/child-protocol.js';
 import { deflatedNpy, handZip, honestSizeBomb, longHeaderBomb, MiB, zeroBatch, type HandEntry } from '../support/hostile-npz.js';
 import { getJson, startStack, submitModel, type TestStack } from '../support/stack.js';
@@ -178,6 +179,7 @@ describe('the evaluation child fails a bomb that got past the upload check as th
     suite: smoke32Samples,
     executionProvider: 'cpu',
     noiseThreads: 0,
+    assetDirs: loadAssetDirs({}),
   });
 
   it('scores the honest batch and a 384 MiB one, and refuses the bomb declaring the same shape with "the sample batch cannot be read"', async () => {
@@ -189,8 +191,8 @@ describe('the evaluation child fails a bomb that got past the upload check as th
     expect(zeros.peakBytes).toBeLessThan(honest.peakBytes + MEMORY_MARGIN);
     const bomb = await runChild(EVALUATION_CHILD, request(files.bomb));
     const last = bomb.messages.at(-1);
-    expect(last, bomb.stderr).toMatchObject({ type: 'model-failure' });
-    expect(last!.reason).toMatch(
+    expect(last, bomb.stderr).toMatchObject({ type: 'failed', failure: { kind: 'model' } });
+    expect((last!.failure as { reason: string }).reason).toMatch(
       /^the sample batch cannot be read: entry arr_0\.npy inflates to more than the 3145856 bytes .*decompression bomb/,
     );
     console.info(`evaluation child: peak RSS ${mib(bomb.peakBytes)} on the bomb, ${mib(honest.peakBytes)} on the honest batch`);

@@ -81,6 +81,8 @@ export async function startStack(opts: { runners?: number; config?: Partial<AppC
           lockMs: 60_000,
           // The API's inspection limit, so a test that sets one sets it for the evaluations too.
           childMemoryLimitBytes: config.childMemoryLimitBytes,
+          // The API's, so suites it queues find their files; a test may give the runner others.
+          assetDirs: config.assets,
           ...overrides,
         },
         pino({ level: 'warn' }),

@@ -9,6 +9,7 @@ export function presentEvaluation(e: EvaluationWithContext) {
     progress: e.progress,
     attempts: e.attempts,
     failureReason: e.failureReason,
+    failureKind: e.failureKind,
     queuedAt: e.queuedAt,
     startedAt: e.startedAt,
     finishedAt: e.finishedAt,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { EvaluationStatus, EvaluationTrigger, Prisma } from '../generated/prisma/client.js';
+import type { EvaluationStatus, EvaluationTrigger, FailureKind, Prisma } from '../generated/prisma/client.js';
 
 const withContext = {
   metrics: true,
@@ -152,6 +152,7 @@ export class EvaluationsRepository {
           finishedAt: new Date(),
           provenance,
           failureReason: null,
+          failureKind: null,
           previousEvaluationId: previous?.id ?? null,
           drift,
           driftFlagged,
@@ -183,7 +184,16 @@ export class EvaluationsRepository {
   async requeue(id: string): Promise<boolean> {
     const r = await this.prisma.evaluation.updateMany({
       where: { id, status: { in: ['failed', 'cancelled'] } },
-      data: { status: 'queued', attempts: 0, progress: 0, failureReason: null, startedAt: null, finishedAt: null, queuedAt: new Date() },
+      data: {
+        status: 'queued',
+        attempts: 0,
+        progress: 0,
+        failureReason: null,
+        failureKind: null,
+        startedAt: null,
+        finishedAt: null,
+        queuedAt: new Date(),
+      },
     });
     return r.count > 0;
   }
@@ -203,12 +213,12 @@ export class EvaluationsRepository {
   }
 
   /** With `claim` (a runner's report), only while that claim is the evaluation's. */
-  async fail(id: string, reason: string, provenance?: Prisma.InputJsonValue, claim?: Claim): Promise<boolean> {
+  async fail(id: string, kind: FailureKind, reason: string, provenance?: Prisma.InputJsonValue, claim?: Claim): Promise<boolean> {
     const r = await this.prisma.evaluation.updateMany({
       where: claim
         ? { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt }
         : { id, status: { in: ['queued', 'running'] } },
-      data: { status: 'failed', failureReason: reason, finishedAt: new Date(), ...(provenance ? { provenance } : {}) },
+      data: { status: 'failed', failureKind: kind, failureReason: reason, finishedAt: new Date(), ...(provenance ? { provenance } : {}) },
     });
     return r.count > 0;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FailureKind } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 export const ListEvaluationsQuery = z.strictObject({
@@ -26,6 +27,8 @@ export const EvaluationStatus = z.enum(['queued', 'running', 'succeeded', 'faile
 export const EvaluationTrigger = z.enum(['submit', 'nightly', 'manual']);
 export const ModelKindName = z.enum(['generator', 'denoiser', 'samples', 'extractor', 'segmenter']);
 export const VisibilityName = z.enum(['public', 'private']);
+/** The runner's own enum (the failure post's `kind`), so the two cannot drift. */
+export const FailureKindName = FailureKind;
 
 export const EvaluationView = apiSchema(
   'Evaluation',
@@ -37,6 +40,9 @@ export const EvaluationView = apiSchema(
     progress: z.number(),
     attempts: z.number().int(),
     failureReason: z.string().nullable(),
+    failureKind: FailureKindName.nullable().describe(
+      'who must act on a failed evaluation: model (its author), suite (an admin), infrastructure (retries ran out); null otherwise and for failures stored before the kind was recorded',
+    ),
     queuedAt: z.date(),
     startedAt: z.date().nullable(),
     finishedAt: z.date().nullable(),

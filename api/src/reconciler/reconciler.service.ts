@@ -83,14 +83,14 @@ export class ReconcilerService implements OnApplicationShutdown {
       if (state === 'missing' || state === 'completed') {
         if (e.attempts >= EVALUATE_ATTEMPTS) {
           const reason = `its ${e.attempts} attempts ran out and its job was lost from the queue`;
-          if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
+          if (await this.evaluations.fail(e.id, 'infrastructure', reason)) report.failed.push(e.id);
         } else {
           await this.queue.replace(e.id);
           report.requeued.push(e.id);
         }
       } else if (state === 'failed') {
         const reason = publicReason(`infrastructure: gave up after ${e.attempts} attempt(s): ${failedReason ?? 'unknown error'}`);
-        if (await this.evaluations.fail(e.id, reason)) report.failed.push(e.id);
+        if (await this.evaluations.fail(e.id, 'infrastructure', reason)) report.failed.push(e.id);
       }
     }
   }

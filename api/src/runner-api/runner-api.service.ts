@@ -117,8 +117,9 @@ export class RunnerApiService {
   }
 
   async failure(id: string, body: FailureBody) {
+    // The public reason reads as it did before the kind had its own column (issue #14.3).
     const reason = body.kind === 'infrastructure' ? `infrastructure: ${body.reason}` : body.reason;
-    const changed = await this.evaluations.fail(id, reason, body.provenance as Prisma.InputJsonValue | undefined, body);
+    const changed = await this.evaluations.fail(id, body.kind, reason, body.provenance as Prisma.InputJsonValue | undefined, body);
     if (changed) return { outcome: 'stored' };
     const current = await this.evaluations.findById(id);
     if (!current) throw new NotFoundException(`no evaluation ${id}`);

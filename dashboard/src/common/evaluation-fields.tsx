@@ -1,4 +1,4 @@
-import { Alert, Box, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
 import { Link, useRecordContext } from 'react-admin';
 import WarningIcon from '@mui/icons-material/WarningAmber';
 import type { Drift, Evaluation, EvaluationStatus } from '../api-types';
@@ -87,6 +87,12 @@ export const ScoreField = ({ size = 'body2' }: { size?: 'body2' | 'h4' }) => {
   );
 };
 
+const FAILURE_KIND_LABEL: Record<NonNullable<Evaluation['failureKind']>, string> = {
+  model: "The model's fault: its author must fix it",
+  suite: "The suite's fault: an admin must fix it",
+  infrastructure: 'Infrastructure fault: retries ran out',
+};
+
 export const FailureField = () => {
   const e = useRecordContext<Evaluation>();
   if (!e?.failureReason) return null;
@@ -95,7 +101,9 @@ export const FailureField = () => {
       severity={e.status === 'failed' ? 'error' : 'warning'}
       sx={{ py: 0, '& .MuiAlert-message': { whiteSpace: 'pre-wrap' } }}
       data-testid="failure-reason"
+      data-kind={e.failureKind ?? undefined}
     >
+      {e.failureKind && <AlertTitle sx={{ mb: 0 }}>{FAILURE_KIND_LABEL[e.failureKind]}</AlertTitle>}
       {e.failureReason}
     </Alert>
   );

@@ -211,10 +211,12 @@ describe('COCO-Stuff-27 and Cityscapes readers on fake datasets laid out as the 
     const totals = new Array<number>(27).fill(0);
     for (let i = 0; i < ds.count; i++) for (const g of await ds.label(i)) if (g < 27) totals[g]!++;
     const labelled = totals.reduce((a, b) => a + b, 0);
-    const out = await runSegmentationEvaluation(
-      { model: buildConstantSegmenter({ inputSize: 8 }), manifest: segmenterManifest('constant', 8, 'segments'), suite },
-      { datasetsDir: root },
-    );
+    const out = await runSegmentationEvaluation({
+      model: buildConstantSegmenter({ inputSize: 8 }),
+      manifest: segmenterManifest('constant', 8, 'segments'),
+      suite,
+      assetDirs: { referenceDir: join(root, 'reference'), modelsDir: join(root, 'models'), datasetsDir: root },
+    });
     const metrics = Object.fromEntries(out.metrics.map((m) => [m.id, m.value]));
     // One segment everywhere, matched to the most frequent class of the set.
     expect(metrics.pixel_accuracy).toBeCloseTo(Math.max(...totals) / labelled, 12);

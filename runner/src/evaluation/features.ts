@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
 import { verifyAsset } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { normalizeNhwc, type Normalization } from '../preprocessing/normalization.js';
 import { preprocess, type ResizeProtocol } from '../preprocessing/preprocess.js';
 import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
+import { EvaluationFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
 
@@ -35,11 +35,15 @@ export interface ExtractorSpec {
 
 /**
  * The feature extractor itself cannot be used: its graph lacks a declared tensor, cannot be loaded, or
- * returns something other than features. A configuration or infrastructure fault, never the fault of
- * the model being scored.
+ * returns something other than features. The suite's fault (an admin must act: the extractor is pinned by
+ * the suite), never the model's; onnxruntime failing while running it (memory, say) is an infrastructure
+ * fault, retried.
  */
-export class ExtractorError extends Error {
-  override readonly name = 'ExtractorError';
+export class ExtractorError extends EvaluationFailure {
+  constructor(message: string, options?: { cause?: unknown; kind?: 'suite' | 'infrastructure' }) {
+    super(options?.kind ?? 'suite', message, options);
+    this.name = 'ExtractorError';
+  }
 }
 
 /**
@@ -60,7 +64,7 @@ export function admSpatialFeatures(spatial: Float32Array, count: number, channel
 }
 
 export interface OpenExtractorOptions {
-  /** Where `onnx-file` extractors live; default from GENBENCH_MODELS_DIR (`.genbench/models`). */
+  /** Where `onnx-file` extractors live (AssetDirs.modelsDir); required for them, unused by the builtin one. */
   modelsDir?: string;
 }
 
@@ -92,7 +96,8 @@ export class FeatureExtractor {
       };
       return FeatureExtractor.fromModel(bytes, spec, ep);
     }
-    const modelsDir = options.modelsDir ?? loadAssetDirs().modelsDir;
+    const modelsDir = options.modelsDir;
+    if (modelsDir === undefined) throw new Error(`the extractor ${def.id} is a file: give the models directory to open it`);
     const path = await verifyAsset(modelsDir, { file: def.file, sha256: def.sha256, source: def.source }, 'model');
     const spec: ExtractorSpec = {
       inputSize: def.input_size,
@@ -162,6 +167,7 @@ export class FeatureExtractor {
       const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 500);
       throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, {
         cause: err,
+        kind: 'infrastructure',
       });
     }
     const pool = rows(out[names.pool], count, 'pool');

@@ -9,6 +9,10 @@ import { NpzWriter } from '../io/npz.js';
 import { parseManifest } from '../manifest/manifest.schemas.js';
 import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { runEvaluation } from './run-evaluation.js';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
+
+/** These suites read no files: directories under an empty environment's defaults, never the machine's. */
+const NO_ASSET_FILES = loadAssetDirs({});
 
 // The smoke suites, cut to 128 samples so each run takes a fraction of a second.
 const small = (s: GenerationSuiteDefinition): GenerationSuiteDefinition => ({
@@ -28,6 +32,7 @@ describe('runEvaluation on denoisers and sample batches', () => {
 
   it('falls back to the CPU when the requested provider cannot start, says so, and records the provider used', async () => {
     const out = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
       model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
       manifest: parseManifest(exampleDenoiserManifest('ep-check')),
       suite: small(smokeDenoiser),
@@ -46,6 +51,7 @@ describe('runEvaluation on denoisers and sample batches', () => {
     const suite = { ...small(smokeDenoiser), sampler: { solver: 'ddim' as const, steps: 6, guidance: 1, eta: 1 } };
     const run = (noiseThreads: number) =>
       runEvaluation({
+        assetDirs: NO_ASSET_FILES,
         model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
         manifest: parseManifest(exampleDenoiserManifest('noise-threads')),
         suite,
@@ -63,6 +69,7 @@ describe('runEvaluation on denoisers and sample batches', () => {
     await writer.begin('arr_0', 'uint8', [suite.samples, 32, 32, 3]);
     const progress: number[] = [];
     const fromModel = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
       model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
       manifest,
       suite,
@@ -76,6 +83,7 @@ describe('runEvaluation on denoisers and sample batches', () => {
     expect(progress.every((f, i) => i === 0 || f >= progress[i - 1]!)).toBe(true);
 
     const fromBatch = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
       model: new Uint8Array(0),
       modelPath: join(dir, 'drawn.npz'),
       manifest: parseManifest({ name: 'drawn', kind: 'samples', resolution: 32, classes: 0 }),

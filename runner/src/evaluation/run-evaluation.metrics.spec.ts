@@ -11,6 +11,10 @@ import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
 import { defineSuite, type GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { FeatureExtractor } from './features.js';
 import { runEvaluation } from './run-evaluation.js';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
+
+/** These suites read no files: directories under an empty environment's defaults, never the machine's. */
+const NO_ASSET_FILES = loadAssetDirs({});
 
 const manifest: GeneratorManifest = {
   name: 'g',
@@ -54,7 +58,12 @@ describe('the evaluation pipeline computes every ADM metric', () => {
   });
 
   it('against a synthetic reference: all metrics present and in range', async () => {
-    const out = await runEvaluation({ model, manifest, suite: suite({ type: 'synthetic-shapes', n: 1100, seed: 1 }) });
+    const out = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
+      model,
+      manifest,
+      suite: suite({ type: 'synthetic-shapes', n: 1100, seed: 1 }),
+    });
     const m = Object.fromEntries(out.metrics.map((x) => [x.id, x.value]));
     expect(Object.keys(m).sort()).toEqual([...ALL].sort());
     expect(m.fid).toBeGreaterThan(0);
@@ -96,7 +105,12 @@ describe('the evaluation pipeline computes every ADM metric', () => {
       suite: suite({ type: 'adm-reference-batch', file, sha256, source: 'https://example.invalid/test.npz' }),
       assetDirs: { referenceDir: refDir, modelsDir: join(dir, 'models'), datasetsDir: join(dir, 'datasets') },
     });
-    const viaImages = await runEvaluation({ model, manifest, suite: suite({ type: 'synthetic-shapes', n, seed: 1 }) });
+    const viaImages = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
+      model,
+      manifest,
+      suite: suite({ type: 'synthetic-shapes', n, seed: 1 }),
+    });
     const a = Object.fromEntries(viaFile.metrics.map((x) => [x.id, x.value]));
     const b = Object.fromEntries(viaImages.metrics.map((x) => [x.id, x.value]));
     expect(viaFile.protocol).toMatchObject({ referenceStatistics: 'from the reference batch' });

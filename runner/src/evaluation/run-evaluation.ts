@@ -4,13 +4,15 @@ import { isSegmentationManifest } from '../manifest/segmentation-manifest.schema
 import { isSegmentationSuite } from '../suites/segmentation-suite.schemas.js';
 import type { GenerationSuiteDefinition, SuiteDefinition } from '../suites/suite.schemas.js';
 import { FeatureExtractor } from './features.js';
+import { SuiteFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, onnxruntimeVersion } from './onnx-session.js';
 import { FeatureSetAccumulator, needsOf, scoreFeatureSets, type MetricResult } from './scoring.js';
-import { type AssetDirs, loadAssetDirs } from '../assets/asset-dirs.js';
+import type { AssetDirs } from '../assets/asset-dirs.js';
 import { verifyAsset } from '../assets/assets.js';
 import { loadFeatureFile, type StatisticsFile } from '../metrics/activations.js';
-import { ADM_IMAGES, requireAdmImages } from '../io/adm-batch.js';
+import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../io/adm-batch.js';
+import { MetricInputError } from '../metrics/metric-input-error.js';
 import { openNpz } from '../io/npz.js';
 import { runSegmentationEvaluation } from './segmentation-evaluation.js';
 import type { ImageBatch } from './sources/image-batch.js';
@@ -36,8 +38,11 @@ export interface EvaluationInput {
   onProgress?: (fraction: number) => void;
   /** Receives every generated batch (sample grids, sample batch files). */
   onSamples?: (batch: ImageBatch) => void | Promise<void>;
-  /** Where reference batches and extractor models are (default: GENBENCH_REFERENCE_DIR / GENBENCH_MODELS_DIR). */
-  assetDirs?: AssetDirs;
+  /**
+   * Where reference batches, extractor models and datasets are: from the runner's configuration
+   * (RunnerConfig → child request) or the CLI's environment; evaluations read no environment themselves.
+   */
+  assetDirs: AssetDirs;
 }
 
 export interface EvaluationOutput {
@@ -70,7 +75,10 @@ async function openReference(
     };
   }
   const path = await verifyAsset(dirs.referenceDir, ref, 'reference');
-  const file = await loadFeatureFile(path);
+  // The file matched the suite's sha256, so a malformed one is the suite's as pinned: an admin must act.
+  const file = await loadFeatureFile(path).catch((err: unknown) => {
+    throw err instanceof MetricInputError ? new SuiteFailure(err.message, { cause: err }) : err;
+  });
   const statistics = file.kind === 'statistics' ? file : undefined;
   if (!needImages && statistics) return { statistics };
   return { statistics, batches: admBatchImages(path, suite.batch_size) };
@@ -79,7 +87,13 @@ async function openReference(
 async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<ImageBatch> {
   const reader = await openNpz(path);
   try {
-    const { resolution } = requireAdmImages(reader, path);
+    // The reference batch matched the suite's sha256: a bad layout is the suite's as pinned.
+    let resolution: number;
+    try {
+      ({ resolution } = requireAdmImages(reader, path));
+    } catch (err) {
+      throw err instanceof AdmBatchError ? new SuiteFailure(err.message, { cause: err }) : err;
+    }
     let start = 0;
     for await (const rows of reader.rows(ADM_IMAGES, { batchRows })) {
       const count = rows.shape[0]!;
@@ -119,7 +133,9 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     noiseThreads: input.noiseThreads ?? 0,
     onSamplesDone: (done) => input.onProgress?.(done / suite.samples),
   });
-  const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu').catch(async (err: unknown) => {
+  const extractor = await FeatureExtractor.open(suite.extractor, input.executionProvider ?? 'cpu', {
+    modelsDir: input.assetDirs.modelsDir,
+  }).catch(async (err: unknown) => {
     await source.close();
     throw err;
   });
@@ -134,7 +150,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
     durationsMs.samplesAndFeatures = performance.now() - t0;
     const t1 = performance.now();
     const needImages = ['precision', 'recall', 'kid', 'kid_std'].some((m) => suite.metrics.includes(m));
-    const ref = await openReference(suite, needImages, input.assetDirs ?? loadAssetDirs());
+    const ref = await openReference(suite, needImages, input.assetDirs);
     let referenceActs: FeatureSetAccumulator | undefined;
     if (ref.batches) {
       referenceActs = new FeatureSetAccumulator(ref.statistics ? { pool: true, spatial: false, logits: false } : needs);

@@ -17,6 +17,10 @@ import type { SuiteDefinition } from '../suites/suite.schemas.js';
 import { ModelFailure } from './model-failure.js';
 import { runEvaluation } from './run-evaluation.js';
 import { runSegmentationEvaluation } from './segmentation-evaluation.js';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
+
+/** These suites read no files: directories under an empty environment's defaults, never the machine's. */
+const NO_ASSET_FILES = loadAssetDirs({});
 
 function segSuite(id: string): SegmentationSuiteDefinition {
   const s = findSuite(id);
@@ -120,7 +124,7 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
     const model = buildColourSegmenter({ inputSize: SIZE, prototypes: colours, output });
     const manifest = segmenterManifest(`colour-${output}`, SIZE, output);
     expect(await inspectModel(model, manifest)).toMatchObject({ ok: true });
-    const out = await runEvaluation({ model, manifest, suite });
+    const out = await runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite });
     expect(metricsOf(out)).toEqual({ miou: 1, pixel_accuracy: 1 });
     expect(out.protocol).toMatchObject({
       protocol: suite.protocol,
@@ -136,8 +140,8 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
     const model = buildConstantSegmenter({ inputSize: SIZE });
     const manifest = segmenterManifest('constant', SIZE, 'segments');
     const expected = constantSegmenterScores(classCounts(DATASET), DATASET.classes);
-    const onDataset = metricsOf(await runEvaluation({ model, manifest, suite: DATASET }));
-    const onImages = metricsOf(await runEvaluation({ model, manifest, suite: PER_IMAGE }));
+    const onDataset = metricsOf(await runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: DATASET }));
+    const onImages = metricsOf(await runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: PER_IMAGE }));
     expect(onDataset.miou).toBeCloseTo(expected.dataset.miou, 12);
     expect(onDataset.pixel_accuracy).toBeCloseTo(expected.dataset.pixel_accuracy, 12);
     expect(onImages.miou).toBeCloseTo(expected.perImage.miou, 12);
@@ -150,7 +154,7 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
     const model = buildRgbExtractor({ inputSize: SIZE });
     const manifest = extractorManifest('rgb', SIZE);
     expect(await inspectModel(model, manifest)).toMatchObject({ ok: true });
-    const pooled = await runEvaluation({ model, manifest, suite: DATASET });
+    const pooled = await runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: DATASET });
     // Five well-separated colours: k-means on the pooled pixels finds the five classes.
     expect(metricsOf(pooled).miou).toBeGreaterThan(0.99);
     expect(pooled.protocol).toMatchObject({
@@ -165,7 +169,7 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
         pointsPerImage: Math.floor(100_000 / 64),
       },
     });
-    const perImage = await runEvaluation({ model, manifest, suite: PER_IMAGE });
+    const perImage = await runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: PER_IMAGE });
     // Five clusters per image over-segment images with fewer classes: good, not perfect.
     expect(metricsOf(perImage).miou).toBeGreaterThan(0.7);
     expect(metricsOf(perImage).miou).toBeLessThan(1);
@@ -179,8 +183,11 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
   it('is deterministic, and the same whether the feature maps are kept between passes or recomputed', async () => {
     const model = buildRgbExtractor({ inputSize: SIZE, pool: 4 });
     const manifest = extractorManifest('rgb-pooled', SIZE);
-    const kept = await runSegmentationEvaluation({ model, manifest, suite: DATASET });
-    const recomputed = await runSegmentationEvaluation({ model, manifest, suite: DATASET }, { featureCacheBytes: 0 });
+    const kept = await runSegmentationEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: DATASET });
+    const recomputed = await runSegmentationEvaluation(
+      { assetDirs: NO_ASSET_FILES, model, manifest, suite: DATASET },
+      { featureCacheBytes: 0 },
+    );
     expect(recomputed.metrics).toEqual(kept.metrics);
     expect(kept.protocol).toMatchObject({ output: { role: 'features', size: [16, 16] } });
     // A coarser grid is upsampled to the labels: still good, no longer perfect.
@@ -191,6 +198,7 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
     const model = buildRgbExtractor({ inputSize: 32 });
     const progress: number[] = [];
     const out = await runEvaluation({
+      assetDirs: NO_ASSET_FILES,
       model,
       manifest: extractorManifest('rgb-32', 32),
       suite: PER_IMAGE,
@@ -209,14 +217,16 @@ describe('zero-shot segmentation evaluation on the smoke suites', () => {
 describe('zero-shot segmentation failures', () => {
   it('fails a model whose features hold NaN, naming the image', async () => {
     const model = buildRgbExtractor({ inputSize: 64, nan: true });
-    const err = await failureOf(runEvaluation({ model, manifest: extractorManifest('nan', 64), suite: PER_IMAGE }));
+    const err = await failureOf(
+      runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest: extractorManifest('nan', 64), suite: PER_IMAGE }),
+    );
     expect(err.message).toMatch(/output "features" \(features\) holds NaN for image 0 of the dataset; features must be finite/);
   });
 
   it('fails a model whose output has the wrong rank, and refuses it at submission', async () => {
     const model = buildFlatExtractor({ inputSize: 64 });
     const manifest = extractorManifest('flat', 64);
-    const err = await failureOf(runEvaluation({ model, manifest, suite: DATASET }));
+    const err = await failureOf(runEvaluation({ assetDirs: NO_ASSET_FILES, model, manifest, suite: DATASET }));
     expect(err.message).toContain('must be a feature map [N, C, h, w] with N = 16, got shape [16, 12288]');
     expect(await inspectModel(model, manifest)).toEqual({
       ok: false,
@@ -251,10 +261,13 @@ describe('zero-shot segmentation failures', () => {
 
   it('refuses to score a kind the suite does not take, either way', async () => {
     const generator = buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1 });
-    const e1 = await failureOf(runEvaluation({ model: generator, manifest: exampleManifest('gen'), suite: DATASET }));
+    const e1 = await failureOf(
+      runEvaluation({ assetDirs: NO_ASSET_FILES, model: generator, manifest: exampleManifest('gen'), suite: DATASET }),
+    );
     expect(e1.message).toBe('suite smoke-seg-dataset scores extractor/segmenter models, not generator');
     const e2 = await failureOf(
       runEvaluation({
+        assetDirs: NO_ASSET_FILES,
         model: buildRgbExtractor({ inputSize: 32 }),
         manifest: extractorManifest('x', 32),
         suite: findSuite('smoke-32') as SuiteDefinition,

@@ -14,7 +14,6 @@
 // - k-means++ is seeded with the suite's `seed`, the same for every image.
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
 import { openSegmentationDataset, type SegmentationDataset } from '../datasets/segmentation-dataset.js';
 import { isSegmentationManifest, type SegmentationManifest } from '../manifest/segmentation-manifest.schemas.js';
 import { normalizeNhwc } from '../preprocessing/normalization.js';
@@ -22,6 +21,7 @@ import { preprocess } from '../preprocessing/preprocess.js';
 import { kmeans } from '../segmentation/kmeans.js';
 import { SegmentationScorer } from '../segmentation/protocols.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../suites/segmentation-suite.schemas.js';
+import { SuiteFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
 import { firstNonFinite, onnxruntimeVersion, openSession, runModel } from './onnx-session.js';
 import type { EvaluationInput, EvaluationOutput } from './run-evaluation.js';
@@ -30,8 +30,6 @@ import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem, typ
 import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from './segmentation-maps.js';
 
 export interface SegmentationEvaluationOptions {
-  /** Where file-based datasets live; default `GENBENCH_DATASETS_DIR` (`.genbench/datasets`). */
-  datasetsDir?: string;
   /** dataset-hungarian: bytes of feature maps kept between the fit and the assignment. Default 512 MiB. */
   featureCacheBytes?: number;
 }
@@ -120,7 +118,7 @@ export async function runSegmentationEvaluation(
   }
   const t0 = performance.now();
   const durationsMs: Record<string, number> = {};
-  const dataset = await openSegmentationDataset(suite, options.datasetsDir ?? loadAssetDirs().datasetsDir);
+  const dataset = await openSegmentationDataset(suite, input.assetDirs.datasetsDir);
   const opened = await openSession(input.model, input.executionProvider ?? 'cpu');
   const warnings = [...opened.warnings];
   try {
@@ -132,7 +130,7 @@ export async function runSegmentationEvaluation(
     durationsMs.total = performance.now() - t0;
     const result = scoring.scorer.result();
     if (Number.isNaN(result.pixel_accuracy))
-      throw new Error(`suite ${suite.id}: the dataset has no labelled pixels (labels outside 0..${suite.classes - 1} everywhere)`);
+      throw new SuiteFailure(`suite ${suite.id}: the dataset has no labelled pixels (labels outside 0..${suite.classes - 1} everywhere)`);
     const values: Record<string, number> = { miou: result.miou, pixel_accuracy: result.pixel_accuracy };
     const { role } = declaredOutput(manifest);
     return {

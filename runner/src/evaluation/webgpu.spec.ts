@@ -7,6 +7,10 @@ import { buildConvDenoiser, convDenoiserManifest } from '../onnx/models/conv-den
 import { type ExecutionProvider, openSession } from './onnx-session.js';
 import { runEvaluation } from './run-evaluation.js';
 import { DenoiserSource, OnnxDenoiser } from './sources/denoiser-source.js';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
+
+/** These suites read no files: directories under an empty environment's defaults, never the machine's. */
+const NO_ASSET_FILES = loadAssetDirs({});
 
 /*
  * GENBENCH_EP=webgpu on a real WebGPU adapter. No GPU is lent to this machine, but onnxruntime-node's bundled
@@ -68,6 +72,7 @@ describe.skipIf(!webgpu && !required)('the WebGPU execution provider (Dawn over 
     const suite = { ...smokeDenoiser, samples: 64, reference: { type: 'synthetic-shapes' as const, n: 64, seed: 1 } };
     const run = (executionProvider: ExecutionProvider) =>
       runEvaluation({
+        assetDirs: NO_ASSET_FILES,
         model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
         manifest: parseManifest(exampleDenoiserManifest('ep-webgpu')),
         suite,

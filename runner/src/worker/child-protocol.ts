@@ -1,6 +1,8 @@
+import type { AssetDirs } from '../assets/asset-dirs.js';
 import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
+import type { FailureKind } from '../jobs/evaluate/runner-api.schemas.js';
 import type { SuiteDefinition } from '../suites/suite.schemas.js';
 
 /** Messages between the queue worker and the evaluation child process (IPC, structured clone). */
@@ -13,6 +15,8 @@ export interface ChildRequest {
   executionProvider: ExecutionProvider;
   /** Threads drawing a stochastic sampler's noise (noise-pool.ts); 0: the main thread draws it. */
   noiseThreads: number;
+  /** The runner's asset directories (RunnerConfig): the child reads no environment of its own. */
+  assetDirs: AssetDirs;
 }
 
 export type ChildMessage =
@@ -20,5 +24,13 @@ export type ChildMessage =
   | { type: 'batch'; size: number }
   | { type: 'progress'; fraction: number }
   | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
-  | { type: 'model-failure'; reason: string }
-  | { type: 'error'; message: string; stack?: string };
+  /** The evaluation ended with an error: who must act (evaluation-failure.ts), its message, and for the runner's log its stack and causes. */
+  | { type: 'failed'; failure: ChildFailure };
+
+export interface ChildFailure {
+  kind: FailureKind;
+  /** Written for whoever must act; published (after publicReason) as the evaluation's failure reason. */
+  reason: string;
+  stack?: string;
+  causes?: string[];
+}

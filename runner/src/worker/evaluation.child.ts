@@ -2,7 +2,7 @@
 // if the parent dies, the IPC channel closes and this process exits rather than run on orphaned.
 import { readFile } from 'node:fs/promises';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
-import { ModelFailure } from '../evaluation/model-failure.js';
+import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
 import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
 import type { ChildRequest, ChildMessage } from './child-protocol.js';
@@ -45,6 +45,7 @@ async function evaluate(req: ChildRequest): Promise<void> {
       suite: req.suite,
       executionProvider: req.executionProvider,
       noiseThreads: req.noiseThreads,
+      assetDirs: req.assetDirs,
       onProgress: (fraction) => {
         const now = Date.now();
         if (now - last >= 250 || fraction >= 1) {
@@ -57,8 +58,8 @@ async function evaluate(req: ChildRequest): Promise<void> {
     const sampleGrid = await grid.toPng().catch(() => undefined);
     await send({ type: 'done', output, sampleGrid });
   } catch (err) {
-    if (err instanceof ModelFailure) await send({ type: 'model-failure', reason: err.message });
-    else await send({ type: 'error', message: (err as Error).message, stack: (err as Error).stack });
+    const { message, stack, causes } = describeError(err);
+    await send({ type: 'failed', failure: { kind: failureKindOf(err), reason: message, stack, causes } });
   }
   process.exit(0);
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleManifest } from '../../../benchmarks/smoke/example-models.js';
 import smoke32 from '../../../benchmarks/smoke/smoke-32.suite.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
+import { loadAssetDirs } from '../assets/asset-dirs.js';
 import { runEvaluationInChild } from './run-in-child.js';
 
 const MIB = 1024 ** 2;
@@ -25,7 +26,14 @@ describe('runEvaluationInChild: memory limit', () => {
     const path = join(dir, `${name}.onnx`);
     await writeFile(path, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1, scratchBytesPerSample }));
     return runEvaluationInChild(
-      { artifactPath: path, manifest: exampleManifest(name), suite: smoke32, executionProvider: 'cpu', noiseThreads: 0 },
+      {
+        artifactPath: path,
+        manifest: exampleManifest(name),
+        suite: smoke32,
+        executionProvider: 'cpu',
+        noiseThreads: 0,
+        assetDirs: loadAssetDirs({}),
+      },
       { timeoutMs: 60_000, memoryLimitBytes: LIMIT },
     );
   }
@@ -33,8 +41,8 @@ describe('runEvaluationInChild: memory limit', () => {
   it('stops a model whose memory grows with the batch, as its failure, naming the limit and the batch size', async () => {
     const started = Date.now();
     const result = await evaluate('hungry', 12 * MIB);
-    expect(result.kind).toBe('model-failure');
-    const reason = result.kind === 'model-failure' ? result.reason : '';
+    expect(result.kind === 'failed' && result.failure.kind).toBe('model');
+    const reason = result.kind === 'failed' ? result.failure.reason : '';
     expect(reason).toMatch(
       /^the model exceeded the memory limit of 0\.5 GiB at batch size 64: its process reached (0\.[5-9]\d*|1(\.\d+)?) GiB/,
     );

@@ -2,19 +2,21 @@ import { fileURLToPath } from 'node:url';
 import { forkModule } from '../child/fork-module.js';
 import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit.js';
 import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
-import type { ChildMessage, ChildRequest } from './child-protocol.js';
+import type { ChildFailure, ChildMessage, ChildRequest } from './child-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./evaluation.child.ts', import.meta.url));
 
-export type ChildResult =
-  | { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
-  | { kind: 'model-failure'; reason: string }
-  | { kind: 'infrastructure'; message: string };
+export type ChildResult = { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array } | { kind: 'failed'; failure: ChildFailure };
+
+const modelFailure = (reason: string, stack?: string): ChildResult => ({
+  kind: 'failed',
+  failure: { kind: 'model', reason, ...(stack ? { stack } : {}) },
+});
 
 /**
  * Runs an evaluation in a child process with a time limit and a memory limit (child/memory-limit.ts).
  * Time-outs, crashes and passing the memory limit are the model's failure (a model that hangs, takes
- * onnxruntime down or allocates beyond its share); errors the child reports are ours.
+ * onnxruntime down or allocates beyond its share); errors the child reports carry their own kind.
  */
 export function runEvaluationInChild(
   req: ChildRequest,
@@ -26,7 +28,7 @@ export function runEvaluationInChild(
     // The batch the submitted model is running (the child says so before each run); until then the suite's.
     let batchSize: number | undefined = req.suite.batch_size;
     const memory = watchMemory(child.pid!, opts.memoryLimitBytes, (peak) => {
-      settled ??= { kind: 'model-failure', reason: memoryLimitReason(opts.memoryLimitBytes, batchSize, peak) };
+      settled ??= modelFailure(memoryLimitReason(opts.memoryLimitBytes, batchSize, peak));
       child.kill('SIGKILL');
     });
     let stderr = '';
@@ -35,14 +37,14 @@ export function runEvaluationInChild(
     });
     child.stdout?.resume();
     const timer = setTimeout(() => {
-      settled ??= {
-        kind: 'model-failure',
-        reason: `the evaluation exceeded its time limit of ${Math.round(opts.timeoutMs / 1000)} s and was stopped`,
-      };
+      settled ??= modelFailure(`the evaluation exceeded its time limit of ${Math.round(opts.timeoutMs / 1000)} s and was stopped`);
       child.kill('SIGKILL');
     }, opts.timeoutMs);
     const onAbort = () => {
-      settled ??= { kind: 'infrastructure', message: 'the runner is shutting down; the evaluation was released for another runner' };
+      settled ??= {
+        kind: 'failed',
+        failure: { kind: 'infrastructure', reason: 'the runner is shutting down; the evaluation was released for another runner' },
+      };
       child.kill('SIGKILL');
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -50,8 +52,7 @@ export function runEvaluationInChild(
       if (m.type === 'batch') batchSize = m.size;
       else if (m.type === 'progress') opts.onProgress?.(m.fraction);
       else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid };
-      else if (m.type === 'model-failure') settled ??= { kind: 'model-failure', reason: m.reason };
-      else if (m.type === 'error') settled ??= { kind: 'infrastructure', message: m.message };
+      else if (m.type === 'failed') settled ??= { kind: 'failed', failure: m.failure };
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -65,7 +66,8 @@ export function runEvaluationInChild(
           signal === 'SIGKILL' && memory.peakBytes > 0
             ? `; its resident memory had reached ${formatGiB(memory.peakBytes)} GiB of its ${formatGiB(opts.memoryLimitBytes)} GiB limit`
             : '';
-        settled = { kind: 'model-failure', reason: `the model crashed the evaluation process, which ${how}${oom}${seen}` };
+        // The child's last words (onnxruntime's abort message, a V8 fatal error) go to the runner's log.
+        settled = modelFailure(`the model crashed the evaluation process, which ${how}${oom}${seen}`, stderr);
       }
       resolve(settled);
     });

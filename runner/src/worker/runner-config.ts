@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type AssetDirs, loadAssetDirs } from '../assets/asset-dirs.js';
 import { childMemoryLimitBytes } from '../child/memory-limit.js';
 import { defaultNoiseThreads } from '../sampling/noise-pool.js';
 
@@ -46,6 +47,8 @@ export interface RunnerConfig {
   lockMs: number;
   /** An evaluation child whose resident memory passes this is stopped, as the model's failure (child/memory-limit.ts). */
   childMemoryLimitBytes: number;
+  /** Reference batches, extractor models and datasets (GENBENCH_REFERENCE_DIR, …_MODELS_DIR, …_DATASETS_DIR): passed to every evaluation child. */
+  assetDirs: AssetDirs;
 }
 
 export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
@@ -66,5 +69,6 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
     lockMs: e.GENBENCH_LOCK_S * 1000,
     childMemoryLimitBytes: childMemoryLimitBytes(e.GENBENCH_CHILD_MEMORY_LIMIT_GIB, e.GENBENCH_CONCURRENCY),
+    assetDirs: loadAssetDirs(env),
   };
 }

@@ -5,6 +5,7 @@ import { SUITES, findSuite } from '../../../../benchmarks/index.js';
 import { loadAssetDirs } from '../../assets/asset-dirs.js';
 import { MissingAssetError } from '../../assets/assets.js';
 import { DatasetError } from '../../datasets/dataset-error.js';
+import { EvaluationFailure } from '../../evaluation/evaluation-failure.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
@@ -38,7 +39,8 @@ export function register(program: Command): void {
       if (!suite) throw new CliError(`unknown suite "${opts.suite}"; known suites: ${SUITES.map((s) => s.id).join(', ')}`);
       if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
       // Before reading the model: a suite whose files are not here fails the same way whatever the model.
-      const here = await availability(suite, loadAssetDirs(process.env));
+      const assetDirs = loadAssetDirs(process.env);
+      const here = await availability(suite, assetDirs);
       if (!here.available) throw new CliError(here.message);
       let manifest;
       try {
@@ -71,11 +73,14 @@ export function register(program: Command): void {
           suite,
           executionProvider: opts.ep as 'cpu' | 'webgpu' | 'cuda',
           noiseThreads: defaultNoiseThreads(),
+          assetDirs,
           onProgress: (f) => bar.update(Math.round(f * total)),
         });
       } catch (err) {
         if (err instanceof ModelFailure) throw new CliError(`evaluation failed: ${err.message}`, 1);
         if (err instanceof DatasetError) throw new CliError(err.message, 2, { cause: err });
+        // The suite cannot be scored as defined here (a malformed pinned file, an extractor lacking a tensor).
+        if (err instanceof EvaluationFailure && err.kind === 'suite') throw new CliError(err.message, 2, { cause: err });
         // Present but not the right file (availability checks presence only).
         if (err instanceof MissingAssetError) throw new CliError(err.message, 2, { cause: err });
         throw err;

@@ -6,8 +6,9 @@ import { SuiteDefinition } from '../../suites/suite.schemas.js';
 import { ApiRejection, type RunnerApiClient } from '../../worker/api-client.js';
 import type { RunnerConfig } from '../../worker/runner-config.js';
 import { runEvaluationInChild } from '../../worker/run-in-child.js';
+import type { ChildFailure } from '../../worker/child-protocol.js';
 import { EvaluateJob } from './evaluate.job.js';
-import type { ClaimResponse, HeartbeatBody, Provenance } from './runner-api.schemas.js';
+import type { ClaimResponse, FailureKind, HeartbeatBody, Provenance } from './runner-api.schemas.js';
 import { publicReason } from './public-reason.js';
 
 export interface ProcessorDeps {
@@ -19,10 +20,27 @@ export interface ProcessorDeps {
 }
 
 /**
+ * A failure the evaluation child reported, rebuilt here with the child's own stack so the runner's log
+ * (pino's `err` serializer) shows where it happened; the child's causes are logged beside it.
+ */
+export class EvaluationChildError extends Error {
+  readonly kind: FailureKind;
+  constructor(readonly failure: ChildFailure) {
+    super(failure.reason);
+    this.name = `EvaluationChildError(${failure.kind})`;
+    this.kind = failure.kind;
+    if (failure.stack) this.stack = failure.stack;
+  }
+}
+
+/**
  * Processes one evaluation job: claim it from the API, fetch the artifact, run the suite in a child
- * process, post the result. A broken model ends the evaluation as failed (UnrecoverableError, no retry);
- * anything else is an infrastructure fault, thrown so BullMQ retries it — and recorded as the failure
- * reason once the attempts run out.
+ * process, post the result. Failures have a kind (runner-api.schemas.ts, FailureKind) that says who must
+ * act: the model's (its author) and the suite's (an admin: a suite that cannot be scored, a stored
+ * definition or manifest this runner no longer reads) end the evaluation at once (UnrecoverableError, no
+ * retry); anything else is an infrastructure fault, thrown so BullMQ retries it — and recorded as the
+ * failure reason once the attempts run out. The reason posted is the public one (publicReason); the log
+ * keeps the full message, the stack and the causes.
  *
  * The claim is this runner's hold on the evaluation: it is renewed by a heartbeat every third of the lease
  * the API states, and every post names it (runner id and attempt), so a claim the API no longer holds as
@@ -34,7 +52,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
   const { api, config, log } = deps;
   return async (job: Job, token?: string) => {
     const parsed = EvaluateJob.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`malformed job payload: ${parsed.error.message}`);
+    if (!parsed.success) {
+      // No evaluation to fail: the job fails alone, and the reconciler finds any evaluation left behind.
+      const reason = `malformed job payload: ${parsed.error.message}`;
+      log.error({ jobId: job.id, data: job.data, kind: 'suite' satisfies FailureKind }, reason);
+      throw new UnrecoverableError(reason);
+    }
     const { evaluationId } = parsed.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let claim: ClaimResponse | undefined;
@@ -70,10 +93,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       const manifest = Manifest.safeParse(claim.manifest);
       const suite = SuiteDefinition.safeParse(claim.suite.definition);
       if (!manifest.success || !suite.success) {
+        // Stored by an API whose schemas this runner no longer shares: an admin must migrate or upgrade.
         const reason = !manifest.success
           ? `stored manifest no longer validates: ${manifest.error.message}`
           : `suite definition does not validate: ${suite.error!.message}`;
-        await api.failure(evaluationId, { ...held, kind: 'infrastructure', reason });
+        log.error({ evaluationId, kind: 'suite' satisfies FailureKind, attempt }, `evaluation failed: ${reason}`);
+        await api.failure(evaluationId, { ...held, kind: 'suite', reason });
         throw new UnrecoverableError(reason);
       }
       const provenanceBase = {
@@ -95,6 +120,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           suite: suite.data,
           executionProvider: config.executionProvider,
           noiseThreads: config.noiseThreads,
+          assetDirs: config.assetDirs,
         },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
@@ -119,12 +145,18 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         log.info({ evaluationId, attempt }, "evaluation stopped: this claim is no longer the evaluation's (cancelled, or taken over)");
         return { cancelled: true };
       }
-      if (outcome.kind === 'model-failure') {
-        log.info({ evaluationId, reason: outcome.reason }, 'evaluation failed: model');
-        await api.failure(evaluationId, { ...held, kind: 'model', reason: publicReason(outcome.reason), provenance: provenanceBase });
-        throw new UnrecoverableError(outcome.reason);
+      if (outcome.kind === 'failed') {
+        const { failure } = outcome;
+        const err = new EvaluationChildError(failure);
+        if (failure.kind === 'infrastructure') throw err;
+        // The model's author or an admin must act: running it again would fail the same way.
+        log[failure.kind === 'model' ? 'info' : 'error'](
+          { evaluationId, attempt, kind: failure.kind, err, ...(failure.causes ? { causes: failure.causes } : {}) },
+          `evaluation failed: ${failure.kind}`,
+        );
+        await api.failure(evaluationId, { ...held, kind: failure.kind, reason: publicReason(failure.reason), provenance: provenanceBase });
+        throw new UnrecoverableError(failure.reason);
       }
-      if (outcome.kind === 'infrastructure') throw new Error(outcome.message);
       const o = outcome.output;
       for (const warning of o.warnings)
         log.warn({ evaluationId, requestedProvider: config.executionProvider, executionProvider: o.executionProvider }, warning);
@@ -166,6 +198,18 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       return { metrics: o.metrics };
     } catch (err) {
       if (err instanceof UnrecoverableError || err instanceof DelayedError) throw err;
+      const causes = err instanceof EvaluationChildError ? err.failure.causes : undefined;
+      log.warn(
+        {
+          evaluationId,
+          attempt: claim?.attempt,
+          kind: 'infrastructure' satisfies FailureKind,
+          lastAttempt,
+          err,
+          ...(causes ? { causes } : {}),
+        },
+        lastAttempt ? 'evaluation failed: infrastructure, attempts exhausted' : 'evaluation failed: infrastructure, to be retried',
+      );
       // Without a claim there is nothing of ours to end: the job fails and the reconciler records its reason.
       if (claim && lastAttempt && !deps.shutdown?.aborted) {
         await api

@@ -67,11 +67,18 @@ export const ResultBody = z.strictObject({
 });
 export type ResultBody = z.infer<typeof ResultBody>;
 
+/**
+ * Who must act on a failed evaluation. `model`: the submission is broken; its author must fix it (not
+ * retried). `suite`: the suite's data or the runner's configuration is at fault; an admin must fix it (not
+ * retried). `infrastructure`: a transient fault (retried; reported once the attempts run out).
+ */
+export const FailureKind = z.enum(['model', 'suite', 'infrastructure']);
+export type FailureKind = z.infer<typeof FailureKind>;
+
 /** Stored only under the claim it names (`runnerId`, `attempt`). */
 export const FailureBody = z.strictObject({
   ...ClaimRef,
-  /** `model`: the submission itself is broken (not retried). `infrastructure`: retries ran out. */
-  kind: z.enum(['model', 'infrastructure']),
+  kind: FailureKind,
   reason: z.string().min(1).max(4000),
   provenance: Provenance.partial().optional(),
 });
