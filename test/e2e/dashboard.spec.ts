@@ -231,7 +231,7 @@ describe('dashboard', () => {
 
     // Every entry as the server exports it, through the data provider (with the token) into a download.
     await page.getByTestId('export-menu').click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-server-csv').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toContain('suite,suite_version');
     expect(csv).toContain(`${stack.owner}-good`);

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { exportRows, toCsv } from './leaderboard-export.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { ApiContentResponse, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
+import { exportTable, toCsv } from './leaderboard-export.js';
 import { LeaderboardExportQuery, LeaderboardExportRow, LeaderboardQuery, Leaderboards } from './leaderboard.schemas.js';
 import { LeaderboardService } from './leaderboard.service.js';
 
@@ -35,7 +35,7 @@ export class LeaderboardController {
     res.type('application/json').send(view.body);
   }
 
-  /** The same view as GET /api/leaderboards, as CSV or JSON rows (one per entry), for scripts and downloads. */
+  /** The same view as GET /api/leaderboards, as CSV or JSON rows (one per entry; columns: leaderboard-export.ts), for scripts and the dashboard's Export menu. */
   @Get('export')
   @ApiOperation({ summary: 'The leaderboard view as a CSV or JSON download (one row per entry)' })
   @ApiZodQuery(LeaderboardExportQuery)
@@ -43,15 +43,15 @@ export class LeaderboardController {
   async export(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined, @Res() res: Response) {
     const { format: fmt, ...q } = parseInput(LeaderboardExportQuery, query, 'query');
     const { boards } = await this.leaderboard.boards(q, principal);
-    const rows = exportRows(boards);
+    const table = exportTable(boards);
     const name = `genbench-leaderboard${q.task ? '-' + q.task : ''}${q.resolution ? '-' + q.resolution : ''}`;
     if (fmt === 'json') {
       res.setHeader('Content-Disposition', `attachment; filename="${name}.json"`);
-      res.json(rows);
+      res.json(table.rows);
       return;
     }
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-    res.send(toCsv(rows));
+    res.send(toCsv(table));
   }
 }

@@ -80,7 +80,7 @@ export const LeaderboardExportQuery = LeaderboardQuery.extend({
   format: z.enum(['csv', 'json']).default('csv'),
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
-/** One row of the export per board entry: suite, rank, model and version, then one column per metric. */
+/** One row of the export per board entry: suite, rank, model and version, metrics, provenance (columns: leaderboard-export.ts). */
 export const LeaderboardExportRow = apiSchema(
   'LeaderboardExportRow',
   z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),

@@ -6,7 +6,6 @@ import {
   Card,
   CardContent,
   Chip,
-  Divider,
   FormControlLabel,
   ListSubheader,
   Menu,
@@ -24,7 +23,6 @@ import { downloadFile } from '../download';
 import { taskLabel } from '../format';
 import { ReasonText } from '../suites/Availability';
 import { LeaderboardBoard } from './LeaderboardBoard';
-import { exportBoards } from './leaderboard-export';
 
 /** Entries per board on the first load; each board pages on its own from there. */
 const PER_BOARD = 25;
@@ -92,8 +90,8 @@ function useFilters() {
 }
 
 /**
- * Two kinds of download: the view as shown (first page of each board, in the order shown), built here, and
- * every entry of every board in rank order, as the server exports it (GET /api/leaderboards/export).
+ * The leaderboard export of this view's filters: every entry of every board in rank order, as the server
+ * writes it (GET /api/leaderboards/export; its columns are decided there once, for CSV and JSON alike).
  */
 const ExportMenu = () => {
   const list = useListContext<Board>();
@@ -103,7 +101,7 @@ const ExportMenu = () => {
   const notify = useNotify();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const close = () => setAnchor(null);
-  const fromServer = async (format: 'csv' | 'json') => {
+  const download = async (format: 'csv' | 'json') => {
     close();
     try {
       const { content, filename } = await dataProvider.exportLeaderboards(filterValues, format);
@@ -111,10 +109,6 @@ const ExportMenu = () => {
     } catch (err) {
       notify(`Export failed: ${(err as Error).message}`, { type: 'error' });
     }
-  };
-  const shown = (format: 'csv' | 'json') => {
-    close();
-    exportBoards(data ?? [], filterValues, format);
   };
   return (
     <>
@@ -127,20 +121,12 @@ const ExportMenu = () => {
         <DownloadIcon />
       </Button>
       <Menu anchorEl={anchor} open={anchor != null} onClose={close}>
-        <ListSubheader sx={{ lineHeight: '32px' }}>This view, as shown</ListSubheader>
-        <MenuItem onClick={() => shown('csv')} data-testid="export-csv">
+        <ListSubheader sx={{ lineHeight: '32px' }}>Every entry of this view</ListSubheader>
+        {/* download reports its own failures (a notification), so its promise never rejects. */}
+        <MenuItem onClick={() => void download('csv')} data-testid="export-csv">
           CSV
         </MenuItem>
-        <MenuItem onClick={() => shown('json')} data-testid="export-json">
-          JSON
-        </MenuItem>
-        <Divider />
-        <ListSubheader sx={{ lineHeight: '32px' }}>Every entry, from the server</ListSubheader>
-        {/* fromServer reports its own failures (a notification), so its promise never rejects. */}
-        <MenuItem onClick={() => void fromServer('csv')} data-testid="export-server-csv">
-          CSV
-        </MenuItem>
-        <MenuItem onClick={() => void fromServer('json')} data-testid="export-server-json">
+        <MenuItem onClick={() => void download('json')} data-testid="export-json">
           JSON
         </MenuItem>
       </Menu>
