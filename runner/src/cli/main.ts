@@ -4,12 +4,13 @@ import * as evaluate from './commands/evaluate.command.js';
 import * as exportInception from './commands/export-inception.command.js';
 import * as features from './commands/features.command.js';
 import * as metrics from './commands/metrics.command.js';
+import * as prompts from './commands/prompts.command.js';
 import * as segScore from './commands/seg-score.command.js';
 
 // One file per command under ./commands; each exports `register(program)`.
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
-const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, exportInception];
+const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, prompts, exportInception];
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 
