@@ -10,7 +10,7 @@
 //   instead of H·W·K·C (a 512² label map and 384-dimensional features: 40× less).
 // - Segment ids [h, w] are resized by nearest neighbour (Pillow's NEAREST, runner/src/datasets/nearest-resize.ts).
 import { resizeNearest } from '../datasets/nearest-resize.js';
-import { createRandom, mixSeed } from '../segmentation/seeded-random.js';
+import { pixelSampleStream } from '../random/protocol-streams.js';
 
 /** Source taps of a 1-d bilinear resize, PyTorch align_corners=False with an explicit output size. */
 function bilinearTaps(inSize: number, outSize: number) {
@@ -137,7 +137,7 @@ export function gridPoints(features: Float32Array, channels: number, h: number, 
  */
 export function samplePositions(total: number, count: number, seed: number, index: number): Int32Array {
   if (count >= total) return Int32Array.from({ length: total }, (_, i) => i);
-  const random = createRandom(mixSeed(seed, index));
+  const random = pixelSampleStream(seed, index);
   const order = Int32Array.from({ length: total }, (_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random.next() * (total - i));

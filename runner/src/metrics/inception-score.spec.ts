@@ -3,7 +3,7 @@ import { readNpz } from '../io/npz.js';
 import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
 import { inceptionScore } from './inception-score.js';
 import { MetricInputError } from './metric-input-error.js';
-import { createRng, permutation } from './prng.js';
+import { createRng, permutation } from '../random/prng.js';
 import { gaussianFeatures } from './test-data.js';
 
 async function logits(file: string) {

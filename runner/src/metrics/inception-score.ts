@@ -6,7 +6,8 @@
 // our own generator, so not torch's permutation).
 
 import { MetricInputError } from './metric-input-error.js';
-import { createRng, permutation } from './prng.js';
+import { permutation } from '../random/prng.js';
+import { metricSubsetStream } from '../random/protocol-streams.js';
 
 export type InceptionSplitMode = 'adm-5000' | 'torch-fidelity-10';
 
@@ -47,7 +48,7 @@ export function inceptionScore(
   let chunk = ADM_SPLIT;
   if (splitMode === 'torch-fidelity-10') {
     seed = options.seed ?? 0;
-    order = permutation(createRng(seed), n);
+    order = permutation(metricSubsetStream(seed), n);
     chunk = Math.ceil(n / TORCH_FIDELITY_SPLITS);
   } else if (splitMode !== 'adm-5000') {
     throw new MetricInputError(`unknown Inception Score split mode '${String(splitMode)}'`);

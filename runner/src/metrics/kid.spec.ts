@@ -4,7 +4,7 @@ import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
 import { kernelInceptionDistance, unbiasedMmd2FromGram } from './kid.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
-import { createRng, sampleWithoutReplacement } from './prng.js';
+import { createRng, sampleWithoutReplacement } from '../random/prng.js';
 import { gaussianFeatures } from './test-data.js';
 
 async function pool(file: string): Promise<FeatureSet> {

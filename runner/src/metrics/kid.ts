@@ -8,7 +8,8 @@
 import { getKernels, type BackendChoice, type BackendName } from './kernels/kernels.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
-import { createRng, sampleWithoutReplacement } from './prng.js';
+import { sampleWithoutReplacement } from '../random/prng.js';
+import { metricSubsetStream } from '../random/protocol-streams.js';
 
 export interface KidOptions {
   subsets?: number;
@@ -68,7 +69,7 @@ export async function kernelInceptionDistance(samples: FeatureSet, reference: Fe
   if (m < 2) throw new MetricInputError(`KID needs at least two points in each set (samples ${samples.rows}, reference ${reference.rows})`);
   if (!Number.isInteger(subsets) || subsets < 1) throw new MetricInputError(`KID subsets must be a positive integer, got ${subsets}`);
   const kernels = await getKernels(options.backend);
-  const rng = createRng(seed);
+  const rng = metricSubsetStream(seed);
   const z = new Float32Array(2 * m * dim);
   const values: number[] = [];
   for (let s = 0; s < subsets; s++) {

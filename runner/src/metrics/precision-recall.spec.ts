@@ -3,7 +3,7 @@ import { readNpz } from '../io/npz.js';
 import { EXPECTED, fixture } from './fixtures.testing.js';
 import { MetricInputError } from './metric-input-error.js';
 import { precisionRecall, type FeatureSet } from './precision-recall.js';
-import { createRng } from './prng.js';
+import { createRng } from '../random/prng.js';
 
 const BACKENDS = [['js'], ['onnxruntime']] as const;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assignmentWeight, linearSumAssignment, maxWeightAssignment, type Assignment } from './hungarian.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom } from '../random/prng.js';
 
 /** Best total over every injective map of the shorter side into the longer one. */
 function bruteForce(m: ArrayLike<number>, nRows: number, nCols: number, maximize: boolean): number {

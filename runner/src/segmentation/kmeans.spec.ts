@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignFeatureMap, clusterFeatureMap, kmeans, upsampleBilinear } from './kmeans.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom } from '../random/prng.js';
 
 /** `groups` Gaussian-ish blobs (uniform noise ±0.5) around centres 20 apart, shuffled; returns points and truth. */
 function blobs(seed: number, groups: number, perGroup: number, dim: number) {

@@ -9,7 +9,7 @@
 // bilinear weights sum to 1, so upsampled squared-distance scores differ from distances to the upsampled
 // feature only by a per-pixel constant, which leaves the argmin unchanged. Centroids are fitted on the
 // feature-map grid itself, never on upsampled pixels.
-import { createRandom } from './seeded-random.js';
+import { kmeansSeedingStream } from '../random/protocol-streams.js';
 
 export interface KMeansOptions {
   /** Seed of the k-means++ initialisation; the same seed gives the same clustering. */
@@ -68,7 +68,7 @@ export function nearestCentroid(
 }
 
 function kmeansPlusPlus(points: Float32Array, n: number, dim: number, k: number, seed: number): Float64Array {
-  const random = createRandom(seed);
+  const random = kmeansSeedingStream(seed);
   const centroids = new Float64Array(k * dim);
   const first = Math.min(n - 1, Math.floor(random.next() * n));
   for (let d = 0; d < dim; d++) centroids[d] = points[first * dim + d];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
 import { SegmentationScorer, scoreSegmentation, type SegmentationProtocol } from './protocols.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom } from '../random/prng.js';
 
 const FIXTURES = new URL('../../../../shared/fixtures/segmentation/', import.meta.url);
 

@@ -2,7 +2,8 @@
 // shapes on a noisy background, each class with its own colour (one with a checker texture), exact integer
 // masks, and an ignored frame like the 255 "void" labels of VOC / COCO-Stuff. Sample i depends only on
 // (seed, i), so any subset can be regenerated without the rest.
-import { createRandom, mixSeed, type SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '../random/prng.js';
+import { syntheticSegmentationStream } from '../random/protocol-streams.js';
 
 export const SYNTHETIC_IGNORE_LABEL = 255;
 
@@ -89,7 +90,7 @@ export function syntheticSegmentationSample(options: SyntheticOptions, index: nu
     throw new RangeError(`ignoreBorder must leave labelled pixels, got ${border}`);
   }
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`index must be a non-negative integer, got ${index}`);
-  const random = createRandom(mixSeed(options.seed, index));
+  const random = syntheticSegmentationStream(options.seed, index);
 
   const label = new Uint8Array(height * width);
   // Two to four distinct shape classes, painted in random order so later ones occlude earlier ones.

@@ -4,7 +4,8 @@
 // foreground colour near the centre, its position jitter and size drawn from (seed, i). Every shape covers the
 // central patch the tiny CLIP-like image encoder reads the foreground colour from (clip-like-encoders.ts).
 
-import { createRng, permutation } from '../metrics/prng.js';
+import { permutation } from '../random/prng.js';
+import { syntheticPromptImageStream, syntheticPromptOrderStream } from '../random/protocol-streams.js';
 
 /** Palette: names and RGB values; the encoders' embedding dimensions follow this order. */
 export const PALETTE: readonly { name: string; rgb: readonly [number, number, number] }[] = [
@@ -41,7 +42,7 @@ export function syntheticPrompts(seed: number): SyntheticPrompt[] {
   for (let f = 0; f < PALETTE.length; f++)
     for (let b = 0; b < PALETTE.length; b++)
       if (b !== f) for (const shape of SHAPES) all.push({ text: promptText(f, shape, b), foreground: f, background: b, shape });
-  return Array.from(permutation(createRng(seed), all.length), (i) => all[i]!);
+  return Array.from(permutation(syntheticPromptOrderStream(seed), all.length), (i) => all[i]!);
 }
 
 /** Parses a prompt of the template back into its parts; undefined for any other text. */
@@ -59,8 +60,7 @@ export function parsePrompt(text: string): SyntheticPrompt | undefined {
  * half-size in [0.28, 0.36]·size, both from (seed, index), so different seeds draw different images of one prompt.
  */
 export function drawPrompt(prompt: SyntheticPrompt, size: number, seed: number, index: number): Uint8Array {
-  const rng = createRng((seed * 7919 + index * 104729 + 17) >>> 0);
-  const u = () => rng.nextUint32() / 2 ** 32;
+  const u = syntheticPromptImageStream(seed, index);
   const cx = size / 2 + (u() * 2 - 1) * (size / 32);
   const cy = size / 2 + (u() * 2 - 1) * (size / 32);
   const r = size * (0.28 + 0.08 * u());

@@ -1,4 +1,5 @@
-import { seededRng, type Rng } from './seeded-weights.js';
+import type { Uniform } from '../../random/prng.js';
+import { syntheticImageStream } from '../../random/protocol-streams.js';
 
 export interface SyntheticImagesOptions {
   readonly n: number;
@@ -25,7 +26,7 @@ export function makeSyntheticImages(options: SyntheticImagesOptions): Uint8Array
 
 /** Image `index` of the set: HWC uint8 [resolution, resolution, 3]. */
 export function makeSyntheticImage(index: number, resolution: number, seed: number): Uint8Array {
-  const rng = seededRng(seed, `synthetic-image-${index}`);
+  const rng = syntheticImageStream(seed, index);
   const rgb = new Float32Array(resolution * resolution * 3);
 
   const from = randomColour(rng);
@@ -69,6 +70,6 @@ export function makeSyntheticImage(index: number, resolution: number, seed: numb
   return out;
 }
 
-function randomColour(rng: Rng): [number, number, number] {
+function randomColour(rng: Uniform): [number, number, number] {
   return [rng() * 255, rng() * 255, rng() * 255];
 }

@@ -1,5 +1,5 @@
 import { GraphBuilder, attr } from '../graph-builder.js';
-import { normalWeights } from './seeded-weights.js';
+import { builtinExtractorWeights } from '../../random/protocol-streams.js';
 
 export interface TinyExtractorOptions {
   /** Height and width of the (already resized and normalized) input images. */
@@ -54,8 +54,8 @@ export function buildTinyExtractor(options: TinyExtractorOptions): Uint8Array {
   g.node('Relu', ['proj'], ['proj_relu']).node('GlobalAveragePool', ['proj_relu'], ['gap']);
   g.node('Flatten', ['gap'], ['pool'], { axis: attr.int(1) });
 
-  g.initializer('fc_w', normalWeights(seed, 'fc_w', poolDim * numClasses, 1 / Math.sqrt(poolDim)), [poolDim, numClasses]);
-  g.initializer('fc_b', normalWeights(seed, 'fc_b', numClasses, 0.1), [numClasses]);
+  g.initializer('fc_w', builtinExtractorWeights(seed, 'fc_w', poolDim * numClasses, 1 / Math.sqrt(poolDim)), [poolDim, numClasses]);
+  g.initializer('fc_b', builtinExtractorWeights(seed, 'fc_b', numClasses, 0.1), [numClasses]);
   g.node('MatMul', ['pool', 'fc_w'], ['fc']).node('Add', ['fc', 'fc_b'], ['logits']);
 
   g.output('spatial', 'float32', ['batch', ...spatial]);
@@ -67,8 +67,8 @@ export function buildTinyExtractor(options: TinyExtractorOptions): Uint8Array {
 /** He-initialized weights [out, in, k, k] and small biases, named `${name}_w` / `${name}_b`. */
 function addConv(g: GraphBuilder, seed: number, name: string, cin: number, cout: number, k: number): void {
   const fanIn = cin * k * k;
-  g.initializer(`${name}_w`, normalWeights(seed, `${name}_w`, cout * fanIn, Math.sqrt(2 / fanIn)), [cout, cin, k, k]);
-  g.initializer(`${name}_b`, normalWeights(seed, `${name}_b`, cout, 0.05), [cout]);
+  g.initializer(`${name}_w`, builtinExtractorWeights(seed, `${name}_w`, cout * fanIn, Math.sqrt(2 / fanIn)), [cout, cin, k, k]);
+  g.initializer(`${name}_b`, builtinExtractorWeights(seed, `${name}_b`, cout, 0.05), [cout]);
 }
 
 // Kernel 3, stride 2, padding 1 on both sides: floor((n + 2 − 3) / 2) + 1.

@@ -1,5 +1,6 @@
 import { attr, GraphBuilder } from '../graph-builder.js';
-import { normalWeights, seededRng, normal } from './seeded-weights.js';
+import { normal } from '../../random/prng.js';
+import { normalWeights, seededRng } from './seeded-weights.js';
 
 export type OutputRange = readonly [-1, 1] | readonly [0, 1];
 

@@ -1,6 +1,7 @@
 // Test helpers: writes small TensorFlow GraphDefs with the project's protobuf writer (field numbers as in
 // graph-def.ts), and computes TF's ops naively in float64 on NHWC arrays, for the converter's specs.
 
+import { mulberry32 } from '../../random/prng.js';
 import { ProtoWriter } from '../protobuf-writer.js';
 import { DT_FLOAT, DT_INT32 } from './graph-def.js';
 
@@ -66,16 +67,9 @@ export function nd(shape: number[], data?: ArrayLike<number>): Nd {
   return { shape, data: data ? Float64Array.from(data) : new Float64Array(size) };
 }
 
-/** Deterministic values in [−1, 1) (mulberry32). */
+/** Deterministic values in [−1, 1) (mulberry32, seeded with `seed` as is). */
 export function randomNd(shape: number[], seed: number, scale = 1): Nd {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const out = nd(shape);
   for (let i = 0; i < out.data.length; i++) out.data[i] = (next() * 2 - 1) * scale;
   return out;

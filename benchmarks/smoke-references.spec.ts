@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
+import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
+import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
+import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
+import { SUITES } from './index.js';
+
+// The data that the suites generate themselves (no downloaded file, so no sha256 in the definition checks
+// it): synthetic reference images, the built-in extractor, synthetic segmentation images and labels. Each
+// suite version's digests are pinned here. A failure means that suite's scores move: restore what changed
+// (runner/src/random/protocol-streams.ts, the generators), or give the suite a new version with new digests.
+// The extractor digest is of its ONNX bytes, so a change of the ONNX writer fails here too; check the
+// scores then.
+const PINNED: Record<string, Record<string, string>> = {
+  'smoke-32 v1': {
+    reference: '36975ac4ea40e1fdcbb2c0418820cb4c05a0096b6c1f23a3851d4aa972b1596f',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-32-denoiser v1': {
+    reference: '36975ac4ea40e1fdcbb2c0418820cb4c05a0096b6c1f23a3851d4aa972b1596f',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-32-samples v1': {
+    reference: '36975ac4ea40e1fdcbb2c0418820cb4c05a0096b6c1f23a3851d4aa972b1596f',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-seg-dataset v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
+  'smoke-seg-per-image v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
+};
+
+const sha256 = (parts: Uint8Array[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+/** Digests of what `suite` generates for itself; empty when it generates nothing. */
+function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isSegmentationSuite(suite)) {
+    if (suite.dataset.type === 'synthetic-shapes') {
+      const { seed, images } = suite.dataset;
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < images; i++) {
+        const s = syntheticSegmentationSample({ seed, height: suite.resolution, width: suite.resolution }, i);
+        parts.push(s.image, s.label);
+      }
+      out.dataset = sha256(parts);
+    }
+    return out;
+  }
+  if (suite.reference.type === 'synthetic-shapes') {
+    out.reference = sha256([makeSyntheticImages({ n: suite.reference.n, resolution: suite.resolution, seed: suite.reference.seed })]);
+  }
+  if (suite.extractor.type === 'builtin-tiny-conv') {
+    out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
+  }
+  return out;
+}
+
+describe('the data the smoke suites generate is pinned per suite version', () => {
+  const generating = SUITES.filter((s) => Object.keys(generatedData(s)).length > 0);
+
+  it('every suite that generates its own data has pinned digests, and every pin names such a suite', () => {
+    expect(generating.map((s) => `${s.id} v${s.version}`).sort()).toEqual(Object.keys(PINNED).sort());
+  });
+
+  it.each(generating.map((s) => [`${s.id} v${s.version}`, s] as const))('%s', (key, suite) => {
+    expect(generatedData(suite)).toEqual(PINNED[key]);
+  });
+});
