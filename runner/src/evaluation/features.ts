@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { verifyAsset } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { normalizeNhwc, type Normalization } from '../preprocessing/normalization.js';
 import { preprocess, type ResizeProtocol } from '../preprocessing/preprocess.js';
+import { UINT8_IMAGES, buildPreprocessingGraph, prependPreprocessing } from '../preprocessing/preprocessing-graph.js';
 import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
 import { EvaluationFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
@@ -66,15 +68,28 @@ export function admSpatialFeatures(spatial: Float32Array, count: number, channel
 export interface OpenExtractorOptions {
   /** Where `onnx-file` extractors live (AssetDirs.modelsDir); required for them, unused by the builtin one. */
   modelsDir?: string;
+  /** Intra-op threads of the session; default every core this process may use (os.availableParallelism()). */
+  threads?: number;
+  /**
+   * `graph` (default): resize and normalize inside the session, from uint8 (preprocessing-graph.ts), where
+   * the protocol can be written as a graph; `javascript`: always in JavaScript, then the float32 tensor
+   * (the pipeline before; kept for comparisons).
+   */
+  preprocessIn?: 'graph' | 'javascript';
 }
 
 /** Runs a suite's feature extractor over uint8 image batches. */
 export class FeatureExtractor {
+  /** Per source size, the extractor with the preprocessing in front (preprocessing-graph.ts). */
+  private readonly combined = new Map<number, Promise<ort.InferenceSession>>();
+
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private session: ort.InferenceSession | undefined,
+    private readonly model: Uint8Array,
     private readonly spec: ExtractorSpec & { names: { images: string } },
     readonly executionProvider: ExecutionProvider,
     readonly warnings: string[],
+    private readonly options: { threads: number; preprocessIn: 'graph' | 'javascript'; label: string },
   ) {}
 
   /**
@@ -94,7 +109,7 @@ export class FeatureExtractor {
         preprocessing: def.preprocessing,
         names: { images: 'images', pool: 'pool', spatial: 'spatial', logits: 'logits' },
       };
-      return FeatureExtractor.fromModel(bytes, spec, ep);
+      return FeatureExtractor.fromModel(bytes, spec, ep, undefined, options);
     }
     const modelsDir = options.modelsDir;
     if (modelsDir === undefined) throw new Error(`the extractor ${def.id} is a file: give the models directory to open it`);
@@ -105,7 +120,7 @@ export class FeatureExtractor {
       preprocessing: def.preprocessing,
       names: { pool: def.outputs.pool, spatial: def.outputs.spatial, logits: def.outputs.logits },
     };
-    return FeatureExtractor.fromModel(await readFile(path), spec, ep, path);
+    return FeatureExtractor.fromModel(await readFile(path), spec, ep, path, options);
   }
 
   /** Opens an extractor graph given as bytes; checks that it has the tensors `spec` names. */
@@ -114,10 +129,12 @@ export class FeatureExtractor {
     spec: ExtractorSpec,
     ep: ExecutionProvider = 'cpu',
     label = 'the feature extractor',
+    options: Omit<OpenExtractorOptions, 'modelsDir'> = {},
   ): Promise<FeatureExtractor> {
+    const threads = options.threads ?? availableParallelism();
     let opened;
     try {
-      opened = await openSession(model, ep);
+      opened = await openSession(model, ep, threads);
     } catch (err) {
       if (err instanceof ModelFailure) throw new ExtractorError(`${label}: ${err.message}`, { cause: err });
       throw err;
@@ -137,7 +154,18 @@ export class FeatureExtractor {
           throw new ExtractorError(`${label} has no output "${name}" for ${role} (its outputs: ${session.outputNames.join(', ')})`);
         }
       }
-      return new FeatureExtractor(session, { ...spec, names: { ...spec.names, images } }, opened.executionProvider, opened.warnings);
+      return new FeatureExtractor(
+        session,
+        model,
+        { ...spec, names: { ...spec.names, images } },
+        opened.executionProvider,
+        opened.warnings,
+        {
+          threads,
+          preprocessIn: options.preprocessIn ?? 'graph',
+          label,
+        },
+      );
     } catch (err) {
       await session.release();
       throw err;
@@ -151,10 +179,7 @@ export class FeatureExtractor {
   /** Features of `count` uint8 NHWC images of `size × size × 3`, resized by the protocol when needed. */
   async extract(images: Uint8Array, count: number, size: number): Promise<FeatureBatch> {
     const { inputSize, normalization, preprocessing, names } = this.spec;
-    let input: Float32Array;
-    if (size === inputSize) input = normalizeNhwc(images, count, size, normalization);
-    else if (preprocessing) input = preprocess(images, count, size, preprocessing, inputSize, normalization);
-    else {
+    if (size !== inputSize && !preprocessing) {
       throw new ExtractorError(
         `images are ${size}×${size} but the extractor takes ${inputSize}×${inputSize}, and no resize protocol is configured for it`,
       );
@@ -162,8 +187,24 @@ export class FeatureExtractor {
     const fetches = [names.pool, names.spatial, names.logits].filter((x): x is string => !!x);
     let out: ort.InferenceSession.ReturnType;
     try {
-      out = await this.session.run({ [names.images]: new ort.Tensor('float32', input, [count, 3, inputSize, inputSize]) }, fetches);
+      const inGraph = this.options.preprocessIn === 'graph' && (size === inputSize || preprocessing === 'tf1-bilinear');
+      if (inGraph) {
+        const session = await this.combinedSession(size);
+        out = await session.run(
+          { [UINT8_IMAGES]: new ort.Tensor('uint8', images.subarray(0, count * size * size * 3), [count, size, size, 3]) },
+          fetches,
+        );
+      } else {
+        const input =
+          size === inputSize
+            ? normalizeNhwc(images, count, size, normalization)
+            : preprocess(images, count, size, preprocessing!, inputSize, normalization);
+        out = await (
+          await this.baseSession()
+        ).run({ [names.images]: new ort.Tensor('float32', input, [count, 3, inputSize, inputSize]) }, fetches);
+      }
     } catch (err) {
+      if (err instanceof ExtractorError) throw err;
       const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 500);
       throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, {
         cause: err,
@@ -189,8 +230,55 @@ export class FeatureExtractor {
     return batch;
   }
 
+  /**
+   * The extractor with the preprocessing of `size`-pixel images in front, opened once per size. The session
+   * that takes float32 is released then (it is reopened only if another size needs JavaScript resizing), so
+   * the weights are held once.
+   */
+  private combinedSession(size: number): Promise<ort.InferenceSession> {
+    let opening = this.combined.get(size);
+    if (!opening) {
+      const { inputSize, normalization, names } = this.spec;
+      const prefix = buildPreprocessingGraph(
+        {
+          srcSize: size,
+          targetSize: inputSize,
+          resize: size === inputSize ? 'none' : 'tf1-bilinear',
+          normalization,
+          exact: this.executionProvider === 'cpu',
+        },
+        names.images,
+      );
+      opening = (async () => {
+        const combined = prependPreprocessing(this.model, prefix, names.images);
+        let opened;
+        try {
+          opened = await openSession(combined, this.executionProvider, this.options.threads);
+        } catch (err) {
+          throw new ExtractorError(`${this.options.label} with its preprocessing in front: ${(err as Error).message}`, { cause: err });
+        }
+        const base = this.session;
+        this.session = undefined;
+        await base?.release();
+        return opened.session;
+      })();
+      this.combined.set(size, opening);
+      opening.catch(() => this.combined.delete(size));
+    }
+    return opening;
+  }
+
+  private async baseSession(): Promise<ort.InferenceSession> {
+    this.session ??= (await openSession(this.model, this.executionProvider, this.options.threads)).session;
+    return this.session;
+  }
+
   async close(): Promise<void> {
-    await this.session.release();
+    const sessions = await Promise.allSettled(this.combined.values());
+    this.combined.clear();
+    for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
+    await this.session?.release();
+    this.session = undefined;
   }
 }
 

@@ -12,13 +12,13 @@ import { checkImageBuffer, checkOutputSize, type ImageShape } from './image-shap
 
 const f32 = Math.fround;
 
-interface AxisWeights {
+export interface AxisWeights {
   lower: Int32Array;
   upper: Int32Array;
   lerp: Float32Array;
 }
 
-function axisWeights(inSize: number, outSize: number, halfPixelCenters: boolean): AxisWeights {
+export function axisWeights(inSize: number, outSize: number, halfPixelCenters: boolean): AxisWeights {
   const scale = f32(inSize / outSize);
   const lower = new Int32Array(outSize);
   const upper = new Int32Array(outSize);
