@@ -5,11 +5,29 @@ import { JsonBlock } from './JsonBlock';
 
 /** The runner's phase names (run-evaluation.ts, segmentation-evaluation.ts) as a reader says them. */
 const PHASES: Record<string, string> = {
+  sampling: 'sampling',
+  decoding: 'decoding',
+  features: 'features',
   samplesAndFeatures: 'sampling and features',
   reference: 'reference statistics',
   metrics: 'metrics',
   total: 'total',
 };
+/** The stages of stage-clock.ts, in the order an evaluation goes through them: shown first, with their share of the total. */
+const STAGES = ['sampling', 'decoding', 'features', 'reference', 'metrics'];
+
+/** "sampling 12 s (61%) · features 6 s (30%) · … · total 20 s": where the run's time went. */
+function durationsText(durationsMs: Record<string, number>): string {
+  const total = durationsMs.total;
+  const keys = [...STAGES.filter((k) => k in durationsMs), ...Object.keys(durationsMs).filter((k) => !STAGES.includes(k))];
+  return keys
+    .map((k) => {
+      const v = durationsMs[k]!;
+      const share = STAGES.includes(k) && total ? ` (${Math.round((100 * v) / total)}%)` : '';
+      return `${phaseLabel(k)} ${formatDuration(v)}${share}`;
+    })
+    .join(' · ');
+}
 /** A phase this page does not know yet: `someNewPhase` → `some new phase`, never the raw key. */
 const phaseLabel = (key: string) =>
   PHASES[key] ??
@@ -37,13 +55,7 @@ export const ProvenanceTable = ({ provenance }: { provenance: Provenance | null 
     ['Seed', seed ?? '—', 'seed'],
   ];
   if (durationsMs) {
-    rows.push([
-      'Durations',
-      Object.entries(durationsMs)
-        .map(([k, v]) => `${phaseLabel(k)} ${formatDuration(v)}`)
-        .join(' · '),
-      'durations',
-    ]);
+    rows.push(['Durations', durationsText(durationsMs), 'durations']);
   }
   return (
     <>

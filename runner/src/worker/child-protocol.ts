@@ -1,4 +1,5 @@
 import type { AssetDirs } from '../assets/asset-dirs.js';
+import type { StageProgress } from '../evaluation/stage-clock.js';
 import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
@@ -22,7 +23,8 @@ export interface ChildRequest {
 export type ChildMessage =
   /** Sent before the submitted model runs on a batch of another size: the parent names it if memory runs out. */
   | { type: 'batch'; size: number }
-  | { type: 'progress'; fraction: number }
+  /** `stage`: the stage running, its rate and ETA, wall time per stage (stage-clock.ts). */
+  | { type: 'progress'; fraction: number; stage?: StageProgress }
   | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
   /** The evaluation ended with an error: who must act (evaluation-failure.ts), its message, and for the runner's log its stack and causes. */
   | { type: 'failed'; failure: ChildFailure };

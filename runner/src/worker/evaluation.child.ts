@@ -5,6 +5,7 @@ import { runEvaluation } from '../evaluation/run-evaluation.js';
 import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
 import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
+import type { StageProgress } from '../evaluation/stage-clock.js';
 import type { ChildRequest, ChildMessage } from './child-protocol.js';
 
 function send(msg: ChildMessage): Promise<void> {
@@ -35,6 +36,7 @@ async function evaluate(req: ChildRequest): Promise<void> {
     const classifierPath = req.extraArtifactPaths?.classifier;
     const grid = new SampleGridCollector();
     let last = 0;
+    let stage: StageProgress | undefined;
     const output = await runEvaluation({
       model,
       modelPath: req.artifactPath,
@@ -46,11 +48,14 @@ async function evaluate(req: ChildRequest): Promise<void> {
       executionProvider: req.executionProvider,
       noiseThreads: req.noiseThreads,
       assetDirs: req.assetDirs,
+      onStage: (p) => {
+        stage = p;
+      },
       onProgress: (fraction) => {
         const now = Date.now();
         if (now - last >= 250 || fraction >= 1) {
           last = now;
-          process.send!({ type: 'progress', fraction } satisfies ChildMessage);
+          process.send!({ type: 'progress', fraction, stage } satisfies ChildMessage);
         }
       },
     });

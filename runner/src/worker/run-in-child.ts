@@ -1,3 +1,4 @@
+import type { StageProgress } from '../evaluation/stage-clock.js';
 import { fileURLToPath } from 'node:url';
 import { forkModule } from '../child/fork-module.js';
 import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit.js';
@@ -20,7 +21,12 @@ const modelFailure = (reason: string, stack?: string): ChildResult => ({
  */
 export function runEvaluationInChild(
   req: ChildRequest,
-  opts: { timeoutMs: number; memoryLimitBytes: number; onProgress?: (fraction: number) => void; signal?: AbortSignal },
+  opts: {
+    timeoutMs: number;
+    memoryLimitBytes: number;
+    onProgress?: (fraction: number, stage?: StageProgress) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = forkModule(CHILD, [], { silent: true });
@@ -50,7 +56,7 @@ export function runEvaluationInChild(
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'batch') batchSize = m.size;
-      else if (m.type === 'progress') opts.onProgress?.(m.fraction);
+      else if (m.type === 'progress') opts.onProgress?.(m.fraction, m.stage);
       else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid };
       else if (m.type === 'failed') settled ??= { kind: 'failed', failure: m.failure };
     });

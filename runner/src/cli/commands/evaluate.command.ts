@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
+import { describeProgress, formatSeconds } from '../../evaluation/stage-clock.js';
 import type { Command } from 'commander';
 import { SUITES, findSuite } from '../../../../benchmarks/index.js';
 import { loadAssetDirs } from '../../assets/asset-dirs.js';
@@ -59,10 +60,14 @@ export function register(program: Command): void {
       // Segmentation suites progress over their images (extractors under dataset-hungarian: fit, then assign).
       const [total, unit] = suite.task === 'zero-shot-segmentation' ? [suite.dataset.images, 'images'] : [suite.samples, 'samples'];
       const bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: `${suite.id} {bar} {percentage}% | {value}/{total} ${unit} | {duration}s`, hideCursor: true },
+        {
+          stream: process.stderr,
+          format: `${suite.id} {bar} {percentage}% | {value}/{total} ${unit} | {duration}s | {stages}`,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total, 0);
+      bar.start(total, 0, { stages: '' });
       let out;
       try {
         out = await runEvaluation({
@@ -75,6 +80,8 @@ export function register(program: Command): void {
           noiseThreads: defaultNoiseThreads(),
           assetDirs,
           onProgress: (f) => bar.update(Math.round(f * total)),
+          // Where the time goes, while it goes: the stage running, its rate and ETA, wall time per stage.
+          onStage: (p) => bar.update(Math.round(p.done), { stages: describeProgress(p, unit) }),
         });
       } catch (err) {
         if (err instanceof ModelFailure) throw new CliError(`evaluation failed: ${err.message}`, 1);
@@ -88,6 +95,11 @@ export function register(program: Command): void {
         bar.stop();
       }
       for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stderr.write(
+        `time: ${Object.entries(out.durationsMs)
+          .map(([k, v]) => `${k} ${formatSeconds(v / 1000)}`)
+          .join(', ')}\n`,
+      );
       const metrics = Object.fromEntries(out.metrics.map((m) => [m.id, m.value]));
       if (opts.json) {
         process.stdout.write(
@@ -102,6 +114,7 @@ export function register(program: Command): void {
               executionProvider: out.executionProvider,
               hardware: out.hardware,
               seed: suite.seed,
+              durationsMs: out.durationsMs,
             },
           }) + '\n',
         );

@@ -38,6 +38,8 @@ export interface ImageSourceInput {
   noiseThreads?: number;
   /** Samples done so far, possibly fractional, reported within batches (denoisers: after every step). */
   onSamplesDone?: (done: number) => void;
+  /** Wall time of each latent decoding call, in ms (stage-clock.ts books it as `decoding`, not `sampling`). */
+  onDecoded?: (ms: number) => void;
 }
 
 async function modelBytes(input: ImageSourceInput): Promise<Uint8Array> {
@@ -83,6 +85,18 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
         decoder = manifest.latent
           ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider)
           : undefined;
+        if (decoder && input.onDecoded) {
+          const decode = decoder.decode.bind(decoder);
+          const report = input.onDecoded;
+          decoder.decode = async (...args) => {
+            const t0 = performance.now();
+            try {
+              return await decode(...args);
+            } finally {
+              report(performance.now() - t0);
+            }
+          };
+        }
         // Opened only where the suite guides with it: a classifier-guided submission is scored unguided elsewhere.
         classifier =
           manifest.classifier && suite.sampler.classifier_scale !== undefined

@@ -7,6 +7,7 @@ import { ApiRejection, type RunnerApiClient } from '../../worker/api-client.js';
 import type { RunnerConfig } from '../../worker/runner-config.js';
 import { runEvaluationInChild } from '../../worker/run-in-child.js';
 import type { ChildFailure } from '../../worker/child-protocol.js';
+import { describeProgress } from '../../evaluation/stage-clock.js';
 import { EvaluateJob } from './evaluate.job.js';
 import type { ClaimResponse, FailureKind, HeartbeatBody, Provenance } from './runner-api.schemas.js';
 import { publicReason } from './public-reason.js';
@@ -112,6 +113,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       for (const extra of claim.extraArtifacts ?? []) extraArtifactPaths[extra.role] = await api.artifact(extra.sha256, config.cacheDir);
       log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
       let lastPost = 0;
+      let lastStageLog = 0;
       const outcome = await runEvaluationInChild(
         {
           artifactPath,
@@ -126,9 +128,14 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
           memoryLimitBytes: config.childMemoryLimitBytes,
           signal: deps.shutdown ? AbortSignal.any([deps.shutdown, cancelled.signal]) : cancelled.signal,
-          onProgress: (fraction) => {
+          onProgress: (fraction, stage) => {
             job.updateProgress(Math.round(fraction * 100)).catch(() => undefined); // the API holds the truth; Redis progress is a hint
             const now = Date.now();
+            // Where the time goes: the stage running, its rate and ETA, wall time per stage, every 10 s.
+            if (stage && (now - lastStageLog >= 10_000 || fraction >= 1)) {
+              lastStageLog = now;
+              log.info({ evaluationId, attempt, ...stage }, describeProgress(stage));
+            }
             if (now - lastPost >= 1000 || fraction >= 1) {
               lastPost = now;
               api
