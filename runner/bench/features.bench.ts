@@ -114,7 +114,9 @@ console.log(
 );
 const bare = await openSession(model, ep, threads);
 const pipeline = await FeatureExtractor.fromModel(model, spec, ep, 'the benchmark extractor', { threads });
-const js = withJs ? await FeatureExtractor.fromModel(model, spec, ep, 'the benchmark extractor', { threads, preprocessIn: 'javascript' }) : undefined;
+const js = withJs
+  ? await FeatureExtractor.fromModel(model, spec, ep, 'the benchmark extractor', { threads, preprocessIn: 'javascript' })
+  : undefined;
 for (const w of [...bare.warnings, ...pipeline.warnings]) console.log(`  warning: ${w}`);
 console.log(`  bare session on ${bare.executionProvider}, pipeline on ${pipeline.executionProvider}`);
 
