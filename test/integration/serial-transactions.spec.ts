@@ -54,7 +54,7 @@ describe('serialTransactions (real PostgreSQL)', () => {
         kinds: ['generator'],
         primaryMetric: 'fid',
         higherIsBetter: false,
-        protocol: {},
+        definition: {},
       },
     });
     for (let m = 0; m < 3; m++) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { parseStoredDefinition } from '../suites/stored-definition.js';
 import type { EvaluationStatus, EvaluationTrigger, FailureKind, Prisma } from '../generated/prisma/client.js';
 
 const withContext = {
@@ -141,7 +142,7 @@ export class EvaluationsRepository {
       let driftFlagged = false;
       if (before !== undefined && after !== undefined) {
         drift = (after - before) / Math.max(Math.abs(before), Number.MIN_VALUE);
-        const tolerance = Number((current.suiteVersion.protocol as { drift_tolerance?: number }).drift_tolerance ?? 0);
+        const tolerance = parseStoredDefinition(current.suiteVersion).drift_tolerance;
         driftFlagged = Math.abs(drift) > tolerance;
       }
       await tx.evaluation.update({

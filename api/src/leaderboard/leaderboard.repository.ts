@@ -14,8 +14,8 @@ export class LeaderboardRepository {
         task: filter.task,
         resolution: filter.resolution,
         suiteId: filter.suiteId,
-        // The stored definition (column `protocol`) holds the segmentation suite's own `protocol` field.
-        ...(filter.protocol ? { protocol: { path: ['protocol'], equals: filter.protocol } } : {}),
+        // A segmentation suite's definition holds its matching protocol.
+        ...(filter.protocol ? { definition: { path: ['protocol'], equals: filter.protocol } } : {}),
       },
       orderBy: [{ suiteId: 'asc' }, { version: 'desc' }],
     });

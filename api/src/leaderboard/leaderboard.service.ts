@@ -1,22 +1,25 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isSegmentationSuite } from '../../../runner/src/suites/segmentation-suite.schemas.js';
+import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { type Viewer, viewerOf } from '../auth/visibility.js';
 import { type Rendered, SharedVersionReader, VersionedCache } from './leaderboard-cache.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import { type LeaderboardQuery, Leaderboards } from './leaderboard.schemas.js';
+import { parseStoredDefinition, StoredSuiteDefinitionError } from '../suites/stored-definition.js';
 
 /**
  * A zero-shot segmentation suite's matching protocol and K, from its stored definition; null for other
  * tasks. Each protocol is its own suite, so its entries are never ranked with another protocol's.
  */
-export function segmentationInfo(definition: unknown): { protocol: string | null; classes: number | null } {
-  const d = (definition ?? {}) as { task?: unknown; protocol?: unknown; classes?: unknown };
-  if (d.task !== 'zero-shot-segmentation') return { protocol: null, classes: null };
-  return { protocol: typeof d.protocol === 'string' ? d.protocol : null, classes: typeof d.classes === 'number' ? d.classes : null };
+export function segmentationInfo(definition: SuiteDefinition | null): { protocol: string | null; classes: number | null } {
+  if (!definition || !isSegmentationSuite(definition)) return { protocol: null, classes: null };
+  return { protocol: definition.protocol, classes: definition.classes };
 }
 
 @Injectable()
 export class LeaderboardService {
+  private readonly log = new Logger('leaderboard');
   /**
    * Rendered boards per viewer and query, valid while leaderboard_state.version stays the same: storing a
    * result, changing a visibility, withdrawing or deleting a version all change it at commit (migration
@@ -75,12 +78,26 @@ export class LeaderboardService {
           resolution: sv.resolution,
           primaryMetric: sv.primaryMetric,
           higherIsBetter: sv.higherIsBetter,
-          ...segmentationInfo(sv.protocol),
+          ...segmentationInfo(this.definitionOf(sv)),
         },
         total,
         entries,
       });
     }
     return { versions: q.versions, boards };
+  }
+
+  /**
+   * A board still shows the ranks of a suite version whose stored definition no longer validates (its
+   * columns say what it ranks); only the segmentation details, read from the definition, are left out.
+   */
+  private definitionOf(row: { suiteId: string; version: number; definition: unknown }): SuiteDefinition | null {
+    try {
+      return parseStoredDefinition(row);
+    } catch (err) {
+      if (!(err instanceof StoredSuiteDefinitionError)) throw err;
+      this.log.error(err.message);
+      return null;
+    }
   }
 }

@@ -10,11 +10,11 @@ import {
   type ProgressBody,
   type ResultBody,
 } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
-import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { parseStoredDefinition, StoredSuiteDefinitionError } from '../suites/stored-definition.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -28,7 +28,8 @@ export class RunnerApiService {
 
   /**
    * 409 when there is nothing to run (finished, cancelled) or when another claim is still alive; the latter
-   * says whose and `retryAfterMs`, when its lease runs out unless renewed.
+   * says whose and `retryAfterMs`, when its lease runs out unless renewed. A suite version whose stored
+   * definition no longer validates fails the evaluation, with a 409 that names the suite version.
    */
   async claim(id: string, runnerId: string): Promise<ClaimResponse> {
     const leaseMs = this.config.claimLeaseMs;
@@ -52,7 +53,15 @@ export class RunnerApiService {
         reason: current.status,
       });
     }
-    const def = e.suiteVersion.protocol as unknown as SuiteDefinition;
+    let def;
+    try {
+      def = parseStoredDefinition(e.suiteVersion);
+    } catch (err) {
+      if (!(err instanceof StoredSuiteDefinitionError)) throw err;
+      // No runner can ever run it: the suite's fault (an admin must act), failed now instead of retried.
+      await this.evaluations.fail(id, 'suite', err.message, undefined, { runnerId, attempt: e.attempts });
+      throw new ConflictException({ statusCode: 409, message: `evaluation ${id} cannot run: ${err.message}`, reason: 'failed' });
+    }
     return {
       evaluationId: e.id,
       attempt: e.attempts,
@@ -68,7 +77,7 @@ export class RunnerApiService {
       artifact: { sha256: e.modelVersion.artifactSha256, size: Number(e.modelVersion.artifactSize) },
       extraArtifacts: ExtraArtifact.array().parse(e.modelVersion.extraArtifacts ?? []),
       manifest: e.modelVersion.manifest,
-      suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version, definition: e.suiteVersion.protocol },
+      suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version, definition: e.suiteVersion.definition },
     };
   }
 

@@ -31,11 +31,7 @@ export class SuitesController {
   private async present(s: Awaited<ReturnType<SuitesService['get']>>, principal: Principal | undefined) {
     const latest = s.versions[0];
     if (!latest) return { ...presentSuite(s), available: false, unavailableReason: 'no version' };
-    if (principal?.role === 'admin') {
-      const a = await this.suites.availabilityOf(latest.protocol);
-      return { ...presentSuite(s), available: a.available, unavailableReason: a.available ? null : a.message };
-    }
-    const reason = await this.suites.unavailableReason(latest.protocol);
+    const reason = await this.suites.storedVersionUnavailable(latest, principal?.role === 'admin');
     return { ...presentSuite(s), available: reason === null, unavailableReason: reason };
   }
 }
@@ -51,6 +47,6 @@ function presentSuite(s: Awaited<ReturnType<SuitesService['get']>>) {
     primaryMetric: latest?.primaryMetric ?? null,
     higherIsBetter: latest?.higherIsBetter ?? null,
     kinds: latest?.kinds ?? [],
-    versions: s.versions.map((v) => ({ version: v.version, createdAt: v.createdAt, definition: v.protocol })),
+    versions: s.versions.map((v) => ({ version: v.version, createdAt: v.createdAt, definition: v.definition })),
   };
 }

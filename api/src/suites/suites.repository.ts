@@ -26,7 +26,7 @@ export class SuitesRepository {
     kinds: ModelKind[];
     primaryMetric: string;
     higherIsBetter: boolean;
-    protocol: Prisma.InputJsonValue;
+    definition: Prisma.InputJsonValue;
   }) {
     return this.prisma.suiteVersion.upsert({
       where: { suiteId_version: { suiteId: data.suiteId, version: data.version } },

@@ -13,6 +13,7 @@ import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
 import { largestNetworkBatch } from '../../../runner/src/inspect/inspect-full-batch.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
+import { parseStoredDefinition, StoredSuiteDefinitionError } from './stored-definition.js';
 import { howToMake } from '../../../runner/src/assets/assets.js';
 
 export class SuiteVersionConflictError extends Error {
@@ -34,17 +35,41 @@ export class SuitesService {
   ) {}
 
   /** Whether this deployment has the files a suite version needs (checked by presence; runners verify sha256). */
-  availabilityOf(definition: unknown): Promise<Availability> {
-    return availability(definition as SuiteDefinition, this.config.assets);
+  availabilityOf(definition: SuiteDefinition): Promise<Availability> {
+    return availability(definition, this.config.assets);
   }
 
   /**
    * Why a suite cannot run here, for anyone to read: what to download and the setting whose directory it
    * goes in, never a path on this server (`availabilityOf(…).message` has those, for admins).
    */
-  async unavailableReason(definition: unknown): Promise<string | null> {
+  async unavailableReason(definition: SuiteDefinition): Promise<string | null> {
     const a = await this.availabilityOf(definition);
-    return a.available ? null : publicReason(definition as SuiteDefinition, a.missing);
+    return a.available ? null : publicReason(definition, a.missing);
+  }
+
+  /**
+   * Why a stored suite version cannot run here, or null when it can: `unavailableReason`, or, for admins,
+   * `availabilityOf(…).message` with this server's paths. A stored definition that no longer validates
+   * cannot run anywhere: its reason names the suite version and the failing fields.
+   */
+  async storedVersionUnavailable(row: StoredVersion, forAdmin = false): Promise<string | null> {
+    const definition = this.definitionOf(row);
+    if (definition instanceof StoredSuiteDefinitionError) return definition.message;
+    if (!forAdmin) return this.unavailableReason(definition);
+    const a = await this.availabilityOf(definition);
+    return a.available ? null : a.message;
+  }
+
+  /** The row's parsed definition, or the error saying why it no longer validates (logged once per read). */
+  private definitionOf(row: StoredVersion): SuiteDefinition | StoredSuiteDefinitionError {
+    try {
+      return parseStoredDefinition(row);
+    } catch (err) {
+      if (!(err instanceof StoredSuiteDefinitionError)) throw err;
+      this.log.error(err.message);
+      return err;
+    }
   }
 
   /** Writes every suite version declared in benchmarks/ into the database (idempotent). */
@@ -52,12 +77,12 @@ export class SuitesService {
     for (const def of definitions) {
       await this.suites.upsertSuite({ id: def.id, task: def.task, resolution: def.resolution, description: def.description });
       const stored = await this.suites.findVersion(def.id, def.version);
-      const protocol = JSON.parse(JSON.stringify(def)) as Prisma.InputJsonValue;
+      const definition = JSON.parse(JSON.stringify(def)) as Prisma.InputJsonValue;
       if (stored) {
         // Compared after parsing the stored definition with today's schema, so a field added later with a
         // default that keeps old behaviour is not mistaken for a change of the suite.
-        const reparsed = SuiteDefinition.safeParse(stored.protocol);
-        const same = reparsed.success && isDeepStrictEqual(JSON.parse(JSON.stringify(reparsed.data)), protocol);
+        const reparsed = SuiteDefinition.safeParse(stored.definition);
+        const same = reparsed.success && isDeepStrictEqual(JSON.parse(JSON.stringify(reparsed.data)), definition);
         if (!same) throw new SuiteVersionConflictError(def.id, def.version);
         continue;
       }
@@ -69,7 +94,7 @@ export class SuitesService {
         kinds: def.kinds as ModelKind[],
         primaryMetric: def.primary,
         higherIsBetter: metricInfo(def.primary).higherIsBetter,
-        protocol,
+        definition,
       });
       this.log.log(`registered suite ${def.id} v${def.version}`);
     }
@@ -93,9 +118,10 @@ export class SuitesService {
   async largestBatchFor(kind: ModelKind, resolution: number | undefined, task?: string): Promise<number | undefined> {
     const versions = (await this.suites.latestVersionsFor(kind, resolution)).filter((v) => !task || v.task === task);
     return largestNetworkBatch(
+      // A version whose definition no longer validates is never queued on (`matching`), so it sets no batch.
       versions.flatMap((v) => {
-        const parsed = SuiteDefinition.safeParse(v.protocol);
-        return parsed.success ? [parsed.data] : [];
+        const definition = this.definitionOf(v);
+        return definition instanceof StoredSuiteDefinitionError ? [] : [definition];
       }),
     );
   }
@@ -121,18 +147,26 @@ export class SuitesService {
     const unavailable = [];
     const notApplicable = [];
     for (const v of versions) {
-      const why = submission ? whyNotScored(v.protocol as unknown as SuiteDefinition, submission.manifest, submission.facts) : undefined;
+      const definition = this.definitionOf(v);
+      if (definition instanceof StoredSuiteDefinitionError) {
+        unavailable.push({ suiteId: v.suiteId, version: v.version, message: definition.message });
+        continue;
+      }
+      const why = submission ? whyNotScored(definition, submission.manifest, submission.facts) : undefined;
       if (why) {
         notApplicable.push({ suiteId: v.suiteId, version: v.version, message: why });
         continue;
       }
-      const reason = await this.unavailableReason(v.protocol);
+      const reason = await this.unavailableReason(definition);
       if (reason === null) available.push(v);
       else unavailable.push({ suiteId: v.suiteId, version: v.version, message: reason });
     }
     return { available, unavailable, notApplicable };
   }
 }
+
+/** What a stored suite version's definition is read with. */
+type StoredVersion = { suiteId: string; version: number; definition: unknown };
 
 /** Where each kind of file goes, by the setting that names the directory (README.md, "Configuration"). */
 const DIR_SETTING = { reference: '$GENBENCH_REFERENCE_DIR', model: '$GENBENCH_MODELS_DIR' } as const;
