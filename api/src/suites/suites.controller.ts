@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { ApiZodParam, ApiZodResponse } from '../common/openapi.js';
-import { SuiteId, SuiteList, SuiteView } from './suites.schemas.js';
+import { SuiteId, SuiteList, SuitePrompts, SuiteView } from './suites.schemas.js';
 import { SuitesService } from './suites.service.js';
 
 @ApiTags('suites')
@@ -25,6 +25,14 @@ export class SuitesController {
   @ApiZodResponse(SuiteView)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     return this.present(await this.suites.get(id), principal);
+  }
+
+  @Get(':id/prompts')
+  @ApiOperation({ summary: "A text-to-image suite's prompt list: image i of a sample batch answers prompt i" })
+  @ApiZodParam('id', SuiteId)
+  @ApiZodResponse(SuitePrompts)
+  prompts(@Param('id') id: string) {
+    return this.suites.prompts(id);
   }
 
   /** Admins read where this server looks for the missing files; everyone else what to download and which setting. */

@@ -44,3 +44,9 @@ export const SuitePreview = apiSchema(
     ),
   }),
 );
+
+/** What GET /api/suites/:id/prompts returns: a text-to-image suite's prompt list; image i answers prompt i. */
+export const SuitePrompts = apiSchema(
+  'SuitePrompts',
+  z.object({ suite: z.string(), version: z.number().int(), count: z.number().int(), prompts: z.array(z.string()) }),
+);

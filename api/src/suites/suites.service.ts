@@ -6,6 +6,7 @@ import { isSegmentationSuite } from '../../../runner/src/suites/segmentation-sui
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
+import { findPromptSuite } from '../../../benchmarks/prompts/index.js';
 import { metricInfo } from '../../../runner/src/metrics/registry.js';
 import type { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
 import { type SubmissionFacts, whyNotScored } from '../../../runner/src/suites/suite-fit.js';
@@ -108,6 +109,14 @@ export class SuitesService {
     const s = await this.suites.findOne(id);
     if (!s) throw new NotFoundException(`no suite "${id}"`);
     return s;
+  }
+
+  /** A text-to-image suite's published prompts (benchmarks/prompts/); 404 for a suite that publishes none. */
+  prompts(id: string): { suite: string; version: number; count: number; prompts: string[] } {
+    const suite = findPromptSuite(id);
+    if (!suite) throw new NotFoundException(`suite "${id}" publishes no prompts (only text-to-image suites do)`);
+    const prompts = suite.prompts();
+    return { suite: suite.id, version: suite.version, count: prompts.length, prompts };
   }
 
   /**
