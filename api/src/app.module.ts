@@ -14,7 +14,7 @@ import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import type { Request } from 'express';
 import { clientAddress } from './auth/auth-failures.js';
 import { AuthModule } from './auth/auth.module.js';
-import { AppExceptionFilter } from './common/prisma-exception.filter.js';
+import { HttpErrorsFilter } from './common/http-errors.filter.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -63,7 +63,7 @@ export class AppModule {
         }),
       ],
       providers: [
-        { provide: APP_FILTER, useClass: AppExceptionFilter },
+        { provide: APP_FILTER, useClass: HttpErrorsFilter },
         // Rate limiting per client address; runner endpoints are exempt (@SkipThrottle), they are token-bound
         // (failed authentications are limited on every route, runner endpoints included: auth-failures.ts).
         // Built by hand: @nestjs/throttler is CommonJS, and under the ESM loader its `Reflector` token is not

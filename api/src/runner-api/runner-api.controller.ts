@@ -129,7 +129,7 @@ const GRID_LIMIT: PayloadLimit = {
 /**
  * Reads a raw request body, refusing (413) anything above the limit before buffering it: at once when the
  * declared length is over it, and for a chunked body as soon as it passes it. The rest is not read; the
- * 413 answer closes the connection (AppExceptionFilter).
+ * 413 answer closes the connection (HttpErrorsFilter).
  */
 async function readLimited(req: Request, limit: PayloadLimit): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);

@@ -2,16 +2,19 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject,
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Request, Response } from 'express';
 import { closeAfterAnswer, type PayloadLimit, PayloadLimitExceededException } from './payload-limit.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { ErrorAnswer } from './error-answer.js';
+import { prismaErrorAnswer } from './prisma-errors.js';
+import { requestErrorAnswer } from './request-errors.js';
 
 /**
- * One place where errors become HTTP: malformed bodies → 400, oversized uploads → 413 with the limit,
- * unique violation → 409, missing row → 404, the database unreachable → 503 (clients retry; nothing was
- * written). Anything else unexpected is a 500 with no internals.
+ * The one place where errors become HTTP answers (`{statusCode, message, issues?}`): HttpExceptions as they
+ * say (413 naming the limit, a malformed JSON body named as such), then body-parser and multer errors
+ * (request-errors.ts), then Prisma and database errors (prisma-errors.ts). Anything else unexpected is a 500
+ * with no internals, logged with its stack.
  */
 @Catch()
 @Injectable()
-export class AppExceptionFilter implements ExceptionFilter {
+export class HttpErrorsFilter implements ExceptionFilter {
   private readonly log = new Logger('errors');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -35,27 +38,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       res.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
     }
-    // body-parser and multer errors carry their own 4xx status (malformed JSON, too many fields, …).
-    const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const type = (err as { type?: string }).type;
-      const message =
-        type === 'entity.parse.failed' ? `malformed JSON body: ${(err as Error).message}` : (err as Error).message || 'bad request';
-      return void res.status(status).json({ statusCode: status, message });
-    }
-    if ((err as { name?: string })?.name === 'MulterError') {
-      return void res.status(400).json({ statusCode: 400, message: `bad multipart upload: ${(err as Error).message}` });
-    }
-    if (err instanceof Prisma.PrismaClientKnownRequestError) {
-      if (err.code === 'P2002') return void res.status(409).json({ statusCode: 409, message: 'that record already exists' });
-      if (err.code === 'P2025') return void res.status(404).json({ statusCode: 404, message: 'not found' });
-      if (err.code === 'P2003')
-        return void res.status(400).json({ statusCode: 400, message: 'the request refers to a record that does not exist' });
-    }
-    if (isDatabaseUnavailable(err)) {
-      res.setHeader('Retry-After', '5');
-      return void res.status(503).json({ statusCode: 503, message: 'the database is unavailable; retry shortly' });
-    }
+    const answer = requestErrorAnswer(err) ?? prismaErrorAnswer(err);
+    if (answer) return send(res, answer);
     this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     res.status(500).json({ statusCode: 500, message: 'internal error' });
   }
@@ -77,23 +61,7 @@ export class AppExceptionFilter implements ExceptionFilter {
   }
 }
 
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  let e: unknown = err;
-  while (e && typeof e === 'object' && !seen.has(e)) {
-    seen.add(e);
-    const code = (e as { code?: unknown }).code;
-    const message = (e as { message?: unknown }).message;
-    const msg = typeof message === 'string' ? message : '';
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === 'P1001' || code === 'P1017')
-      return true;
-    if (
-      /ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(
-        msg,
-      )
-    )
-      return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return err instanceof Prisma.PrismaClientInitializationError;
+function send(res: Response, answer: ErrorAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+  res.status(answer.status).json(answer.body);
 }
