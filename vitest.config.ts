@@ -9,7 +9,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['runner/src/**/*.spec.ts', 'api/src/**/*.spec.ts', 'benchmarks/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
+          include: [
+            'contracts/**/*.spec.ts',
+            'runner/src/**/*.spec.ts',
+            'api/src/**/*.spec.ts',
+            'benchmarks/**/*.spec.ts',
+            'test/unit/**/*.spec.ts',
+          ],
           testTimeout: 60_000,
         },
       },

@@ -1,5 +1,5 @@
 // Every suite the service knows. Adding a suite = adding a *.suite.ts file and one line here.
-import type { SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
+import type { SuiteDefinition } from '../contracts/suites/suite.schemas.js';
 import imagenet128Cond from './imagenet/imagenet-128-cond.suite.js';
 import imagenet128Uncond from './imagenet/imagenet-128-uncond.suite.js';
 import imagenet256Cond from './imagenet/imagenet-256-cond.suite.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
 import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
-import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
+import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
 import { SUITES } from './index.js';
 
 // The data that the suites generate themselves (no downloaded file, so no sha256 in the definition checks

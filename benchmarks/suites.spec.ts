@@ -2,12 +2,12 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadAssetDirs, type AssetDirs } from '../runner/src/assets/asset-dirs.js';
-import { METRICS } from '../runner/src/metrics/registry.js';
+import { loadAssetDirs, type AssetDirs } from '../contracts/assets/asset-dirs.js';
+import { METRICS } from '../contracts/metrics/registry.js';
 import { availability } from '../runner/src/suites/availability.js';
-import { isSegmentationSuite } from '../runner/src/suites/segmentation-suite.schemas.js';
-import { type SamplerModel, planSampling } from '../runner/src/sampling/samplers.js';
-import { FileExtractor, type GenerationSuiteDefinition, SuiteDefinition } from '../runner/src/suites/suite.schemas.js';
+import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
+import { type SamplerModel, planSampling } from '../contracts/sampling/sampler-plan.js';
+import { FileExtractor, type GenerationSuiteDefinition, SuiteDefinition } from '../contracts/suites/suite.schemas.js';
 import { DINOV2_VITL14 } from './extractors/dinov2.js';
 import { SUITES, findSuite } from './index.js';
 

@@ -23,7 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
 import { MetricsInfoModule } from './metrics-info/metrics-info.module.js';
 import { ModelsModule } from './models/models.module.js';
-import { producerConnection } from '../../runner/src/jobs/redis-connection.js';
+import { producerConnection } from '../../contracts/jobs/redis-connection.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { RunnerApiModule } from './runner-api/runner-api.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';

@@ -5,8 +5,8 @@
 // mean/std; the features are the model's output, the final-norm CLS token (the hub model's head is the
 // identity), 1024 wide. The network is not shipped: an ONNX export of torch.hub's `dinov2_vitl14` with the
 // resize and normalisation outside the graph goes in $GENBENCH_MODELS_DIR.
-import { SHA256_NOT_PINNED } from '../../runner/src/assets/assets.js';
-import type { FileExtractor } from '../../runner/src/suites/suite.schemas.js';
+import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
+import type { FileExtractor } from '../../contracts/suites/suite.schemas.js';
 import type { z } from 'zod';
 
 /** No ONNX export of DINOv2 ViT-L/14 is published with a checksum: pinned once a maintainer checks one. */

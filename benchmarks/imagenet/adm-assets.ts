@@ -1,7 +1,7 @@
 // The files the ImageNet suites need and do not ship: ADM's reference batches (guided-diffusion,
 // evaluations/README.md, "Download batches") and the FID Inception as ONNX.
-import { SHA256_NOT_PINNED } from '../../runner/src/assets/assets.js';
-import type { GenerationSuiteInput } from '../../runner/src/suites/suite.schemas.js';
+import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
+import type { GenerationSuiteInput } from '../../contracts/suites/suite.schemas.js';
 
 const ADM_REF_BATCHES = 'https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet';
 

@@ -1,4 +1,4 @@
-import { type GenerationSuiteDefinition, type GenerationSuiteInput, defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { type GenerationSuiteDefinition, type GenerationSuiteInput, defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { ADM_METRICS, FID_INCEPTION, type AdmResolution, admReference } from './adm-assets.js';
 
 /**

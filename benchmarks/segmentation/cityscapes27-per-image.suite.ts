@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { CITYSCAPES27_VAL, KMEANS, SEGMENTATION_METRICS } from './segmentation-common.js';
 
 /**

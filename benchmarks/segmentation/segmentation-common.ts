@@ -1,6 +1,6 @@
 // What the zero-shot segmentation suites share. K-means: k-means++ seeding and Lloyd iterations as
 // scikit-learn's defaults (300 iterations); at most 100,000 pooled feature vectors for dataset-hungarian.
-import type { SegmentationSuiteInput } from '../../runner/src/suites/segmentation-suite.schemas.js';
+import type { SegmentationSuiteInput } from '../../contracts/suites/segmentation-suite.schemas.js';
 
 export const KMEANS: SegmentationSuiteInput['clustering'] = { algorithm: 'kmeans++-lloyd', max_iterations: 300, max_points: 100_000 };
 

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { KMEANS, SEGMENTATION_METRICS, SMOKE_SEG_DATA } from './segmentation-common.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DenoiserManifest } from '../../runner/src/manifest/denoiser-manifest.schemas.js';
+import type { DenoiserManifest } from '../../contracts/manifest/denoiser-manifest.schemas.js';
 import { buildGaussianDenoiser } from '../../runner/src/onnx/models/gaussian-denoiser.js';
 import { makeSyntheticImages } from '../../runner/src/onnx/models/synthetic-images.js';
 

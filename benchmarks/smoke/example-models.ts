@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GeneratorManifest } from '../../runner/src/manifest/manifest.schemas.js';
+import type { GeneratorManifest } from '../../contracts/manifest/manifest.schemas.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 
 /**

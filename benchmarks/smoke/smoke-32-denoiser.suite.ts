@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 
 /**
  * Offline smoke suite for diffusion and flow denoisers: smoke-32's reference set and tiny extractor, with the

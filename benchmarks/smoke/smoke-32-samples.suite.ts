@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 
 /**
  * Offline smoke suite for uploaded sample batches (ADM-style .npz, `arr_0` uint8 NHWC): the first 1,024

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 
 /**
  * Offline smoke suite: scores a 32×32 unconditional generator in seconds, on project-generated data.

@@ -4,7 +4,7 @@ import type { MetricInfo } from './api-types';
 
 /**
  * Direction and display of metrics. Directions come from the API's registry (GET /api/metrics); this table
- * mirrors runner/src/metrics/registry.ts as the fallback while it loads or if it cannot be fetched, and
+ * mirrors contracts/metrics/registry.ts as the fallback while it loads or if it cannot be fetched, and
  * gives the display order. A board's own `higherIsBetter` wins for its primary metric.
  */
 const HIGHER_IS_BETTER: Record<string, boolean> = {

@@ -17,13 +17,13 @@
 
 import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { DenoiserManifest } from '../src/manifest/denoiser-manifest.schemas.js';
+import { DenoiserManifest } from '../../contracts/manifest/denoiser-manifest.schemas.js';
 import { type ExecutionProvider, openSession } from '../src/evaluation/onnx-session.js';
 import { DenoiserSource, OnnxDenoiser } from '../src/evaluation/sources/denoiser-source.js';
 import { buildConvDenoiser, convDenoiserManifest } from '../src/onnx/models/conv-denoiser.js';
 import { batchNormals } from '../src/sampling/noise.js';
 import { NoisePool, defaultNoiseThreads } from '../src/sampling/noise-pool.js';
-import { Solver, expectedNfe } from '../src/sampling/samplers.js';
+import { Solver, expectedNfe } from '../../contracts/sampling/sampler-plan.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,12 +8,12 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuitesService } from '../../api/src/suites/suites.service.js';
-import { EVALUATE_QUEUE } from '../../runner/src/jobs/evaluate/evaluate.job.js';
-import { redisConnection } from '../../runner/src/jobs/redis-connection.js';
+import { EVALUATE_QUEUE } from '../../contracts/jobs/evaluate.job.js';
+import { redisConnection } from '../../contracts/jobs/redis-connection.js';
 import { writeNpz } from '../../runner/src/io/npz.js';
 import { buildNanGenerator } from '../../runner/src/onnx/models/broken-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { startRunner, type RunningRunner } from '../../runner/src/worker/runner.js';
 import { getJson, startStack, submitModel, type TestStack, waitFor, waitForEvaluation } from '../support/stack.js';
 

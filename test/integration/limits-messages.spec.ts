@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINGER_MS } from '../../api/src/common/payload-limit.js';
-import { MAX_GRID_BYTES } from '../../runner/src/evaluation/sample-grid.js';
+import { MAX_GRID_BYTES } from '../../contracts/jobs/runner-api.schemas.js';
 import { buildConstantSegmenter, segmenterManifest } from '../../runner/src/onnx/models/segmentation-models.js';
 import { getJson, type TestStack, startStack, submitModel } from '../support/stack.js';
 

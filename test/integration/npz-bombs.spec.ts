@@ -10,7 +10,7 @@ import { forkModule } from '../../runner/src/child/fork-module.js';
 import { encodeNpyHeader } from '../../runner/src/io/npy.js';
 import { NpzWriter } from '../../runner/src/io/npz.js';
 import { METHOD_DEFLATE } from '../../runner/src/io/zip.js';
-import { loadAssetDirs } from '../../runner/src/assets/asset-dirs.js';
+import { loadAssetDirs } from '../../contracts/assets/asset-dirs.js';
 import type { ChildRequest } from '../../runner/src/worker/child-protocol.js';
 import { deflatedNpy, handZip, honestSizeBomb, longHeaderBomb, MiB, zeroBatch, type HandEntry } from '../support/hostile-npz.js';
 import { getJson, startStack, submitModel, type TestStack } from '../support/stack.js';

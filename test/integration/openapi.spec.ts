@@ -3,7 +3,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import { default as formats } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes } from '../../api/src/common/openapi-document.js';
-import { Manifest } from '../../runner/src/manifest/manifest.schemas.js';
+import { Manifest } from '../../contracts/manifest/manifest.schemas.js';
 import { type TestStack, startStack } from '../support/stack.js';
 
 type Operation = {

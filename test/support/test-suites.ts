@@ -1,4 +1,4 @@
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 
 /**
  * A suite only the fault tests register: 24×24 (no bundled suite uses that resolution, so only models

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
-import { defineSuite } from '../../runner/src/suites/suite.schemas.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { scoreAs } from './manual-runner.js';
 import type { TestStack } from './stack.js';
 

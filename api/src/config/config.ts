@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type AssetDirs, loadAssetDirs } from '../../../runner/src/assets/asset-dirs.js';
+import { type AssetDirs, loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { childMemoryLimitBytes } from '../../../runner/src/child/memory-limit.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
-import { EVALUATE_ATTEMPTS, EVALUATE_QUEUE, type EvaluateJob } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+import { EVALUATE_ATTEMPTS, EVALUATE_QUEUE, type EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export type QueueState = JobState | 'unknown' | 'missing';

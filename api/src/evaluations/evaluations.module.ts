@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { EVALUATE_QUEUE } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
+import { EVALUATE_QUEUE } from '../../../contracts/jobs/evaluate.job.js';
 import { EvaluationQueue } from './evaluation-queue.js';
 import { EvaluationsController } from './evaluations.controller.js';
 import { EvaluationsRepository } from './evaluations.repository.js';

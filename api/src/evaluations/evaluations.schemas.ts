@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FailureKind } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 export const ListEvaluationsQuery = z.strictObject({
@@ -57,7 +57,7 @@ export const EvaluationView = apiSchema(
       version: z.number().int(),
     }),
     suite: z.looseObject({ id: z.string(), version: z.number().int(), primaryMetric: z.string() }),
-    /** Metric id → value (runner/src/metrics/registry.ts; GET /api/metrics says which direction is better). */
+    /** Metric id → value (contracts/metrics/registry.ts; GET /api/metrics says which direction is better). */
     metrics: z.record(z.string(), z.number()),
     /** Metric id → [low, high] confidence interval, where the metric has one. */
     intervals: z.record(z.string(), z.tuple([z.number(), z.number()])),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { apiSchema } from '../common/openapi.js';
 import { EvaluationTrigger, ModelKindName, VisibilityName } from '../evaluations/evaluations.schemas.js';
-import { SEGMENTATION_PROTOCOLS } from '../../../runner/src/segmentation/protocols.js';
-import { TASKS } from '../../../runner/src/suites/suite.schemas.js';
+import { SEGMENTATION_PROTOCOLS } from '../../../contracts/enums.js';
+import { TASKS } from '../../../contracts/suites/suite.schemas.js';
 
 export const LeaderboardQuery = z.strictObject({
   task: z.enum(TASKS).optional(),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isSegmentationSuite } from '../../../runner/src/suites/segmentation-suite.schemas.js';
-import type { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
+import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
+import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { type Viewer, viewerOf } from '../auth/visibility.js';
 import { type Rendered, SharedVersionReader, VersionedCache } from './leaderboard-cache.js';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { METRICS } from '../../../runner/src/metrics/registry.js';
+import { METRICS } from '../../../contracts/metrics/registry.js';
 import { ApiZodResponse } from '../common/openapi.js';
 import { MetricInfoList } from './metrics-info.schemas.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ErrorBody, apiSchema } from '../common/openapi.js';
 import { EvaluationStatus, EvaluationView, ModelKindName } from '../evaluations/evaluations.schemas.js';
 
@@ -17,7 +17,7 @@ export const Visibility = z.enum(['public', 'private']);
 /**
  * The multipart form of POST /api/models. The service reads the parts itself (multer streams the files to
  * disk, and each missing part gets its own message); `manifest` is JSON text parsed with `Manifest`, the
- * submission manifest of runner/src/manifest/ (one object schema per `kind`).
+ * submission manifest of contracts/manifest/ (one object schema per `kind`).
  */
 export const SubmitModelForm = z.object({
   file: z.file().describe('the ONNX model, or the .npz sample batch of a "samples" submission'),

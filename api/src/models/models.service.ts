@@ -10,7 +10,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
-import { type Manifest, ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { type Manifest, ManifestError, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { modelVisibility, viewerOf } from '../auth/visibility.js';
@@ -23,7 +23,7 @@ import { ModelsRepository } from './models.repository.js';
 import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
 import { submissionFingerprint } from './submission-fingerprint.js';
 import type { ListModelsQuery } from './models.schemas.js';
-import { submissionFacts } from '../../../runner/src/suites/suite-fit.js';
+import { submissionFacts } from '../../../contracts/suites/suite-fit.js';
 
 function badRequest(message: string, issues: Array<{ path: string; message: string }>): never {
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues });

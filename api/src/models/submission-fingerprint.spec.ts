@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { canonicalJson, submissionFingerprint } from './submission-fingerprint.js';
 
 const manifest = {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { EVALUATE_ATTEMPTS } from '../../../runner/src/jobs/evaluate/evaluate.job.js';
-import { publicReason } from '../../../runner/src/jobs/evaluate/public-reason.js';
+import { EVALUATE_ATTEMPTS } from '../../../contracts/jobs/evaluate.job.js';
+import { publicReason } from '../../../contracts/jobs/public-reason.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue, QueueUnavailableError } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';

@@ -16,8 +16,8 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { MAX_GRID_BYTES } from '../../../runner/src/evaluation/sample-grid.js';
-import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import { MAX_GRID_BYTES } from '../../../contracts/jobs/runner-api.schemas.js';
+import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
 import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ClaimResponse } from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+import { ClaimResponse } from '../../../contracts/jobs/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 /**
- * Inputs of /api/runner/... are the runner's own contracts (runner/src/jobs/evaluate/runner-api.schemas.ts);
+ * Inputs of /api/runner/... are the runner's own contracts (contracts/jobs/runner-api.schemas.ts);
  * these are the API-side ones: the claim body, artifact hashes, and what each post answers.
  */
 export const ClaimBody = z.strictObject({ runnerId: z.string().min(1).max(200) });

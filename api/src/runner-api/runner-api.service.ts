@@ -9,7 +9,7 @@ import {
   type HeartbeatBody,
   type ProgressBody,
   type ResultBody,
-} from '../../../runner/src/jobs/evaluate/runner-api.schemas.js';
+} from '../../../contracts/jobs/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';

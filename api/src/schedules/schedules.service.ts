@@ -3,7 +3,7 @@ import { BadRequestException, Inject, Injectable, Logger, NotFoundException, typ
 import { type Job, type Queue, Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue, withQueueTimeout } from '../evaluations/evaluation-queue.js';
-import { redisConnection } from '../../../runner/src/jobs/redis-connection.js';
+import { redisConnection } from '../../../contracts/jobs/redis-connection.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { type CreateScheduleBody, FiringJob, SCHEDULE_QUEUE, type UpdateScheduleBody } from './schedules.schemas.js';
 

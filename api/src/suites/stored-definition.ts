@@ -1,4 +1,4 @@
-import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
+import { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 
 /**
  * A suite version whose stored definition today's suite schema no longer accepts (a suite removed from

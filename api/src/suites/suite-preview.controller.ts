@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ManifestError, parseManifest } from '../../../runner/src/manifest/manifest.schemas.js';
+import { ManifestError, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { resolutionOf, taskOf } from '../models/models.service.js';
 import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
 import { SuitePreview } from './suites.schemas.js';

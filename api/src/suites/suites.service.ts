@@ -2,20 +2,20 @@ import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/suites/availability.js';
 import { firstFew } from '../../../runner/src/datasets/dataset-error.js';
 import { datasetInstructions } from '../../../runner/src/datasets/segmentation-dataset.js';
-import { isSegmentationSuite } from '../../../runner/src/suites/segmentation-suite.schemas.js';
+import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';
 import { SUITES } from '../../../benchmarks/index.js';
 import { findPromptSuite } from '../../../benchmarks/prompts/index.js';
-import { metricInfo } from '../../../runner/src/metrics/registry.js';
-import type { Manifest } from '../../../runner/src/manifest/manifest.schemas.js';
-import { type SubmissionFacts, whyNotScored } from '../../../runner/src/suites/suite-fit.js';
-import { SuiteDefinition } from '../../../runner/src/suites/suite.schemas.js';
-import { largestNetworkBatch } from '../../../runner/src/inspect/inspect-full-batch.js';
+import { metricInfo } from '../../../contracts/metrics/registry.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
+import { type SubmissionFacts, whyNotScored } from '../../../contracts/suites/suite-fit.js';
+import { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
+import { largestNetworkBatch } from '../../../contracts/inspection/inspection.js';
 import type { ModelKind, Prisma } from '../generated/prisma/client.js';
 import { SuitesRepository } from './suites.repository.js';
 import { parseStoredDefinition, StoredSuiteDefinitionError } from './stored-definition.js';
-import { howToMake } from '../../../runner/src/assets/assets.js';
+import { howToMake } from '../../../contracts/assets/asset-ref.js';
 
 export class SuiteVersionConflictError extends Error {
   constructor(id: string, version: number) {

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MissingAssetError, SHA256_NOT_PINNED, sha256File, verifyAsset } from './assets.js';
+import { MissingAssetError, sha256File, verifyAsset } from './assets.js';
+import { SHA256_NOT_PINNED } from '../../../contracts/assets/asset-ref.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 

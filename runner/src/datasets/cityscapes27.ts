@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cityscapes27Data } from '../suites/segmentation-suite.schemas.js';
+import type { Cityscapes27Data } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { type DatasetCheck, DatasetError, firstFew, type MissingDatasetFile } from './dataset-error.js';
 import { decodeLabel, decodeRgb } from './decode.js';
 import { resizeShortSideCenterCrop } from './nearest-resize.js';

@@ -1,5 +1,5 @@
 import { syntheticSegmentationSample } from '../segmentation/synthetic-dataset.js';
-import type { SegmentationSuiteDefinition } from '../suites/segmentation-suite.schemas.js';
+import type { SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { checkCityscapes27, cityscapes27Instructions, openCityscapes27 } from './cityscapes27.js';
 import { checkCocoStuff27, cocoStuff27Instructions, openCocoStuff27 } from './cocostuff27.js';
 import type { DatasetCheck } from './dataset-error.js';

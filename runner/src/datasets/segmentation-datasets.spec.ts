@@ -7,8 +7,12 @@ import { findSuite } from '../../../benchmarks/index.js';
 import { runSegmentationEvaluation } from '../evaluation/segmentation-evaluation.js';
 import { buildConstantSegmenter, segmenterManifest } from '../onnx/models/segmentation-models.js';
 import { availability } from '../suites/availability.js';
-import { isSegmentationSuite, type SegmentationData, type SegmentationSuiteDefinition } from '../suites/segmentation-suite.schemas.js';
-import { defineSuite } from '../suites/suite.schemas.js';
+import {
+  isSegmentationSuite,
+  type SegmentationData,
+  type SegmentationSuiteDefinition,
+} from '../../../contracts/suites/segmentation-suite.schemas.js';
+import { defineSuite } from '../../../contracts/suites/suite.schemas.js';
 import { CITYSCAPES_ID_TO_CLASS } from './cityscapes27.js';
 import { COCOSTUFF_FINE_TO_COARSE } from './cocostuff27.js';
 import { centerCropOffsets, pilNearestIndices, shortSideSize } from './nearest-resize.js';

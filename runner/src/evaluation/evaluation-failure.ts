@@ -1,4 +1,4 @@
-import type { FailureKind } from '../jobs/evaluate/runner-api.schemas.js';
+import type { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
 
 /**
  * An evaluation that cannot succeed by being run again, with who must act: the submitted model's author

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MissingAssetError } from '../assets/assets.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { preprocess } from '../preprocessing/preprocess.js';
-import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
+import type { GenerationSuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { ExtractorError, FeatureExtractor } from './features.js';
 
 type FileExtractorDef = Extract<GenerationSuiteDefinition['extractor'], { type: 'onnx-file' }>;

@@ -6,10 +6,10 @@ import smokeDenoiser from '../../../benchmarks/smoke/smoke-32-denoiser.suite.js'
 import smokeSamples from '../../../benchmarks/smoke/smoke-32-samples.suite.js';
 import { buildExampleDenoiser, exampleDenoiserManifest } from '../../../benchmarks/smoke/example-denoisers.js';
 import { NpzWriter } from '../io/npz.js';
-import { parseManifest } from '../manifest/manifest.schemas.js';
-import type { GenerationSuiteDefinition } from '../suites/suite.schemas.js';
+import { parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
+import type { GenerationSuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { runEvaluation } from './run-evaluation.js';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */
 const NO_ASSET_FILES = loadAssetDirs({});

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../assets/assets.js';
 import { writeNpz } from '../io/npz.js';
-import type { GeneratorManifest } from '../manifest/manifest.schemas.js';
+import type { GeneratorManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { computeFeatureStats } from '../metrics/feature-stats.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
-import { defineSuite, type GenerationSuiteDefinition } from '../suites/suite.schemas.js';
+import { defineSuite, type GenerationSuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { FeatureExtractor } from './features.js';
 import { runEvaluation } from './run-evaluation.js';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */
 const NO_ASSET_FILES = loadAssetDirs({});

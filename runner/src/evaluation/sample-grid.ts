@@ -6,8 +6,6 @@ export const GRID_SIDE = 8;
 export const GRID_SAMPLES = GRID_SIDE * GRID_SIDE;
 /** Grids wider than this are downscaled (Lanczos), so a 512² suite's grid stays a few megabytes. */
 export const MAX_GRID_PIXELS = 2048;
-/** What the API accepts for one grid. */
-export const MAX_GRID_BYTES = 16 * 1024 * 1024;
 
 /**
  * Collects the first 64 samples of a run as they stream by (uint8 NHWC batches) and encodes them as one

@@ -1,6 +1,6 @@
 import type { ActivationsFile, FeatureFile, StatisticsFile } from '../metrics/activations.js';
 import { computeMetrics, type MetricsReport } from '../metrics/activations.js';
-import { metricInfo, type MetricId } from '../metrics/registry.js';
+import { metricInfo, type MetricId } from '../../../contracts/metrics/registry.js';
 import type { FeatureBatch } from './features.js';
 
 export interface MetricResult {

@@ -12,12 +12,12 @@ import {
 } from '../onnx/models/segmentation-models.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { SYNTHETIC_NUM_CLASSES, syntheticSegmentationSample } from '../segmentation/synthetic-dataset.js';
-import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../suites/segmentation-suite.schemas.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
+import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { ModelFailure } from './model-failure.js';
 import { runEvaluation } from './run-evaluation.js';
 import { runSegmentationEvaluation } from './segmentation-evaluation.js';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */
 const NO_ASSET_FILES = loadAssetDirs({});

@@ -15,12 +15,12 @@
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { openSegmentationDataset, type SegmentationDataset } from '../datasets/segmentation-dataset.js';
-import { isSegmentationManifest, type SegmentationManifest } from '../manifest/segmentation-manifest.schemas.js';
+import { isSegmentationManifest, type SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
 import { normalizeNhwc } from '../preprocessing/normalization.js';
 import { preprocess } from '../preprocessing/preprocess.js';
 import { kmeans } from '../segmentation/kmeans.js';
 import { SegmentationScorer } from '../segmentation/protocols.js';
-import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../suites/segmentation-suite.schemas.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { SuiteFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
 import { firstNonFinite, onnxruntimeVersion, openSession, runModel } from './onnx-session.js';

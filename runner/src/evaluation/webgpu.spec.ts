@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import smokeDenoiser from '../../../benchmarks/smoke/smoke-32-denoiser.suite.js';
 import { buildExampleDenoiser, exampleDenoiserManifest } from '../../../benchmarks/smoke/example-denoisers.js';
-import { DenoiserManifest } from '../manifest/denoiser-manifest.schemas.js';
-import { parseManifest } from '../manifest/manifest.schemas.js';
+import { DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { buildConvDenoiser, convDenoiserManifest } from '../onnx/models/conv-denoiser.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
 import { runEvaluation } from './run-evaluation.js';
 import { DenoiserSource, OnnxDenoiser } from './sources/denoiser-source.js';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */
 const NO_ASSET_FILES = loadAssetDirs({});

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
-import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../manifest/denoiser-manifest.schemas.js';
-import { Schedule, samplingTimes, timeInputValue } from '../sampling/schedules.js';
-import type { InspectionReport, TensorInfo } from './inspect-model.js';
+import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';
+import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 
 /**
  * Submission-time checks of a `denoiser` graph (and of its decoder, for latent models): the tensors the

@@ -1,10 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { declaredOutput } from '../evaluation/segmentation-output.js';
-import { denoiserSampleShape } from '../manifest/denoiser-manifest.schemas.js';
-import type { Manifest } from '../manifest/manifest.schemas.js';
-import { Schedule, samplingTimes, timeInputValue } from '../sampling/schedules.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
-import type { InspectionReport } from './inspect-model.js';
+import { denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
+import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';
 
 /**
  * The submission-time run at the suites' real batch size. The shape checks run on a batch of 2
@@ -12,27 +10,6 @@ import type { InspectionReport } from './inspect-model.js';
  * inspection child runs the model once more, on zeros, at the largest batch a matching suite will feed it,
  * under the parent's memory limit (child/memory-limit.ts). Values and shapes are not judged here.
  */
-
-/** Rows one network call of `suite` gets: its batch size, twice that for a sampler with classifier-free guidance. */
-export function networkBatchSize(suite: SuiteDefinition): number {
-  const guided = 'sampler' in suite && suite.sampler !== undefined && suite.sampler.guidance !== 1;
-  return suite.batch_size * (guided ? 2 : 1);
-}
-
-/** The largest network batch among `suites` (undefined when there are none). */
-export function largestNetworkBatch(suites: readonly SuiteDefinition[]): number | undefined {
-  return suites.length ? Math.max(...suites.map(networkBatchSize)) : undefined;
-}
-
-/** The batch of the shape checks (inspect-model.ts and its siblings). */
-export const DRY_RUN_BATCH = 2;
-
-/** The inspection child's message before the full-batch run: the batch-2 report, and the batch that runs now. */
-export interface FullBatchPhase {
-  phase: 'full-batch';
-  size: number;
-  report: InspectionReport;
-}
 
 export type FullBatchOutcome = { ok: true } | { ok: false; field: string; problem: string };
 

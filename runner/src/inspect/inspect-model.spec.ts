@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DenoiserManifest } from '../manifest/denoiser-manifest.schemas.js';
-import { type Manifest, parseManifest } from '../manifest/manifest.schemas.js';
+import { DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { type Manifest, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { buildAllocatingGenerator, buildAllocatingPassThrough, buildScaledGenerator } from '../onnx/models/submission-check-models.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { inspectModel } from './inspect-model.js';

@@ -1,10 +1,11 @@
 import * as ort from 'onnxruntime-node';
-import type { Manifest } from '../manifest/manifest.schemas.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { inspectDenoiser } from './inspect-denoiser.js';
 import { inspectSegmentationModel } from './inspect-segmentation.js';
 import { externalTensorNames } from '../onnx/external-data.js';
 import { batchNormals } from '../sampling/noise.js';
 import { outputRangeProblem } from './output-range.js';
+import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 
 /**
  * Submission-time checks of an ONNX file against its manifest: onnxruntime loads it, the tensor names the
@@ -12,21 +13,6 @@ import { outputRangeProblem } from './output-range.js';
  * Values are judged only against a generator's declared `output_range` (output-range.ts); a NaN shows up at
  * evaluation time, with the inputs that produced it.
  */
-export interface TensorInfo {
-  name: string;
-  type: string;
-  shape: Array<number | string>;
-}
-export type InspectionReport =
-  | {
-      ok: true;
-      inputs: TensorInfo[];
-      outputs: TensorInfo[];
-      opsetNote?: string;
-      /** Set when the run at the suites' batch size could not finish in time (run-inspection.ts). */
-      fullBatchNote?: string;
-    }
-  | { ok: false; field?: string; problem: string };
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
   return meta.map((m) =>

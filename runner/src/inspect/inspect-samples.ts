@@ -1,7 +1,7 @@
 import { checkAdmImages } from '../io/adm-batch.js';
 import { ArrayFileError, type NpzReader, openNpz } from '../io/npz.js';
-import type { SamplesManifest } from '../manifest/samples-manifest.schemas.js';
-import type { InspectionReport } from './inspect-model.js';
+import type { SamplesManifest } from '../../../contracts/manifest/samples-manifest.schemas.js';
+import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
 
 /**
  * Submission-time checks of an uploaded sample batch (an ADM-style `.npz`) against its manifest, from the

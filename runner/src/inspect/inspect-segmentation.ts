@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem } from '../evaluation/segmentation-output.js';
-import type { SegmentationManifest } from '../manifest/segmentation-manifest.schemas.js';
-import type { InspectionReport, TensorInfo } from './inspect-model.js';
+import type { SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
+import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 
 /**
  * Submission-time checks of an `extractor` or `segmenter` graph: it has exactly the one image input the

@@ -2,11 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { inspectModel } from './inspect-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
-import { DRY_RUN_BATCH, type FullBatchPhase, runFullBatch } from './inspect-full-batch.js';
-import type { Manifest } from '../manifest/manifest.schemas.js';
-
-/** `batchSize`: the largest batch the matching suites run (inspect-full-batch.ts); the model runs once at it. */
-type InspectRequest = { path: string; manifest: Manifest; decoderPath?: string; classifierPath?: string; batchSize?: number };
+import { runFullBatch } from './inspect-full-batch.js';
+import { DRY_RUN_BATCH, type FullBatchPhase } from '../../../contracts/inspection/inspection.js';
+import type { InspectRequest } from '../../../contracts/inspection/inspection.js';
 
 process.once('message', (msg: InspectRequest) => {
   // Only a failure to answer gets here (the IPC channel is gone): exit non-zero rather than leave it unhandled.

@@ -8,7 +8,7 @@ import smoke32Denoiser from '../../../benchmarks/smoke/smoke-32-denoiser.suite.j
 import smoke32 from '../../../benchmarks/smoke/smoke-32.suite.js';
 import { buildSlowDenoiser } from '../onnx/models/broken-denoisers.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
-import { largestNetworkBatch, networkBatchSize } from './inspect-full-batch.js';
+import { largestNetworkBatch, networkBatchSize } from '../../../contracts/inspection/inspection.js';
 import { inspectInChild } from './run-inspection.js';
 
 const MIB = 1024 ** 2;

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { runChildOnce } from '../child/fork-module.js';
 import { formatGiB, memoryLimitReason } from '../child/memory-limit.js';
-import type { Manifest } from '../manifest/manifest.schemas.js';
-import { DRY_RUN_BATCH, type FullBatchPhase } from './inspect-full-batch.js';
-import type { InspectionReport } from './inspect-model.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
+import { DRY_RUN_BATCH, type FullBatchPhase } from '../../../contracts/inspection/inspection.js';
+import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
 
 const CHILD = fileURLToPath(new URL('./inspect.child.ts', import.meta.url));
 

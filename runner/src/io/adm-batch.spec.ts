@@ -10,11 +10,11 @@ import { runCommand } from '../cli/run-command.testing.js';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
 import { SamplesSource } from '../evaluation/sources/samples-source.js';
 import { inspectSampleBatch } from '../inspect/inspect-samples.js';
-import type { GeneratorManifest } from '../manifest/manifest.schemas.js';
-import type { SamplesManifest } from '../manifest/samples-manifest.schemas.js';
+import type { GeneratorManifest } from '../../../contracts/manifest/manifest.schemas.js';
+import type { SamplesManifest } from '../../../contracts/manifest/samples-manifest.schemas.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
-import { defineSuite } from '../suites/suite.schemas.js';
+import { defineSuite } from '../../../contracts/suites/suite.schemas.js';
 import { AdmBatchError, checkAdmImages } from './adm-batch.js';
 import { encodeNpy, openNpz, writeNpz, type NdArray } from './npz.js';
 

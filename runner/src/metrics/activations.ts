@@ -19,7 +19,7 @@ import { getKernels, type BackendChoice, type DistancePrecision } from './kernel
 import { KID_DEFAULTS, kernelInceptionDistance } from './kid.js';
 import { MetricInputError } from './metric-input-error.js';
 import { precisionRecall, type FeatureSet } from './precision-recall.js';
-import type { MetricId } from './registry.js';
+import type { MetricId } from '../../../contracts/metrics/registry.js';
 
 export interface ActivationsFile {
   kind: 'activations';

@@ -3,9 +3,7 @@
 //   after its ResizeBilinear.
 // - minus-one-one: x / 127.5 − 1.
 // - imagenet: ((x / 255) − mean) / std with torchvision's ImageNet mean and std.
-
-export const NORMALIZATIONS = ['adm', 'minus-one-one', 'imagenet'] as const;
-export type Normalization = (typeof NORMALIZATIONS)[number];
+import type { Normalization } from '../../../contracts/enums.js';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];

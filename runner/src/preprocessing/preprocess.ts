@@ -1,22 +1,11 @@
 // Resize (by a named protocol) then normalize: what stands between a batch of uint8 images and a feature
 // extractor's input tensor.
 
-import { normalizeNhwc, type Normalization } from './normalization.js';
+import { normalizeNhwc } from './normalization.js';
+import { type Normalization } from '../../../contracts/enums.js';
 import { resizePilBicubic, resizePilBicubicUint8 } from './pil-bicubic.js';
 import { resizeTf1Bilinear } from './tf1-bilinear.js';
-
-/**
- * `tf1-bilinear`: TF1 resize_bilinear, align_corners=False, no half-pixel centers (ADM/TTUR Inception).
- * `pil-bicubic`: clean-fid's Pillow float-mode bicubic with antialiasing, clipped to [0, 255].
- * `pil-bicubic-uint8`: Pillow's 8-bit bicubic on the uint8 image (torchvision `Resize(BICUBIC)` on a PIL
- * image, as dgm-eval's DINOv2 transform does), rounded to uint8.
- */
-export const RESIZE_PROTOCOLS = ['tf1-bilinear', 'pil-bicubic', 'pil-bicubic-uint8'] as const;
-export type ResizeProtocol = (typeof RESIZE_PROTOCOLS)[number];
-
-export function isResizeProtocol(x: unknown): x is ResizeProtocol {
-  return typeof x === 'string' && (RESIZE_PROTOCOLS as readonly string[]).includes(x);
-}
+import { RESIZE_PROTOCOLS, type ResizeProtocol } from '../../../contracts/enums.js';
 
 /**
  * Square RGB NHWC images `srcSize` → `targetSize` by `protocol`, as NHWC values in [0, 255]: float32, or

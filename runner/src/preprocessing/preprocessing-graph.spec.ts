@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { FeatureExtractor } from '../evaluation/features.js';
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
-import { NORMALIZATIONS, type Normalization } from './normalization.js';
+import { NORMALIZATIONS, type Normalization } from '../../../contracts/enums.js';
 import { preprocess } from './preprocess.js';
 import { PreprocessingGraphError, UINT8_IMAGES, buildPreprocessingGraph, prependPreprocessing } from './preprocessing-graph.js';
 

@@ -13,7 +13,7 @@
 import { fields } from '../onnx/protobuf-reader.js';
 import { GraphBuilder, attr } from '../onnx/graph-builder.js';
 import { ProtoWriter } from '../onnx/protobuf-writer.js';
-import type { Normalization } from './normalization.js';
+import type { Normalization } from '../../../contracts/enums.js';
 import { axisWeights } from './tf1-bilinear.js';
 
 /** The uint8 input the combined graph takes: [batch, size, size, 3], NHWC, as decoded. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { respacedBetas, spaceTimesteps } from './respace.js';
-import { type SampleOptions, planSampling, sample } from './samplers.js';
-import { alphasCumprod } from './schedules.js';
+import { respacedBetas, spaceTimesteps } from '../../../contracts/sampling/respace.js';
+import { type SampleOptions, sample } from './samplers.js';
+import { planSampling } from '../../../contracts/sampling/sampler-plan.js';
+import { alphasCumprod } from '../../../contracts/sampling/schedules.js';
 import {
   exactReverse,
   gaussianAdmDenoiser,

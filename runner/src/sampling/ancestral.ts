@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Readout } from './predictions.js';
-import type { ScheduleNode } from './schedules.js';
+import type { ScheduleNode } from '../../../contracts/sampling/schedules.js';
+import type { Variance } from '../../../contracts/sampling/sampler-plan.js';
 
 /*
  * ADM's ancestral step (guided-diffusion `gaussian_diffusion.py`, `p_mean_variance`, `p_sample`,
@@ -22,9 +22,6 @@ import type { ScheduleNode } from './schedules.js';
  *
  * All three need the second-to-last step for the last one, so the ancestral solver takes at least 2 steps.
  */
-
-export const Variance = z.enum(['learned-range', 'fixed-small', 'fixed-large']);
-export type Variance = z.infer<typeof Variance>;
 
 /** The coefficients of one ancestral step t → s (see the module comment). */
 export interface AncestralCoefficients {

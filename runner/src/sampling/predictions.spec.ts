@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PredictionConversionError } from './errors.js';
+import { PredictionConversionError } from '../../../contracts/sampling/errors.js';
 import { batchNormals } from './noise.js';
-import { convertPrediction, fromX0Eps, toX0Eps, type Coefficients, type PredictionType } from './predictions.js';
+import { convertPrediction, fromX0Eps, toX0Eps, type Coefficients } from './predictions.js';
+import { type PredictionType } from '../../../contracts/sampling/prediction-type.js';
 
 const TYPES: PredictionType[] = ['eps', 'x0', 'v', 'velocity', 'score'];
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { PredictionConversionError } from './errors.js';
+import type { PredictionType } from '../../../contracts/sampling/prediction-type.js';
+import { PredictionConversionError } from '../../../contracts/sampling/errors.js';
 
 /*
  * Every conversion between prediction types lives here. With x_t = α·x0 + σ·ε the network predicts one of
@@ -22,9 +22,6 @@ import { PredictionConversionError } from './errors.js';
  * Because each recovery is affine in the prediction with x_t fixed, guidance that mixes two predictions with
  * weights summing to one gives the same (x0, ε) whichever space it is applied in.
  */
-
-export const PredictionType = z.enum(['eps', 'x0', 'v', 'velocity', 'score']);
-export type PredictionType = z.infer<typeof PredictionType>;
 
 /** α, σ at the current time, and dα/dt, dσ/dt where a `velocity` prediction must be read. */
 export interface Coefficients {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { batchNormals } from './noise.js';
-import { readout, type Coefficients, type PredictionType } from './predictions.js';
-import { SamplerParams, defaultSpacing, sample, type Denoiser, type SampleOptions, type Solver } from './samplers.js';
+import { readout, type Coefficients } from './predictions.js';
+import { type PredictionType } from '../../../contracts/sampling/prediction-type.js';
+import { sample, type Denoiser, type SampleOptions } from './samplers.js';
+import { SamplerParams, defaultSpacing, type Solver } from '../../../contracts/sampling/sampler-plan.js';
 import {
   Schedule,
   samplingGrid,
@@ -11,7 +13,7 @@ import {
   type ScheduleNode,
   type Spacing,
   type TimeInput,
-} from './schedules.js';
+} from '../../../contracts/sampling/schedules.js';
 import { gaussianDenoiser } from './testing/gaussian-denoiser.js';
 
 /*

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DenoiserOutputError, SamplingConfigError } from './errors.js';
+import { DenoiserOutputError, SamplingConfigError } from '../../../contracts/sampling/errors.js';
 import { batchNormals } from './noise.js';
-import type { PredictionType } from './predictions.js';
-import { SamplerParams, expectedNfe, sample, type Denoiser, type SampleOptions, type SampleResult, type Solver } from './samplers.js';
-import { Schedule, noiseLevel, type ScheduleInput, type TimeInput } from './schedules.js';
+import type { PredictionType } from '../../../contracts/sampling/prediction-type.js';
+import { sample, type Denoiser, type SampleOptions, type SampleResult } from './samplers.js';
+import { SamplerParams, expectedNfe, type Solver } from '../../../contracts/sampling/sampler-plan.js';
+import { Schedule, noiseLevel, type ScheduleInput, type TimeInput } from '../../../contracts/sampling/schedules.js';
 import { exactFlowMap, gaussianDenoiser, type GaussianTarget } from './testing/gaussian-denoiser.js';
 
 /*

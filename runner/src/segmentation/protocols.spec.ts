@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
-import { SegmentationScorer, scoreSegmentation, type SegmentationProtocol } from './protocols.js';
+import { SegmentationScorer, scoreSegmentation } from './protocols.js';
+import { type SegmentationProtocol } from '../../../contracts/enums.js';
 import { createRandom } from '../random/prng.js';
 
 const FIXTURES = new URL('../../../../shared/fixtures/segmentation/', import.meta.url);

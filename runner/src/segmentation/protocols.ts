@@ -21,13 +21,7 @@
 //   the set), with clusters as rows as in STEGO; per-image-hungarian uses the classes × segments present.
 // - Among several optimal matchings the one scipy's linear_sum_assignment returns is used (see hungarian.ts).
 import { maxWeightAssignment } from './hungarian.js';
-
-export const SEGMENTATION_PROTOCOLS = ['dataset-hungarian', 'per-image-hungarian'] as const;
-export type SegmentationProtocol = (typeof SEGMENTATION_PROTOCOLS)[number];
-
-export function isSegmentationProtocol(value: string): value is SegmentationProtocol {
-  return (SEGMENTATION_PROTOCOLS as readonly string[]).includes(value);
-}
+import { SEGMENTATION_PROTOCOLS, type SegmentationProtocol, isSegmentationProtocol } from '../../../contracts/enums.js';
 
 /** Scores of one protocol over everything added so far. `miou` / `pixel_accuracy` are NaN when nothing was labelled. */
 export interface SegmentationResult {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignFeatureMap, clusterFeatureMap, kmeans } from './kmeans.js';
-import { SegmentationScorer, scoreSegmentation, type SegmentationProtocol } from './protocols.js';
+import { SegmentationScorer, scoreSegmentation } from './protocols.js';
+import { type SegmentationProtocol } from '../../../contracts/enums.js';
 import {
   SYNTHETIC_IGNORE_LABEL,
   SYNTHETIC_NUM_CLASSES,

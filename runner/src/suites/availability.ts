@@ -1,8 +1,9 @@
-import type { AssetDirs } from '../assets/asset-dirs.js';
-import { assetPath, assetPresent, howToGet, verifyAsset, MissingAssetError, type AssetKind, type AssetRef } from '../assets/assets.js';
+import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
+import { assetPath, assetPresent, verifyAsset, MissingAssetError } from '../assets/assets.js';
+import { howToGet, type AssetKind, type AssetRef } from '../../../contracts/assets/asset-ref.js';
 import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset.js';
-import { isSegmentationSuite, type SegmentationSuiteDefinition } from './segmentation-suite.schemas.js';
-import type { SuiteDefinition } from './suite.schemas.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
+import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 
 /** A file a suite needs that is not where it should be (or, when verified, is not the right file). */
 export interface MissingFile {

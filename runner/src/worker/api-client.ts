@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ClaimResponse, type FailureBody, type HeartbeatBody, type ResultBody } from '../jobs/evaluate/runner-api.schemas.js';
+import { ClaimResponse, type FailureBody, type HeartbeatBody, type ResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
 
 /** The API said no (4xx): retrying the same request will not help. `body` is the parsed JSON answer, if any. */
 export class ApiRejection extends Error {

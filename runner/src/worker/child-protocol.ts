@@ -1,10 +1,10 @@
-import type { AssetDirs } from '../assets/asset-dirs.js';
+import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import type { StageProgress } from '../evaluation/stage-clock.js';
 import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
-import type { Manifest } from '../manifest/manifest.schemas.js';
-import type { FailureKind } from '../jobs/evaluate/runner-api.schemas.js';
-import type { SuiteDefinition } from '../suites/suite.schemas.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
+import type { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
+import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 
 /** Messages between the queue worker and the evaluation child process (IPC, structured clone). */
 export interface ChildRequest {

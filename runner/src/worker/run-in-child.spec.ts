@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleManifest } from '../../../benchmarks/smoke/example-models.js';
 import smoke32 from '../../../benchmarks/smoke/smoke-32.suite.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
-import { loadAssetDirs } from '../assets/asset-dirs.js';
+import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { runEvaluationInChild } from './run-in-child.js';
 
 const MIB = 1024 ** 2;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type AssetDirs, loadAssetDirs } from '../assets/asset-dirs.js';
+import { type AssetDirs, loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { childMemoryLimitBytes } from '../child/memory-limit.js';
 import { defaultNoiseThreads } from '../sampling/noise-pool.js';
 

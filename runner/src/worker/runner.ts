@@ -1,8 +1,8 @@
 import { Worker } from 'bullmq';
 import { pino, type Logger } from 'pino';
-import { EVALUATE_QUEUE } from '../jobs/evaluate/evaluate.job.js';
-import { redisConnection } from '../jobs/redis-connection.js';
-import { createEvaluateProcessor } from '../jobs/evaluate/evaluate.processor.js';
+import { EVALUATE_QUEUE } from '../../../contracts/jobs/evaluate.job.js';
+import { redisConnection } from '../../../contracts/jobs/redis-connection.js';
+import { createEvaluateProcessor } from './evaluate.processor.js';
 import { RunnerApiClient } from './api-client.js';
 import type { RunnerConfig } from './runner-config.js';
 

@@ -13,8 +13,8 @@ import { ExtractorError, FeatureExtractor, type FeatureBatch } from '../../evalu
 import type { ExecutionProvider } from '../../evaluation/onnx-session.js';
 import { ADM_IMAGES, checkAdmImages } from '../../io/adm-batch.js';
 import { ArrayFileError, NpzWriter, openNpz, type NpzReader } from '../../io/npz.js';
-import { parseExtractorManifest, type ExtractorManifest } from '../../manifest/extractor-manifest.schemas.js';
-import { ManifestError } from '../../manifest/manifest.schemas.js';
+import { parseExtractorManifest, type ExtractorManifest } from '../../../../contracts/manifest/extractor-manifest.schemas.js';
+import { ManifestError } from '../../../../contracts/manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
 
 export interface FeaturesOptions {

@@ -7,7 +7,7 @@ import { computeMetrics, loadFeatureFile, type MetricsReport } from '../../metri
 import type { InceptionSplitMode } from '../../metrics/inception-score.js';
 import { KernelUnavailableError, type BackendChoice, type DistancePrecision } from '../../metrics/kernels/kernels.js';
 import { MetricInputError } from '../../metrics/metric-input-error.js';
-import { METRICS, type MetricId } from '../../metrics/registry.js';
+import { METRICS, type MetricId } from '../../../../contracts/metrics/registry.js';
 import { CliError } from '../cli-error.js';
 
 export interface MetricsCommandOptions {

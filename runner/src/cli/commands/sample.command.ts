@@ -9,13 +9,13 @@ import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
 import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
 import { ArrayFileError, NpzWriter } from '../../io/npz.js';
-import type { DenoiserManifest } from '../../manifest/denoiser-manifest.schemas.js';
-import { type Manifest, ManifestError, parseManifest } from '../../manifest/manifest.schemas.js';
-import { SamplingConfigError } from '../../sampling/errors.js';
-import { SamplerParams, type Solver } from '../../sampling/samplers.js';
+import type { DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { type Manifest, ManifestError, parseManifest } from '../../../../contracts/manifest/manifest.schemas.js';
+import { SamplingConfigError } from '../../../../contracts/sampling/errors.js';
+import { SamplerParams, type Solver } from '../../../../contracts/sampling/sampler-plan.js';
 import { CliError } from '../cli-error.js';
 import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
-import { samplerMismatch } from '../../suites/suite-fit.js';
+import { samplerMismatch } from '../../../../contracts/suites/suite-fit.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant

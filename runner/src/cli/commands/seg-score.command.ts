@@ -2,12 +2,8 @@
 // the matching protocols of runner/src/segmentation/protocols.ts.
 import type { Command } from 'commander';
 import { ArrayFileError, readNpz, type NdArray } from '../../io/npz.js';
-import {
-  SEGMENTATION_PROTOCOLS,
-  isSegmentationProtocol,
-  scoreSegmentation,
-  type SegmentationResult,
-} from '../../segmentation/protocols.js';
+import { scoreSegmentation, type SegmentationResult } from '../../segmentation/protocols.js';
+import { SEGMENTATION_PROTOCOLS, isSegmentationProtocol } from '../../../../contracts/enums.js';
 import { CliError } from '../cli-error.js';
 
 export interface SegScoreOptions {

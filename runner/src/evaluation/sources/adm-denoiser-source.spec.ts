@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectModel } from '../../inspect/inspect-model.js';
-import { DenoiserManifest } from '../../manifest/denoiser-manifest.schemas.js';
+import { DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../../onnx/models/adm-test-models.js';
 import { classLabels } from '../../sampling/noise.js';
-import { type Denoiser, SamplerParams, sample } from '../../sampling/samplers.js';
+import { type Denoiser, sample } from '../../sampling/samplers.js';
+import { SamplerParams } from '../../../../contracts/sampling/sampler-plan.js';
 import { openSession } from '../onnx-session.js';
 import { ClassifierGradientModel } from './classifier-gradient.js';
 import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';

@@ -1,5 +1,9 @@
 import * as ort from 'onnxruntime-node';
-import { type ClassifierSpec, type DenoiserManifest, denoiserSampleShape } from '../../manifest/denoiser-manifest.schemas.js';
+import {
+  type ClassifierSpec,
+  type DenoiserManifest,
+  denoiserSampleShape,
+} from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import type { ClassifierGradient } from '../../sampling/samplers.js';
 import { ModelFailure } from '../model-failure.js';
 import { type ExecutionProvider, firstNonFinite, openSession, runModel } from '../onnx-session.js';

@@ -1,12 +1,17 @@
 import * as ort from 'onnxruntime-node';
-import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../../manifest/denoiser-manifest.schemas.js';
-import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } from '../../sampling/errors.js';
+import {
+  type DenoiserManifest,
+  denoiserOutputShape,
+  denoiserSampleShape,
+} from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { DenoiserOutputError, PredictionConversionError, SamplingConfigError } from '../../../../contracts/sampling/errors.js';
 import { classLabels } from '../../sampling/noise.js';
 import type { NoiseSource } from '../../sampling/noise-pool.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
-import { type Denoiser, type SamplerParams, type SamplingRecord, defaultSpacing, expectedNfe, sample } from '../../sampling/samplers.js';
-import { Schedule } from '../../sampling/schedules.js';
-import { describeSampler, samplerMismatch } from '../../suites/suite-fit.js';
+import { type Denoiser, type SamplingRecord, sample } from '../../sampling/samplers.js';
+import { type SamplerParams, defaultSpacing, expectedNfe } from '../../../../contracts/sampling/sampler-plan.js';
+import { Schedule } from '../../../../contracts/sampling/schedules.js';
+import { describeSampler, samplerMismatch } from '../../../../contracts/suites/suite-fit.js';
 import { ModelFailure } from '../model-failure.js';
 import { firstNonFinite, runModel } from '../onnx-session.js';
 import type { ClassifierGradientModel } from './classifier-gradient.js';

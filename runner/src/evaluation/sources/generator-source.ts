@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { GeneratorManifest } from '../../manifest/manifest.schemas.js';
+import type { GeneratorManifest } from '../../../../contracts/manifest/manifest.schemas.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
 import { batchNormals, classLabels } from '../../sampling/noise.js';
 import { ModelFailure } from '../model-failure.js';

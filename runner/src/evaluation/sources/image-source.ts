@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Manifest } from '../../manifest/manifest.schemas.js';
-import type { GenerationSuiteDefinition } from '../../suites/suite.schemas.js';
+import type { Manifest } from '../../../../contracts/manifest/manifest.schemas.js';
+import type { GenerationSuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
 import { ModelFailure } from '../model-failure.js';
 import { type ExecutionProvider, openSession } from '../onnx-session.js';
 import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';

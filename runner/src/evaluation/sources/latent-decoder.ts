@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { LatentSpec } from '../../manifest/denoiser-manifest.schemas.js';
+import type { LatentSpec } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { ModelFailure } from '../model-failure.js';
 import { type ExecutionProvider, firstNonFinite, openSession, runModel } from '../onnx-session.js';
 

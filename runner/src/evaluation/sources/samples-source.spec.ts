@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpz } from '../../io/npz.js';
-import { SamplesManifest } from '../../manifest/samples-manifest.schemas.js';
+import { SamplesManifest } from '../../../../contracts/manifest/samples-manifest.schemas.js';
 import { ModelFailure } from '../model-failure.js';
 import type { ImageBatch } from './image-batch.js';
 import { SamplesSource } from './samples-source.js';

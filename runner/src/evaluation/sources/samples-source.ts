@@ -1,7 +1,7 @@
 import { ArrayFileError, type NpzReader, openNpz } from '../../io/npz.js';
 import type { NdArray } from '../../io/npy.js';
 import { checkSampleBatch } from '../../inspect/inspect-samples.js';
-import type { SamplesManifest } from '../../manifest/samples-manifest.schemas.js';
+import type { SamplesManifest } from '../../../../contracts/manifest/samples-manifest.schemas.js';
 import { ModelFailure } from '../model-failure.js';
 import type { ImageBatch } from './image-batch.js';
 

@@ -1,5 +1,5 @@
-import type { PredictionType } from '../../sampling/predictions.js';
-import { Schedule, alphasCumprod, type ScheduleInput, type TimeInput } from '../../sampling/schedules.js';
+import type { PredictionType } from '../../../../contracts/sampling/prediction-type.js';
+import { Schedule, alphasCumprod, type ScheduleInput, type TimeInput } from '../../../../contracts/sampling/schedules.js';
 import { GraphBuilder, attr, type ElemType } from '../graph-builder.js';
 import { normalWeights } from './seeded-weights.js';
 

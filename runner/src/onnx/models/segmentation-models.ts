@@ -1,6 +1,6 @@
 // Tiny `extractor` and `segmenter` graphs for the zero-shot segmentation suites' tests and examples. All take
 // `images` float32 [batch, 3, S, S] normalized by minus-one-one (x / 127.5 − 1).
-import type { SegmentationExtractorManifest, SegmenterManifest } from '../../manifest/segmentation-manifest.schemas.js';
+import type { SegmentationExtractorManifest, SegmenterManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
 import { GraphBuilder, attr } from '../graph-builder.js';
 
 const normalize = (v: number) => v / 127.5 - 1;

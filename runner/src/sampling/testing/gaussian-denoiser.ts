@@ -1,6 +1,6 @@
-import type { PredictionType } from '../predictions.js';
+import type { PredictionType } from '../../../../contracts/sampling/prediction-type.js';
 import type { Denoiser } from '../samplers.js';
-import type { ScheduleInput, TimeInput } from '../schedules.js';
+import type { ScheduleInput, TimeInput } from '../../../../contracts/sampling/schedules.js';
 
 /*
  * The ideal denoiser for Gaussian data, x0 ~ N(μ, s²·I) per class: given x_t = α·x0 + σ·ε,

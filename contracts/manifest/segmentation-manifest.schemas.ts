@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NORMALIZATIONS } from '../preprocessing/normalization.js';
-import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
+import { NORMALIZATIONS } from '../enums.js';
+import { RESIZE_PROTOCOLS } from '../enums.js';
 import { Description, ModelName, TensorName } from './manifest-fields.js';
 
 /**

@@ -1,16 +1,16 @@
 import { cpus, hostname } from 'node:os';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import { Manifest } from '../../manifest/manifest.schemas.js';
-import { SuiteDefinition } from '../../suites/suite.schemas.js';
-import { ApiRejection, type RunnerApiClient } from '../../worker/api-client.js';
-import type { RunnerConfig } from '../../worker/runner-config.js';
-import { runEvaluationInChild } from '../../worker/run-in-child.js';
-import type { ChildFailure } from '../../worker/child-protocol.js';
-import { describeProgress } from '../../evaluation/stage-clock.js';
-import { EvaluateJob } from './evaluate.job.js';
-import type { ClaimResponse, FailureKind, HeartbeatBody, Provenance } from './runner-api.schemas.js';
-import { publicReason } from './public-reason.js';
+import { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
+import { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
+import { ApiRejection, type RunnerApiClient } from './api-client.js';
+import type { RunnerConfig } from './runner-config.js';
+import { runEvaluationInChild } from './run-in-child.js';
+import type { ChildFailure } from './child-protocol.js';
+import { describeProgress } from '../evaluation/stage-clock.js';
+import { EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
+import type { ClaimResponse, FailureKind, HeartbeatBody, Provenance } from '../../../contracts/jobs/runner-api.schemas.js';
+import { publicReason } from '../../../contracts/jobs/public-reason.js';
 
 export interface ProcessorDeps {
   api: RunnerApiClient;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEGMENTATION_KINDS } from '../manifest/segmentation-manifest.schemas.js';
-import { SEGMENTATION_PROTOCOLS } from '../segmentation/protocols.js';
+import { SEGMENTATION_PROTOCOLS } from '../enums.js';
 
 /**
  * A zero-shot segmentation suite (task `zero-shot-segmentation`): which labelled images, how many classes K,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MissingAssetError } from '../../assets/assets.js';
+import { MissingAssetError } from '../../runner/src/assets/assets.js';
 import { publicReason } from './public-reason.js';
 
 describe('publicReason', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PredictionType } from '../sampling/predictions.js';
+import { PredictionType } from '../sampling/prediction-type.js';
 import { Schedule, TimeInput, supportedTimeInputs, type Schedule as ScheduleT } from '../sampling/schedules.js';
 import { ClassCount, Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 

@@ -1,8 +1,8 @@
-import type { InspectionReport } from '../inspect/inspect-model.js';
+import type { InspectionReport } from '../inspection/inspection.js';
 import type { DenoiserManifest } from '../manifest/denoiser-manifest.schemas.js';
 import type { Manifest } from '../manifest/manifest.schemas.js';
 import { SamplingConfigError } from '../sampling/errors.js';
-import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/samplers.js';
+import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/sampler-plan.js';
 import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';

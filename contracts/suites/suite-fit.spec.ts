@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSuite } from '../../../benchmarks/index.js';
+import { findSuite } from '../../benchmarks/index.js';
 import { parseManifest } from '../manifest/manifest.schemas.js';
 import { whyNotScored } from './suite-fit.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
-import { NORMALIZATIONS } from '../preprocessing/normalization.js';
-import { RESIZE_PROTOCOLS } from '../preprocessing/preprocess.js';
-import { SamplerParams } from '../sampling/samplers.js';
+import { NORMALIZATIONS } from '../enums.js';
+import { RESIZE_PROTOCOLS } from '../enums.js';
+import { SamplerParams } from '../sampling/sampler-plan.js';
 import { SegmentationSuiteDefinition, type SegmentationSuiteInput } from './segmentation-suite.schemas.js';
 
 /**

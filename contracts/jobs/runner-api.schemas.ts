@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 /** Contracts between runners and the API (`/api/runner/...`). Runners never touch the database. */
 
+/** The largest sample grid (a PNG, runner/src/evaluation/sample-grid.ts) the API accepts for one evaluation. */
+export const MAX_GRID_BYTES = 16 * 1024 * 1024;
+
 /** A further file of a submission (a latent denoiser's `decoder`), fetched like the main artifact. */
 export const ExtraArtifact = z.object({
   role: z.string().min(1).max(64),
