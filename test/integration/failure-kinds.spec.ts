@@ -197,7 +197,7 @@ describe('failure kinds: who must act, and what is retried', () => {
     expect(failed?.level).toBe(50);
     // The runner's log has the full path, the child's stack and the cause the public reason leaves out.
     expect(failed?.err?.message).toContain(join(runnerRef, 'int-stats.npz'));
-    expect(failed?.err?.stack).toMatch(/SuiteFailure[\s\S]*run-evaluation\.ts/);
+    expect(failed?.err?.stack).toMatch(/SuiteFailure[\s\S]*generation\.task\.ts/);
     expect(failed?.causes?.[0]).toMatch(/MetricInputError[\s\S]*activations\.ts/);
   });
 

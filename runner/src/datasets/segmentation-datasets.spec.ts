@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSuite } from '../../../benchmarks/index.js';
-import { runSegmentationEvaluation } from '../evaluation/segmentation-evaluation.js';
+import { runSegmentationEvaluation } from '../tasks/segmentation/segmentation.task.js';
 import { buildConstantSegmenter, segmenterManifest } from '../onnx/models/segmentation-models.js';
 import { availability } from '../suites/availability.js';
 import {

@@ -8,7 +8,7 @@ import { buildExampleDenoiser, exampleDenoiserManifest } from '../../../benchmar
 import { NpzWriter } from '../io/npz.js';
 import { parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import type { GenerationSuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
-import { runEvaluation } from './run-evaluation.js';
+import { runEvaluation } from '../tasks/evaluate.js';
 import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */

@@ -10,7 +10,7 @@ import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
 import { defineSuite, type GenerationSuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { FeatureExtractor } from './features.js';
-import { runEvaluation } from './run-evaluation.js';
+import { runEvaluation } from '../tasks/evaluate.js';
 import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */

@@ -15,8 +15,8 @@ import { SYNTHETIC_NUM_CLASSES, syntheticSegmentationSample } from '../segmentat
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { ModelFailure } from './model-failure.js';
-import { runEvaluation } from './run-evaluation.js';
-import { runSegmentationEvaluation } from './segmentation-evaluation.js';
+import { runEvaluation } from '../tasks/evaluate.js';
+import { runSegmentationEvaluation } from '../tasks/segmentation/segmentation.task.js';
 import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */

@@ -5,7 +5,7 @@ import { DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.
 import { parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { buildConvDenoiser, convDenoiserManifest } from '../onnx/models/conv-denoiser.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
-import { runEvaluation } from './run-evaluation.js';
+import { runEvaluation } from '../tasks/evaluate.js';
 import { DenoiserSource, OnnxDenoiser } from './sources/denoiser-source.js';
 import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 

@@ -1,6 +1,6 @@
 import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import type { StageProgress } from '../evaluation/stage-clock.js';
-import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
+import type { EvaluationOutput } from '../tasks/task-family.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import type { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';

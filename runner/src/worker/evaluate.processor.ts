@@ -1,4 +1,3 @@
-import { cpus, hostname } from 'node:os';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
@@ -9,7 +8,8 @@ import { runEvaluationInChild } from './run-in-child.js';
 import type { ChildFailure } from './child-protocol.js';
 import { describeProgress } from '../evaluation/stage-clock.js';
 import { EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
-import type { ClaimResponse, FailureKind, HeartbeatBody, Provenance } from '../../../contracts/jobs/runner-api.schemas.js';
+import { buildProvenance, type ProvenanceBase } from '../tasks/provenance.js';
+import type { ClaimResponse, FailureKind, HeartbeatBody } from '../../../contracts/jobs/runner-api.schemas.js';
 import { publicReason } from '../../../contracts/jobs/public-reason.js';
 
 export interface ProcessorDeps {
@@ -102,9 +102,8 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         await api.failure(evaluationId, { ...held, kind: 'suite', reason });
         throw new UnrecoverableError(reason);
       }
-      const provenanceBase = {
+      const provenanceBase: ProvenanceBase = {
         runnerId: config.runnerId,
-        node: process.version,
         seed: suite.data.seed,
         suite: { id: claim.suite.id, version: claim.suite.version },
       };
@@ -161,7 +160,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           { evaluationId, attempt, kind: failure.kind, err, ...(failure.causes ? { causes: failure.causes } : {}) },
           `evaluation failed: ${failure.kind}`,
         );
-        await api.failure(evaluationId, { ...held, kind: failure.kind, reason: publicReason(failure.reason), provenance: provenanceBase });
+        await api.failure(evaluationId, {
+          ...held,
+          kind: failure.kind,
+          reason: publicReason(failure.reason),
+          provenance: buildProvenance(provenanceBase),
+        });
         throw new UnrecoverableError(failure.reason);
       }
       const o = outcome.output;
@@ -173,16 +177,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           .sampleGrid(evaluationId, outcome.sampleGrid)
           .catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
       }
-      const provenance: Provenance = {
-        ...provenanceBase,
-        runnerVersion: o.runnerVersion,
-        onnxruntimeVersion: o.onnxruntimeVersion,
-        executionProvider: o.executionProvider,
-        hardware: o.hardware || `${hostname()} ${cpus()[0]?.model ?? ''}`,
-        protocol: o.protocol,
-        durationsMs: o.durationsMs,
-        ...(o.warnings.length ? { warnings: o.warnings } : {}),
-      };
+      const provenance = buildProvenance(provenanceBase, o);
       let stored;
       try {
         stored = await api.result(evaluationId, {

@@ -1,7 +1,7 @@
 // Child process that runs one evaluation. The parent (the runner's queue worker) can kill it at any time;
 // if the parent dies, the IPC channel closes and this process exits rather than run on orphaned.
 import { readFile } from 'node:fs/promises';
-import { runEvaluation } from '../evaluation/run-evaluation.js';
+import { runEvaluation } from '../tasks/evaluate.js';
 import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
 import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';

@@ -2,7 +2,7 @@ import type { StageProgress } from '../evaluation/stage-clock.js';
 import { fileURLToPath } from 'node:url';
 import { forkModule } from '../child/fork-module.js';
 import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit.js';
-import type { EvaluationOutput } from '../evaluation/run-evaluation.js';
+import type { EvaluationOutput } from '../tasks/task-family.js';
 import type { ChildFailure, ChildMessage, ChildRequest } from './child-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./evaluation.child.ts', import.meta.url));

@@ -8,7 +8,7 @@ import { MissingAssetError } from '../../assets/assets.js';
 import { DatasetError } from '../../datasets/dataset-error.js';
 import { EvaluationFailure } from '../../evaluation/evaluation-failure.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
-import { runEvaluation } from '../../evaluation/run-evaluation.js';
+import { runEvaluation } from '../../tasks/evaluate.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
 import { inspectSampleBatch } from '../../inspect/inspect-samples.js';
 import { ManifestError, parseManifest } from '../../../../contracts/manifest/manifest.schemas.js';

@@ -12,22 +12,25 @@
 //   every image is then assigned to the fitted centroids. Feature maps are kept between the two passes up to
 //   a memory budget; beyond it the model is run a second time on the same batches.
 // - k-means++ is seeded with the suite's `seed`, the same for every image.
-import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { openSegmentationDataset, type SegmentationDataset } from '../datasets/segmentation-dataset.js';
-import { isSegmentationManifest, type SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
-import { normalizeNhwc } from '../preprocessing/normalization.js';
-import { preprocess } from '../preprocessing/preprocess.js';
-import { kmeans } from '../segmentation/kmeans.js';
-import { SegmentationScorer } from '../segmentation/protocols.js';
-import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
-import { SuiteFailure } from './evaluation-failure.js';
-import { ModelFailure } from './model-failure.js';
-import { firstNonFinite, onnxruntimeVersion, openSession, runModel } from './onnx-session.js';
-import type { EvaluationInput, EvaluationOutput } from './run-evaluation.js';
-import { RUNNER_VERSION } from './run-evaluation.js';
-import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem, type SegmentationOutput } from './segmentation-output.js';
-import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from './segmentation-maps.js';
+import { openSegmentationDataset, type SegmentationDataset } from '../../datasets/segmentation-dataset.js';
+import { isSegmentationManifest, type SegmentationManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
+import { normalizeNhwc } from '../../preprocessing/normalization.js';
+import { preprocess } from '../../preprocessing/preprocess.js';
+import { kmeans } from '../../segmentation/kmeans.js';
+import { SegmentationScorer } from '../../segmentation/protocols.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../../contracts/suites/segmentation-suite.schemas.js';
+import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
+import { firstNonFinite, openSession, runModel } from '../../evaluation/onnx-session.js';
+import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
+import {
+  declaredOutput,
+  parseSegmentationOutput,
+  SegmentationOutputProblem,
+  type SegmentationOutput,
+} from '../../evaluation/segmentation-output.js';
+import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from '../../evaluation/segmentation-maps.js';
 
 export interface SegmentationEvaluationOptions {
   /** dataset-hungarian: bytes of feature maps kept between the fit and the assignment. Default 512 MiB. */
@@ -104,14 +107,18 @@ function imageOf(o: SegmentationOutput, j: number): Float32Array | Int32Array {
   return o.data.subarray(j * n, (j + 1) * n);
 }
 
+/** Zero-shot segmentation suites: extractors and segmenters scored by their own pipeline on a labelled dataset. */
+export const segmentationTask: TaskFamily = {
+  id: 'zero-shot-segmentation',
+  serves: (suite) => isSegmentationSuite(suite),
+  evaluate: (input) => runSegmentationEvaluation(input),
+};
+
 /**
- * Runs a zero-shot segmentation suite on an `extractor` or `segmenter`: used by `runEvaluation` for suites
- * of task `zero-shot-segmentation`, in the runner's child process and in `genbench evaluate` alike.
+ * Runs a zero-shot segmentation suite on an `extractor` or `segmenter` (segmentationTask; `options` are for
+ * tests), in the runner's child process and in `genbench evaluate` alike.
  */
-export async function runSegmentationEvaluation(
-  input: EvaluationInput,
-  options: SegmentationEvaluationOptions = {},
-): Promise<EvaluationOutput> {
+export async function runSegmentationEvaluation(input: EvaluationInput, options: SegmentationEvaluationOptions = {}): Promise<TaskResult> {
   const { manifest, suite } = input;
   if (!isSegmentationSuite(suite) || !isSegmentationManifest(manifest) || !(suite.kinds as readonly string[]).includes(manifest.kind)) {
     throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
@@ -160,9 +167,6 @@ export async function runSegmentationEvaluation(
         batchSize: suite.batch_size,
       },
       executionProvider: opened.executionProvider,
-      onnxruntimeVersion: onnxruntimeVersion(),
-      runnerVersion: RUNNER_VERSION,
-      hardware: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`,
       warnings,
       durationsMs,
     };

@@ -1,63 +1,21 @@
-import { cpus } from 'node:os';
-import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
-import { isSegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
-import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
-import type { GenerationSuiteDefinition, SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
-import { FeatureExtractor } from './features.js';
-import { SuiteFailure } from './evaluation-failure.js';
-import { ModelFailure } from './model-failure.js';
-import { type ExecutionProvider, onnxruntimeVersion } from './onnx-session.js';
-import { FeatureSetAccumulator, needsOf, scoreFeatureSets, type MetricResult } from './scoring.js';
-import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
-import { type Stage, StageClock, type StageProgress } from './stage-clock.js';
-import { verifyAsset } from '../assets/assets.js';
-import { loadFeatureFile, type StatisticsFile } from '../metrics/activations.js';
-import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../io/adm-batch.js';
-import { MetricInputError } from '../metrics/metric-input-error.js';
-import { openNpz } from '../io/npz.js';
-import { runSegmentationEvaluation } from './segmentation-evaluation.js';
-import type { ImageBatch } from './sources/image-batch.js';
-import { openImageSource } from './sources/image-source.js';
-import { syntheticBatches } from './sources/synthetic-source.js';
-
-export const RUNNER_VERSION = '0.1.0';
-
-export interface EvaluationInput {
-  model: Uint8Array;
-  /** The submitted file on disk; sample batches (`samples`) are streamed from it and `model` may be empty. */
-  modelPath?: string;
-  /** The decoder ONNX of a latent `denoiser`. */
-  decoder?: Uint8Array;
-  /** The classifier ONNX of a classifier-guided `denoiser`. */
-  classifier?: Uint8Array;
-  manifest: Manifest;
-  suite: SuiteDefinition;
-  executionProvider?: ExecutionProvider;
-  /** Threads drawing a stochastic sampler's noise off the main thread (noise-pool.ts); default 0: inline. */
-  noiseThreads?: number;
-  /** Fraction of samples done, 0..1; called after every batch. */
-  onProgress?: (fraction: number) => void;
-  /** The stage running, its rate and ETA, and wall time per stage so far (stage-clock.ts); after every batch. */
-  onStage?: (progress: StageProgress) => void;
-  /** Receives every generated batch (sample grids, sample batch files). */
-  onSamples?: (batch: ImageBatch) => void | Promise<void>;
-  /**
-   * Where reference batches, extractor models and datasets are: from the runner's configuration
-   * (RunnerConfig → child request) or the CLI's environment; evaluations read no environment themselves.
-   */
-  assetDirs: AssetDirs;
-}
-
-export interface EvaluationOutput {
-  metrics: MetricResult[];
-  protocol: Record<string, unknown>;
-  executionProvider: ExecutionProvider;
-  onnxruntimeVersion: string;
-  runnerVersion: string;
-  hardware: string;
-  warnings: string[];
-  durationsMs: Record<string, number>;
-}
+import { isSegmentationManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
+import { isSegmentationSuite } from '../../../../contracts/suites/segmentation-suite.schemas.js';
+import type { GenerationSuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
+import { FeatureExtractor } from '../../evaluation/features.js';
+import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
+import { FeatureSetAccumulator, needsOf, scoreFeatureSets } from '../../evaluation/scoring.js';
+import type { AssetDirs } from '../../../../contracts/assets/asset-dirs.js';
+import { type Stage, StageClock } from '../../evaluation/stage-clock.js';
+import { verifyAsset } from '../../assets/assets.js';
+import { loadFeatureFile, type StatisticsFile } from '../../metrics/activations.js';
+import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
+import { MetricInputError } from '../../metrics/metric-input-error.js';
+import { openNpz } from '../../io/npz.js';
+import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
+import { openImageSource } from '../../evaluation/sources/image-source.js';
+import { syntheticBatches } from '../../evaluation/sources/synthetic-source.js';
+import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
 
 /**
  * The reference half of a suite: images that stand for real data, fed through the same extractor, and —
@@ -108,15 +66,18 @@ async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<
   }
 }
 
-/**
- * Runs one suite on one model, in this process: sample, extract features, score. Used by the runner's
- * child process and by `genbench evaluate`, so both produce the same numbers.
- */
-export async function runEvaluation(input: EvaluationInput): Promise<EvaluationOutput> {
+/** Generation suites: samples from a generator, denoiser or sample batch, scored against a reference set. */
+export const generationTask: TaskFamily = {
+  id: 'generation',
+  serves: (suite) => !isSegmentationSuite(suite),
+  evaluate: evaluateGeneration,
+};
+
+/** Sample, extract features, score: in this process (the runner's child, or `genbench evaluate`). */
+async function evaluateGeneration(input: EvaluationInput): Promise<TaskResult> {
   const { manifest, suite } = input;
-  // Zero-shot segmentation suites score extractors and segmenters by their own pipeline.
-  if (isSegmentationSuite(suite) || isSegmentationManifest(manifest)) return runSegmentationEvaluation(input);
-  if (!suite.kinds.includes(manifest.kind))
+  if (isSegmentationSuite(suite)) throw new Error(`suite ${suite.id} is not a generation suite`);
+  if (isSegmentationManifest(manifest) || !suite.kinds.includes(manifest.kind))
     throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
   if (manifest.resolution !== suite.resolution) {
     throw new ModelFailure(
@@ -201,9 +162,6 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationO
         extractor: { ...suite.extractor, executionProvider: extractor.executionProvider },
       },
       executionProvider: source.executionProvider ?? extractor.executionProvider,
-      onnxruntimeVersion: onnxruntimeVersion(),
-      runnerVersion: RUNNER_VERSION,
-      hardware: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`,
       warnings: [...source.warnings, ...extractor.warnings.map((w) => `feature extractor: ${w}`)],
       durationsMs,
     };
