@@ -67,6 +67,36 @@ export default defineConfig(
     },
   },
   {
+    // The API imports the contracts (contracts/) and, of the runner, only its narrow entry: a runner module
+    // that loads onnxruntime, sharp or the numerics would load them into the API process
+    // (test/integration/api-footprint.spec.ts checks what a started API loads).
+    files: ['api/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/runner/(?!src/api-entry\\.js$)',
+              message: 'the API imports contracts/ and runner/src/api-entry.js only (README.md, "Layout")',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Contracts are declarations: they import nothing of the implementations (specs may compare with them).
+    files: ['contracts/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '/(runner|api|benchmarks|dashboard)/', message: 'contracts/ import only contracts/ and packages' }] },
+      ],
+    },
+  },
+  {
     // Specs read the API's JSON (`await res.json()`, `JSON.parse`) as `any` and assert on its shape; typing
     // every response would add casts, not safety (the assertions are the check). Other code keeps these rules.
     files: ['**/*.spec.ts', 'test/**/*.ts'],

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type AssetDirs, loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
-import { childMemoryLimitBytes } from '../../../runner/src/child/memory-limit.js';
+import { childMemoryLimitBytes } from '../../../runner/src/api-entry.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 /**

@@ -9,7 +9,7 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { inspectInChild } from '../../../runner/src/inspect/run-inspection.js';
+import { inspectInChild } from '../../../runner/src/api-entry.js';
 import { type Manifest, ManifestError, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/suites/availability.js';
-import { firstFew } from '../../../runner/src/datasets/dataset-error.js';
-import { datasetInstructions } from '../../../runner/src/datasets/segmentation-dataset.js';
+import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/api-entry.js';
+import { firstFew } from '../../../runner/src/api-entry.js';
+import { datasetInstructions } from '../../../runner/src/api-entry.js';
 import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isDeepStrictEqual } from 'node:util';

@@ -1,8 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CocoStuff27Data } from '../../../contracts/suites/segmentation-suite.schemas.js';
-import { type DatasetCheck, DatasetError, firstFew, type MissingDatasetFile } from './dataset-error.js';
+import { DatasetError } from './dataset-error.js';
 import { decodeLabel, decodeRgb } from './decode.js';
+import { checkCocoStuff27, cocoStuff27Instructions, cocoStuff27Paths, readCocoStuff27Ids } from './cocostuff27-files.js';
 import { resizeShortSideCenterCrop } from './nearest-resize.js';
 import type { SegmentationDataset } from './segmentation-dataset.js';
 
@@ -12,10 +11,6 @@ import type { SegmentationDataset } from './segmentation-dataset.js';
 // stuffthingmaps: ids 0–181, 255 unlabelled) mapped to 27 coarse classes by `fine_to_coarse`.
 
 type CocoData = CocoStuff27Data;
-
-const STEGO_ARCHIVE = 'https://marhamilresearch4.blob.core.windows.net/stego-public/pytorch_data/cocostuff.zip';
-const COCO_VAL_IMAGES = 'http://images.cocodataset.org/zips/val2017.zip';
-const STUFFTHINGMAPS = 'http://calvin.inf.ed.ac.uk/wp-content/uploads/data/cocostuffdataset/stuffthingmaps_trainval2017.zip';
 
 /**
  * STEGO's `fine_to_coarse`, indexed by stuffthingmaps id: ids 0–90 are the COCO things (coarse 0–11), 91–181
@@ -58,81 +53,12 @@ export const COCOSTUFF_FINE_TO_COARSE: Uint8Array = (() => {
 
 export const COCOSTUFF27_CLASSES = 27;
 
-function paths(root: string, data: CocoData) {
-  const base = join(root, 'cocostuff');
-  return {
-    list: join(base, 'curated', data.split, data.list),
-    images: join(base, 'images', data.split),
-    labels: join(base, 'annotations', data.split),
-    image: (id: string) => join(base, 'images', data.split, `${id}.jpg`),
-    label: (id: string) => join(base, 'annotations', data.split, `${id}.png`),
-  };
-}
-
-const HOW_TO_GET =
-  `unzip STEGO's prepared archive ${STEGO_ARCHIVE} into the datasets directory, or build the same layout from ` +
-  `COCO's ${COCO_VAL_IMAGES} (images/val2017), COCO-Stuff's ${STUFFTHINGMAPS} (annotations/val2017) and STEGO's curated image list`;
-
-async function readIds(listPath: string): Promise<string[]> {
-  const text = await readFile(listPath, 'utf8');
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-}
-
-async function names(dir: string): Promise<Set<string> | undefined> {
-  try {
-    return new Set(await readdir(dir));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the files are there (presence only: nothing is decoded). */
-export async function checkCocoStuff27(data: CocoData, root: string): Promise<DatasetCheck> {
-  const p = paths(root, data);
-  const rel = (abs: string) => abs.slice(root.length + 1);
-  let ids: string[];
-  try {
-    ids = await readIds(p.list);
-  } catch {
-    const missing: MissingDatasetFile[] = [{ file: rel(p.list), expectedPath: p.list, source: HOW_TO_GET }];
-    return { ok: false, missing, problem: `the curated image list ${p.list} is missing` };
-  }
-  if (ids.length !== data.images) {
-    return {
-      ok: false,
-      missing: [],
-      problem: `${p.list} lists ${ids.length} images, not the ${data.images} this suite scores: it is not STEGO's list`,
-    };
-  }
-  const [images, labels] = await Promise.all([names(p.images), names(p.labels)]);
-  const missing: MissingDatasetFile[] = [];
-  for (const id of ids) {
-    if (!images?.has(`${id}.jpg`)) missing.push({ file: rel(p.image(id)), expectedPath: p.image(id), source: COCO_VAL_IMAGES });
-    if (!labels?.has(`${id}.png`)) missing.push({ file: rel(p.label(id)), expectedPath: p.label(id), source: STUFFTHINGMAPS });
-  }
-  if (missing.length === 0) return { ok: true };
-  return {
-    ok: false,
-    missing,
-    problem: `${missing.length} of the listed images or label maps are missing: ${firstFew(missing.map((m) => m.expectedPath))}`,
-  };
-}
-
-/** Where the files go and where they come from, for "unavailable" messages. */
-export function cocoStuff27Instructions(data: CocoData, root: string): string {
-  const p = paths(root, data);
-  return `expected ${p.list}, ${p.images}/<id>.jpg and ${p.labels}/<id>.png: ${HOW_TO_GET}`;
-}
-
 /** Opens the listed images; each is decoded on demand and brought to `size × size` as STEGO's loader does. */
 export async function openCocoStuff27(data: CocoData, root: string, size: number): Promise<SegmentationDataset> {
   const check = await checkCocoStuff27(data, root);
   if (!check.ok) throw new DatasetError(`COCO-Stuff-27 is not usable: ${check.problem}; ${cocoStuff27Instructions(data, root)}`);
-  const p = paths(root, data);
-  const ids = await readIds(p.list);
+  const p = cocoStuff27Paths(root, data);
+  const ids = await readCocoStuff27Ids(p.list);
   return {
     count: ids.length,
     size,

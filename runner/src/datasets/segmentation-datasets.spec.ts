@@ -16,7 +16,8 @@ import { defineSuite } from '../../../contracts/suites/suite.schemas.js';
 import { CITYSCAPES_ID_TO_CLASS } from './cityscapes27.js';
 import { COCOSTUFF_FINE_TO_COARSE } from './cocostuff27.js';
 import { centerCropOffsets, pilNearestIndices, shortSideSize } from './nearest-resize.js';
-import { checkSegmentationDataset, openSegmentationDataset } from './segmentation-dataset.js';
+import { openSegmentationDataset } from './segmentation-dataset.js';
+import { checkSegmentationDataset } from './segmentation-dataset-files.js';
 
 const SIZE = 16;
 

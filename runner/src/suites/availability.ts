@@ -1,7 +1,7 @@
 import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { assetPath, assetPresent, verifyAsset, MissingAssetError } from '../assets/assets.js';
 import { howToGet, type AssetKind, type AssetRef } from '../../../contracts/assets/asset-ref.js';
-import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset.js';
+import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset-files.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 
