@@ -37,6 +37,9 @@ describe('benchmarks/ suites', () => {
       'imagenet-256-cond-ddpm-250',
       'imagenet-256-cond-ddpm-250-cfg-1-5',
       'imagenet-512-cond-heun-32',
+      'imagenet-128-cond-adm-g-250',
+      'imagenet-256-cond-adm-g-250',
+      'imagenet-512-cond-adm-g-250',
     ];
     for (const res of [64, 128, 256, 512]) {
       const cond = generationSuite(`imagenet-${res}-cond`);
@@ -63,7 +66,7 @@ describe('benchmarks/ suites', () => {
         );
       }
     }
-    expect(IMAGENET).toHaveLength(12);
+    expect(IMAGENET).toHaveLength(15);
   });
 
   it('declare the sampler of each ImageNet denoiser board, and it can drive the usual model families', () => {
@@ -89,8 +92,40 @@ describe('benchmarks/ suites', () => {
       },
       { schedule: { kind: 'linear-interpolant' }, prediction: 'velocity', timeInput: 't', conditional: true, nullClass: 1000 },
     ];
-    for (const s of IMAGENET.filter((x) => x.kinds.includes('denoiser'))) {
+    for (const s of IMAGENET.filter((x) => x.kinds.includes('denoiser') && x.sampler?.classifier_scale === undefined)) {
       for (const model of families) expect(() => planSampling(s.sampler!, model), `${s.id} on ${model.schedule.kind}`).not.toThrow();
+    }
+  });
+
+  it("declare ADM-G's sampling at 128, 256 and 512 (guided-diffusion README's flags), which needs a classifier and learned variances", () => {
+    const adm: SamplerModel = {
+      schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 },
+      prediction: 'eps',
+      timeInput: 'index',
+      conditional: true,
+      learnedVariance: true,
+      classifier: true,
+    };
+    for (const [res, scale] of [
+      [128, 0.5],
+      [256, 1],
+      [512, 4],
+    ] as const) {
+      const s = generationSuite(`imagenet-${res}-cond-adm-g-250`);
+      expect(s.sampler).toEqual({
+        solver: 'ddpm',
+        steps: 250,
+        respacing: '250',
+        guidance: 1,
+        eta: 0,
+        variance: 'learned-range',
+        classifier_scale: scale,
+        clip_denoised: true,
+      });
+      const plan = planSampling(s.sampler!, adm);
+      expect(plan.nodes.map((n) => n.time).slice(0, 3)).toEqual([999, 995, 991]);
+      expect(() => planSampling(s.sampler!, { ...adm, classifier: false })).toThrow(/classifier/);
+      expect(() => planSampling(s.sampler!, { ...adm, learnedVariance: false })).toThrow(/learned variances/);
     }
   });
 });

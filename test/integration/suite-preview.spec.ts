@@ -63,6 +63,9 @@ describe('POST /api/suites/preview', () => {
     expect(byId['imagenet-256-cond-ddpm-250-cfg-1-5']).toMatchObject({ outcome: 'not-applicable' });
     expect(byId['imagenet-256-cond-ddpm-250-cfg-1-5']!.reason).toMatch(/classifier-free guidance .* null_class/);
     expect(byId['imagenet-256-cond-ddpm-250']).toMatchObject({ outcome: 'unavailable' });
+    // ADM-G's board samples with learned variances and a classifier, which this manifest declares neither of.
+    expect(byId['imagenet-256-cond-adm-g-250']).toMatchObject({ outcome: 'not-applicable' });
+    expect(byId['imagenet-256-cond-adm-g-250']!.reason).toMatch(/respaced "250".*classifier scale 1\).*learned variances/);
   });
 
   it('refuses a bad manifest or body with 400 naming the field, and stores nothing', async () => {

@@ -25,6 +25,16 @@ async function readInput(path: string, what: string): Promise<Buffer> {
 }
 
 /** `genbench evaluate`: run a suite locally, with no server, exactly as a runner would. */
+type EvaluateOptions = {
+  model: string;
+  manifest: string;
+  suite: string;
+  decoder?: string;
+  classifier?: string;
+  ep: string;
+  json?: boolean;
+};
+
 export function register(program: Command): void {
   program
     .command('evaluate')
@@ -33,9 +43,10 @@ export function register(program: Command): void {
     .requiredOption('--manifest <file>', 'manifest JSON')
     .requiredOption('--suite <id>', `suite id (${SUITES.map((s) => s.id).join(', ')})`)
     .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
+    .option('--classifier <file>', 'classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier")')
     .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (opts: { model: string; manifest: string; suite: string; decoder?: string; ep: string; json?: boolean }) => {
+    .action(async (opts: EvaluateOptions) => {
       const suite = findSuite(opts.suite);
       if (!suite) throw new CliError(`unknown suite "${opts.suite}"; known suites: ${SUITES.map((s) => s.id).join(', ')}`);
       if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
@@ -53,9 +64,20 @@ export function register(program: Command): void {
       // A sample batch is streamed from its file and only its headers are checked; models are loaded whole.
       const model = manifest.kind === 'samples' ? new Uint8Array(0) : await readInput(opts.model, 'model');
       const decoder = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
+      const classifier = opts.classifier ? await readInput(opts.classifier, 'classifier') : undefined;
       const report =
-        manifest.kind === 'samples' ? await inspectSampleBatch(opts.model, manifest) : await inspectModel(model, manifest, { decoder });
-      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? (opts.decoder ?? 'decoder') : opts.model}: ${report.problem}`);
+        manifest.kind === 'samples'
+          ? await inspectSampleBatch(opts.model, manifest)
+          : await inspectModel(model, manifest, { decoder, classifier });
+      if (!report.ok) {
+        const file =
+          report.field === 'decoder'
+            ? (opts.decoder ?? 'decoder')
+            : report.field?.startsWith('classifier')
+              ? (opts.classifier ?? 'classifier')
+              : opts.model;
+        throw new CliError(`${file}: ${report.problem}`);
+      }
 
       // Segmentation suites progress over their images (extractors under dataset-hungarian: fit, then assign).
       const [total, unit] = suite.task === 'zero-shot-segmentation' ? [suite.dataset.images, 'images'] : [suite.samples, 'samples'];
@@ -74,6 +96,7 @@ export function register(program: Command): void {
           model,
           modelPath: opts.model,
           decoder,
+          classifier,
           manifest,
           suite,
           executionProvider: opts.ep as 'cpu' | 'webgpu' | 'cuda',
