@@ -284,7 +284,15 @@ describe('visibility per version, on every read endpoint', () => {
 
   it.each(VIEWERS)('the other GET endpoints say nothing of private versions, or refuse, as %s', async (viewer) => {
     const hidden = privateOnly(viewer);
-    for (const path of ['/api/suites', '/api/suites/smoke-32', '/api/metrics', '/api/health', '/api/auth/whoami']) {
+    const reads = [
+      '/api/suites',
+      '/api/suites/smoke-32',
+      '/api/suites/smoke-t2i-32/prompts',
+      '/api/metrics',
+      '/api/health',
+      '/api/auth/whoami',
+    ];
+    for (const path of reads) {
       const res = await get(path, viewer);
       const text = await res.text();
       if (path === '/api/auth/whoami' && viewer === 'anonymous') expect(res.status).toBe(401);
@@ -310,6 +318,7 @@ describe('visibility per version, on every read endpoint', () => {
       'GET /api/evaluations/:id/samples.png',
       'GET /api/suites',
       'GET /api/suites/:id',
+      'GET /api/suites/:id/prompts',
       'GET /api/metrics',
       'GET /api/health',
       'GET /api/auth/whoami',

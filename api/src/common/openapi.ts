@@ -59,15 +59,21 @@ export function zodToOpenApi(schema: z.ZodType, io: Io): { schema: SchemaObject;
   return { schema: rewriteRefs(root) as SchemaObject, components: rewriteRefs(definitions ?? {}) as Record<string, SchemaObject> };
 }
 
+/**
+ * Points $refs at components, and lists null in a nullable enum: OpenAPI 3.0.3 says `nullable` does not
+ * widen an `enum`, so a nullable enum field (e.g. an evaluation's failureKind) must name null itself.
+ */
 function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
+  const out = Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
       k === '$ref' && typeof v === 'string' ? v.replace('#/definitions/', '#/components/schemas/') : rewriteRefs(v),
     ]),
   );
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+  return out;
 }
 
 function inputSchema(schema: z.ZodType): SchemaObject {
