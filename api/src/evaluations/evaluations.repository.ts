@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { ONE_SNAPSHOT } from '../database/one-snapshot.js';
 import { parseStoredDefinition } from '../suites/stored-definition.js';
 import type { EvaluationStatus, EvaluationTrigger, FailureKind, Prisma } from '../generated/prisma/client.js';
 
@@ -23,7 +24,7 @@ export class EvaluationsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   findById(id: string): Promise<EvaluationWithContext | null> {
-    return this.prisma.evaluation.findUnique({ where: { id }, include: withContext });
+    return this.prisma.$transaction((tx) => tx.evaluation.findUnique({ where: { id }, include: withContext }), ONE_SNAPSHOT);
   }
 
   /** Evaluations of the model versions `viewer` sees, newest first. */
@@ -51,10 +52,19 @@ export class EvaluationsRepository {
       },
       suiteVersion: filter.suiteId ? { suiteId: filter.suiteId } : undefined,
     };
-    return this.prisma.$transaction([
-      this.prisma.evaluation.findMany({ where, include: withContext, orderBy: { queuedAt: 'desc' }, take: filter.take, skip: filter.skip }),
-      this.prisma.evaluation.count({ where }),
-    ]);
+    return this.prisma.$transaction(
+      [
+        this.prisma.evaluation.findMany({
+          where,
+          include: withContext,
+          orderBy: { queuedAt: 'desc' },
+          take: filter.take,
+          skip: filter.skip,
+        }),
+        this.prisma.evaluation.count({ where }),
+      ],
+      ONE_SNAPSHOT,
+    );
   }
 
   /**

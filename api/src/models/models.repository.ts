@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { ONE_SNAPSHOT } from '../database/one-snapshot.js';
 import { ArtifactsRepository } from '../artifacts/artifacts.repository.js';
 import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
 import { submissionFingerprint } from './submission-fingerprint.js';
@@ -154,16 +155,21 @@ export class ModelsRepository {
 
   /** The model with only the versions `viewer` sees (none: not found or private to them). */
   findById(id: string, viewer: Viewer) {
-    return this.prisma.model.findUnique({
-      where: { id },
-      include: {
-        versions: {
-          where: visibleVersions(viewer),
-          orderBy: { version: 'desc' },
-          include: { evaluations: { orderBy: { queuedAt: 'desc' }, include: { metrics: true, suiteVersion: true } } },
-        },
-      },
-    });
+    // One snapshot for the model, its versions and their evaluations' metrics (database/one-snapshot.ts).
+    return this.prisma.$transaction(
+      (tx) =>
+        tx.model.findUnique({
+          where: { id },
+          include: {
+            versions: {
+              where: visibleVersions(viewer),
+              orderBy: { version: 'desc' },
+              include: { evaluations: { orderBy: { queuedAt: 'desc' }, include: { metrics: true, suiteVersion: true } } },
+            },
+          },
+        }),
+      ONE_SNAPSHOT,
+    );
   }
 
   findVersionBySha(sha256: string) {
