@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (pure code, onnxruntime in-process), `integration` (real PostgreSQL, Redis,
+// Three projects: `unit` (pure code, onnxruntime in-process, and the dashboard's pure modules), `integration` (real PostgreSQL, Redis,
 // onnxruntime; files run one at a time because they share the services) and `e2e` (real Chromium).
 export default defineConfig({
   test: {
@@ -15,6 +15,7 @@ export default defineConfig({
             'api/src/**/*.spec.ts',
             'benchmarks/**/*.spec.ts',
             'test/unit/**/*.spec.ts',
+            'dashboard/src/**/*.spec.ts',
           ],
           testTimeout: 60_000,
         },

@@ -43,6 +43,9 @@ export const App = () => (
     <Resource name="models" {...models} />
     <Resource name="evaluations" {...evaluations} />
     <Resource name="suites" {...suites} />
+    {/* Admin-only resources without pages of their own: the Admin page lists and writes them (schedules/, tokens/). */}
+    <Resource name="schedules" recordRepresentation="name" />
+    <Resource name="tokens" recordRepresentation="name" />
     <CustomRoutes>
       <Route path="/submit" element={<SubmitPage />} />
       <Route path="/admin" element={<AdminPage />} />

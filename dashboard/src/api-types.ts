@@ -172,12 +172,16 @@ export interface LeaderboardEntry {
   protocol: (Record<string, unknown> & Partial<SamplerProtocol>) | null;
 }
 
-/** One suite's board (one page of its entries); `id` is the suite id (added by the data provider). */
+/** One suite's board as the leaderboard lists it: the suite and how many entries it holds; `id` is the suite id. */
 export interface Board {
   id: string;
   suite: BoardSuite;
-  /** Entries on the whole board, of which `entries` is one page. */
+  /** Entries on the whole board. */
   total: number;
+}
+
+/** A board with one page of its entries, as GET /api/leaderboards answers it. */
+export interface BoardPage extends Board {
   entries: LeaderboardEntry[];
 }
 

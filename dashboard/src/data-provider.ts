@@ -17,8 +17,8 @@ import {
 } from 'react-admin';
 import type {
   Board,
+  BoardPage,
   Evaluation,
-  IssuedToken,
   LeaderboardEntry,
   MetricInfo,
   ReconcileReport,
@@ -26,12 +26,11 @@ import type {
   SubmitResult,
   Suite,
   SuitePreview,
-  TokenInfo,
-  TokenRole,
   Visibility,
   Whoami,
 } from './api-types';
 import { readToken } from './auth/token-store';
+import { withValidationErrors } from './common/form-errors';
 
 /**
  * The only module that talks HTTP. The API lives at the same origin under /api and validates its query
@@ -39,6 +38,12 @@ import { readToken } from './auth/token-store';
  * API does not offer (suites, schedules, leaderboard entries by another column than rank) are done here, so
  * the views stay API-shaped. The stored token goes with every request: read endpoints then include the
  * caller's private entries (all of them for an admin), and admin endpoints accept it.
+ *
+ * Resources beyond the API's paths: `leaderboards` lists the boards (suite and total), `leaderboard-entries`
+ * one board's entries (filter `suite` names it), both from GET /api/leaderboards; `tokens` is
+ * /api/admin/tokens (create answers the secret, once; delete revokes). Writes to `tokens` and `schedules`
+ * reject with react-admin's server-side validation shape (`body.errors`), so their forms show each issue
+ * under its input.
  */
 const API = '/api';
 
@@ -46,6 +51,7 @@ const FILTERS: Record<string, readonly string[]> = {
   models: ['kind', 'owner'],
   evaluations: ['status', 'modelId', 'suiteId', 'owner', 'trigger'],
   leaderboards: ['task', 'resolution', 'suite', 'protocol', 'versions'],
+  'leaderboard-entries': ['task', 'resolution', 'suite', 'protocol', 'versions'],
   tokens: ['owner', 'role', 'state'],
 };
 
@@ -53,6 +59,15 @@ const FILTERS: Record<string, readonly string[]> = {
 const MAX_BOARD_PAGE = 1000;
 /** The API's ceiling for `ids` in GET /api/evaluations. */
 const MAX_IDS = 100;
+
+/** The inputs of the forms that write each resource: an API issue on another path is the form's general error. */
+export const FORM_FIELDS = {
+  tokens: ['name', 'role', 'owner', 'dailyQuota', 'expiresInDays'],
+  schedules: ['name', 'cron', 'timezone', 'scope', 'suiteId', 'modelId', 'enabled'],
+} as const satisfies Record<string, readonly string[]>;
+
+type Writable = keyof typeof FORM_FIELDS;
+const isWritable = (resource: string): resource is Writable => resource in FORM_FIELDS;
 
 /** A list's filter values as react-admin holds them (it types them `any`): the inputs here set only scalars. */
 export type FilterValues = Record<string, string | number | boolean | null | undefined>;
@@ -130,16 +145,17 @@ function sortEntries(entries: LeaderboardEntry[], sort: SortPayload | undefined)
 
 const byRank = (sort: SortPayload | undefined) => !sort?.field || (sort.field === 'rank' && sort.order !== 'DESC');
 
+type ApiBoard = Omit<BoardPage, 'id' | 'entries'> & { entries: Array<Omit<LeaderboardEntry, 'id'>> };
+
 /**
  * The API pages each board in rank order. Another order needs the whole board (up to the API's ceiling)
- * sorted here before one page is cut from it, or page 2 would not continue page 1.
+ * sorted here before one page is cut from it, or page 2 would not continue page 1. Entries get the
+ * evaluation id as their `id`, boards the suite id.
  */
-async function getLeaderboards(params: GetListParams): Promise<GetListResult<Board>> {
+export function boardPages(boards: ApiBoard[], params: Pick<GetListParams, 'pagination' | 'sort'>): BoardPage[] {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
   const ranked = byRank(params.sort);
-  const window = ranked ? { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage } : { limit: MAX_BOARD_PAGE, offset: 0 };
-  const { boards } = await call<{ boards: Array<Omit<Board, 'id'>> }>(`/leaderboards${query('leaderboards', filterOf(params), window)}`);
-  const data = boards.map((b) => {
+  return boards.map((b) => {
     const entries = b.entries.map((e) => ({ ...e, id: e.evaluationId }));
     return {
       ...b,
@@ -147,7 +163,35 @@ async function getLeaderboards(params: GetListParams): Promise<GetListResult<Boa
       entries: ranked ? entries : sortEntries(entries, params.sort).slice((page - 1) * perPage, page * perPage),
     };
   });
+}
+
+/** The window of entries to ask the API for: the page itself in rank order, else the whole board. */
+function boardWindow(params: Pick<GetListParams, 'pagination' | 'sort'>): { limit: number; offset: number } {
+  const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
+  return byRank(params.sort)
+    ? { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage }
+    : { limit: MAX_BOARD_PAGE, offset: 0 };
+}
+
+async function fetchBoards(params: GetListParams, window: { limit: number; offset: number }): Promise<ApiBoard[]> {
+  return (await call<{ boards: ApiBoard[] }>(`/leaderboards${query('leaderboards', filterOf(params), window)}`)).boards;
+}
+
+/**
+ * The boards the filters select, in the API's order, each with its total: one entry per board is asked for,
+ * since each board lists its own entries (`leaderboard-entries`).
+ */
+async function getLeaderboards(params: GetListParams): Promise<GetListResult<Board>> {
+  const data = (await fetchBoards(params, { limit: 1, offset: 0 })).map(({ suite, total }) => ({ id: suite.id, suite, total }));
   return { data, total: data.length };
+}
+
+/** One board's page of entries; `filter.suite` names the board (the other filters are the leaderboard's). */
+async function getLeaderboardEntries(params: GetListParams): Promise<GetListResult<LeaderboardEntry>> {
+  const suite = filterOf(params).suite;
+  if (!suite) return Promise.reject(new HttpError('leaderboard-entries needs a suite filter', 400, null));
+  const board = boardPages(await fetchBoards(params, boardWindow(params)), params).find((b) => b.id === suite);
+  return { data: board?.entries ?? [], total: board?.total ?? 0 };
 }
 
 async function getSuites(params: GetListParams): Promise<GetListResult<Suite>> {
@@ -199,12 +243,16 @@ export interface SubmitModelInput {
   visibility: Visibility;
 }
 
-export interface IssueTokenInput {
-  name: string;
-  role: TokenRole;
-  owner: string;
-  dailyQuota?: number | null;
-  expiresInDays?: number;
+/** The paths of each writable resource's records (POST to the collection; PATCH and DELETE to one record). */
+const WRITE_PATHS: Record<Writable, string> = { tokens: '/admin/tokens', schedules: '/schedules' };
+
+/** A write whose rejection carries `body.errors` for the resource's form (react-admin's server-side validation). */
+async function write<T>(resource: Writable, path: string, init: { method: string; body?: unknown }): Promise<T> {
+  try {
+    return await call<T>(path, init);
+  } catch (err) {
+    throw withValidationErrors(err, FORM_FIELDS[resource]);
+  }
 }
 
 export interface GenbenchDataProvider extends DataProvider {
@@ -216,9 +264,6 @@ export interface GenbenchDataProvider extends DataProvider {
   whoami(token?: string): Promise<Whoami>;
   cancelEvaluation(id: string): Promise<Evaluation>;
   retryEvaluation(id: string): Promise<Evaluation>;
-  issueToken(input: IssueTokenInput): Promise<IssuedToken>;
-  /** DELETE /api/admin/tokens/:id; the API refuses (409) the token of the request itself unless `self`. */
-  revokeToken(id: string, opts?: { self?: boolean }): Promise<TokenInfo>;
   reconcile(): Promise<ReconcileReport>;
   /** The server's export of every entry (not only the page shown) as the file it would download. */
   exportLeaderboards(filter: FilterValues, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
@@ -231,6 +276,8 @@ export const dataProvider: GenbenchDataProvider = {
     switch (resource) {
       case 'leaderboards':
         return getLeaderboards(params) as Promise<GetListResult>;
+      case 'leaderboard-entries':
+        return getLeaderboardEntries(params) as Promise<GetListResult>;
       case 'suites':
         return getSuites(params) as Promise<GetListResult>;
       case 'metrics':
@@ -253,20 +300,27 @@ export const dataProvider: GenbenchDataProvider = {
   },
   getManyReference: (resource, params) =>
     dataProvider.getList(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } }),
-  // Only schedules are written through react-admin's generic calls; everything else has its own method.
+  // Tokens (issued: the answer holds the secret) and schedules are written through react-admin's calls;
+  // everything else through its own method below.
   create: async <R extends RaRecord>(resource: string, params: CreateParams): Promise<CreateResult<R>> => {
-    if (resource !== 'schedules') return notSupported(`create ${resource}`)();
-    return { data: await call<R>('/schedules', { method: 'POST', body: params.data }) };
+    if (!isWritable(resource)) return notSupported(`create ${resource}`)();
+    return { data: await write<R>(resource, WRITE_PATHS[resource], { method: 'POST', body: params.data }) };
   },
   update: async <R extends RaRecord>(resource: string, params: UpdateParams): Promise<UpdateResult<R>> => {
     if (resource !== 'schedules') return notSupported(`update ${resource}`)();
     const path = `/schedules/${encodeURIComponent(String(params.id))}`;
-    return { data: await call<R>(path, { method: 'PATCH', body: params.data }) };
+    return { data: await write<R>(resource, path, { method: 'PATCH', body: params.data }) };
   },
+  /**
+   * Deleting a token revokes it (the API answers the revoked token); the API refuses (409) the token of
+   * the request itself unless `meta.self`. Deleting a schedule answers nothing, so the previous record is returned.
+   */
   delete: async <R extends RaRecord>(resource: string, params: DeleteParams<R>): Promise<DeleteResult<R>> => {
-    if (resource !== 'schedules') return notSupported(`delete ${resource}`)();
-    await call(`/schedules/${encodeURIComponent(String(params.id))}`, { method: 'DELETE' });
-    return { data: (params.previousData ?? { id: params.id }) as R };
+    if (!isWritable(resource)) return notSupported(`delete ${resource}`)();
+    const self = resource === 'tokens' && (params.meta as { self?: boolean } | undefined)?.self ? '?self=true' : '';
+    const path = `${WRITE_PATHS[resource]}/${encodeURIComponent(String(params.id))}${self}`;
+    const answer = await write<R | undefined>(resource, path, { method: 'DELETE' });
+    return { data: (resource === 'tokens' && answer ? answer : (params.previousData ?? { id: params.id })) as R };
   },
   updateMany: notSupported('updateMany'),
   deleteMany: notSupported('deleteMany'),
@@ -283,9 +337,6 @@ export const dataProvider: GenbenchDataProvider = {
   whoami: (token) => call<Whoami>('/auth/whoami', { token }),
   cancelEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
   retryEvaluation: (id) => call<Evaluation>(`/evaluations/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
-  issueToken: (input) => call<IssuedToken>('/admin/tokens', { method: 'POST', body: input }),
-  revokeToken: (id, opts) =>
-    call<TokenInfo>(`/admin/tokens/${encodeURIComponent(id)}${opts?.self ? '?self=true' : ''}`, { method: 'DELETE' }),
   reconcile: () => call<ReconcileReport>('/admin/reconcile', { method: 'POST' }),
   exportLeaderboards: async (filter, format) => {
     const res = await fetchRaw(`/leaderboards/export${query('leaderboards', filter, { format })}`);

@@ -13,16 +13,14 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useState } from 'react';
 import { Link, Title, useGetList, usePermissions } from 'react-admin';
 import type { Suite, Whoami } from '../api-types';
 import { describeToken, TokenField, useTokenCheck } from '../auth/TokenCheck';
 import { formatDate, taskLabel } from '../format';
 import { EvaluationQueue } from './EvaluationQueue';
-import { IssueToken } from './IssueToken';
+import { ScheduleList } from '../schedules';
+import { TokenCreate, TokenList } from '../tokens';
 import { Reconcile } from './Reconcile';
-import { Schedules } from './Schedules';
-import { Tokens } from './Tokens';
 
 /** Suites are code (benchmarks/*.suite.ts): the admin view only says which versions are registered. */
 const Suites = () => {
@@ -98,14 +96,12 @@ const NotAdmin = ({ me }: { me: Whoami | null }) => {
 };
 
 /**
- * Operations, for admin tokens only: the queue (cancel, retry), re-evaluation schedules, tokens,
- * reconciliation, and the registered suites. The menu offers it only to an admin token.
+ * Operations, for admin tokens only: the queue (cancel, retry), re-evaluation schedules and tokens (the
+ * `schedules` and `tokens` resources, schedules/ and tokens/), reconciliation, and the registered suites.
+ * The menu offers it only to an admin token.
  */
 export const AdminPage = () => {
   const { permissions, isPending } = usePermissions<Whoami | null>();
-  // Issuing a token (or revoking the one just issued) moves this, and the token list refetches.
-  const [tokensChanged, setTokensChanged] = useState(0);
-  const tokensChange = () => setTokensChanged((n) => n + 1);
   return (
     <Box sx={{ mt: 1 }}>
       <Title title="Admin" />
@@ -122,13 +118,13 @@ export const AdminPage = () => {
           <Grid container spacing={2}>
             <Grid size={{ xs: 12, lg: 7 }}>
               <Stack spacing={2}>
-                <Schedules />
-                <Tokens changed={tokensChanged} />
+                <ScheduleList />
+                <TokenList />
               </Stack>
             </Grid>
             <Grid size={{ xs: 12, lg: 5 }}>
               <Stack spacing={2}>
-                <IssueToken onChange={tokensChange} />
+                <TokenCreate />
                 <Reconcile />
                 <Suites />
               </Stack>

@@ -1,16 +1,15 @@
 import CompareIcon from '@mui/icons-material/CompareArrows';
 import { Box, Card, CardHeader, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import {
   Button,
   DataTable,
   type Identifier,
   Link,
+  ListBase,
   ListContextProvider,
   type ListControllerResult,
   Pagination,
-  ResourceContextProvider,
-  useGetList,
   useListContext,
   useNavigate,
 } from 'react-admin';
@@ -187,150 +186,134 @@ const BoardHeader = ({ suite, total }: { suite: BoardSuite; total: number }) => 
 );
 
 /**
- * This board's page: the list's own fetch holds every board's first page; another page (or page size) of
- * this board is fetched for this board alone, with the page's filters and sort.
+ * The board's rows: its own list (below), whose sort is the page's. Selection is capped at what Compare
+ * takes, the select-all checkbox included.
  */
-function useBoardPage(board: Board, page: number, perPage: number) {
-  const outer = useListContext<Board>();
-  const own = page === 1 && perPage === outer.perPage;
-  const { data, isPending, error } = useGetList<Board>(
-    'leaderboards',
-    { filter: { ...(outer.filterValues as FilterValues), suite: board.id }, pagination: { page, perPage }, sort: outer.sort },
-    { enabled: !own, placeholderData: (previous) => previous },
-  );
-  if (own) return { board, isPending: false, error: null };
-  return { board: data?.find((b) => b.id === board.id) ?? board, isPending, error };
-}
-
-/**
- * One suite's board. Sorting is the page's (shared by every board, kept in the URL); pages and row
- * selection are this board's own, since only scores on the same suite version can be compared.
- */
-export const LeaderboardBoard = ({ board: first }: { board: Board }) => {
-  const outer = useListContext<Board>();
+const BoardTable = ({ suite, setSort }: { suite: BoardSuite; setSort: ListControllerResult['setSort'] }) => {
+  const list = useListContext<LeaderboardEntry>();
   const metricRegistry = useMetricRegistry();
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(outer.perPage);
-  // A new filter or order starts again from the top of the board.
-  useEffect(() => setPage(1), [outer.filterValues, outer.sort]);
-  const { board, isPending, error } = useBoardPage(first, page, perPage);
-  const { suite, entries } = board;
-  const [selectedIds, setSelectedIds] = useState<Identifier[]>([]);
-  const onToggleItem = useCallback(
-    (id: Identifier) => setSelectedIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id])),
-    [],
-  );
+  const { onSelect } = list;
   const context = useMemo(
-    () =>
-      ({
-        ...outer,
-        data: entries,
-        total: board.total,
-        page,
-        perPage,
-        setPage,
-        setPerPage: (n: number) => {
-          setPerPage(n);
-          setPage(1);
-        },
-        hasNextPage: page * perPage < board.total,
-        hasPreviousPage: page > 1,
-        isPending: false,
-        isFetching: isPending,
-        selectedIds,
-        onSelect: (ids: Identifier[]) => setSelectedIds(ids.slice(0, MAX_COMPARE)),
-        onToggleItem,
-        onUnselectItems: () => setSelectedIds([]),
-      }) as ListControllerResult<LeaderboardEntry>,
-    [outer, entries, board.total, page, perPage, isPending, selectedIds, onToggleItem],
+    () => ({ ...list, setSort, onSelect: (ids: LeaderboardEntry['id'][]) => onSelect(ids.slice(0, MAX_COMPARE)) }),
+    [list, setSort, onSelect],
   );
+  const entries = list.data ?? [];
   const primary = { id: suite.primaryMetric, higherIsBetter: suite.higherIsBetter };
   const metrics = orderMetrics(
     entries.flatMap((e) => Object.keys(e.metrics)),
     suite.primaryMetric,
   );
   const hasSampler = entries.some((e) => sampler(e));
-  const isRowSelectable = (e: LeaderboardEntry) => selectedIds.includes(e.id) || selectedIds.length < MAX_COMPARE;
+  const isRowSelectable = (e: LeaderboardEntry) => list.selectedIds.includes(e.id) || list.selectedIds.length < MAX_COMPARE;
+  return (
+    <ListContextProvider value={context}>
+      {list.isFetching && <LinearProgress sx={{ height: 2 }} />}
+      {list.error ? (
+        <Typography color="error" sx={{ px: 2, pb: 2 }}>
+          Could not load this page of the board: {list.error.message}
+        </Typography>
+      ) : (
+        <>
+          <DataTable<LeaderboardEntry>
+            rowClick={false}
+            body={Body}
+            bulkActionButtons={<CompareButton suiteId={suite.id} />}
+            isRowSelectable={isRowSelectable}
+            data-testid={`leaderboard-table-${suite.id}`}
+            storeKey={`leaderboards.${suite.id}.datatable`}
+          >
+            <DataTable.Col source="rank" label="#" render={(e: LeaderboardEntry) => <RankCell rank={e.rank} />} />
+            <DataTable.Col
+              source="model.name"
+              label="Model"
+              render={(e: LeaderboardEntry) => <ModelCell entry={e} primaryMetric={suite.primaryMetric} />}
+            />
+            <DataTable.Col source="model.owner" label="Submitter" />
+            {hasSampler && (
+              <DataTable.Col source="protocol.solver" label="Sampler" render={(e: LeaderboardEntry) => <SamplerCell entry={e} />} />
+            )}
+            {hasSampler && (
+              <DataTable.Col source="protocol.nfe" label="NFE" align="right" render={(e: LeaderboardEntry) => <NfeCell entry={e} />} />
+            )}
+            {metrics.map((m) => {
+              const hib = metricRegistry.higherIsBetter(m, primary);
+              return (
+                // Not NumberCol: its NumberField would replace `render` (locale digits, no interval).
+                <DataTable.Col
+                  key={m}
+                  source={`metrics.${m}`}
+                  align="right"
+                  label={`${metricLabel(m)} ${directionArrow(hib)}`}
+                  sortByOrder={hib ? 'DESC' : 'ASC'}
+                  render={(e: LeaderboardEntry) => <MetricCell entry={e} metric={m} isPrimary={m === suite.primaryMetric} />}
+                />
+              );
+            })}
+            <DataTable.Col
+              source="finishedAt"
+              label="Date"
+              render={(e: LeaderboardEntry) => (
+                <Tooltip title={e.trigger === 'nightly' ? 'score from a scheduled re-evaluation' : `score from the ${e.trigger}`}>
+                  <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+                    {formatDate(e.finishedAt)}
+                    {e.trigger !== 'submit' && (
+                      <Box component="span" sx={{ display: 'block', fontSize: 11, color: 'text.secondary' }}>
+                        {e.trigger}
+                      </Box>
+                    )}
+                  </Box>
+                </Tooltip>
+              )}
+            />
+            <DataTable.Col
+              label=""
+              disableSort
+              render={(e: LeaderboardEntry) => (
+                <Link to={`/evaluations/${e.evaluationId}/show`} variant="body2">
+                  details
+                </Link>
+              )}
+            />
+          </DataTable>
+          {(list.total ?? 0) > ROWS_PER_PAGE[0]! && <Pagination rowsPerPageOptions={ROWS_PER_PAGE} />}
+        </>
+      )}
+    </ListContextProvider>
+  );
+};
 
+/** The list's own error notification is left out: the board says what failed, in place. */
+const quietErrors = { onError: () => undefined };
+
+/**
+ * One suite's board: a list of its entries (`leaderboard-entries` filtered to the suite) with its own page,
+ * page size and row selection, since only scores on the same suite version can be compared. Filters and
+ * sort order are the page's (kept in the URL): when they change, the board starts again from its top.
+ */
+export const LeaderboardBoard = ({ board }: { board: Board }) => {
+  const outer = useListContext<Board>();
+  const { suite, total } = board;
+  const filterValues = outer.filterValues as FilterValues;
   return (
     <Card variant="outlined" data-testid={`leaderboard-${suite.id}`}>
-      <BoardHeader suite={suite} total={board.total} />
-      {isPending && <LinearProgress sx={{ height: 2 }} />}
-      {error ? (
-        <Typography color="error" sx={{ px: 2, pb: 2 }}>
-          Could not load this page of the board: {error.message}
-        </Typography>
-      ) : board.total === 0 ? (
+      <BoardHeader suite={suite} total={total} />
+      {total === 0 ? (
         <Typography color="text.secondary" sx={{ px: 2, pb: 2 }} data-testid="leaderboard-empty">
           No scores on this suite version yet.
         </Typography>
       ) : (
-        <ResourceContextProvider value="leaderboards">
-          <ListContextProvider value={context}>
-            <DataTable
-              rowClick={false}
-              body={Body}
-              bulkActionButtons={<CompareButton suiteId={suite.id} />}
-              isRowSelectable={isRowSelectable}
-              data-testid={`leaderboard-table-${suite.id}`}
-              storeKey={`leaderboards.${suite.id}.datatable`}
-            >
-              <DataTable.Col source="rank" label="#" render={(e: LeaderboardEntry) => <RankCell rank={e.rank} />} />
-              <DataTable.Col
-                source="model.name"
-                label="Model"
-                render={(e: LeaderboardEntry) => <ModelCell entry={e} primaryMetric={suite.primaryMetric} />}
-              />
-              <DataTable.Col source="model.owner" label="Submitter" />
-              {hasSampler && (
-                <DataTable.Col source="protocol.solver" label="Sampler" render={(e: LeaderboardEntry) => <SamplerCell entry={e} />} />
-              )}
-              {hasSampler && (
-                <DataTable.Col source="protocol.nfe" label="NFE" align="right" render={(e: LeaderboardEntry) => <NfeCell entry={e} />} />
-              )}
-              {metrics.map((m) => {
-                const hib = metricRegistry.higherIsBetter(m, primary);
-                return (
-                  // Not NumberCol: its NumberField would replace `render` (locale digits, no interval).
-                  <DataTable.Col
-                    key={m}
-                    source={`metrics.${m}`}
-                    align="right"
-                    label={`${metricLabel(m)} ${directionArrow(hib)}`}
-                    sortByOrder={hib ? 'DESC' : 'ASC'}
-                    render={(e: LeaderboardEntry) => <MetricCell entry={e} metric={m} isPrimary={m === suite.primaryMetric} />}
-                  />
-                );
-              })}
-              <DataTable.Col
-                source="finishedAt"
-                label="Date"
-                render={(e: LeaderboardEntry) => (
-                  <Tooltip title={e.trigger === 'nightly' ? 'score from a scheduled re-evaluation' : `score from the ${e.trigger}`}>
-                    <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
-                      {formatDate(e.finishedAt)}
-                      {e.trigger !== 'submit' && (
-                        <Box component="span" sx={{ display: 'block', fontSize: 11, color: 'text.secondary' }}>
-                          {e.trigger}
-                        </Box>
-                      )}
-                    </Box>
-                  </Tooltip>
-                )}
-              />
-              <DataTable.Col
-                label=""
-                disableSort
-                render={(e: LeaderboardEntry) => (
-                  <Link to={`/evaluations/${e.evaluationId}/show`} variant="body2">
-                    details
-                  </Link>
-                )}
-              />
-            </DataTable>
-            {board.total > ROWS_PER_PAGE[0]! && <Pagination rowsPerPageOptions={ROWS_PER_PAGE} />}
-          </ListContextProvider>
-        </ResourceContextProvider>
+        <ListBase<LeaderboardEntry>
+          key={JSON.stringify([filterValues, outer.sort, outer.perPage])}
+          resource="leaderboard-entries"
+          filter={{ ...filterValues, suite: suite.id }}
+          sort={outer.sort}
+          perPage={outer.perPage}
+          disableSyncWithLocation
+          storeKey={false}
+          queryOptions={quietErrors}
+        >
+          <BoardTable suite={suite} setSort={outer.setSort} />
+        </ListBase>
       )}
     </Card>
   );

@@ -1,0 +1,2 @@
+export { ScheduleCreate } from './ScheduleCreate';
+export { ScheduleList } from './ScheduleList';

@@ -1,0 +1,2 @@
+export { TokenCreate } from './TokenCreate';
+export { TokenList } from './TokenList';
