@@ -83,7 +83,7 @@ describe('reading an evaluation while its result is stored (real PostgreSQL)', (
         kinds: ['generator'],
         primaryMetric: 'fid',
         higherIsBetter: false,
-        protocol: {},
+        definition: {},
       },
     });
     suiteVersionId = sv.id;
