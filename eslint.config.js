@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 // `no-unnecessary-type-assertion` for casts only: its reports on non-null assertions are dropped. The code
 // writes `a[i]!`, `record.key!` and `const [h, w] = shape; h!` as if `noUncheckedIndexedAccess` were on
@@ -38,8 +39,23 @@ export default defineConfig(
       globals: { ...globals.node },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    plugins: { local },
+    plugins: { local, 'import-x': importX },
+    settings: {
+      // import-x parses each imported file itself to follow its imports: with the TypeScript parser.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts'] },
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.js', '.mjs'],
+      // Sources import each other as `./x.js`, which is `./x.ts` (or .tsx) on disk.
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] },
+        }),
+      ],
+    },
     rules: {
+      // No import cycles anywhere: a cycle couples two modules so that neither can move, load or be tested
+      // alone (run-evaluation and segmentation-evaluation imported each other until the task dispatcher).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       eqeqeq: ['error', 'smart'], // `x == null` (null or undefined) is deliberate and allowed
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { NpzWriter } from '../src/io/npz.js';
 import { computeFeatureStats } from '../src/metrics/feature-stats.js';
 import { frechetDistanceDetailed } from '../src/metrics/frechet-distance.js';
-import { getKernels } from '../src/metrics/kernels/kernels.js';
+import { getKernels } from '../src/metrics/kernels/get-kernels.js';
 import { precisionRecall } from '../src/metrics/precision-recall.js';
 import { gaussians } from '../src/metrics/test-data.js';
 

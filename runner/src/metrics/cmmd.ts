@@ -8,7 +8,8 @@
 // Σ expm1(−γ‖x − y‖²) so that the three means' shared 1 cancels exactly instead of in rounding.
 
 import { checkUnitRows } from './clip-embeddings.js';
-import { getKernels, type BackendChoice, type BackendName, type Kernels } from './kernels/kernels.js';
+import { getKernels } from './kernels/get-kernels.js';
+import type { BackendChoice, BackendName, Kernels } from './kernels/kernels.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
 

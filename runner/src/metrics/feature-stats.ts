@@ -3,7 +3,8 @@
 // merged with Chan, Golub & LeVeque's pairwise update (1979), so nothing drifts with the sample count and
 // the result does not depend on how the caller batches its rows.
 
-import { getKernels, type BackendChoice, type BackendName, type Kernels } from './kernels/kernels.js';
+import { getKernels } from './kernels/get-kernels.js';
+import type { BackendChoice, BackendName, Kernels } from './kernels/kernels.js';
 import { MetricInputError } from './metric-input-error.js';
 
 /** Mean and covariance (ddof = 1) of n feature vectors; `sigma` is row-major dim × dim, symmetric. */

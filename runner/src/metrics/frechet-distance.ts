@@ -6,7 +6,8 @@
 // scipy.linalg.sqrtm's trace; 1e-6·I is added to both covariances only if the result is not finite, as ADM
 // and pytorch-fid do.
 
-import { getKernels, type BackendChoice } from './kernels/kernels.js';
+import { getKernels } from './kernels/get-kernels.js';
+import type { BackendChoice } from './kernels/kernels.js';
 import { congruenceGemm, pivotedCholeskyBlocked, tridiagonalEigenvalues, tridiagonalizeBlocked, type Gemm64 } from './linalg.js';
 import { MetricInputError } from './metric-input-error.js';
 

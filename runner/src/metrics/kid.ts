@@ -5,7 +5,8 @@
 // result); dot products in float32 (as torch-fidelity), kernel values and sums in float64; kid_std is the
 // population standard deviation (np.std) over subsets.
 
-import { getKernels, type BackendChoice, type BackendName } from './kernels/kernels.js';
+import { getKernels } from './kernels/get-kernels.js';
+import type { BackendChoice, BackendName } from './kernels/kernels.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
 import { sampleWithoutReplacement } from '../random/prng.js';

@@ -5,9 +5,9 @@
 // sample manifold; distances in float32 (`fp32`, default) or emulating ADM's float16 distances (`adm-fp16`).
 // Work is tiled so 50,000 × 10,000 features never need a full distance matrix.
 
+import { getKernels } from './kernels/get-kernels.js';
 import { jsKernels } from './kernels/js-kernels.js';
 import {
-  getKernels,
   roundToFloat16,
   type BackendChoice,
   type BackendName,

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { computeMetrics, loadFeatureFile, type MetricsReport } from '../../metrics/activations.js';
 import type { InceptionSplitMode } from '../../metrics/inception-score.js';
-import { KernelUnavailableError, type BackendChoice, type DistancePrecision } from '../../metrics/kernels/kernels.js';
+import { KernelUnavailableError } from '../../metrics/kernels/get-kernels.js';
+import type { BackendChoice, DistancePrecision } from '../../metrics/kernels/kernels.js';
 import { MetricInputError } from '../../metrics/metric-input-error.js';
 import { METRICS, type MetricId } from '../../../../contracts/metrics/registry.js';
 import { CliError } from '../cli-error.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianFeatures } from '../test-data.js';
 import { jsKernels } from './js-kernels.js';
-import { getKernels, roundToFloat16, type DistanceTile } from './kernels.js';
+import { getKernels } from './get-kernels.js';
+import { roundToFloat16, type DistanceTile } from './kernels.js';
 
 describe('roundToFloat16', () => {
   it('matches numpy float32 → float16 casts exactly, ties to even, overflow to infinity', () => {

@@ -72,25 +72,6 @@ export interface Kernels {
   membership(tile: DistanceTile, radiusU: Float32Array, radiusV: Float32Array): Promise<MembershipResult>;
 }
 
-export class KernelUnavailableError extends Error {
-  override readonly name = 'KernelUnavailableError';
-}
-
-let ortKernels: Promise<Kernels> | undefined;
-
-/** The kernels to use: `auto` prefers onnxruntime and falls back to TypeScript when it cannot be loaded. */
-export async function getKernels(choice: BackendChoice = 'auto'): Promise<Kernels> {
-  if (choice === 'js') return (await import('./js-kernels.js')).jsKernels;
-  ortKernels ??= import('./ort-kernels.js').then((m) => m.createOrtKernels());
-  try {
-    return await ortKernels;
-  } catch (err) {
-    ortKernels = undefined;
-    if (choice === 'onnxruntime') throw new KernelUnavailableError('onnxruntime-node could not be loaded', { cause: err });
-    return (await import('./js-kernels.js')).jsKernels;
-  }
-}
-
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
