@@ -34,7 +34,7 @@ describe('leaderboard_state.version', () => {
     const q = async (sql: string, params: unknown[] = []) => (await db.query<{ id: string }>(sql, params)).rows[0]!.id;
     await db.query(`INSERT INTO suites (id, task, resolution) VALUES ('s', 'unconditional-generation', 32)`);
     const suiteVersion =
-      await q(`INSERT INTO suite_versions (id, suite_id, version, task, resolution, kinds, primary_metric, higher_is_better, protocol)
+      await q(`INSERT INTO suite_versions (id, suite_id, version, task, resolution, kinds, primary_metric, higher_is_better, definition)
       VALUES (gen_random_uuid(), 's', 1, 'unconditional-generation', 32, '{generator}', 'fid', false, '{}') RETURNING id`);
     const model = await q(`INSERT INTO models (id, name, owner, kind) VALUES (gen_random_uuid(), 'm', 'o', 'generator') RETURNING id`);
     const mv = await q(
