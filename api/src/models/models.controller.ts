@@ -8,6 +8,7 @@ import { ApiErrors, ApiZodMultipart, ApiZodParam, ApiZodQuery, ApiZodResponse, C
 import { parseInput } from '../common/zod-validation.js';
 import { DuplicateSubmission, ListModelsQuery, ModelDetail, ModelId, ModelPage, SubmitModelForm, SubmitResult } from './models.schemas.js';
 import { ModelsService } from './models.service.js';
+import { UPLOAD_FIELDS } from './companion-files.js';
 
 @ApiTags('models')
 @Controller('api/models')
@@ -26,27 +27,16 @@ export class ModelsController {
   @ApiZodResponse(SubmitResult, { status: 201, description: 'Stored, and its evaluations queued' })
   @ApiResponse({ status: 409, description: 'A duplicate, or a name of another kind', standardSchema: DuplicateSubmission })
   @ApiErrors(413)
-  @UseInterceptors(
-    FileFieldsInterceptor([
-      { name: 'file', maxCount: 1 },
-      { name: 'decoder', maxCount: 1 },
-      { name: 'classifier', maxCount: 1 },
-    ]),
-  )
+  @UseInterceptors(FileFieldsInterceptor(UPLOAD_FIELDS.map((name) => ({ name, maxCount: 1 }))))
   submit(
     @CurrentPrincipal() principal: Principal,
-    @UploadedFiles()
-    files: { file?: Express.Multer.File[]; decoder?: Express.Multer.File[]; classifier?: Express.Multer.File[] } | undefined,
+    @UploadedFiles() files: Partial<Record<string, Express.Multer.File[]>> | undefined,
     @Body() body: Record<string, unknown> | undefined,
   ) {
-    return this.models.submit(
-      principal,
-      files?.file?.[0],
-      body?.manifest,
-      body?.visibility ?? 'public',
-      files?.decoder?.[0],
-      files?.classifier?.[0],
-    );
+    return this.models.submit(principal, {
+      files: Object.fromEntries(UPLOAD_FIELDS.map((field) => [field, files?.[field]?.[0]])),
+      body: body ?? {},
+    });
   }
 
   @Get()

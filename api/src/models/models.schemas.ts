@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ErrorBody, apiSchema } from '../common/openapi.js';
+import { COMPANION_FILES } from './companion-files.js';
 import { EvaluationStatus, EvaluationView, ModelKindName } from '../evaluations/evaluations.schemas.js';
 
 export const ListModelsQuery = z.strictObject({
@@ -15,24 +16,37 @@ export const ModelId = z.uuid({ message: 'model ids are UUIDs' });
 export const Visibility = z.enum(['public', 'private']);
 
 /**
- * The multipart form of POST /api/models. The service reads the parts itself (multer streams the files to
- * disk, and each missing part gets its own message); `manifest` is JSON text parsed with `Manifest`, the
- * submission manifest of contracts/manifest/ (one object schema per `kind`).
+ * The multipart form of POST /api/models, as OpenAPI shows it. The service reads the parts with
+ * `SubmissionFields` and the companion-file table (multer streams the files to disk, and each missing part
+ * gets its own message); `manifest` is JSON text parsed with `Manifest`, the submission manifest of
+ * contracts/manifest/ (one object schema per `kind`).
  */
 export const SubmitModelForm = z.object({
   file: z.file().describe('the ONNX model, or the .npz sample batch of a "samples" submission'),
-  decoder: z.file().optional().describe('the decoder ONNX of a latent denoiser (manifest "latent"); no other submission takes one'),
-  classifier: z
-    .file()
-    .optional()
-    .describe(
-      'the classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier"): (x_t, t, class) → ∇ₓ log p(y | x_t, t); no other submission takes one',
-    ),
+  ...Object.fromEntries(COMPANION_FILES.map((c) => [c.field, z.file().optional().describe(c.description)])),
   manifest: apiSchema('Manifest', Manifest, 'The submission manifest (README.md, "Manifest"), one schema per `kind`.'),
   visibility: Visibility.default('public').describe(
     "the visibility of the version this submission creates (earlier versions keep theirs): private versions are seen only by the model's owner and admins",
   ),
 });
+
+/**
+ * The parts of a submission checked before its manifest is parsed, in this order; the first failing one is
+ * refused with its `headline` (SUBMISSION_FIELD_HEADLINES) and its issue. The companion files are checked
+ * after the manifest, which says which ones it needs (companion-files.ts).
+ */
+export const SubmissionFields = z.object({
+  visibility: z.enum(['public', 'private'], { error: 'expected "public" or "private"' }).default('public'),
+  file: z.custom<Express.Multer.File>((v) => v !== undefined && v !== null, { error: 'required' }),
+  manifest: z.string({ error: 'required' }).refine((s) => s.trim() !== '', { error: 'required' }),
+});
+export type SubmissionFields = z.infer<typeof SubmissionFields>;
+
+export const SUBMISSION_FIELD_HEADLINES: Record<keyof SubmissionFields, string> = {
+  visibility: '"visibility" must be "public" or "private"',
+  file: 'the upload has no "file" part: send the ONNX file as multipart field "file"',
+  manifest: 'the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"',
+};
 
 /** 409 on POST /api/models for an exact duplicate: `existing` names the version that has this content. */
 export const DuplicateSubmission = apiSchema(

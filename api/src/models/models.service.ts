@@ -1,16 +1,7 @@
 import { rm } from 'node:fs/promises';
-import {
-  BadRequestException,
-  ConflictException,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { inspectInChild } from '../../../runner/src/api-entry.js';
-import { type Manifest, ManifestError, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
+import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { modelVisibility, viewerOf } from '../auth/visibility.js';
@@ -22,12 +13,17 @@ import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
 import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
 import { submissionFingerprint } from './submission-fingerprint.js';
-import type { ListModelsQuery } from './models.schemas.js';
+import type { ListModelsQuery, SubmissionFields } from './models.schemas.js';
+import { UPLOAD_FIELDS } from './companion-files.js';
+import { badRequest, type Companion, readCompanions, readForm, readManifest, type SubmissionUpload } from './submission-form.js';
 import { submissionFacts } from '../../../contracts/suites/suite-fit.js';
+import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
 
-function badRequest(message: string, issues: Array<{ path: string; message: string }>): never {
-  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues });
-}
+/** The report of an upload the inspection accepted. */
+type AcceptedReport = Extract<InspectionReport, { ok: true }>;
+
+/** A matching suite version not queued on, and why (SuitesService.matching). */
+type SuiteNotQueued = { suiteId: string; version: number; message: string };
 
 /**
  * 409 for a submission refused after validation. A duplicate's body names the version that has this content
@@ -64,6 +60,56 @@ export function resolutionOf(manifest: Manifest): number | undefined {
   return 'resolution' in manifest ? manifest.resolution : undefined;
 }
 
+/** The hashes of an upload's files, the paths to adopt into the store, and the submission's fingerprint. */
+interface UploadContent {
+  sha256: string;
+  size: number;
+  extraArtifacts: Array<{ role: string; sha256: string; size: number }>;
+  files: Array<{ path: string; sha256: string }>;
+  fingerprint: string;
+}
+
+async function hashUpload(file: Express.Multer.File, companions: readonly Companion[], manifest: Manifest): Promise<UploadContent> {
+  const { sha256, size } = await ArtifactStore.sha256File(file.path);
+  const extraArtifacts = await Promise.all(
+    companions.map(async (c) => ({ role: c.spec.role, ...(await ArtifactStore.sha256File(c.upload.path)) })),
+  );
+  const files = [{ path: file.path, sha256 }, ...companions.map((c, i) => ({ path: c.upload.path, sha256: extraArtifacts[i]!.sha256 }))];
+  return { sha256, size, extraArtifacts, files, fingerprint: submissionFingerprint({ artifactSha256: sha256, extraArtifacts, manifest }) };
+}
+
+/** Why suites were not queued, a slow dry run's note, and a queue outage. */
+function submissionWarnings(
+  manifest: Manifest,
+  report: AcceptedReport,
+  match: { unavailable: SuiteNotQueued[]; notApplicable: SuiteNotQueued[] },
+  queuedCount: number,
+  queued: boolean,
+): string[] {
+  const { unavailable, notApplicable } = match;
+  const resolution = resolutionOf(manifest);
+  const task = taskOf(manifest);
+  const named = (list: SuiteNotQueued[]) => list.map((u) => `${u.suiteId} v${u.version}`).join(', ');
+  return [
+    ...(report.fullBatchNote ? [report.fullBatchNote] : []),
+    ...(queuedCount === 0 && unavailable.length === 0 && notApplicable.length === 0
+      ? [
+          `no suite scores ${manifest.kind} models${resolution === undefined ? '' : ` at resolution ${resolution}`}${task ? ` for ${task}` : ''}`,
+        ]
+      : []),
+    ...(queuedCount === 0 && unavailable.length > 0
+      ? [
+          `no suite can score this submission on this server yet: ${named(unavailable)} ${unavailable.length === 1 ? 'matches it but is' : 'match it but are'} unavailable here (files this server has not installed)${notApplicable.length ? `, and ${named(notApplicable)} cannot score it` : ''}; the version is stored, and nothing is queued`,
+        ]
+      : []),
+    ...notApplicable.map((u) => `not queued on ${u.suiteId} v${u.version}: ${u.message}`),
+    ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
+    ...(!queued && queuedCount
+      ? ['the evaluation queue is unavailable right now: the evaluations are saved and scoring will start when the queue is back']
+      : []),
+  ];
+}
+
 @Injectable()
 export class ModelsService {
   private readonly log = new Logger('models');
@@ -78,177 +124,130 @@ export class ModelsService {
   ) {}
 
   /**
-   * Validates an upload (manifest, then the file against it: an ONNX model, or the .npz of a sample batch,
-   * plus a latent denoiser's decoder and a guided denoiser's classifier), stores the artifacts by content hash, records the version and its
-   * evaluations, and queues them. A rejected upload leaves nothing behind.
+   * Validates an upload (the form, the manifest, then the file against it: an ONNX model, or the .npz of a
+   * sample batch, with the companion files its manifest needs), stores the artifacts by content hash, records
+   * the version and its evaluations, and queues them. A rejected upload leaves nothing behind.
    */
-  async submit(
-    principal: Principal,
-    file: Express.Multer.File | undefined,
-    manifestText: unknown,
-    visibilityField: unknown = 'public',
-    decoder?: Express.Multer.File,
-    classifier?: Express.Multer.File,
-  ) {
+  async submit(principal: Principal, upload: SubmissionUpload) {
     try {
-      if (visibilityField !== 'public' && visibilityField !== 'private') {
-        badRequest('"visibility" must be "public" or "private"', [{ path: 'visibility', message: 'expected "public" or "private"' }]);
-      }
-      const visibility = visibilityField;
-      if (!file)
-        badRequest('the upload has no "file" part: send the ONNX file as multipart field "file"', [{ path: 'file', message: 'required' }]);
-      if (typeof manifestText !== 'string' || manifestText.trim() === '') {
-        badRequest('the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"', [
-          { path: 'manifest', message: 'required' },
-        ]);
-      }
-      let manifest: Manifest;
-      try {
-        manifest = parseManifest(manifestText);
-      } catch (err) {
-        if (err instanceof ManifestError)
-          badRequest(
-            err.message,
-            err.issues.map((i) => ({ path: `manifest${i.path ? '.' + i.path : ''}`, message: i.message })),
-          );
-        throw err;
-      }
-      if (file.size === 0) badRequest('the uploaded file is empty', [{ path: 'file', message: 'empty file' }]);
-      const latent = manifest.kind === 'denoiser' && manifest.latent !== undefined;
-      if (latent && !decoder) {
-        badRequest('a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"', [
-          { path: 'decoder', message: 'required' },
-        ]);
-      }
-      if (decoder && !latent) {
-        badRequest('a "decoder" file was sent, but the manifest declares no latent space', [{ path: 'decoder', message: 'unexpected' }]);
-      }
-      if (decoder?.size === 0) badRequest('the uploaded decoder is empty', [{ path: 'decoder', message: 'empty file' }]);
-      const guided = manifest.kind === 'denoiser' && manifest.classifier !== undefined;
-      if (guided && !classifier) {
-        badRequest('the manifest declares a classifier: send its gradient ONNX as multipart field "classifier"', [
-          { path: 'classifier', message: 'required' },
-        ]);
-      }
-      if (classifier && !guided) {
-        badRequest('a "classifier" file was sent, but the manifest declares no classifier', [
-          { path: 'classifier', message: 'unexpected' },
-        ]);
-      }
-      if (classifier?.size === 0) badRequest('the uploaded classifier is empty', [{ path: 'classifier', message: 'empty file' }]);
+      const form = readForm(upload);
+      const manifest = readManifest(form.manifest);
+      const companions = readCompanions(form.file, manifest, upload.files);
       // Hashed first, so an exact resubmission is refused before the inspection; the check is repeated, race
       // free, when the version is stored.
-      const { sha256, size } = await ArtifactStore.sha256File(file.path);
-      const extras = [
-        ...(decoder ? [{ role: 'decoder', upload: decoder }] : []),
-        ...(classifier ? [{ role: 'classifier', upload: classifier }] : []),
-      ];
-      const extraArtifacts = await Promise.all(
-        extras.map(async (e) => ({ role: e.role, ...(await ArtifactStore.sha256File(e.upload.path)) })),
-      );
-      const files = [{ path: file.path, sha256 }, ...extras.map((e, i) => ({ path: e.upload.path, sha256: extraArtifacts[i]!.sha256 }))];
-      const fingerprint = submissionFingerprint({ artifactSha256: sha256, extraArtifacts, manifest });
-      const earlier = await this.models.findDuplicate(principal.owner, manifest.name, sha256, fingerprint);
-      if (earlier) throw conflictOf(earlier, visibility);
-      // Sample batches are not ONNX: the child reads their .npz headers instead of loading them in onnxruntime.
-      // The model also runs once at the largest batch its suites use, so one whose memory grows with the batch
-      // is refused here rather than failing later (runner/src/inspect/inspect-full-batch.ts).
-      const batchSize = await this.suites.largestBatchFor(manifest.kind, resolutionOf(manifest), taskOf(manifest));
-      const report = await inspectInChild(
-        file.path,
-        manifest,
-        { timeoutMs: this.config.inspectTimeoutMs, memoryLimitBytes: this.config.childMemoryLimitBytes, batchSize },
-        { decoderPath: decoder?.path, classifierPath: classifier?.path },
-      );
-      if (!report.ok) {
-        const path =
-          report.field === 'file' || report.field === 'decoder' || report.field === 'classifier' || !report.field
-            ? (report.field ?? 'file')
-            : `manifest.${report.field}`;
-        badRequest(report.problem, [{ path, message: report.problem }]);
-      }
-      const task = taskOf(manifest);
-      const {
-        available: suiteVersions,
-        unavailable,
-        notApplicable,
-      } = await this.suites.matching(manifest.kind, resolutionOf(manifest), task, {
+      const content = await hashUpload(form.file, companions, manifest);
+      const earlier = await this.models.findDuplicate(principal.owner, manifest.name, content.sha256, content.fingerprint);
+      if (earlier) throw conflictOf(earlier, form.visibility);
+      const report = await this.inspect(form.file, companions, manifest);
+      const match = await this.suites.matching(manifest.kind, resolutionOf(manifest), taskOf(manifest), {
         manifest,
         facts: submissionFacts(manifest, report),
       });
-      if (principal.dailyQuota !== null) {
-        const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
-        if (used + suiteVersions.length > principal.dailyQuota) {
-          throw new HttpException(
-            {
-              statusCode: 429,
-              message: `quota exceeded: this token may queue ${principal.dailyQuota} evaluations per 24 hours (failed ones do not count); ${used} are used and this submission needs ${suiteVersions.length}`,
-            },
-            HttpStatus.TOO_MANY_REQUESTS,
-          );
-        }
-      }
-      // The files enter the store only inside the transaction that records them (adoptFiles): a refused or
-      // failed submission leaves none there.
-      const created = await this.models
-        .createVersionWithEvaluations({
-          owner: principal.owner,
-          name: manifest.name,
-          kind: manifest.kind,
-          artifactSha256: sha256,
-          artifactSize: size,
-          extraArtifacts,
-          manifest,
-          suiteVersionIds: suiteVersions.map((s) => s.id),
-          trigger: 'submit',
-          visibility,
-          tokenId: principal.tokenId,
-          fingerprint,
-          adoptFiles: () => this.adoptFiles(files),
-        })
-        .catch((err: unknown) => {
-          throw conflictOf(err, visibility);
-        });
-      let queueDown = false;
-      try {
-        await this.queue.enqueue(created.evaluations.map((e) => e.id));
-      } catch (err) {
-        // The rows are the truth: the reconciler re-enqueues queued evaluations Redis does not hold. The
-        // enqueue is bounded (GENBENCH_QUEUE_TIMEOUT_MS), so the submission is answered either way.
-        queueDown = true;
-        this.log.warn(`could not enqueue evaluations of ${manifest.name} v${created.version.version}: ${(err as Error).message}`);
-      }
+      await this.checkQuota(principal, match.available.length);
+      const created = await this.record(principal, manifest, form.visibility, content, match.available);
+      const queued = await this.enqueue(manifest, created);
       return {
         model: { id: created.model.id, name: created.model.name, owner: created.model.owner, kind: created.model.kind },
-        version: { id: created.version.id, version: created.version.version, artifactSha256: sha256, artifactSize: size, extraArtifacts },
+        version: {
+          id: created.version.id,
+          version: created.version.version,
+          artifactSha256: content.sha256,
+          artifactSize: content.size,
+          extraArtifacts: content.extraArtifacts,
+        },
         evaluations: created.evaluations.map((e) => ({
           id: e.id,
           suite: { id: e.suiteVersion.suiteId, version: e.suiteVersion.version },
           status: e.status,
         })),
-        warnings: [
-          ...(report.fullBatchNote ? [report.fullBatchNote] : []),
-          ...(created.evaluations.length === 0 && unavailable.length === 0 && notApplicable.length === 0
-            ? [
-                `no suite scores ${manifest.kind} models${resolutionOf(manifest) === undefined ? '' : ` at resolution ${resolutionOf(manifest)}`}${task ? ` for ${task}` : ''}`,
-              ]
-            : []),
-          ...(created.evaluations.length === 0 && unavailable.length > 0
-            ? [
-                `no suite can score this submission on this server yet: ${unavailable.map((u) => `${u.suiteId} v${u.version}`).join(', ')} ${unavailable.length === 1 ? 'matches it but is' : 'match it but are'} unavailable here (files this server has not installed)${notApplicable.length ? `, and ${notApplicable.map((u) => `${u.suiteId} v${u.version}`).join(', ')} cannot score it` : ''}; the version is stored, and nothing is queued`,
-              ]
-            : []),
-          ...notApplicable.map((u) => `not queued on ${u.suiteId} v${u.version}: ${u.message}`),
-          ...unavailable.map((u) => `not queued on ${u.suiteId} v${u.version}, which is unavailable on this server: ${u.message}`),
-          ...(queueDown && created.evaluations.length
-            ? ['the evaluation queue is unavailable right now: the evaluations are saved and scoring will start when the queue is back']
-            : []),
-        ],
+        warnings: submissionWarnings(manifest, report, match, created.evaluations.length, queued),
       };
     } finally {
-      if (file) await rm(file.path, { force: true }).catch(() => undefined);
-      if (decoder) await rm(decoder.path, { force: true }).catch(() => undefined);
-      if (classifier) await rm(classifier.path, { force: true }).catch(() => undefined);
+      const uploaded = Object.values(upload.files).filter((f) => f !== undefined);
+      await Promise.all(uploaded.map((f) => rm(f.path, { force: true }).catch(() => undefined)));
+    }
+  }
+
+  /**
+   * Runs the upload once in the inspection child. Sample batches are not ONNX: the child reads their .npz
+   * headers instead of loading them in onnxruntime. The model also runs once at the largest batch its suites
+   * use, so one whose memory grows with the batch is refused here rather than failing later
+   * (runner/src/inspect/inspect-full-batch.ts).
+   */
+  private async inspect(file: Express.Multer.File, companions: readonly Companion[], manifest: Manifest): Promise<AcceptedReport> {
+    const batchSize = await this.suites.largestBatchFor(manifest.kind, resolutionOf(manifest), taskOf(manifest));
+    const report = await inspectInChild(
+      file.path,
+      manifest,
+      { timeoutMs: this.config.inspectTimeoutMs, memoryLimitBytes: this.config.childMemoryLimitBytes, batchSize },
+      Object.fromEntries(companions.map((c) => [c.spec.inspection, c.upload.path])),
+    );
+    if (!report.ok) {
+      const field = report.field ?? 'file';
+      const path = UPLOAD_FIELDS.includes(field) ? field : `manifest.${field}`;
+      badRequest(report.problem, [{ path, message: report.problem }]);
+    }
+    return report;
+  }
+
+  private async checkQuota(principal: Principal, evaluations: number): Promise<void> {
+    if (principal.dailyQuota === null) return;
+    const used = await this.evaluations.countForQuota(principal.tokenId, new Date(Date.now() - 86_400_000));
+    if (used + evaluations > principal.dailyQuota) {
+      throw new HttpException(
+        {
+          statusCode: 429,
+          message: `quota exceeded: this token may queue ${principal.dailyQuota} evaluations per 24 hours (failed ones do not count); ${used} are used and this submission needs ${evaluations}`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+  }
+
+  /**
+   * Records the version and its evaluations. The files enter the store only inside the transaction that
+   * records them (adoptFiles): a refused or failed submission leaves none there.
+   */
+  private record(
+    principal: Principal,
+    manifest: Manifest,
+    visibility: SubmissionFields['visibility'],
+    content: UploadContent,
+    suiteVersions: ReadonlyArray<{ id: string }>,
+  ) {
+    return this.models
+      .createVersionWithEvaluations({
+        owner: principal.owner,
+        name: manifest.name,
+        kind: manifest.kind,
+        artifactSha256: content.sha256,
+        artifactSize: content.size,
+        extraArtifacts: content.extraArtifacts,
+        manifest,
+        suiteVersionIds: suiteVersions.map((s) => s.id),
+        trigger: 'submit',
+        visibility,
+        tokenId: principal.tokenId,
+        fingerprint: content.fingerprint,
+        adoptFiles: () => this.adoptFiles(content.files),
+      })
+      .catch((err: unknown) => {
+        throw conflictOf(err, visibility);
+      });
+  }
+
+  /**
+   * Queues the new evaluations; false when the queue could not be reached. The rows are the truth: the
+   * reconciler re-enqueues queued evaluations Redis does not hold. The enqueue is bounded
+   * (GENBENCH_QUEUE_TIMEOUT_MS), so the submission is answered either way.
+   */
+  private async enqueue(manifest: Manifest, created: { version: { version: number }; evaluations: Array<{ id: string }> }) {
+    try {
+      await this.queue.enqueue(created.evaluations.map((e) => e.id));
+      return true;
+    } catch (err) {
+      this.log.warn(`could not enqueue evaluations of ${manifest.name} v${created.version.version}: ${(err as Error).message}`);
+      return false;
     }
   }
 
