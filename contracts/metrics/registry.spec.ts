@@ -16,9 +16,16 @@ describe('metric registry', () => {
     expect(metricInfo('cmmd')).toMatchObject({ higherIsBetter: false, needs: 'CLIP image embeddings' });
   });
 
+  it('registers the video metrics: FVD and FID of frames down, per-frame CLIP score and temporal consistency up', () => {
+    expect(metricInfo('fvd')).toMatchObject({ higherIsBetter: false, needs: 'video clip statistics' });
+    expect(metricInfo('fid_frames')).toMatchObject({ higherIsBetter: false, needs: 'frame pool statistics' });
+    expect(metricInfo('clip_score_frames')).toMatchObject({ higherIsBetter: true, needs: 'CLIP frame and prompt embeddings' });
+    expect(metricInfo('temporal_consistency')).toMatchObject({ higherIsBetter: true, needs: 'frame features' });
+  });
+
   it('throws for unknown ids, naming the known ones', () => {
-    expect(() => metricInfo('fvd')).toThrow(UnknownMetricError);
-    expect(() => metricInfo('fvd')).toThrow(/unknown metric 'fvd' \(known: fid, sfid/);
+    expect(() => metricInfo('nope')).toThrow(UnknownMetricError);
+    expect(() => metricInfo('nope')).toThrow(/unknown metric 'nope' \(known: fid, sfid/);
   });
 
   it('params schemas default to the ADM protocol', () => {

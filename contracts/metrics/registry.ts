@@ -30,7 +30,11 @@ export type MetricId =
   | 'pixel_accuracy'
   | 'clip_score'
   | 'cmmd'
-  | 'fd_dinov2';
+  | 'fd_dinov2'
+  | 'fvd'
+  | 'fid_frames'
+  | 'clip_score_frames'
+  | 'temporal_consistency';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -46,9 +50,16 @@ export interface MetricInfo {
     | 'segment maps'
     | 'CLIP image embeddings'
     | 'CLIP image and prompt embeddings'
-    | 'DINOv2 features';
+    | 'DINOv2 features'
+    | 'video clip statistics'
+    | 'frame pool statistics'
+    | 'CLIP frame and prompt embeddings'
+    | 'frame features';
   readonly params: z.ZodType;
 }
+
+/** FID of frames: how many frames of each video, evenly spaced (video-sampling.ts); absent: all of them. */
+export const FrameFidParams = z.object({ framesPerVideo: z.number().int().min(1).optional() });
 
 export const METRICS: readonly MetricInfo[] = [
   {
@@ -147,6 +158,42 @@ export const METRICS: readonly MetricInfo[] = [
     params: NoParams,
     description:
       'FD-DINOv2 (Stein et al. 2023, dgm-eval): Fréchet distance of DINOv2 ViT-L/14 CLS features, pil-bicubic-uint8 to 224, ImageNet normalisation (frechet-distance.ts)',
+  },
+  {
+    id: 'fvd',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'video clip statistics',
+    params: NoParams,
+    description:
+      'FVD (Unterthiner et al. 2019) by the StyleGAN-V protocol: Fréchet distance of I3D Kinetics-400 features of 16-frame clips, generated clips from frame 0, real clips at a seeded random start, frames x/127.5 − 1 (fvd.ts, video-sampling.ts)',
+  },
+  {
+    id: 'fid_frames',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'frame pool statistics',
+    params: FrameFidParams,
+    description:
+      'FID of frames: the image FID on frames ⌊i·T/k⌋ of every video, k = framesPerVideo (all frames by default) (video-sampling.ts)',
+  },
+  {
+    id: 'clip_score_frames',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'CLIP frame and prompt embeddings',
+    params: NoParams,
+    description:
+      'CLIP score (weight 100, clamp per frame) of every frame against its video prompt, mean over all frames (frame-clip-score.ts)',
+  },
+  {
+    id: 'temporal_consistency',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'frame features',
+    params: NoParams,
+    description:
+      'VBench subject consistency: mean over frames i ≥ 1 of (max(0, cos(fᵢ, fᵢ₋₁)) + max(0, cos(fᵢ, f₀)))/2 on L2-normalised frame features (temporal-consistency.ts)',
   },
 ];
 
