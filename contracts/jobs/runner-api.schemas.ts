@@ -35,8 +35,23 @@ const ClaimRef = { runnerId: z.string().min(1).max(200), attempt: z.number().int
 export const HeartbeatBody = z.strictObject(ClaimRef);
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
+/**
+ * Where the running evaluation's time goes (runner/src/evaluation/stage-clock.ts `StageProgress`): the stage
+ * running now, samples through the loop of `total`, the loop's rate and time left, and wall time per stage
+ * so far. The API stores the latest one with the evaluation; after the run it stays as the last breakdown.
+ */
+export const StageProgressReport = z.strictObject({
+  stage: z.string().min(1).max(32),
+  done: z.number().min(0),
+  total: z.number().int().min(0),
+  ratePerS: z.number().min(0).nullable(),
+  etaS: z.number().min(0).nullable(),
+  wallMs: z.record(z.string().min(1).max(32), z.number()).refine((r) => Object.keys(r).length <= 16, 'at most 16 stages'),
+});
+export type StageProgressReport = z.infer<typeof StageProgressReport>;
+
 /** Renews the claim's lease and raises the stored progress (which never goes backwards within an attempt). */
-export const ProgressBody = z.strictObject({ ...ClaimRef, progress: z.number().min(0).max(1) });
+export const ProgressBody = z.strictObject({ ...ClaimRef, progress: z.number().min(0).max(1), stage: StageProgressReport.optional() });
 export type ProgressBody = z.infer<typeof ProgressBody>;
 
 export const Provenance = z.object({

@@ -63,11 +63,23 @@ export interface Provenance {
   [key: string]: unknown;
 }
 
+/** The runner's latest stage report (contracts/jobs/runner-api.schemas.ts, StageProgressReport). */
+export interface StageProgress {
+  stage: string;
+  done: number;
+  total: number;
+  ratePerS: number | null;
+  etaS: number | null;
+  wallMs: Record<string, number>;
+}
+
 export interface Evaluation {
   id: string;
   status: EvaluationStatus;
   trigger: Trigger;
   progress: number;
+  /** Where the time goes: live while running, the last report after. */
+  stageProgress?: StageProgress | null;
   attempts: number;
   failureReason: string | null;
   /** Who must act on a failure: the model's author, an admin (`suite`), or nobody (`infrastructure`: retries ran out). */

@@ -7,6 +7,7 @@ export function presentEvaluation(e: EvaluationWithContext) {
     status: e.status,
     trigger: e.trigger,
     progress: e.progress,
+    stageProgress: e.stageProgress,
     attempts: e.attempts,
     failureReason: e.failureReason,
     failureKind: e.failureKind,

@@ -3,7 +3,7 @@ import { type Viewer, visibleVersions } from '../auth/visibility.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { ONE_SNAPSHOT } from '../database/one-snapshot.js';
 import { parseStoredDefinition } from '../suites/stored-definition.js';
-import type { EvaluationStatus, EvaluationTrigger, FailureKind, Prisma } from '../generated/prisma/client.js';
+import { type EvaluationStatus, type EvaluationTrigger, type FailureKind, Prisma } from '../generated/prisma/client.js';
 
 const withContext = {
   metrics: true,
@@ -83,7 +83,15 @@ export class EvaluationsRepository {
           { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now.getTime() - leaseMs) } }] },
         ],
       },
-      data: { status: 'running', runnerId, startedAt: now, heartbeatAt: now, progress: 0, attempts: { increment: 1 } },
+      data: {
+        status: 'running',
+        runnerId,
+        startedAt: now,
+        heartbeatAt: now,
+        progress: 0,
+        stageProgress: Prisma.DbNull,
+        attempts: { increment: 1 },
+      },
     });
     if (updated.count === 0) return null;
     return this.findById(id);
@@ -98,9 +106,16 @@ export class EvaluationsRepository {
     return r.count > 0;
   }
 
-  /** Renews the claim and raises the progress; progress never goes backwards within an attempt. */
-  async setProgress(id: string, claim: Claim, progress: number): Promise<boolean> {
-    if (!(await this.heartbeat(id, claim))) return false;
+  /**
+   * Renews the claim and raises the progress; progress never goes backwards within an attempt. The stage
+   * breakdown, when given, replaces the stored one in the same statement as the lease renewal.
+   */
+  async setProgress(id: string, claim: Claim, progress: number, stage?: Prisma.InputJsonValue): Promise<boolean> {
+    const renewed = await this.prisma.evaluation.updateMany({
+      where: { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt },
+      data: { heartbeatAt: new Date(), ...(stage === undefined ? {} : { stageProgress: stage }) },
+    });
+    if (renewed.count === 0) return false;
     await this.prisma.evaluation.updateMany({
       where: { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt, progress: { lt: progress } },
       data: { progress },
@@ -199,6 +214,7 @@ export class EvaluationsRepository {
         status: 'queued',
         attempts: 0,
         progress: 0,
+        stageProgress: Prisma.DbNull,
         failureReason: null,
         failureKind: null,
         startedAt: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
+import { FailureKind, StageProgressReport } from '../../../contracts/jobs/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 export const ListEvaluationsQuery = z.strictObject({
@@ -38,6 +38,9 @@ export const EvaluationView = apiSchema(
     trigger: EvaluationTrigger,
     /** 0–1 while running. */
     progress: z.number(),
+    stageProgress: StageProgressReport.nullable().describe(
+      "where the time goes: the runner's latest stage, done/total, rate (samples/s), ETA (s) and wall time per stage (ms) so far; while running it is live (posted at most once a second), after the run it is the last one posted",
+    ),
     attempts: z.number().int(),
     failureReason: z.string().nullable(),
     failureKind: FailureKindName.nullable().describe(

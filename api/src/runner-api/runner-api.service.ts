@@ -82,7 +82,7 @@ export class RunnerApiService {
   }
 
   async progress(id: string, body: ProgressBody): Promise<{ accepted: boolean }> {
-    return { accepted: await this.evaluations.setProgress(id, body, body.progress) };
+    return { accepted: await this.evaluations.setProgress(id, body, body.progress, body.stage) };
   }
 
   async heartbeat(id: string, body: HeartbeatBody): Promise<{ accepted: boolean }> {

@@ -5,6 +5,7 @@ import { DriftChip, FailureField, ProgressField, ScoreField, StatusField, Trigge
 import { pollEvaluation } from '../common/polling';
 import { ProvenanceTable } from '../common/ProvenanceTable';
 import { SampleGrid } from '../common/SampleGrid';
+import { StageBreakdownTable } from '../common/StageBreakdownTable';
 import { formatDate, formatDuration } from '../format';
 import { directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
 import { keepErrorOnPage, NotFoundOrPrivate } from '../common/NotFoundOrPrivate';
@@ -52,6 +53,9 @@ const Summary = () => {
         </Stack>
         <Box sx={{ my: 2 }}>
           <ProgressField width="100%" />
+        </Box>
+        <Box sx={{ mb: 2 }}>
+          <StageBreakdownTable />
         </Box>
         <FailureField />
         <Stack direction="row" spacing={4} sx={{ mt: 2, flexWrap: 'wrap' }} useFlexGap>

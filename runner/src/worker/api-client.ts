@@ -4,7 +4,14 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ClaimResponse, type FailureBody, type HeartbeatBody, type ResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
+import {
+  ClaimResponse,
+  type FailureBody,
+  type HeartbeatBody,
+  type ProgressBody,
+  type ResultBody,
+  type StageProgressReport,
+} from '../../../contracts/jobs/runner-api.schemas.js';
 
 /** The API said no (4xx): retrying the same request will not help. `body` is the parsed JSON answer, if any. */
 export class ApiRejection extends Error {
@@ -83,8 +90,9 @@ export class RunnerApiClient {
   }
 
   /** Returns false when the claim is no longer the evaluation's (cancelled, finished, or taken over). */
-  async progress(evaluationId: string, claim: HeartbeatBody, progress: number): Promise<boolean> {
-    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, { ...claim, progress });
+  async progress(evaluationId: string, claim: HeartbeatBody, progress: number, stage?: StageProgressReport): Promise<boolean> {
+    const body: ProgressBody = { ...claim, progress, ...(stage ? { stage } : {}) };
+    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, body);
     return ((await res.json()) as { accepted: boolean }).accepted;
   }
 

@@ -111,8 +111,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       const extraArtifactPaths: Record<string, string> = {};
       for (const extra of claim.extraArtifacts ?? []) extraArtifactPaths[extra.role] = await api.artifact(extra.sha256, config.cacheDir);
       log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
+      // Posts to the API (which writes the row) at most once a second, and at once when the stage changes.
       let lastPost = 0;
+      let lastPostedStage: string | undefined;
+      let lastPostedFraction = 0;
       let lastStageLog = 0;
+      let lastLoggedStage: string | undefined;
       const outcome = await runEvaluationInChild(
         {
           artifactPath,
@@ -130,15 +134,18 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           onProgress: (fraction, stage) => {
             job.updateProgress(Math.round(fraction * 100)).catch(() => undefined); // the API holds the truth; Redis progress is a hint
             const now = Date.now();
-            // Where the time goes: the stage running, its rate and ETA, wall time per stage, every 10 s.
-            if (stage && (now - lastStageLog >= 10_000 || fraction >= 1)) {
+            // Where the time goes: the stage running, its rate and ETA, wall time per stage, every 10 s and at each new stage.
+            if (stage && (now - lastStageLog >= 10_000 || stage.stage !== lastLoggedStage)) {
               lastStageLog = now;
+              lastLoggedStage = stage.stage;
               log.info({ evaluationId, attempt, ...stage }, describeProgress(stage));
             }
-            if (now - lastPost >= 1000 || fraction >= 1) {
+            if (now - lastPost >= 1000 || (stage && stage.stage !== lastPostedStage) || (fraction >= 1 && lastPostedFraction < 1)) {
               lastPost = now;
+              lastPostedStage = stage?.stage;
+              lastPostedFraction = fraction;
               api
-                .progress(evaluationId, held, fraction)
+                .progress(evaluationId, held, fraction, stage)
                 .then((accepted) => {
                   if (!accepted) cancelled.abort();
                 })

@@ -35,8 +35,18 @@ async function evaluate(req: ChildRequest): Promise<void> {
     const decoderPath = req.extraArtifactPaths?.decoder;
     const classifierPath = req.extraArtifactPaths?.classifier;
     const grid = new SampleGridCollector();
+    // Progress and the stage breakdown go to the runner at most every 250 ms, and at once when the stage
+    // changes (the reference and metrics stages report no sample fraction of their own).
     let last = 0;
+    let fraction = 0;
     let stage: StageProgress | undefined;
+    const report = (force: boolean) => {
+      const now = Date.now();
+      if (force || now - last >= 250) {
+        last = now;
+        process.send!({ type: 'progress', fraction, stage } satisfies ChildMessage);
+      }
+    };
     const output = await runEvaluation({
       model,
       modelPath: req.artifactPath,
@@ -49,14 +59,13 @@ async function evaluate(req: ChildRequest): Promise<void> {
       noiseThreads: req.noiseThreads,
       assetDirs: req.assetDirs,
       onStage: (p) => {
+        const changed = p.stage !== stage?.stage;
         stage = p;
+        report(changed);
       },
-      onProgress: (fraction) => {
-        const now = Date.now();
-        if (now - last >= 250 || fraction >= 1) {
-          last = now;
-          process.send!({ type: 'progress', fraction, stage } satisfies ChildMessage);
-        }
+      onProgress: (f) => {
+        fraction = f;
+        report(f >= 1);
       },
     });
     // The grid is a courtesy to submitters: failing to draw it never fails the evaluation.
