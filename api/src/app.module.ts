@@ -10,6 +10,7 @@ import {
   getStorageToken,
 } from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module.js';
+import { ArenaModule } from './arena/arena.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import type { Request } from 'express';
 import { clientAddress } from './auth/auth-failures.js';
@@ -50,6 +51,7 @@ export class AppModule {
         SchedulesModule,
         AdminModule,
         MetricsInfoModule,
+        ArenaModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           skipIf: () => config.rateLimitPerMinute === 0,

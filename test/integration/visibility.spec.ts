@@ -307,6 +307,51 @@ describe('visibility per version, on every read endpoint', () => {
     if (sha) expect((await get(`/api/runner/artifacts/${sha}`, viewer)).status).toBe(viewer === 'anonymous' ? 401 : 403);
   });
 
+  it('the arena shows every viewer, its owner and admins included, public versions only: in pairs, their images, and on the board', async () => {
+    const shown = new Set<string>();
+    for (const viewer of VIEWERS) {
+      const t = tokens[viewer];
+      let headers: Record<string, string>;
+      if (t) headers = { authorization: `Bearer ${t}` };
+      else {
+        const s = await fetch(`${stack.baseUrl}/api/arena/sessions`, { method: 'POST' });
+        headers = { 'x-arena-session': ((await s.json()) as any).token };
+      }
+      for (let k = 0; k < 8; k++) {
+        const res = await fetch(`${stack.baseUrl}/api/arena/pairs`, {
+          method: 'POST',
+          body: JSON.stringify({ suiteId: 'smoke-32' }),
+          headers: { ...headers, 'content-type': 'application/json' },
+        });
+        const pair = (await res.json()) as any;
+        expect(res.status, JSON.stringify(pair)).toBe(201);
+        for (const side of ['left', 'right']) expect((await get(`/api/arena/pairs/${pair.id}/${side}.png`, viewer)).status).toBe(200);
+        const vote = await fetch(`${stack.baseUrl}/api/arena/pairs/${pair.id}/vote`, {
+          method: 'POST',
+          body: JSON.stringify({ choice: 'tie' }),
+          headers: { ...headers, 'content-type': 'application/json' },
+        });
+        const revealed = (await vote.json()) as any;
+        expect(vote.status, JSON.stringify(revealed)).toBe(201);
+        for (const side of [revealed.left, revealed.right]) shown.add(key(side.model, side.version));
+      }
+      expect((await get('/api/arena/voters', viewer)).status).toBe(viewer === 'admin' ? 200 : viewer === 'anonymous' ? 401 : 403);
+    }
+    const publicKeys = keys(versions.filter((v) => v.vis === 'public'));
+    expect([...shown].every((k) => publicKeys.includes(k))).toBe(true);
+    const recompute = await fetch(`${stack.baseUrl}/api/arena/ratings`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+    });
+    expect(recompute.status).toBe(201);
+    for (const viewer of VIEWERS) {
+      const board = await json('/api/arena/boards/smoke-32', viewer);
+      expect(board.entries.length).toBeGreaterThan(0);
+      for (const e of board.entries) expect(publicKeys).toContain(key(e.model, e.version));
+    }
+  });
+
   it('walks every GET route the controllers declare', async () => {
     const covered = new Set([
       'GET /api/leaderboards',
@@ -325,6 +370,10 @@ describe('visibility per version, on every read endpoint', () => {
       'GET /api/admin/tokens',
       'GET /api/schedules',
       'GET /api/runner/artifacts/:sha256',
+      'GET /api/arena/pairs/:id/left.png',
+      'GET /api/arena/pairs/:id/right.png',
+      'GET /api/arena/boards/:suiteId',
+      'GET /api/arena/voters',
     ]);
     const declared: string[] = [];
     const root = join('api', 'src');

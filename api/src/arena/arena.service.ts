@@ -1,0 +1,276 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { z } from 'zod';
+import { isMetricId, metricInfo } from '../../../contracts/metrics/registry.js';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { Principal } from '../auth/tokens.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { ArenaRepository } from './arena.repository.js';
+import {
+  ARENA_GRID_SIDE,
+  ARENA_MIN_VOTES,
+  ARENA_RESAMPLES,
+  ARENA_SESSION_HEADER,
+  ARENA_VOTES_PER_MINUTE,
+  ArenaSessionToken,
+  type BoardView,
+  StoredAgreement,
+  StoredEntry,
+  type VoteBody,
+} from './arena.schemas.js';
+import { ARENA_ALGORITHM, type ArenaVoteInput, rateArena } from './rating/arena-rating.js';
+
+const SuiteFacts = z.looseObject({ samples: z.number().int(), metrics: z.array(z.string()) });
+
+/** How close two ratings must be for a pair to be informative: weight exp(−|Δ|/400) / (1 + votes on the pair). */
+const CLOSENESS_SCALE = 400;
+
+@Injectable()
+export class ArenaService {
+  constructor(
+    @Inject(ArenaRepository) private readonly arena: ArenaRepository,
+    @Inject(ArtifactStore) private readonly store: ArtifactStore,
+  ) {}
+
+  async createSession() {
+    const token = `gb_arena_${randomBytes(24).toString('base64url')}`;
+    await this.arena.createSession(sha256(token));
+    return { token, header: ARENA_SESSION_HEADER };
+  }
+
+  /** The voter: a signed-in token (`token:<id>`), else an anonymous session (`session:<id>`); neither is 401. */
+  async voterOf(principal: Principal | undefined, sessionHeader: string | undefined): Promise<string> {
+    if (principal) return `token:${principal.tokenId}`;
+    if (sessionHeader === undefined)
+      throw new UnauthorizedException(
+        `voting needs a voter: a token ("Authorization: Bearer <token>") or an arena session ("${ARENA_SESSION_HEADER}" from POST /api/arena/sessions)`,
+      );
+    if (!ArenaSessionToken.safeParse(sessionHeader).success) throw new UnauthorizedException('the arena session token is malformed');
+    const session = await this.arena.findSession(sha256(sessionHeader));
+    if (!session) throw new UnauthorizedException('unknown arena session: create one with POST /api/arena/sessions');
+    return `session:${session.id}`;
+  }
+
+  /** An informative pair for `voter`: two public models close in rating and little compared, at a sample index the voter has not judged for them. */
+  async nextPair(voter: string, suiteId: string) {
+    const sv = await this.arena.newestSuiteVersion(suiteId);
+    if (!sv) throw new NotFoundException(`no suite ${suiteId}`);
+    const facts = SuiteFacts.safeParse(sv.definition);
+    const tiles = Math.min(ARENA_GRID_SIDE * ARENA_GRID_SIDE, facts.success ? facts.data.samples : 0);
+    // One evaluation per model version: its newest with a grid.
+    const byVersion = new Map<string, { id: string; modelVersionId: string }>();
+    for (const e of await this.arena.showableEvaluations(sv.id)) if (!byVersion.has(e.modelVersionId)) byVersion.set(e.modelVersionId, e);
+    const players = [...byVersion.values()];
+    if (players.length < 2 || tiles === 0)
+      throw new NotFoundException(`suite ${suiteId} v${sv.version} has fewer than two public models with stored samples to compare`);
+
+    const ratings = new Map<string, number>();
+    const latest = await this.arena.latestRating(sv.id);
+    for (const e of z
+      .array(StoredEntry)
+      .catch([])
+      .parse(latest?.entries ?? []))
+      ratings.set(e.modelVersionId, e.rating);
+    const judged = new Map<string, Set<number>>();
+    for (const v of await this.arena.votesOfVoter(voter, sv.id)) {
+      const key = `${v.evaluationLowId}|${v.evaluationHighId}`;
+      if (!judged.has(key)) judged.set(key, new Set());
+      judged.get(key)!.add(v.sampleIndex);
+    }
+    const counted = new Map<string, number>();
+    for (const v of await this.arena.countedVotes(sv.id)) {
+      const key = pairKey(v.pair.leftEvaluation.modelVersionId, v.pair.rightEvaluation.modelVersionId);
+      counted.set(key, (counted.get(key) ?? 0) + 1);
+    }
+    const candidates: Array<{ a: (typeof players)[number]; b: (typeof players)[number]; weight: number; free: number[] }> = [];
+    for (let i = 0; i < players.length; i++)
+      for (let j = i + 1; j < players.length; j++) {
+        const [a, b] = [players[i], players[j]];
+        const [low, high] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
+        const done = judged.get(`${low}|${high}`) ?? new Set<number>();
+        const free = Array.from({ length: tiles }, (_, k) => k).filter((k) => !done.has(k));
+        if (free.length === 0) continue;
+        const gap = Math.abs((ratings.get(a.modelVersionId) ?? 1000) - (ratings.get(b.modelVersionId) ?? 1000));
+        const weight = Math.exp(-gap / CLOSENESS_SCALE) / (1 + (counted.get(pairKey(a.modelVersionId, b.modelVersionId)) ?? 0));
+        candidates.push({ a, b, weight, free });
+      }
+    if (candidates.length === 0) throw new NotFoundException(`you have judged every pair of samples on suite ${suiteId}; thank you`);
+    // A weighted draw (not the argmax), so every pair keeps some chance and no voter can steer which they get.
+    const total = candidates.reduce((s, c) => s + c.weight, 0);
+    let r = (randomInt(0, 2 ** 48 - 1) / 2 ** 48) * total;
+    const pick = candidates.find((c) => (r -= c.weight) < 0) ?? candidates[candidates.length - 1];
+    const sampleIndex = pick.free[randomInt(0, pick.free.length)];
+    const [left, right] = randomInt(0, 2) === 0 ? [pick.a, pick.b] : [pick.b, pick.a];
+    const pair = await this.arena.createPair({
+      voter,
+      suiteVersionId: sv.id,
+      sampleIndex,
+      leftEvaluationId: left.id,
+      rightEvaluationId: right.id,
+    });
+    return {
+      id: pair.id,
+      suite: { id: suiteId, version: sv.version },
+      sampleIndex,
+      left: { url: `/api/arena/pairs/${pair.id}/left.png`, index: sampleIndex, gridSide: ARENA_GRID_SIDE },
+      right: { url: `/api/arena/pairs/${pair.id}/right.png`, index: sampleIndex, gridSide: ARENA_GRID_SIDE },
+    };
+  }
+
+  /** The stored grid of one side of a pair; the tile to show is the pair's sample index. Only public versions. */
+  async imagePath(pairId: string, side: 'left' | 'right'): Promise<string> {
+    const pair = await this.arena.findPair(pairId);
+    const e = pair && (side === 'left' ? pair.leftEvaluation : pair.rightEvaluation);
+    if (!e || e.modelVersion.visibility !== 'public' || !e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256)))
+      throw new NotFoundException(`no arena pair ${pairId}`);
+    return this.store.pathFor(e.sampleGridSha256);
+  }
+
+  async vote(voter: string, pairId: string, body: VoteBody) {
+    const pair = await this.arena.findPair(pairId);
+    // Another voter's pair reads as unknown: pair ids are handed to one voter.
+    if (!pair || pair.voter !== voter)
+      throw new NotFoundException(`no arena pair ${pairId} for you: ask for one with POST /api/arena/pairs`);
+    const recent = await this.arena.votesSince(voter, new Date(Date.now() - 60_000));
+    if (recent >= ARENA_VOTES_PER_MINUTE)
+      throw new HttpException(`too many votes: at most ${ARENA_VOTES_PER_MINUTE} a minute per voter`, HttpStatus.TOO_MANY_REQUESTS);
+    const [low, high] =
+      pair.leftEvaluationId < pair.rightEvaluationId
+        ? [pair.leftEvaluationId, pair.rightEvaluationId]
+        : [pair.rightEvaluationId, pair.leftEvaluationId];
+    try {
+      const vote = await this.arena.createVote({
+        pairId,
+        voter,
+        suiteVersionId: pair.suiteVersionId,
+        sampleIndex: pair.sampleIndex,
+        evaluationLowId: low,
+        evaluationHighId: high,
+        choice: body.choice,
+      });
+      const reveal = (e: typeof pair.leftEvaluation) => ({
+        model: e.modelVersion.model.name,
+        owner: e.modelVersion.model.owner,
+        version: e.modelVersion.version,
+      });
+      return { id: vote.id, pairId, choice: vote.choice, left: reveal(pair.leftEvaluation), right: reveal(pair.rightEvaluation) };
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
+        throw new ConflictException('you have already voted on this pair of images', { cause: err });
+      throw err;
+    }
+  }
+
+  async discard(voter: string) {
+    const { count } = await this.arena.discardVotes(voter, new Date());
+    return { voter, discarded: count };
+  }
+
+  voters() {
+    return this.arena.voters();
+  }
+
+  /** A new rating version for every suite version with votes (or only `suiteId`'s), from the votes counted now. */
+  async recompute(suiteId?: string) {
+    const out: Array<{ suiteId: string; suiteVersion: number; version: number; votes: number }> = [];
+    for (const sv of await this.arena.suiteVersionsWithVotes(suiteId)) {
+      const votes = await this.arena.countedVotes(sv.id);
+      const inputs: ArenaVoteInput[] = votes.map((v) => {
+        const [a, b] = [v.pair.leftEvaluation.modelVersionId, v.pair.rightEvaluation.modelVersionId];
+        return { a, b, outcome: v.choice === 'left' ? 'a' : v.choice === 'right' ? 'b' : 'tie' };
+      });
+      const players = [...new Set(inputs.flatMap((v) => [v.a, v.b]))].sort();
+      const facts = SuiteFacts.safeParse(sv.definition);
+      const metricIds = (facts.success ? facts.data.metrics : [sv.primaryMetric]).filter(isMetricId);
+      const values = await this.arena.metricValues(sv.id, players);
+      const metrics = metricIds.map((metricId) => ({
+        metricId,
+        higherIsBetter: metricInfo(metricId).higherIsBetter,
+        values: new Map(players.flatMap((p) => (values.get(p)?.has(metricId) ? [[p, values.get(p)!.get(metricId)!] as const] : []))),
+      }));
+      const version = ((await this.arena.latestRating(sv.id))?.version ?? 0) + 1;
+      const seed = version; // recorded with the rating: version n is always bootstrapped with seed n
+      const result = rateArena(players, inputs, metrics, { seed, resamples: ARENA_RESAMPLES });
+      await this.arena.createRating({
+        suiteVersionId: sv.id,
+        version,
+        seed,
+        algorithm: ARENA_ALGORITHM,
+        resamples: ARENA_RESAMPLES,
+        voteIds: votes.map((v) => v.id),
+        entries: result.ratings.map((r) => ({
+          modelVersionId: r.player,
+          theta: r.theta,
+          rating: r.rating,
+          low: r.low,
+          high: r.high,
+          votes: r.votes,
+        })),
+        agreement: result.agreement.map((a) => ({ ...a, tau: finite(a.tau), low: finite(a.low), high: finite(a.high) })),
+      });
+      out.push({ suiteId: sv.suiteId, suiteVersion: sv.version, version, votes: votes.length });
+    }
+    return { ratings: out };
+  }
+
+  /** The suite's arena board (newest suite version with a rating), public models only. */
+  async board(suiteId: string, sort: 'rating' | 'votes'): Promise<BoardView> {
+    const rating = await this.arena.latestRatingOfSuite(suiteId);
+    const sv = rating?.suiteVersion ?? (await this.arena.newestSuiteVersion(suiteId));
+    if (!sv) throw new NotFoundException(`no suite ${suiteId}`);
+    const stored = z.array(StoredEntry).parse(rating?.entries ?? []);
+    const versions = new Map((await this.arena.modelVersions(stored.map((e) => e.modelVersionId))).map((v) => [v.id, v]));
+    const values = await this.arena.metricValues(
+      sv.id,
+      stored.map((e) => e.modelVersionId),
+    );
+    const entries = stored.flatMap((e) => {
+      const v = versions.get(e.modelVersionId);
+      if (!v || v.visibility !== 'public') return [];
+      const enough = e.votes >= ARENA_MIN_VOTES;
+      return [
+        {
+          model: v.model.name,
+          owner: v.model.owner,
+          version: v.version,
+          rating: e.rating,
+          low: finite(e.low),
+          high: finite(e.high),
+          votes: e.votes,
+          enoughVotes: enough,
+          note: enough ? null : `too few votes to rank (${e.votes} < ${ARENA_MIN_VOTES})`,
+          primaryMetric: values.get(e.modelVersionId)?.get(sv.primaryMetric) ?? null,
+        },
+      ];
+    });
+    entries.sort((a, b) => (sort === 'votes' ? b.votes - a.votes : b.rating - a.rating));
+    return {
+      suite: { id: sv.suiteId, version: sv.version, primaryMetric: sv.primaryMetric },
+      rating: rating
+        ? {
+            version: rating.version,
+            algorithm: rating.algorithm,
+            seed: rating.seed,
+            resamples: rating.resamples,
+            votes: rating.voteIds.length,
+            createdAt: rating.createdAt.toISOString(),
+          }
+        : null,
+      minVotes: ARENA_MIN_VOTES,
+      entries,
+      agreement: z.array(StoredAgreement).parse(rating?.agreement ?? []),
+    };
+  }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
