@@ -26,6 +26,12 @@ const local = {
   },
 };
 
+// Test-only code (test/support/: broken and test models, oracles, fixtures' readers) is for specs alone.
+const TEST_ONLY = {
+  regex: '(^|/)test/',
+  message: 'production code does not import test/ (test-only models and oracles live in test/support/)',
+};
+
 export default defineConfig(
   {
     ignores: ['**/node_modules/', '**/dist/', 'api/src/generated/', 'tools/*/node_modules/', 'test-results/', '.genbench/'],
@@ -96,10 +102,18 @@ export default defineConfig(
               regex: '/runner/(?!src/api-entry\\.js$)',
               message: 'the API imports contracts/ and runner/src/api-entry.js only (README.md, "Layout")',
             },
+            TEST_ONLY,
           ],
         },
       ],
     },
+  },
+  {
+    // Test-only models, oracles and helpers live in test/support/: production code (everything but specs)
+    // never imports them, so editing a test cannot move a score. The API's block below adds its own patterns.
+    files: ['runner/src/**/*.ts', 'benchmarks/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY] }] },
   },
   {
     // Contracts are declarations: they import nothing of the implementations (specs may compare with them).
@@ -108,7 +122,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '/(runner|api|benchmarks|dashboard)/', message: 'contracts/ import only contracts/ and packages' }] },
+        { patterns: [{ regex: '/(runner|api|benchmarks|dashboard|test)/', message: 'contracts/ import only contracts/ and packages' }] },
       ],
     },
   },

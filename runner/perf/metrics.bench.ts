@@ -17,7 +17,7 @@ import { computeFeatureStats } from '../src/metrics/feature-stats.js';
 import { frechetDistanceDetailed } from '../src/metrics/frechet-distance.js';
 import { getKernels } from '../src/metrics/kernels/get-kernels.js';
 import { precisionRecall } from '../src/metrics/precision-recall.js';
-import { gaussians } from '../src/metrics/test-data.js';
+import { gaussians } from '../../test/support/metric-test-data.js';
 
 interface Config {
   samples: number;

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
-import { buildExternalDataModel, buildNanGenerator } from '../../runner/src/onnx/models/broken-models.js';
+import { buildExternalDataModel, buildNanGenerator } from '../support/onnx-models/broken-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { issueToken } from '../../api/src/auth/issue-token.js';
 import { getJson, type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../../runner/src/onnx/models/adm-test-models.js';
+import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../support/onnx-models/adm-test-models.js';
 import { type TestStack, startStack } from '../support/stack.js';
 
 /** POST /api/models with the classifier of a classifier-guided denoiser as the multipart part "classifier". */

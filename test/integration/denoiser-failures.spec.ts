@@ -10,7 +10,7 @@ import {
   buildLateCrashingDenoiser,
   buildNanDenoiser,
   buildSlowDenoiser,
-} from '../../runner/src/onnx/models/broken-denoisers.js';
+} from '../support/onnx-models/broken-denoisers.js';
 import { type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
 
 /** A per-evaluation limit (GENBENCH_EVAL_TIMEOUT_S on this runner) short enough for the slow model to hit it. */

@@ -11,7 +11,7 @@ import { SuitesService } from '../../api/src/suites/suites.service.js';
 import { EVALUATE_QUEUE } from '../../contracts/jobs/evaluate.job.js';
 import { redisConnection } from '../../contracts/jobs/redis-connection.js';
 import { writeNpz } from '../../runner/src/io/npz.js';
-import { buildNanGenerator } from '../../runner/src/onnx/models/broken-models.js';
+import { buildNanGenerator } from '../support/onnx-models/broken-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { startRunner, type RunningRunner } from '../../runner/src/worker/runner.js';

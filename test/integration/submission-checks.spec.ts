@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
-import { buildAllocatingGenerator, buildScaledGenerator } from '../../runner/src/onnx/models/submission-check-models.js';
+import { buildAllocatingGenerator, buildScaledGenerator } from '../support/onnx-models/submission-check-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { getJson, type TestStack, startStack } from '../support/stack.js';
 import { storedFiles, submit, uploadLeftovers } from '../support/submissions.js';

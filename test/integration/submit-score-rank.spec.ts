@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
-import { buildWrongResolutionGenerator, truncateBytes } from '../../runner/src/onnx/models/broken-models.js';
+import { buildWrongResolutionGenerator, truncateBytes } from '../support/onnx-models/broken-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { getJson, type TestStack, startStack, submitModel, waitForEvaluation } from '../support/stack.js';
 

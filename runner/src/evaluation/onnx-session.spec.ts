@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSlowDenoiser } from '../onnx/models/broken-denoisers.js';
+import { buildSlowDenoiser } from '../../../test/support/onnx-models/broken-denoisers.js';
 import { observeModelRuns, runModel } from './onnx-session.js';
 
 describe('runModel: the batch size the memory watchdog names', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignFeatureMap, upsampleBilinear } from '../segmentation/kmeans.js';
+import { assignFeatureMap, upsampleBilinear } from '../../../test/support/oracles/feature-map-clusters.js';
 import { createRandom } from '../random/prng.js';
 import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from './segmentation-maps.js';
 

@@ -4,7 +4,7 @@
 //   align_corners=False) with an explicit size, in float64, then each pixel takes the index of its largest
 //   (segmenter scores) or smallest (k-means distances) value; ties go to the lowest index, as torch.argmax.
 // - An extractor's pixel takes the nearest centroid to its bilinearly upsampled feature (STEGO; see
-//   runner/src/segmentation/kmeans.ts). That is computed here as PiCIE does it: the per-centroid score
+//   test/support/oracles/feature-map-clusters.ts). That is computed here as PiCIE does it: the per-centroid score
 //   ‖c‖² − 2 c·f on the feature grid, upsampled, then the argmin. Bilinear weights sum to 1, so the upsampled
 //   score is ‖f̃ − c‖² − ‖f̃‖² exactly: the same argmin as `assignFeatureMap`, at a cost of h·w·K·C + H·W·K
 //   instead of H·W·K·C (a 512² label map and 384-dimensional features: 40× less).

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NpzWriter, writeNpz } from '../io/npz.js';
 import { DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { SamplesManifest } from '../../../contracts/manifest/samples-manifest.schemas.js';
-import { buildCrashingDenoiser } from '../onnx/models/broken-denoisers.js';
+import { buildCrashingDenoiser } from '../../../test/support/onnx-models/broken-denoisers.js';
 import { buildGaussianDenoiser, buildLatentDecoder, type GaussianDenoiserGraphOptions } from '../onnx/models/gaussian-denoiser.js';
 import { inspectModel } from './inspect-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { type Manifest, parseManifest } from '../../../contracts/manifest/manifest.schemas.js';
-import { buildAllocatingGenerator, buildAllocatingPassThrough, buildScaledGenerator } from '../onnx/models/submission-check-models.js';
+import {
+  buildAllocatingGenerator,
+  buildAllocatingPassThrough,
+  buildScaledGenerator,
+} from '../../../test/support/onnx-models/submission-check-models.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { inspectModel } from './inspect-model.js';
 import { outputRangeProblem } from './output-range.js';

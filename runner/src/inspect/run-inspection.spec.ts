@@ -6,7 +6,7 @@ import { exampleDenoiserManifest } from '../../../benchmarks/smoke/example-denoi
 import { exampleManifest } from '../../../benchmarks/smoke/example-models.js';
 import smoke32Denoiser from '../../../benchmarks/smoke/smoke-32-denoiser.suite.js';
 import smoke32 from '../../../benchmarks/smoke/smoke-32.suite.js';
-import { buildSlowDenoiser } from '../onnx/models/broken-denoisers.js';
+import { buildSlowDenoiser } from '../../../test/support/onnx-models/broken-denoisers.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { largestNetworkBatch, networkBatchSize } from '../../../contracts/inspection/inspection.js';
 import { inspectInChild } from './run-inspection.js';

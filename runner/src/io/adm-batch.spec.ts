@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../assets/assets.js';
 import { register as registerFeatures } from '../cli/commands/features.command.js';
 import { CliError } from '../cli/cli-error.js';
-import { runCommand } from '../cli/run-command.testing.js';
+import { runCommand } from '../../../test/support/run-command.js';
 import { runEvaluation } from '../tasks/evaluate.js';
 import { SamplesSource } from '../evaluation/sources/samples-source.js';
 import { inspectSampleBatch } from '../inspect/inspect-samples.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeNpz, type NdArray } from '../io/npz.js';
 import { computeMetrics, loadFeatureFile } from './activations.js';
-import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
+import { EXPECTED, fixture, relErr } from '../../../test/support/metric-fixtures.js';
 import { MetricInputError } from './metric-input-error.js';
-import { gaussianFeatures } from './test-data.js';
+import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipScore } from './clip-score.js';
-import { CLIP_EXPECTED as EXPECTED, clipFixture, relErr } from './fixtures.testing.js';
+import { CLIP_EXPECTED as EXPECTED, clipFixture, relErr } from '../../../test/support/metric-fixtures.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cmmd } from './cmmd.js';
-import { CLIP_EXPECTED as EXPECTED, clipFixture, relErr } from './fixtures.testing.js';
+import { CLIP_EXPECTED as EXPECTED, clipFixture, relErr } from '../../../test/support/metric-fixtures.js';
 import type { FeatureSet } from './precision-recall.js';
 
 /** Float64 CMMD straight from the definition: explicit differences, exp, means over all pairs. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeFeatureStats, FeatureStatsAccumulator, type FeatureStats } from './feature-stats.js';
 import { MetricInputError } from './metric-input-error.js';
-import { gaussianFeatures } from './test-data.js';
+import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 
 /** Textbook two-pass mean and covariance (ddof = 1) in float64. */
 function twoPass(x: Float32Array, n: number, d: number): FeatureStats {

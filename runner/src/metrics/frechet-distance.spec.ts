@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
 import { computeFeatureStats } from './feature-stats.js';
-import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
+import { EXPECTED, fixture, relErr } from '../../../test/support/metric-fixtures.js';
 import { frechetDistance, frechetDistanceDetailed, type GaussianStats } from './frechet-distance.js';
 import { MetricInputError } from './metric-input-error.js';
-import { gaussianFeatures, randomOrthogonal, withEigenvalues } from './test-data.js';
+import { gaussianFeatures, randomOrthogonal, withEigenvalues } from '../../../test/support/metric-test-data.js';
 
 async function poolStats(file: string, key: 'pool' | 'spatial', backend: 'js' | 'onnxruntime') {
   const a = (await readNpz(fixture(file)))[key];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
-import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
+import { EXPECTED, fixture, relErr } from '../../../test/support/metric-fixtures.js';
 import { inceptionScore } from './inception-score.js';
 import { MetricInputError } from './metric-input-error.js';
 import { createRng, permutation } from '../random/prng.js';
-import { gaussianFeatures } from './test-data.js';
+import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 
 async function logits(file: string) {
   const a = (await readNpz(fixture(file))).logits;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
-import { EXPECTED, fixture, relErr } from './fixtures.testing.js';
+import { EXPECTED, fixture, relErr } from '../../../test/support/metric-fixtures.js';
 import { kernelInceptionDistance, unbiasedMmd2FromGram } from './kid.js';
 import { MetricInputError } from './metric-input-error.js';
 import type { FeatureSet } from './precision-recall.js';
 import { createRng, sampleWithoutReplacement } from '../random/prng.js';
-import { gaussianFeatures } from './test-data.js';
+import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 
 async function pool(file: string): Promise<FeatureSet> {
   const a = (await readNpz(fixture(file))).pool;

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from './kernels/js-kernels.js';
-import {
-  congruence,
-  congruenceGemm,
-  pivotedCholesky,
-  pivotedCholeskyBlocked,
-  symmetricEigenvalues,
-  tridiagonalEigenvalues,
-  tridiagonalizeBlocked,
-} from './linalg.js';
-import { randomOrthogonal, withEigenvalues } from './test-data.js';
+import { congruenceGemm, pivotedCholesky, pivotedCholeskyBlocked, tridiagonalEigenvalues, tridiagonalizeBlocked } from './linalg.js';
+import { congruence, symmetricEigenvalues } from '../../../test/support/oracles/linalg-oracles.js';
+import { randomOrthogonal, withEigenvalues } from '../../../test/support/metric-test-data.js';
 
 const gemm = jsKernels.gemm64.bind(jsKernels);
 const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>, scale: number) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readNpz } from '../io/npz.js';
-import { EXPECTED, fixture } from './fixtures.testing.js';
+import { EXPECTED, fixture } from '../../../test/support/metric-fixtures.js';
 import { MetricInputError } from './metric-input-error.js';
 import { precisionRecall, type FeatureSet } from './precision-recall.js';
 import { createRng } from '../random/prng.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildExternalDataModel } from './models/broken-models.js';
+import { buildExternalDataModel } from '../../../test/support/onnx-models/broken-models.js';
 import { buildTinyExtractor } from './models/tiny-extractor.js';
 import { buildTinyGenerator } from './models/tiny-generator.js';
 import { externalTensorNames } from './external-data.js';

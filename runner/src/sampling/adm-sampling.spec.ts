@@ -9,7 +9,7 @@ import {
   gaussianClassifier,
   linearAlphasCumprod,
   linearClassifier,
-} from './testing/gaussian-adm-denoiser.js';
+} from '../../../test/support/oracles/gaussian-adm-denoiser.js';
 
 /*
  * ADM's sampling (respace.ts, ancestral.ts, samplers.ts `ddpm`, classifier guidance) on analytic models:

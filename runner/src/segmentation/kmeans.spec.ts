@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignFeatureMap, clusterFeatureMap, kmeans, upsampleBilinear } from './kmeans.js';
+import { kmeans } from './kmeans.js';
+import { assignFeatureMap, clusterFeatureMap, upsampleBilinear } from '../../../test/support/oracles/feature-map-clusters.js';
 import { createRandom } from '../random/prng.js';
 
 /** `groups` Gaussian-ish blobs (uniform noise ±0.5) around centres 20 apart, shuffled; returns points and truth. */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../cli/cli-error.js';
 import { register } from '../cli/commands/seg-score.command.js';
 import { writeNpz } from '../io/npz.js';
-import { runCommand } from '../cli/run-command.testing.js';
+import { runCommand } from '../../../test/support/run-command.js';
 
 const FIXTURES = new URL('../../../../shared/fixtures/segmentation/', import.meta.url);
 const CASE = new URL('seg_case1.npz', FIXTURES).pathname;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignFeatureMap, clusterFeatureMap, kmeans } from './kmeans.js';
+import { kmeans } from './kmeans.js';
+import { assignFeatureMap, clusterFeatureMap } from '../../../test/support/oracles/feature-map-clusters.js';
 import { SegmentationScorer, scoreSegmentation } from './protocols.js';
 import { type SegmentationProtocol } from '../../../contracts/enums.js';
 import {

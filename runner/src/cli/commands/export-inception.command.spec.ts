@@ -21,9 +21,9 @@ import {
   tfAttr,
   toNchw,
   type Nd,
-} from '../../onnx/tensorflow/graph-def.testing.js';
+} from '../../../../test/support/tf-graph-def.js';
 import { CliError } from '../cli-error.js';
-import { runCommand } from '../run-command.testing.js';
+import { runCommand } from '../../../../test/support/run-command.js';
 import { register } from './export-inception.command.js';
 
 const SIZE = 299;

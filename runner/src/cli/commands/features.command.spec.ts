@@ -10,7 +10,7 @@ import { buildTinyExtractor } from '../../onnx/models/tiny-extractor.js';
 import { preprocess } from '../../preprocessing/preprocess.js';
 import { CliError } from '../cli-error.js';
 import { register } from './features.command.js';
-import { runCommand } from '../run-command.testing.js';
+import { runCommand } from '../../../../test/support/run-command.js';
 
 const INPUT = 16; // the extractor's input size; images are 12×12 and get resized
 const SIZE = 12;

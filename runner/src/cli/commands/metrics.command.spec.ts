@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpz, writeNpz } from '../../io/npz.js';
-import { CLIP_EXPECTED, clipFixture, EXPECTED, fixture, relErr } from '../../metrics/fixtures.testing.js';
+import { CLIP_EXPECTED, clipFixture, EXPECTED, fixture, relErr } from '../../../../test/support/metric-fixtures.js';
 
 const BIN = join(import.meta.dirname, '../../../../bin/genbench.js');
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { syntheticPrompts } from '../../text/synthetic-prompts.js';
 import { CliError } from '../cli-error.js';
-import { runCommand } from '../run-command.testing.js';
+import { runCommand } from '../../../../test/support/run-command.js';
 import { register } from './prompts.command.js';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectModel } from '../../inspect/inspect-model.js';
 import { DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
-import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../../onnx/models/adm-test-models.js';
+import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../../../../test/support/onnx-models/adm-test-models.js';
 import { classLabels } from '../../sampling/noise.js';
 import { type Denoiser, sample } from '../../sampling/samplers.js';
 import { SamplerParams } from '../../../../contracts/sampling/sampler-plan.js';

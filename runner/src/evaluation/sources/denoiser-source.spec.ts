@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DenoiserManifest, type DenoiserManifest as DenoiserManifestT } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { GraphBuilder, attr } from '../../onnx/graph-builder.js';
-import { buildCrashingDenoiser, buildNanDenoiser } from '../../onnx/models/broken-denoisers.js';
+import { buildCrashingDenoiser, buildNanDenoiser } from '../../../../test/support/onnx-models/broken-denoisers.js';
 import { buildGaussianDenoiser, buildLatentDecoder, type GaussianDenoiserGraphOptions } from '../../onnx/models/gaussian-denoiser.js';
 import { batchNormals } from '../../sampling/noise.js';
 import type { PredictionType } from '../../../../contracts/sampling/prediction-type.js';

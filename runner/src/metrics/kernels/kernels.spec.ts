@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianFeatures } from '../test-data.js';
+import { gaussianFeatures } from '../../../../test/support/metric-test-data.js';
 import { jsKernels } from './js-kernels.js';
 import { getKernels } from './get-kernels.js';
 import { roundToFloat16, type DistanceTile } from './kernels.js';

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExternalDataModel, buildNanGenerator, buildWrongResolutionGenerator, truncateBytes } from './broken-models.js';
+import {
+  buildExternalDataModel,
+  buildNanGenerator,
+  buildWrongResolutionGenerator,
+  truncateBytes,
+} from '../../../../test/support/onnx-models/broken-models.js';
 import { normalWeights } from './seeded-weights.js';
 import { makeSyntheticImage, makeSyntheticImages } from './synthetic-images.js';
 import { buildTinyExtractor, tinyExtractorShapes } from './tiny-extractor.js';

@@ -1,5 +1,5 @@
 // The GraphDef → ONNX converter, op by op: small synthetic GraphDefs are converted, run by onnxruntime, and
-// compared with straightforward float64 implementations of TF's op semantics (graph-def.testing.ts) within
+// compared with straightforward float64 implementations of TF's op semantics (test/support/tf-graph-def.ts) within
 // 1e-5 relative (absolute 1e-5 below magnitude 1, where float32 rounding of sums is the limit).
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import {
   toNchw,
   transpose2d,
   type Nd,
-} from './graph-def.testing.js';
+} from '../../../../test/support/tf-graph-def.js';
 
 const TOLERANCE = 1e-5;
 

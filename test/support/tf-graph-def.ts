@@ -1,9 +1,9 @@
 // Test helpers: writes small TensorFlow GraphDefs with the project's protobuf writer (field numbers as in
 // graph-def.ts), and computes TF's ops naively in float64 on NHWC arrays, for the converter's specs.
 
-import { mulberry32 } from '../../random/prng.js';
-import { ProtoWriter } from '../protobuf-writer.js';
-import { DT_FLOAT, DT_INT32 } from './graph-def.js';
+import { mulberry32 } from '../../runner/src/random/prng.js';
+import { ProtoWriter } from '../../runner/src/onnx/protobuf-writer.js';
+import { DT_FLOAT, DT_INT32 } from '../../runner/src/onnx/tensorflow/graph-def.js';
 
 /** An AttrValue message (attr_value.proto: list = 1, s = 2, i = 3, f = 4, b = 5, type = 6, tensor = 8). */
 export const tfAttr = {

@@ -1,6 +1,6 @@
 // Generators that the submission checks must refuse, each wrong in one way (runner/src/inspect/).
-import { GraphBuilder } from '../graph-builder.js';
-import { normalWeights } from './seeded-weights.js';
+import { GraphBuilder } from '../../../runner/src/onnx/graph-builder.js';
+import { normalWeights } from '../../../runner/src/onnx/models/seeded-weights.js';
 
 /**
  * `z` float32 [batch, noiseDim] → `images` float32 [batch, 3, R, R] = sigmoid(z · w) · scale + offset:

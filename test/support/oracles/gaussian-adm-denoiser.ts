@@ -1,4 +1,4 @@
-import type { ClassifierGradient, Denoiser } from '../samplers.js';
+import type { ClassifierGradient, Denoiser } from '../../../runner/src/sampling/samplers.js';
 
 /*
  * An ADM-style network (ε and improved DDPM's learned-range variance, 2C channels) that is exact for Gaussian

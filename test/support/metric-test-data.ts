@@ -1,6 +1,6 @@
-// Deterministic inputs for the metric specs and the benchmark (not used by the metrics themselves).
+// Deterministic inputs for the metric specs and runner/perf (not used by the metrics themselves).
 
-import { createRng } from '../random/prng.js';
+import { createRng } from '../../runner/src/random/prng.js';
 
 /** Standard normal draws from a seeded generator (Box-Muller). */
 export function gaussians(seed: number, count: number): Float64Array {

@@ -1,6 +1,6 @@
 // Models that are wrong on purpose, for the harness's failure paths.
-import { GraphBuilder } from '../graph-builder.js';
-import { buildTinyGenerator, type TinyGeneratorOptions } from './tiny-generator.js';
+import { GraphBuilder } from '../../../runner/src/onnx/graph-builder.js';
+import { buildTinyGenerator, type TinyGeneratorOptions } from '../../../runner/src/onnx/models/tiny-generator.js';
 
 /**
  * A generator that really outputs [batch, 3, actualResolution, actualResolution], for a manifest that

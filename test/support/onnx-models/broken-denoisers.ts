@@ -1,8 +1,8 @@
 // Denoisers that are wrong on purpose, for the harness's failure paths. Each passes the submission-time
 // shape checks (a batch of 2) and misbehaves only when sampled; the crashing one at larger batches is refused
 // by the submission's run at the suites' batch size, the late-crashing one only fails at evaluation.
-import { GraphBuilder, attr } from '../graph-builder.js';
-import { buildGaussianDenoiser, type GaussianDenoiserGraphOptions } from './gaussian-denoiser.js';
+import { GraphBuilder, attr } from '../../../runner/src/onnx/graph-builder.js';
+import { buildGaussianDenoiser, type GaussianDenoiserGraphOptions } from '../../../runner/src/onnx/models/gaussian-denoiser.js';
 
 /** Every output element is NaN (values are not judged at submission). */
 export function buildNanDenoiser(options: Omit<GaussianDenoiserGraphOptions, 'nanOutput'>): Uint8Array {

@@ -1,12 +1,12 @@
 // Access to the shared reference fixtures (../shared/fixtures/metrics) and the project's own CLIP fixtures
-// (./fixtures) for the specs.
+// (runner/src/metrics/fixtures) for the specs.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpz } from '../io/npz.js';
-import type { FeatureSet } from './precision-recall.js';
+import { readNpz } from '../../runner/src/io/npz.js';
+import type { FeatureSet } from '../../runner/src/metrics/precision-recall.js';
 
-export const METRIC_FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/metrics');
+export const METRIC_FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/metrics');
 
 export interface FixtureCase {
   samples: string;
@@ -25,7 +25,7 @@ export const fixture = (name: string) => join(METRIC_FIXTURES, name);
 /** |got − want| / |want| */
 export const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 
-const CLIP_FIXTURES = join(import.meta.dirname, 'fixtures');
+const CLIP_FIXTURES = join(import.meta.dirname, '../../runner/src/metrics/fixtures');
 
 export const CLIP_EXPECTED = JSON.parse(readFileSync(join(CLIP_FIXTURES, 'clip-references.json'), 'utf8')) as Record<
   string,

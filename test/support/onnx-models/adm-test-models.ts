@@ -1,4 +1,4 @@
-import { GraphBuilder, attr } from '../graph-builder.js';
+import { GraphBuilder, attr } from '../../../runner/src/onnx/graph-builder.js';
 
 /*
  * Small graphs for the plumbing of ADM-style submissions (a denoiser with learned-range variances, and the
