@@ -5,7 +5,7 @@ import { SEGMENTATION_PROTOCOLS } from '../enums.js';
 /**
  * A zero-shot segmentation suite (task `zero-shot-segmentation`): which labelled images, how many classes K,
  * which matching protocol (runner/src/segmentation/protocols.ts) and how an extractor's features are
- * clustered. Scored by runner/src/evaluation/segmentation-evaluation.ts. A change that can alter scores
+ * clustered. Scored by runner/src/tasks/segmentation/segmentation.task.ts. A change that can alter scores
  * bumps `version`, as for every suite.
  */
 
@@ -75,7 +75,7 @@ export const SegmentationSuiteDefinition = z
       max_iterations: z.number().int().min(1),
       /**
        * dataset-hungarian: at most this many feature vectors are pooled to fit the centroids, an equal share
-       * drawn from each image (runner/src/evaluation/segmentation-evaluation.ts); every pixel is then assigned.
+       * drawn from each image (runner/src/tasks/segmentation/segmentation.task.ts); every pixel is then assigned.
        */
       max_points: z.number().int().min(1),
     }),

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { declaredOutput } from '../evaluation/segmentation-output.js';
+import { declaredOutput } from '../tasks/segmentation/segmentation-output.js';
 import { denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';

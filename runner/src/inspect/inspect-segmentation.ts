@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem } from '../evaluation/segmentation-output.js';
+import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem } from '../tasks/segmentation/segmentation-output.js';
 import type { SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 

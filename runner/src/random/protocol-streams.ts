@@ -25,7 +25,7 @@ export function syntheticSegmentationStream(seed: number, index: number): Seeded
   return createRandom(mixSeed(seed, index));
 }
 
-/** The feature positions of image `index` that k-means clusters (runner/src/evaluation/segmentation-maps.ts). */
+/** The feature positions of image `index` that k-means clusters (runner/src/tasks/segmentation/segmentation-maps.ts). */
 export function pixelSampleStream(seed: number, index: number): SeededRandom {
   return createRandom(mixSeed(seed, index));
 }

@@ -55,7 +55,7 @@ import { type SamplerParamsInput, Solver, type Variance, planSampling } from '..
  * ADM's sampling (Dhariwal & Nichol 2021, guided-diffusion), on request:
  *   ddpm        the ancestral sampler of `p_sample` (ancestral.ts): posterior mean, variance fixed-small,
  *               fixed-large or the network's learned range (`variance`). NFE = steps; at least 2 steps.
- *   respacing   the grid is guided-diffusion's `space_timesteps` (respace.ts) instead of a spacing: the kept
+ *   respacing   the grid is guided-diffusion's `space_timesteps` (contracts/sampling/respace.ts) instead of a spacing: the kept
  *               indices of a discrete VP schedule, largest first, then the clean end; `steps` must equal the
  *               number kept. Any solver walks it (ddim η = 0 on "ddim25" is ADM's 25-step DDIM).
  *   clip_denoised  x̂0 clipped to [−1, 1] (ADM's default; ddpm and ddim only).

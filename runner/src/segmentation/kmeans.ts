@@ -1,7 +1,7 @@
 // K-means for unsupervised segmentation evaluation: Lloyd's algorithm with k-means++ seeding (Arthur &
 // Vassilvitskii 2007), deterministic for a seed. Centroids are fitted on the feature-map grid itself, never on
 // upsampled pixels; the step that turns a feature map into a label-resolution cluster map is
-// runner/src/evaluation/segmentation-maps.ts (its direct form, the specs' oracle, is
+// runner/src/tasks/segmentation/segmentation-maps.ts (its direct form, the specs' oracle, is
 // test/support/oracles/feature-map-clusters.ts).
 import { kmeansSeedingStream } from '../random/protocol-streams.js';
 

@@ -4,7 +4,7 @@
 //
 // - segmenter: `segments` ids are resized by nearest neighbour; `scores` are upsampled bilinearly, then argmax.
 // - extractor, per-image-hungarian: k-means (K of the suite, capped at the grid size) on each image's own
-//   feature grid; every pixel takes its nearest centroid (runner/src/evaluation/segmentation-maps.ts).
+//   feature grid; every pixel takes its nearest centroid (runner/src/tasks/segmentation/segmentation-maps.ts).
 // - extractor, dataset-hungarian: one k-means on feature vectors pooled over the whole set, so cluster ids
 //   mean the same in every image (STEGO's cluster probe is likewise fitted on the set). When the set has more
 //   than `clustering.max_points` grid vectors, each image contributes an equal share, ⌊max_points / N⌋ grid
@@ -24,13 +24,8 @@ import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { firstNonFinite, openSession, runModel } from '../../evaluation/onnx-session.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
-import {
-  declaredOutput,
-  parseSegmentationOutput,
-  SegmentationOutputProblem,
-  type SegmentationOutput,
-} from '../../evaluation/segmentation-output.js';
-import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from '../../evaluation/segmentation-maps.js';
+import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem, type SegmentationOutput } from './segmentation-output.js';
+import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from './segmentation-maps.js';
 
 export interface SegmentationEvaluationOptions {
   /** dataset-hungarian: bytes of feature maps kept between the fit and the assignment. Default 512 MiB. */

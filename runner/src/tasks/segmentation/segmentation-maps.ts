@@ -9,8 +9,8 @@
 //   score is ‖f̃ − c‖² − ‖f̃‖² exactly: the same argmin as `assignFeatureMap`, at a cost of h·w·K·C + H·W·K
 //   instead of H·W·K·C (a 512² label map and 384-dimensional features: 40× less).
 // - Segment ids [h, w] are resized by nearest neighbour (Pillow's NEAREST, runner/src/datasets/nearest-resize.ts).
-import { resizeNearest } from '../datasets/nearest-resize.js';
-import { pixelSampleStream } from '../random/protocol-streams.js';
+import { resizeNearest } from '../../datasets/nearest-resize.js';
+import { pixelSampleStream } from '../../random/protocol-streams.js';
 
 /** Source taps of a 1-d bilinear resize, PyTorch align_corners=False with an explicit output size. */
 function bilinearTaps(inSize: number, outSize: number) {

@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import type { SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
+import type { SegmentationManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
 
 /**
  * What an `extractor` or `segmenter` graph returns for a batch, once checked against its manifest. Shared by

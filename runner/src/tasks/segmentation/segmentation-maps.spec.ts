@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignFeatureMap, upsampleBilinear } from '../../../test/support/oracles/feature-map-clusters.js';
-import { createRandom } from '../random/prng.js';
+import { assignFeatureMap, upsampleBilinear } from '../../../../test/support/oracles/feature-map-clusters.js';
+import { createRandom } from '../../random/prng.js';
 import { assignClusters, gridPoints, resizeSegments, samplePositions, upsampledArgExtreme } from './segmentation-maps.js';
 
 function randomFloats(n: number, seed: number): Float32Array {

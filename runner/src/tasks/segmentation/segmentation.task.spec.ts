@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findSuite } from '../../../benchmarks/index.js';
-import { exampleManifest } from '../../../benchmarks/smoke/example-models.js';
-import { inspectModel } from '../inspect/inspect-model.js';
+import { findSuite } from '../../../../benchmarks/index.js';
+import { exampleManifest } from '../../../../benchmarks/smoke/example-models.js';
+import { inspectModel } from '../../inspect/inspect-model.js';
 import {
   buildColourSegmenter,
   buildConstantSegmenter,
@@ -9,15 +9,15 @@ import {
   buildRgbExtractor,
   extractorManifest,
   segmenterManifest,
-} from '../onnx/models/segmentation-models.js';
-import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
-import { SYNTHETIC_NUM_CLASSES, syntheticSegmentationSample } from '../segmentation/synthetic-dataset.js';
-import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
-import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
-import { ModelFailure } from './model-failure.js';
-import { runEvaluation } from '../tasks/evaluate.js';
-import { runSegmentationEvaluation } from '../tasks/segmentation/segmentation.task.js';
-import { loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
+} from '../../onnx/models/segmentation-models.js';
+import { buildTinyGenerator } from '../../onnx/models/tiny-generator.js';
+import { SYNTHETIC_NUM_CLASSES, syntheticSegmentationSample } from '../../segmentation/synthetic-dataset.js';
+import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../../contracts/suites/segmentation-suite.schemas.js';
+import type { SuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
+import { runEvaluation } from '../evaluate.js';
+import { runSegmentationEvaluation } from './segmentation.task.js';
+import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 
 /** These suites read no files: directories under an empty environment's defaults, never the machine's. */
 const NO_ASSET_FILES = loadAssetDirs({});
