@@ -75,19 +75,20 @@ export class FeatureSetAccumulator {
 }
 
 /**
- * The suite's metrics from the samples' activations and the reference: Fréchet distances against the
+ * The suite's metrics from the samples' activations (or a sharded evaluation's merged file) and the reference: Fréchet distances against the
  * reference statistics when the reference batch ships them (as ADM's evaluator uses its reference `mu`,
  * `sigma`, `mu_s`, `sigma_s`), otherwise against statistics of the reference activations; precision,
  * recall and KID always against reference activations.
  */
 export async function scoreFeatureSets(
-  samples: FeatureSetAccumulator,
+  samples: FeatureSetAccumulator | ActivationsFile,
   reference: { activations?: FeatureSetAccumulator; statistics?: StatisticsFile },
   metricIds: readonly string[],
 ): Promise<{ metrics: MetricResult[]; protocol: Record<string, unknown> }> {
   for (const id of metricIds) metricInfo(id); // unknown ids fail loudly
   const wanted = metricIds as readonly MetricId[];
-  const sampleFile = samples.toActivations('samples');
+  // A sharded evaluation hands over the file its shards' partial results merged into (runner/src/sharding).
+  const sampleFile = samples instanceof FeatureSetAccumulator ? samples.toActivations('samples') : samples;
   const refActs = reference.activations?.toActivations('reference');
   const statsIds = wanted.filter((m) => m === 'fid' || m === 'sfid' || m === 'inception_score');
   const actIds = wanted.filter((m) => m === 'precision' || m === 'recall' || m === 'kid' || m === 'kid_std');

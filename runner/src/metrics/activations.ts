@@ -31,6 +31,8 @@ export interface ActivationsFile {
   clip?: FeatureSet;
   clip_text?: FeatureSet;
   dinov2?: FeatureSet;
+  /** Fréchet statistics already computed (a sharded evaluation's merge, runner/src/sharding), used instead of the rows'. */
+  stats?: { pool?: FeatureStats; spatial?: FeatureStats };
 }
 
 export interface StatisticsFile {
@@ -195,6 +197,7 @@ async function statsOf(
   backend: BackendChoice | undefined,
 ): Promise<(GaussianStats & { n?: number }) | undefined> {
   if (f.kind === 'statistics') return key === 'dinov2' ? undefined : f[key];
+  if (key !== 'dinov2' && f.stats?.[key]) return f.stats[key];
   const m = f[key];
   if (!m) return undefined;
   if (m.rows < 2)
@@ -206,7 +209,7 @@ async function statsOf(
 }
 
 function dimOf(f: FeatureFile, key: 'pool' | 'spatial' | 'dinov2'): number | undefined {
-  if (f.kind === 'activations') return f[key]?.dim;
+  if (f.kind === 'activations') return f[key]?.dim ?? (key === 'dinov2' ? undefined : f.stats?.[key]?.mu.length);
   return key === 'dinov2' ? undefined : f[key]?.mu.length;
 }
 
@@ -264,7 +267,7 @@ export async function computeMetrics(
       statistics: 'mean and covariance (ddof = 1) in float64; blocks centred on their own mean, merged pairwise',
       traceSqrt: 'sum of sqrt of the eigenvalues of Lᵀ Σ₂ L with Σ₁ = L Lᵀ (pivoted Cholesky), negatives counted as 0',
       epsOffset: { value: 1e-6, when: 'only if the result is not finite', applied: d.offsetApplied },
-      samples: samples.kind === 'statistics' ? 'precomputed statistics' : samples[key]!.rows,
+      samples: samples.kind === 'statistics' ? 'precomputed statistics' : (samples[key]?.rows ?? a.n),
       reference: reference.kind === 'statistics' ? 'precomputed statistics' : reference[key]!.rows,
     };
   }

@@ -20,12 +20,31 @@ export interface FeatureStatsOptions {
   blockRows?: number;
 }
 
-const DEFAULT_BLOCK_ROWS = 4096;
+/** Rows per block unless a caller asks otherwise; sharded evaluations (runner/src/sharding) align to it. */
+export const DEFAULT_BLOCK_ROWS = 4096;
+
+/**
+ * One block's contribution: its row count, float64 mean and centred Gram matrix Σ (x − mean)(x − mean)ᵀ,
+ * lower triangle packed row by row (element (i, j), j ≤ i, at i(i+1)/2 + j), as the kernel computed it.
+ */
+export interface CenteredBlock {
+  rows: number;
+  mean: Float64Array;
+  gram: Float64Array;
+}
+
+/** Packs the lower triangle of a row-major dim × dim matrix (the half the pairwise merge reads). */
+export function packLower(full: Float64Array, dim: number): Float64Array {
+  const out = new Float64Array((dim * (dim + 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < dim; i++) for (let j = 0; j <= i; j++) out[k++] = full[i * dim + j]!;
+  return out;
+}
 
 /** Streams feature rows in any batch sizes; `finalize()` gives the mean and the ddof = 1 covariance. */
 export class FeatureStatsAccumulator {
   private readonly block: Float32Array;
-  private readonly blockRows: number;
+  readonly blockRows: number;
   private filled = 0;
   private count = 0;
   private readonly mean: Float64Array;
@@ -91,11 +110,42 @@ export class FeatureStatsAccumulator {
     return { mu: Float64Array.from(this.mean), sigma, n: this.count };
   }
 
+  /** The backend's kernels (the one `options.backend` picks), loaded once. */
+  async kernelsInUse(): Promise<Kernels> {
+    this.kernels ??= await getKernels(this.options.backend);
+    return this.kernels;
+  }
+
+  /**
+   * The block of `rows` rows held in `block` (a buffer of blockRows × dim floats, as flush() hands the kernel
+   * its own): what a shard computes for a block it holds whole, so the merge can fold it without the rows.
+   */
+  async centeredBlock(block: Float32Array, rows: number): Promise<CenteredBlock> {
+    const { mean, gram } = await (await this.kernelsInUse()).centeredGram(block, rows, this.dim);
+    return { rows, mean, gram: packLower(gram, this.dim) };
+  }
+
+  /**
+   * Folds a block computed by centeredBlock() elsewhere (a shard), exactly as flush() folds its own: only
+   * at a block boundary (no rows pending), and a short block only as the last one.
+   */
+  addCenteredBlock(b: CenteredBlock): void {
+    if (this.filled !== 0) throw new MetricInputError(`a centred block arrived with ${this.filled} rows pending: blocks must align`);
+    if (b.rows < 1 || b.rows > this.blockRows || this.count % this.blockRows !== 0)
+      throw new MetricInputError(`a centred block of ${b.rows} rows after ${this.count} does not align with blocks of ${this.blockRows}`);
+    if (b.mean.length !== this.dim || b.gram.length !== (this.dim * (this.dim + 1)) / 2)
+      throw new MetricInputError(`a centred block has the wrong dimension for ${this.dim} features`);
+    this.fold(b.rows, b.mean, b.gram);
+  }
+
   private async flush(): Promise<void> {
     if (this.filled === 0) return;
-    this.kernels ??= await getKernels(this.options.backend);
-    const rows = this.filled;
-    const { mean, gram } = await this.kernels.centeredGram(this.block, rows, this.dim);
+    const b = await this.centeredBlock(this.block, this.filled);
+    this.filled = 0;
+    this.fold(b.rows, b.mean, b.gram);
+  }
+
+  private fold(rows: number, mean: Float64Array, packedGram: Float64Array): void {
     // Chan et al.: M2 = M2_a + M2_b + δδᵀ · n_a n_b / (n_a + n_b), δ = mean_b − mean_a.
     const d = this.dim;
     const na = this.count;
@@ -106,11 +156,11 @@ export class FeatureStatsAccumulator {
     for (let i = 0; i < d; i++) {
       const wi = w * delta[i];
       const row = i * d;
-      for (let j = 0; j <= i; j++) this.m2[row + j] += gram[row + j] + wi * delta[j];
+      const packed = (i * (i + 1)) / 2;
+      for (let j = 0; j <= i; j++) this.m2[row + j] += packedGram[packed + j] + wi * delta[j];
     }
     for (let i = 0; i < d; i++) this.mean[i] += (delta[i] * rows) / total;
     this.count = total;
-    this.filled = 0;
   }
 }
 
