@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureBatch } from '../evaluation/features.js';
 import { FeatureSetAccumulator, scoreFeatureSets } from '../evaluation/scoring.js';
-import { gaussianFeatures } from '../metrics/test-data.js';
+import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 import { ShardMergeError, mergeShardPartials } from './shard-merge.js';
 import { ShardPartialBuilder, type ShardPartial } from './shard-partial.js';
 import { planShards, type ShardRange } from './shard-plan.js';
