@@ -24,6 +24,7 @@ import cocostuff27Dataset from './segmentation/cocostuff27-dataset.suite.js';
 import cocostuff27PerImage from './segmentation/cocostuff27-per-image.suite.js';
 import smokeSegDataset from './segmentation/smoke-seg-dataset.suite.js';
 import smokeSegPerImage from './segmentation/smoke-seg-per-image.suite.js';
+import smokeT2i32 from './text-to-image/smoke-t2i-32.suite.js';
 
 export const SUITES: readonly SuiteDefinition[] = [
   smoke32,
@@ -50,6 +51,7 @@ export const SUITES: readonly SuiteDefinition[] = [
   cocostuff27PerImage,
   cityscapes27Dataset,
   cityscapes27PerImage,
+  smokeT2i32,
 ];
 
 export function findSuite(id: string): SuiteDefinition | undefined {

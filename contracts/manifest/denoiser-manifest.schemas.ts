@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PredictionType } from '../sampling/prediction-type.js';
 import { Schedule, TimeInput, supportedTimeInputs, type Schedule as ScheduleT } from '../sampling/schedules.js';
 import { ClassCount, Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
+import { TextEncoderSpec, textConditioningIssues } from './text-conditioning.schemas.js';
 
 /**
  * `denoiser`: a diffusion or flow network the harness samples with its own solvers (runner/src/sampling).
@@ -51,7 +52,8 @@ export const DenoiserManifest = z
     classes: ClassCount,
     /** Channels of the images (RGB only: the suites' extractors read 3 channels). */
     channels: z.literal(3, { message: 'only RGB images (channels: 3) can be scored' }),
-    inputs: z.strictObject({ x: TensorName, t: TensorName, class: TensorName.optional() }),
+    /** `context`: the text encoder's output (text-to-image; text-conditioning.schemas.ts). */
+    inputs: z.strictObject({ x: TensorName, t: TensorName, class: TensorName.optional(), context: TensorName.optional() }),
     outputs: z.strictObject({ prediction: TensorName }),
     prediction: PredictionType,
     schedule: Schedule,
@@ -66,8 +68,10 @@ export const DenoiserManifest = z
      */
     variance: z.enum(['learned-range']).optional(),
     classifier: ClassifierSpec.optional(),
+    text_encoder: TextEncoderSpec.optional(),
   })
   .superRefine((m, ctx) => {
+    for (const issue of textConditioningIssues(m)) ctx.addIssue({ code: 'custom', ...issue });
     if (m.classes === 0 && m.inputs.class !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
     }

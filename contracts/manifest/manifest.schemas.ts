@@ -3,6 +3,7 @@ import { DenoiserManifest } from './denoiser-manifest.schemas.js';
 import { Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 import { SamplesManifest } from './samples-manifest.schemas.js';
 import { SegmentationExtractorManifest, SegmenterManifest } from './segmentation-manifest.schemas.js';
+import { TextEncoderSpec, textConditioningIssues } from './text-conditioning.schemas.js';
 
 export { ModelName };
 
@@ -19,13 +20,16 @@ export const GeneratorManifest = z
     resolution: Resolution,
     /** 0 = unconditional (then inputs.class must be absent). */
     classes: z.number().int().min(0).max(100_000),
-    inputs: z.strictObject({ noise: TensorName, class: TensorName.optional() }),
+    inputs: z.strictObject({ noise: TensorName, class: TensorName.optional(), context: TensorName.optional() }),
     outputs: z.strictObject({ images: TensorName }),
     noise_dim: z.number().int().min(1).max(1_000_000),
     /** Range of the NCHW float32 images the graph returns. */
     output_range: OutputRange,
+    /** A text-conditioned one-step generator's text encoder (text-conditioning.schemas.ts). */
+    text_encoder: TextEncoderSpec.optional(),
   })
   .superRefine((m, ctx) => {
+    for (const issue of textConditioningIssues(m)) ctx.addIssue({ code: 'custom', ...issue });
     if (m.classes === 0 && m.inputs.class !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['inputs', 'class'], message: 'an unconditional model (classes: 0) takes no class input' });
     }

@@ -6,12 +6,26 @@ import { ClassCount, Description, ModelName, Resolution } from './manifest-field
  * [N, resolution, resolution, 3]) and, for class-conditional batches, `arr_1` (int64 or int32 labels [N]).
  * Nothing is run: the suite scores its first `samples` images.
  */
-export const SamplesManifest = z.strictObject({
-  name: ModelName,
-  kind: z.literal('samples'),
-  description: Description.optional(),
-  resolution: Resolution,
-  /** 0 = unconditional; > 0: the batch must carry `arr_1` labels in [0, classes). */
-  classes: ClassCount,
-});
+export const SamplesManifest = z
+  .strictObject({
+    name: ModelName,
+    kind: z.literal('samples'),
+    description: Description.optional(),
+    resolution: Resolution,
+    /** 0 = unconditional; > 0: the batch must carry `arr_1` labels in [0, classes). */
+    classes: ClassCount,
+    /**
+     * A text-to-image batch: the id of the suite whose published prompt list it answers (image i ↔ prompt i;
+     * `GET /api/suites/:id/prompts`); the batch must hold exactly one image per prompt.
+     */
+    prompts: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .max(100)
+      .optional(),
+  })
+  .refine((m) => m.prompts === undefined || m.classes === 0, {
+    message: 'a batch that answers a prompt list has no class labels: declare classes: 0',
+    path: ['classes'],
+  });
 export type SamplesManifest = z.infer<typeof SamplesManifest>;

@@ -5,6 +5,7 @@ import { SamplingConfigError } from '../sampling/errors.js';
 import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/sampler-plan.js';
 import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
+import { isTextToImageSuite } from './text-to-image-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
 
 // Judged from declarations only, never by loading the model: the API (which does not load onnxruntime)
@@ -16,8 +17,9 @@ export function samplerModel(manifest: DenoiserManifest): SamplerModel {
     schedule: manifest.schedule,
     prediction: manifest.prediction,
     timeInput: manifest.time_input,
-    conditional: manifest.classes > 0,
-    nullClass: manifest.null_class,
+    // A text-conditioned model is conditional, its unconditional input the empty prompt's encoding (any row label).
+    conditional: manifest.classes > 0 || manifest.text_encoder !== undefined,
+    nullClass: manifest.text_encoder !== undefined ? 0 : manifest.null_class,
     learnedVariance: manifest.variance === 'learned-range',
     classifier: manifest.classifier !== undefined,
   };
@@ -81,6 +83,12 @@ export function submissionFacts(manifest: Manifest, report: Extract<InspectionRe
  */
 export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: SubmissionFacts = {}): string | undefined {
   if (isSegmentationSuite(suite)) return undefined;
+  if (isTextToImageSuite(suite)) {
+    if (manifest.kind === 'samples' && manifest.prompts !== undefined && manifest.prompts !== suite.id)
+      return `the sample batch answers the prompts of ${manifest.prompts}, not those of ${suite.id}`;
+    if (manifest.kind === 'samples' && facts.imagesInBatch !== undefined && facts.imagesInBatch !== suite.samples)
+      return `the sample batch holds ${facts.imagesInBatch} images; this suite publishes ${suite.samples} prompts and scores one image per prompt`;
+  }
   if (manifest.kind === 'samples' && facts.imagesInBatch !== undefined && facts.imagesInBatch < suite.samples) {
     return `the sample batch holds ${facts.imagesInBatch} images; this suite scores ${suite.samples}`;
   }

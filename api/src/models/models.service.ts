@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { isTextConditioned } from '../../../contracts/manifest/text-conditioning.schemas.js';
 import { inspectInChild } from '../../../runner/src/api-entry.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -46,6 +47,7 @@ function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
 /** The generation task a manifest's model competes in. */
 export function taskOf(manifest: Manifest): string | undefined {
   if (manifest.kind === 'generator' || manifest.kind === 'denoiser' || manifest.kind === 'samples') {
+    if (isTextConditioned(manifest)) return 'text-to-image';
     return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';
   }
   if (manifest.kind === 'extractor' || manifest.kind === 'segmenter') return 'zero-shot-segmentation';

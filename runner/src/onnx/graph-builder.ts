@@ -52,6 +52,11 @@ export interface GraphBuilderOptions {
   /** ModelProto.ir_version. Default 8, the IR that introduced opset 17. */
   readonly irVersion?: number;
   readonly producerName?: string;
+  /**
+   * Prefix of the generated node names (`${prefix}${opType}_${i}`): a graph spliced in front of another
+   * (preprocessing-graph.ts) must not repeat its node names, which onnxruntime refuses. Default none.
+   */
+  readonly nodeNamePrefix?: string;
 }
 
 export class GraphBuilderError extends Error {
@@ -155,7 +160,7 @@ export class GraphBuilder {
       inputs: [...inputs],
       outputs: [...outputs],
       attributes,
-      name: name ?? `${opType}_${this.nodes.length}`,
+      name: name ?? `${this.options.nodeNamePrefix ?? ''}${opType}_${this.nodes.length}`,
     });
     return this;
   }

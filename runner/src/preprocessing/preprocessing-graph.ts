@@ -47,7 +47,7 @@ export function buildPreprocessingGraph(o: PreprocessingGraphOptions, output: st
   if (o.resize === 'none' && o.srcSize !== o.targetSize) {
     throw new PreprocessingGraphError(`images of ${o.srcSize}×${o.srcSize} need a resize to ${o.targetSize}×${o.targetSize}`);
   }
-  const g = new GraphBuilder({ opset: 13 });
+  const g = new GraphBuilder({ opset: 13, nodeNamePrefix: P });
   g.input(UINT8_IMAGES, 'uint8', ['batch', o.srcSize, o.srcSize, 3]);
   // To NCHW while the images are small and uint8, so the resize writes the extractor's layout directly.
   g.node('Transpose', [UINT8_IMAGES], [`${P}nchw_uint8`], { perm: attr.ints([0, 3, 1, 2]) });

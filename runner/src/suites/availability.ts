@@ -4,6 +4,7 @@ import { howToGet, type AssetKind, type AssetRef } from '../../../contracts/asse
 import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset-files.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
+import { isTextToImageSuite, textToImageAssets } from '../../../contracts/suites/text-to-image-suite.schemas.js';
 
 /** A file a suite needs that is not where it should be (or, when verified, is not the right file). */
 export interface MissingFile {
@@ -31,6 +32,7 @@ export function suiteAssets(suite: SuiteDefinition): Array<{ asset: AssetRef; ki
     const { file, sha256, source } = suite.extractor;
     out.push({ asset: { file, sha256, source }, kind: 'model' });
   }
+  if (isTextToImageSuite(suite)) out.push(...textToImageAssets(suite));
   return out;
 }
 

@@ -3,10 +3,11 @@ import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js
 import { generationTask } from './generation/generation.task.js';
 import { withRuntimeFacts } from './provenance.js';
 import { segmentationTask } from './segmentation/segmentation.task.js';
+import { textToImageTask } from './text-to-image/text-to-image.task.js';
 import type { EvaluationInput, EvaluationOutput, TaskFamily } from './task-family.js';
 
 /** Every task family, most specific first: the first that serves a suite scores it. A new family is one line here. */
-export const TASK_FAMILIES: readonly TaskFamily[] = [segmentationTask, generationTask];
+export const TASK_FAMILIES: readonly TaskFamily[] = [segmentationTask, textToImageTask, generationTask];
 
 /** The family that scores `suite`, by its definition; a suite none serves is the suite's fault. */
 export function familyFor(suite: SuiteDefinition): TaskFamily {

@@ -15,6 +15,9 @@ export interface EvaluationInput {
   decoder?: Uint8Array;
   /** The guidance classifier ONNX of a `denoiser` on a suite that guides with one. */
   classifier?: Uint8Array;
+  /** The text encoder ONNX and Hugging Face tokenizer.json of a text-conditioned model (manifest `text_encoder`). */
+  textEncoder?: Uint8Array;
+  tokenizer?: Uint8Array;
   manifest: Manifest;
   suite: SuiteDefinition;
   executionProvider?: ExecutionProvider;

@@ -53,6 +53,8 @@ export class OnnxDenoiser {
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly manifest: DenoiserManifest,
+    /** A text-conditioned model's `inputs.context` for the rows the sampler labels (see DenoiserSourceOptions.condition). */
+    private readonly contextFeed?: (rows: Int32Array) => ort.Tensor,
   ) {
     const meta = (name: string) => session.inputMetadata.find((m) => m.name === name);
     for (const [role, name] of Object.entries(manifest.inputs)) {
@@ -96,6 +98,10 @@ export class OnnxDenoiser {
               BigInt64Array.from(classes, (v) => BigInt(v)),
               [rows],
             );
+    }
+    if (inputs.context) {
+      if (!classes || !this.contextFeed) throw new SamplingConfigError('a text-conditioned denoiser was called without its context');
+      feeds[inputs.context] = this.contextFeed(classes);
     }
     const where = this.where();
     const out = await runModel(this.session, feeds, [outputs.prediction], where);
@@ -167,6 +173,12 @@ export interface DenoiserSourceOptions {
   fixedClass?: number;
   /** Samples done so far (fractional within a batch), after every sampling step. */
   onSamplesDone?: (done: number) => void;
+  /**
+   * Conditioning other than class labels (text): called once per batch before sampling, it returns row labels
+   * for the samples and the label of the unconditional row of classifier-free guidance, which the network's
+   * `contextFeed` turns into its input.
+   */
+  condition?: (indices: Int32Array) => Promise<{ rows: Int32Array; nullRow: number }>;
 }
 
 /** What the denoiser source records in the protocol: the solver settings and the grid it walked. */
@@ -237,6 +249,7 @@ export class DenoiserSource {
         : this.opts.fixedClass !== undefined
           ? new Int32Array(count).fill(this.opts.fixedClass)
           : classLabels(seed, indices, m.classes);
+    const condition = this.opts.condition ? await this.opts.condition(indices) : undefined;
     this.network.position = { indices, step: 1, steps: sampler.steps };
     let result;
     try {
@@ -248,8 +261,8 @@ export class DenoiserSource {
         shape: denoiserSampleShape(m),
         seed,
         indices,
-        classes: labels,
-        nullClass: m.null_class,
+        classes: condition ? condition.rows : labels,
+        nullClass: condition ? condition.nullRow : m.null_class,
         denoise: this.network.denoise,
         learnedVariance: m.variance === 'learned-range',
         classifierGradient: this.opts.classifier?.gradient,

@@ -1,5 +1,6 @@
 import { isSegmentationManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
 import { isSegmentationSuite } from '../../../../contracts/suites/segmentation-suite.schemas.js';
+import { isTextToImageSuite } from '../../../../contracts/suites/text-to-image-suite.schemas.js';
 import type { GenerationSuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
 import { FeatureExtractor } from '../../evaluation/features.js';
 import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
@@ -69,14 +70,14 @@ async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<
 /** Generation suites: samples from a generator, denoiser or sample batch, scored against a reference set. */
 export const generationTask: TaskFamily = {
   id: 'generation',
-  serves: (suite) => !isSegmentationSuite(suite),
+  serves: (suite) => !isSegmentationSuite(suite) && !isTextToImageSuite(suite),
   evaluate: evaluateGeneration,
 };
 
 /** Sample, extract features, score: in this process (the runner's child, or `genbench evaluate`). */
 async function evaluateGeneration(input: EvaluationInput): Promise<TaskResult> {
   const { manifest, suite } = input;
-  if (isSegmentationSuite(suite)) throw new Error(`suite ${suite.id} is not a generation suite`);
+  if (isSegmentationSuite(suite) || isTextToImageSuite(suite)) throw new Error(`suite ${suite.id} is not a generation suite`);
   if (isSegmentationManifest(manifest) || !suite.kinds.includes(manifest.kind))
     throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
   if (manifest.resolution !== suite.resolution) {
