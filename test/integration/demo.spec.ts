@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { scratchDatabase } from '../support/scratch-database.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const EXAMPLES = [
@@ -67,16 +67,15 @@ async function stopDemo(run: DemoRun): Promise<number | null> {
 }
 
 describe('npm run demo, twice on one database', () => {
-  let databaseUrl: string;
+  // Its own database, which the demo creates and migrates itself (twice: the second run finds it).
+  const scratch = scratchDatabase('demo');
+  const databaseUrl = scratch.url;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let baseUrl: string;
   const runs: DemoRun[] = [];
 
   beforeAll(async () => {
-    const u = new URL(inject('databaseUrl'));
-    u.pathname = `${u.pathname}_demo`;
-    databaseUrl = u.toString();
     dataDir = await mkdtemp(join(tmpdir(), 'genbench-demo-test-'));
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
@@ -94,13 +93,7 @@ describe('npm run demo, twice on one database', () => {
   afterAll(async () => {
     for (const r of runs) await stopDemo(r);
     await rm(dataDir, { recursive: true, force: true });
-    const admin = new URL(databaseUrl);
-    const name = admin.pathname.slice(1);
-    admin.pathname = '/postgres';
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
+    await scratch.drop();
   });
 
   const modelsOfDemo = async () =>

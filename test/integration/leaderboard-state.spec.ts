@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { migrate, recreateDatabase } from '../../api/src/database/migrator.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
 /**
  * The triggers of migration 20261204000100_leaderboard_version, in a database of its own (no other test
@@ -9,7 +8,7 @@ import { migrate, recreateDatabase } from '../../api/src/database/migrator.js';
  * leaderboard_state.version, and when (at commit, so a reader never sees the new version before the data).
  */
 describe('leaderboard_state.version', () => {
-  let url: string;
+  let scratch: ScratchDatabase;
   let db: pg.Client;
   let other: pg.Client;
   const version = async (c = db) => BigInt((await c.query<{ v: string }>('SELECT version::text AS v FROM leaderboard_state')).rows[0]!.v);
@@ -22,13 +21,9 @@ describe('leaderboard_state.version', () => {
   let ids: { version: string; suiteVersion: string; evaluation: string };
 
   beforeAll(async () => {
-    const u = new URL(inject('databaseUrl'));
-    u.pathname = `/genbench_lbstate_${randomBytes(4).toString('hex')}`;
-    url = u.toString();
-    await recreateDatabase(url);
-    await migrate(url);
-    db = new pg.Client({ connectionString: url });
-    other = new pg.Client({ connectionString: url });
+    scratch = await migratedScratchDatabase('lbstate');
+    db = new pg.Client({ connectionString: scratch.url });
+    other = new pg.Client({ connectionString: scratch.url });
     await db.connect();
     await other.connect();
     const q = async (sql: string, params: unknown[] = []) => (await db.query<{ id: string }>(sql, params)).rows[0]!.id;
@@ -51,15 +46,7 @@ describe('leaderboard_state.version', () => {
   afterAll(async () => {
     await db?.end();
     await other?.end();
-    if (url) {
-      const admin = new URL(url);
-      const name = admin.pathname.slice(1);
-      admin.pathname = '/postgres';
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    }
+    await scratch?.drop();
   });
 
   it('stays put while an evaluation is queued or running, however often its progress changes', async () => {

@@ -1,20 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrate, recreateDatabase } from '../../api/src/database/migrator.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import type { Viewer } from '../../api/src/auth/visibility.js';
 import type { PrismaService } from '../../api/src/database/prisma.service.js';
 import { serialTransactions } from '../../api/src/database/serial-transactions.js';
 import { EvaluationsRepository } from '../../api/src/evaluations/evaluations.repository.js';
 import { ModelsRepository } from '../../api/src/models/models.repository.js';
 import { PrismaClient } from '../../api/src/generated/prisma/client.js';
-
-// Its own database: the interleaving below must meet no other file's rows or queries.
-const url = (() => {
-  const u = new URL(inject('databaseUrl'));
-  u.pathname = `${u.pathname}_read_snapshot`;
-  return u.toString();
-})();
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
 type Query = Parameters<Adapter['queryRaw']>[0];
@@ -66,9 +58,12 @@ describe('reading an evaluation while its result is stored (real PostgreSQL)', (
   let arm: (fn: () => Promise<void>) => void;
   let suiteVersionId: string;
 
+  // Its own database: the interleaving below must meet no other file's rows or queries.
+  let db: ScratchDatabase;
+
   beforeAll(async () => {
-    await recreateDatabase(url);
-    await migrate(url);
+    db = await migratedScratchDatabase('read_snapshot');
+    const url = db.url;
     const probe = interleaving(serialTransactions(new PrismaPg({ connectionString: url })));
     arm = probe.arm;
     reader = new PrismaClient({ adapter: probe.adapter });
@@ -92,12 +87,7 @@ describe('reading an evaluation while its result is stored (real PostgreSQL)', (
   afterAll(async () => {
     await reader?.$disconnect();
     await writer?.$disconnect();
-    const admin = new URL(url);
-    admin.pathname = '/postgres';
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-    await c.end();
+    await db?.drop();
   });
 
   /** A running evaluation, and the commit that stores its result as complete() does: metrics and status together. */

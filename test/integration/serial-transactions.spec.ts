@@ -1,17 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { inject } from 'vitest';
 import { PrismaClient } from '../../api/src/generated/prisma/client.js';
-import { migrate, recreateDatabase } from '../../api/src/database/migrator.js';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { serialTransactions } from '../../api/src/database/serial-transactions.js';
-
-// Its own database: the row counts below must not see other files' rows.
-const url = (() => {
-  const u = new URL(inject('databaseUrl'));
-  u.pathname = `${u.pathname}_serial_tx`;
-  return u.toString();
-})();
 
 /** Deprecation warnings pg prints while `fn` runs (each `util.deprecate` warning is printed once per process). */
 async function pgWarnings(fn: () => Promise<unknown>): Promise<string[]> {
@@ -39,9 +30,12 @@ describe('serialTransactions (real PostgreSQL)', () => {
   let serial: PrismaClient;
   let plain: PrismaClient;
 
+  // Its own database: the row counts below must not see other files' rows.
+  let db: ScratchDatabase;
+
   beforeAll(async () => {
-    await recreateDatabase(url);
-    await migrate(url);
+    db = await migratedScratchDatabase('serial_tx');
+    const url = db.url;
     serial = new PrismaClient({ adapter: serialTransactions(new PrismaPg({ connectionString: url })) });
     plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
     const suite = await serial.suite.create({ data: { id: 'tx-suite', task: 't', resolution: 8 } });
@@ -71,12 +65,7 @@ describe('serialTransactions (real PostgreSQL)', () => {
   afterAll(async () => {
     await serial?.$disconnect();
     await plain?.$disconnect();
-    const admin = new URL(url);
-    admin.pathname = '/postgres';
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-    await c.end();
+    await db?.drop();
   });
 
   it('a multi-relation include inside a transaction never queues a second query on the pg client', async () => {

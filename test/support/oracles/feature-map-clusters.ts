@@ -1,4 +1,4 @@
-// The direct form of the extractor's cluster map, the oracle runner/src/evaluation/segmentation-maps.ts is
+// The direct form of the extractor's cluster map, the oracle runner/src/tasks/segmentation/segmentation-maps.ts is
 // checked against: features are upsampled to the label resolution BEFORE each pixel takes its nearest
 // centroid, as in STEGO (src/train_segmentation.py `validation_step`: `F.interpolate(code, label.shape[-2:],
 // mode='bilinear', align_corners=False)`, then argmax of the cluster probe) and PiCIE (commons.py `evaluate`
