@@ -1,5 +1,36 @@
-// Named protocol choices that suites, manifests and the API's filters refer to. Their implementations live
-// in the runner (runner/src/preprocessing/, runner/src/segmentation/protocols.ts) and import these names.
+// Named choices that suites, manifests, the API, the database and the dashboard refer to: one list each,
+// imported by all of them (the dashboard too, so this file imports nothing). The protocols' implementations
+// live in the runner (runner/src/preprocessing/, runner/src/segmentation/protocols.ts) and import these names.
+// The Prisma enums mirror the database's; contracts/enums.spec.ts checks they agree with these lists.
+
+/** The tasks suites score and models compete in; a new task family adds its task here. */
+export const TASKS = ['unconditional-generation', 'class-conditional-generation', 'zero-shot-segmentation', 'text-to-image'] as const;
+
+/** What a submission is (its manifest's `kind`). */
+export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+/** Why an evaluation was queued. */
+export const EVALUATION_TRIGGERS = ['submit', 'nightly', 'manual'] as const;
+export type EvaluationTrigger = (typeof EVALUATION_TRIGGERS)[number];
+
+/** Who must act on a failed evaluation: the model's author, an admin (`suite`), or nobody (`infrastructure`, retried). */
+export const FAILURE_KINDS = ['model', 'suite', 'infrastructure'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** A model version's visibility: private ones are seen by their owner and admins only. */
+export const VISIBILITIES = ['public', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const TOKEN_ROLES = ['submitter', 'admin', 'runner'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** What a nightly schedule re-evaluates. */
+export const SCHEDULE_SCOPES = ['all', 'suite', 'model'] as const;
+export type ScheduleScope = (typeof SCHEDULE_SCOPES)[number];
 
 /**
  * `tf1-bilinear`: TF1 resize_bilinear, align_corners=False, no half-pixel centers (ADM/TTUR Inception).

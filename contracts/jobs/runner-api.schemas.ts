@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAILURE_KINDS } from '../enums.js';
 
 /** Contracts between runners and the API (`/api/runner/...`). Runners never touch the database. */
 
@@ -90,7 +91,7 @@ export type ResultBody = z.infer<typeof ResultBody>;
  * retried). `suite`: the suite's data or the runner's configuration is at fault; an admin must fix it (not
  * retried). `infrastructure`: a transient fault (retried; reported once the attempts run out).
  */
-export const FailureKind = z.enum(['model', 'suite', 'infrastructure']);
+export const FailureKind = z.enum(FAILURE_KINDS);
 export type FailureKind = z.infer<typeof FailureKind>;
 
 /** Stored only under the claim it names (`runnerId`, `attempt`). */

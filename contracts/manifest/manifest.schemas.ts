@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_KINDS, type ModelKind } from '../enums.js';
 import { DenoiserManifest } from './denoiser-manifest.schemas.js';
 import { Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 import { SamplesManifest } from './samples-manifest.schemas.js';
@@ -51,8 +52,7 @@ export const Manifest = z.discriminatedUnion('kind', [
   SegmenterManifest,
 ]);
 export type Manifest = z.infer<typeof Manifest>;
-export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+export { MODEL_KINDS, type ModelKind };
 
 export class ManifestError extends Error {
   constructor(

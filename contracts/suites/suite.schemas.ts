@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASKS } from '../enums.js';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
 import { SamplerParams } from '../sampling/sampler-plan.js';
 import { Extractor, Reference } from './generation-parts.schemas.js';
@@ -10,7 +11,7 @@ import { TextToImageSuiteDefinition, type TextToImageSuiteInput } from './text-t
  * ranks. A change that alters scores must bump `version`; the API refuses to start when a stored suite
  * version's definition differs from the code's (old results stay attached to the old version).
  */
-export const TASKS = ['unconditional-generation', 'class-conditional-generation', 'zero-shot-segmentation', 'text-to-image'] as const;
+export { TASKS };
 export const Task = z.enum(TASKS);
 export type Task = z.infer<typeof Task>;
 export const GENERATION_TASKS = ['unconditional-generation', 'class-conditional-generation'] as const;

@@ -1,24 +1,30 @@
 /**
  * The JSON shapes of the genbench API as the dashboard reads them (api/src/**, presenters and services).
- * Dates arrive as ISO strings. Every record handed to react-admin carries an `id`.
+ * Dates arrive as ISO strings. Every record handed to react-admin carries an `id`. The named choices (tasks,
+ * kinds, statuses…) are the contracts' own lists (contracts/enums.ts), not copies.
  */
+import type {
+  EvaluationStatus,
+  EvaluationTrigger,
+  FailureKind,
+  SCHEDULE_SCOPES,
+  TASKS,
+  TokenRole,
+  Visibility,
+} from '../../contracts/enums';
 
-export const TASKS = ['unconditional-generation', 'class-conditional-generation', 'zero-shot-segmentation'] as const;
+export {
+  EVALUATION_STATUSES,
+  EVALUATION_TRIGGERS as TRIGGERS,
+  MODEL_KINDS,
+  SCHEDULE_SCOPES,
+  SEGMENTATION_PROTOCOLS,
+  TASKS,
+  VISIBILITIES,
+} from '../../contracts/enums';
+export type { EvaluationStatus, TokenRole, Visibility } from '../../contracts/enums';
 export type Task = (typeof TASKS)[number];
-
-export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
-
-export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
-
-export const VISIBILITIES = ['public', 'private'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
-
-export const TRIGGERS = ['submit', 'nightly', 'manual'] as const;
-export type Trigger = (typeof TRIGGERS)[number];
-
-/** The matching protocols of zero-shot segmentation suites (runner/src/segmentation/protocols.ts). */
-export const SEGMENTATION_PROTOCOLS = ['dataset-hungarian', 'per-image-hungarian'] as const;
+export type Trigger = EvaluationTrigger;
 
 export interface ModelRef {
   id: string;
@@ -83,7 +89,7 @@ export interface Evaluation {
   attempts: number;
   failureReason: string | null;
   /** Who must act on a failure: the model's author, an admin (`suite`), or nobody (`infrastructure`: retries ran out). */
-  failureKind: 'model' | 'suite' | 'infrastructure' | null;
+  failureKind: FailureKind | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -205,8 +211,6 @@ export interface MetricInfo {
   description: string;
 }
 
-export type TokenRole = 'submitter' | 'admin' | 'runner';
-
 /** GET /api/auth/whoami */
 export interface Whoami {
   owner: string;
@@ -214,8 +218,6 @@ export interface Whoami {
   /** Evaluations per day; null when unlimited. */
   dailyQuota: number | null;
 }
-
-export const SCHEDULE_SCOPES = ['all', 'suite', 'model'] as const;
 
 export interface Schedule {
   id: string;

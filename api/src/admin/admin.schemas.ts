@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { TOKEN_ROLES } from '../../../contracts/enums.js';
 import { apiSchema } from '../common/openapi.js';
 
 export const CreateTokenBody = z.strictObject({
   name: z.string().min(1).max(200),
-  role: z.enum(['submitter', 'admin', 'runner']),
+  role: z.enum(TOKEN_ROLES),
   owner: z
     .string()
     .min(1)
@@ -17,7 +18,7 @@ export const TokenId = z.uuid({ message: 'token ids are UUIDs' });
 
 export const ListTokensQuery = z.strictObject({
   owner: z.string().min(1).max(100).optional(),
-  role: z.enum(['submitter', 'admin', 'runner']).optional(),
+  role: z.enum(TOKEN_ROLES).optional(),
   /** `active`: neither revoked nor expired; `revoked` wins over `expired` when both apply. */
   state: z.enum(['active', 'revoked', 'expired']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -50,7 +51,7 @@ export const TokenView = apiSchema(
   z.looseObject({
     id: z.uuid(),
     name: z.string(),
-    role: z.enum(['submitter', 'admin', 'runner']),
+    role: z.enum(TOKEN_ROLES),
     owner: z.string(),
     dailyQuota: z.number().int().nullable(),
     state: z.enum(['active', 'revoked', 'expired']),
@@ -66,7 +67,7 @@ export const TokenView = apiSchema(
 export const TokenPage = apiSchema('TokenPage', z.looseObject({ total: z.number().int(), items: z.array(TokenView) }));
 export const CreatedToken = apiSchema(
   'CreatedToken',
-  z.looseObject({ id: z.uuid(), secret: z.string(), role: z.enum(['submitter', 'admin', 'runner']), owner: z.string() }),
+  z.looseObject({ id: z.uuid(), secret: z.string(), role: z.enum(TOKEN_ROLES), owner: z.string() }),
   'The new token; `secret` (gb_…) is shown in this response only.',
 );
 export const ReconcileReportView = apiSchema(

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { EVALUATION_STATUSES, EVALUATION_TRIGGERS, MODEL_KINDS, VISIBILITIES } from '../../../contracts/enums.js';
 import { FailureKind, StageProgressReport } from '../../../contracts/jobs/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 export const ListEvaluationsQuery = z.strictObject({
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+  status: z.enum(EVALUATION_STATUSES).optional(),
   modelId: z.uuid().optional(),
   suiteId: z.string().optional(),
   owner: z.string().max(200).optional(),
-  trigger: z.enum(['submit', 'nightly', 'manual']).optional(),
+  trigger: z.enum(EVALUATION_TRIGGERS).optional(),
   /** Comma-separated evaluation ids (at most 100). */
   ids: z
     .string()
@@ -23,10 +24,10 @@ export const EvaluationId = z.uuid({ message: 'evaluation ids are UUIDs' });
 
 // Outputs: what GET /api/evaluations[/:id] and the admin actions return (evaluation.presenter.ts). Objects are
 // loose: a field added later is passed on (and should be declared here); a declared field must match.
-export const EvaluationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
-export const EvaluationTrigger = z.enum(['submit', 'nightly', 'manual']);
-export const ModelKindName = z.enum(['generator', 'denoiser', 'samples', 'extractor', 'segmenter']);
-export const VisibilityName = z.enum(['public', 'private']);
+export const EvaluationStatus = z.enum(EVALUATION_STATUSES);
+export const EvaluationTrigger = z.enum(EVALUATION_TRIGGERS);
+export const ModelKindName = z.enum(MODEL_KINDS);
+export const VisibilityName = z.enum(VISIBILITIES);
 /** The runner's own enum (the failure post's `kind`), so the two cannot drift. */
 export const FailureKindName = FailureKind;
 

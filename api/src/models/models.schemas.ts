@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { MODEL_KINDS, VISIBILITIES } from '../../../contracts/enums.js';
 import { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { ErrorBody, apiSchema } from '../common/openapi.js';
 import { COMPANION_FILES } from './companion-files.js';
 import { EvaluationStatus, EvaluationView, ModelKindName } from '../evaluations/evaluations.schemas.js';
 
 export const ListModelsQuery = z.strictObject({
-  kind: z.enum(['generator', 'denoiser', 'samples', 'extractor', 'segmenter']).optional(),
+  kind: z.enum(MODEL_KINDS).optional(),
   owner: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -13,7 +14,7 @@ export const ListModelsQuery = z.strictObject({
 export type ListModelsQuery = z.infer<typeof ListModelsQuery>;
 export const ModelId = z.uuid({ message: 'model ids are UUIDs' });
 
-export const Visibility = z.enum(['public', 'private']);
+export const Visibility = z.enum(VISIBILITIES);
 
 /**
  * The multipart form of POST /api/models, as OpenAPI shows it. The service reads the parts with
@@ -36,7 +37,7 @@ export const SubmitModelForm = z.object({
  * after the manifest, which says which ones it needs (companion-files.ts).
  */
 export const SubmissionFields = z.object({
-  visibility: z.enum(['public', 'private'], { error: 'expected "public" or "private"' }).default('public'),
+  visibility: z.enum(VISIBILITIES, { error: 'expected "public" or "private"' }).default('public'),
   file: z.custom<Express.Multer.File>((v) => v !== undefined && v !== null, { error: 'required' }),
   manifest: z.string({ error: 'required' }).refine((s) => s.trim() !== '', { error: 'required' }),
 });

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { SCHEDULE_SCOPES } from '../../../contracts/enums.js';
 import { apiSchema } from '../common/openapi.js';
 
 function validCron(expr: string, tz: string): boolean {
@@ -25,7 +26,7 @@ const ScheduleFields = {
   /** 5 fields (minute precision) or 6 (with seconds first), as BullMQ's cron parser reads them. */
   cron: z.string().min(1).max(200),
   timezone: z.string().default('UTC').refine(validTimeZone, 'unknown IANA time zone'),
-  scope: z.enum(['all', 'suite', 'model']),
+  scope: z.enum(SCHEDULE_SCOPES),
   suiteId: z.string().min(1).optional(),
   modelId: z.uuid().optional(),
   enabled: z.boolean().default(true),
@@ -59,7 +60,7 @@ export const ScheduleView = apiSchema(
     name: z.string(),
     cron: z.string(),
     timezone: z.string(),
-    scope: z.enum(['all', 'suite', 'model']),
+    scope: z.enum(SCHEDULE_SCOPES),
     suiteId: z.string().nullable(),
     modelId: z.uuid().nullable(),
     enabled: z.boolean(),
