@@ -23,6 +23,11 @@ describe('metric registry', () => {
     expect(metricInfo('temporal_consistency')).toMatchObject({ higherIsBetter: true, needs: 'frame features' });
   });
 
+  it('registers the image-conditioned fidelity metrics: PSNR and SSIM up, on paired images', () => {
+    expect(metricInfo('psnr')).toMatchObject({ higherIsBetter: true, needs: 'paired images' });
+    expect(metricInfo('ssim')).toMatchObject({ higherIsBetter: true, needs: 'paired images' });
+  });
+
   it('throws for unknown ids, naming the known ones', () => {
     expect(() => metricInfo('nope')).toThrow(UnknownMetricError);
     expect(() => metricInfo('nope')).toThrow(/unknown metric 'nope' \(known: fid, sfid/);

@@ -34,7 +34,9 @@ export type MetricId =
   | 'fvd'
   | 'fid_frames'
   | 'clip_score_frames'
-  | 'temporal_consistency';
+  | 'temporal_consistency'
+  | 'psnr'
+  | 'ssim';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -54,7 +56,8 @@ export interface MetricInfo {
     | 'video clip statistics'
     | 'frame pool statistics'
     | 'CLIP frame and prompt embeddings'
-    | 'frame features';
+    | 'frame features'
+    | 'paired images';
   readonly params: z.ZodType;
 }
 
@@ -194,6 +197,24 @@ export const METRICS: readonly MetricInfo[] = [
     params: NoParams,
     description:
       'VBench subject consistency: mean over frames i ≥ 1 of (max(0, cos(fᵢ, fᵢ₋₁)) + max(0, cos(fᵢ, f₀)))/2 on L2-normalised frame features (temporal-consistency.ts)',
+  },
+  {
+    id: 'psnr',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'paired images',
+    params: NoParams,
+    description:
+      'PSNR, data range 255, per output image against its target, averaged; each image capped at 100 dB (scikit-image peak_signal_noise_ratio; image-fidelity.ts)',
+  },
+  {
+    id: 'ssim',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'paired images',
+    params: NoParams,
+    description:
+      'SSIM (Wang et al. 2004) as scikit-image 0.19: Gaussian window σ 1.5, population covariance, data range 255, per RGB image, averaged (image-fidelity.ts)',
   },
 ];
 

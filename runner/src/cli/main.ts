@@ -3,6 +3,7 @@ import { CliError } from './cli-error.js';
 import * as evaluate from './commands/evaluate.command.js';
 import * as exportInception from './commands/export-inception.command.js';
 import * as features from './commands/features.command.js';
+import * as imageMetrics from './commands/image-metrics.command.js';
 import * as metrics from './commands/metrics.command.js';
 import * as prompts from './commands/prompts.command.js';
 import * as segScore from './commands/seg-score.command.js';
@@ -11,6 +12,7 @@ import * as segScore from './commands/seg-score.command.js';
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
 const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, prompts, exportInception];
+commands.push(imageMetrics);
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 

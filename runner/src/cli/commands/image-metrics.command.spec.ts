@@ -1,0 +1,69 @@
+// End-to-end tests of `genbench image-metrics` through bin/genbench.js.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpz, writeNpz } from '../../io/npz.js';
+
+const BIN = join(import.meta.dirname, '../../../../bin/genbench.js');
+const FIXTURES = join(import.meta.dirname, '../../metrics/fixtures');
+const REF = JSON.parse(readFileSync(join(FIXTURES, 'image-references.json'), 'utf8')) as {
+  cases: Record<string, { psnr: number; ssim: number }>;
+};
+
+const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'image-metrics', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'genbench-image-metrics-'));
+  const arrays = await readNpz(join(FIXTURES, 'image-references.npz'));
+  await writeNpz(file('pred.npz'), { arr_0: arrays.case0_pred });
+  await writeNpz(file('target.npz'), { arr_0: arrays.case0_target });
+  await writeNpz(file('small.npz'), { arr_0: arrays.case1_target });
+  await writeNpz(file('float.npz'), {
+    arr_0: { dtype: 'float32', shape: arrays.case0_target.shape, data: Float32Array.from(arrays.case0_target.data as Uint8Array) },
+  });
+  await writeNpz(file('five.npz'), {
+    arr_0: { ...arrays.case0_pred, shape: [5, 32, 32, 3], data: arrays.case0_pred.data.subarray(0, 5 * 32 * 32 * 3) },
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('genbench image-metrics', () => {
+  it('--json prints one object {psnr, ssim} equal to scikit-image on case0 (1e-10)', async () => {
+    const r = await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]) as { psnr: number; ssim: number; images: number };
+    expect(Math.abs(out.psnr - REF.cases.case0.psnr)).toBeLessThan(1e-10);
+    expect(Math.abs(out.ssim - REF.cases.case0.ssim)).toBeLessThan(1e-10);
+    expect(out.images).toBe(6);
+  });
+
+  it.each([
+    ['a size mismatch', 'small.npz', /16×16 but the target's 32×32/],
+    ['a count mismatch', 'five.npz', /holds 5 images but the target 6/],
+    ['a float batch', 'float.npz', /arr_0 must be uint8/],
+    ['a missing file', 'absent.npz', /absent\.npz: cannot open/],
+  ])('refuses %s with a one-line error naming the file and exit code 2', async (_what, pred, message) => {
+    const r = await run('--pred', file(pred), '--target', file('target.npz'), '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^genbench: /);
+    expect(r.stderr).toContain(file(pred));
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
