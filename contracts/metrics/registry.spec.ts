@@ -26,6 +26,7 @@ describe('metric registry', () => {
   it('registers the image-conditioned fidelity metrics: PSNR and SSIM up, on paired images', () => {
     expect(metricInfo('psnr')).toMatchObject({ higherIsBetter: true, needs: 'paired images' });
     expect(metricInfo('ssim')).toMatchObject({ higherIsBetter: true, needs: 'paired images' });
+    expect(metricInfo('edge_f1')).toMatchObject({ higherIsBetter: true, needs: 'edge maps' });
   });
 
   it('throws for unknown ids, naming the known ones', () => {

@@ -36,7 +36,8 @@ export type MetricId =
   | 'clip_score_frames'
   | 'temporal_consistency'
   | 'psnr'
-  | 'ssim';
+  | 'ssim'
+  | 'edge_f1';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -57,7 +58,8 @@ export interface MetricInfo {
     | 'frame pool statistics'
     | 'CLIP frame and prompt embeddings'
     | 'frame features'
-    | 'paired images';
+    | 'paired images'
+    | 'edge maps';
   readonly params: z.ZodType;
 }
 
@@ -215,6 +217,15 @@ export const METRICS: readonly MetricInfo[] = [
     params: NoParams,
     description:
       'SSIM (Wang et al. 2004) as scikit-image 0.19: Gaussian window σ 1.5, population covariance, data range 255, per RGB image, averaged (image-fidelity.ts)',
+  },
+  {
+    id: 'edge_f1',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'edge maps',
+    params: NoParams,
+    description:
+      "Control fidelity: pixel F1 of the output's Canny map (OpenCV Canny(gray, 100, 200), conditions/canny.ts) against the input control map, per image (1 when both are empty), averaged (edge-f1.ts)",
   },
 ];
 

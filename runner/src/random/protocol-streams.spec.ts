@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { permutation } from './prng.js';
 import {
   builtinExtractorWeights,
+  degradationNoiseStream,
   kmeansSeedingStream,
   metricSubsetStream,
   pixelSampleStream,
@@ -39,6 +40,11 @@ describe('protocol streams are pinned', () => {
     expect(take(() => r.next())).toEqual([0.8453576026950032, 0.5743786953389645, 0.4561771182343364, 0.09993822872638702]);
     const r5 = syntheticSegmentationStream(1, 5);
     expect(take(() => r5.int(0, 100))).toEqual([40, 81, 12, 29]);
+  });
+
+  it('degradationNoiseStream (restoration suites’ measurement noise)', () => {
+    expect(take(degradationNoiseStream(0, 0))).toEqual([0.1159701959695667, 0.9071368866134435, 0.5906893787905574, 0.11284470092505217]);
+    expect(take(degradationNoiseStream(0, 41))).toEqual([0.3833566936664283, 0.6851518172770739, 0.010435947217047215, 0.3323752179276198]);
   });
 
   it('kmeansSeedingStream (k-means++ seeding)', () => {

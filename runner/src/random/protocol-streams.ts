@@ -50,3 +50,8 @@ export function syntheticPromptImageStream(seed: number, index: number): Uniform
   const rng = createRng((seed * 7919 + index * 104729 + 17) >>> 0);
   return () => rng.nextUint32() / 2 ** 32;
 }
+
+/** The measurement noise ε of restoration condition `index` (σ_y·ε; runner/src/conditions/degradations.ts). */
+export function degradationNoiseStream(seed: number, index: number): Uniform {
+  return mulberry32(streamSeed(seed, `degradation-noise-${index}`));
+}
