@@ -160,7 +160,9 @@ export class OnnxDenoiser {
 }
 
 export interface DenoiserSourceOptions {
+  /** Samples [from, n) are drawn: a shard of a sharded evaluation starts past 0 (runner/src/sharding). */
   n: number;
+  from?: number;
   seed: number;
   batchSize: number;
   sampler: SamplerParams;
@@ -290,10 +292,10 @@ export class DenoiserSource {
 
   /** Uint8 NHWC batches of `batchSize` samples, quantized as an ADM sample batch. */
   async *batches(): AsyncGenerator<ImageBatch> {
-    const { n, batchSize } = this.opts;
+    const { n, batchSize, from = 0 } = this.opts;
     const R = this.manifest.resolution;
     const range = this.manifest.output_range[0] === -1 ? '[-1,1]' : '[0,1]';
-    for (let start = 0; start < n; start += batchSize) {
+    for (let start = from; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const { images, labels } = await this.sampleRange(start, count);
       yield { start, count, resolution: R, images: toUint8Nhwc(images, [count, 3, R, R], range), labels };

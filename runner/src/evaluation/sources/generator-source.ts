@@ -13,12 +13,13 @@ import type { ImageBatch } from './image-batch.js';
 export async function* generatorBatches(
   session: ort.InferenceSession,
   manifest: GeneratorManifest,
-  opts: { n: number; seed: number; batchSize: number },
+  opts: { n: number; seed: number; batchSize: number; from?: number },
 ): AsyncGenerator<ImageBatch> {
   const res = manifest.resolution;
   const classInput = manifest.inputs.class ? session.inputMetadata.find((m) => m.name === manifest.inputs.class) : undefined;
   const classType = classInput && classInput.isTensor && classInput.type === 'int32' ? 'int32' : 'int64';
-  for (let start = 0; start < opts.n; start += opts.batchSize) {
+  // A shard of a sharded evaluation draws samples [from, n) only (runner/src/sharding).
+  for (let start = opts.from ?? 0; start < opts.n; start += opts.batchSize) {
     const count = Math.min(opts.batchSize, opts.n - start);
     const indices = Array.from({ length: count }, (_, k) => start + k);
     const z = batchNormals(opts.seed, indices, manifest.noise_dim, 0);

@@ -38,6 +38,11 @@ export interface ImageSourceInput {
   noiseThreads?: number;
   /** Samples done so far, possibly fractional, reported within batches (denoisers: after every step). */
   onSamplesDone?: (done: number) => void;
+  /**
+   * Samples [start, end) only, for a shard of a sharded evaluation (runner/src/sharding); start a multiple of
+   * the suite's batch size, so every batch holds the samples it holds unsharded. Absent: all of them.
+   */
+  range?: { start: number; end: number };
   /** Wall time of each latent decoding call, in ms (stage-clock.ts books it as `decoding`, not `sampling`). */
   onDecoded?: (ms: number) => void;
 }
@@ -51,7 +56,10 @@ async function modelBytes(input: ImageSourceInput): Promise<Uint8Array> {
 /** Opens the source for the manifest's kind: one entry per kind of generation submission. */
 export async function openImageSource(input: ImageSourceInput): Promise<ImageSource> {
   const { manifest, suite, executionProvider } = input;
-  const size = { n: suite.samples, seed: suite.seed, batchSize: suite.batch_size };
+  const range = input.range ?? { start: 0, end: suite.samples };
+  if (range.start % suite.batch_size !== 0 || !(range.start < range.end && range.end <= suite.samples))
+    throw new Error(`samples [${range.start}, ${range.end}) are not a shard of whole batches of suite ${suite.id}`);
+  const size = { n: range.end, from: range.start, seed: suite.seed, batchSize: suite.batch_size };
   switch (manifest.kind) {
     case 'generator': {
       const opened = await openSession(await modelBytes(input), executionProvider);
@@ -124,6 +132,8 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
     }
     case 'samples': {
       if (!input.modelPath) throw new Error('sample batches are read from a file: pass modelPath');
+      // An uploaded batch is read, not sampled: nothing to spread over runners.
+      if (input.range) throw new Error('sample batches are scored unsharded');
       const source = await SamplesSource.open(input.modelPath, manifest, { n: suite.samples, batchSize: suite.batch_size });
       return {
         batches: () => source.batches(),
