@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateArena } from '../../api/src/arena/rating/arena-rating.js';
 import { PrismaService } from '../../api/src/database/prisma.service.js';
+import { SchedulesService } from '../../api/src/schedules/schedules.service.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { scoreAs } from '../support/manual-runner.js';
@@ -265,5 +266,31 @@ describe('arena', () => {
     });
     const discarded = await prisma.arenaVote.findFirstOrThrow({ where: { voter: row.voter } });
     expect(stored.voteIds).not.toContain(discarded.id);
+  });
+
+  it('a schedule firing recomputes the ratings where the votes changed, and only there', async () => {
+    const res = await post(
+      '/api/schedules',
+      { name: 'arena nightly', cron: '0 0 1 1 *', scope: 'suite', suiteId: 'smoke-32' },
+      admin(),
+    );
+    const schedule = (await res.json()) as any;
+    expect(res.status, JSON.stringify(schedule)).toBe(201);
+    const fire = (at: number) =>
+      stack.app.get(SchedulesService).onFiring({ data: { scheduleId: schedule.id }, opts: { prevMillis: at }, timestamp: at } as never);
+    const latest = () =>
+      prisma.arenaRating.findFirstOrThrow({ where: { suiteVersion: { suiteId: 'smoke-32' } }, orderBy: { version: 'desc' } });
+    const before = await latest();
+    await fire(Date.UTC(2030, 0, 1, 3));
+    expect((await latest()).version).toBe(before.version); // no vote since: nothing new
+
+    const voter = asSession(await newSession());
+    const p = await pair(voter);
+    expect((await post(`/api/arena/pairs/${p.id}/vote`, { choice: 'left' }, voter)).status).toBe(201);
+    await fire(Date.UTC(2030, 0, 2, 3));
+    const after = await latest();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.voteIds).toHaveLength(before.voteIds.length + 1);
+    expect(after.seed).toBe(after.version);
   });
 });

@@ -170,8 +170,11 @@ export class ArenaService {
     return this.arena.voters();
   }
 
-  /** A new rating version for every suite version with votes (or only `suiteId`'s), from the votes counted now. */
-  async recompute(suiteId?: string) {
+  /**
+   * A new rating version for every suite version with votes (or only `suiteId`'s), from the votes counted now;
+   * with `onlyIfChanged` (the scheduler), none where the counted votes are exactly the latest version's.
+   */
+  async recompute(suiteId?: string, opts: { onlyIfChanged?: boolean } = {}) {
     const out: Array<{ suiteId: string; suiteVersion: number; version: number; votes: number }> = [];
     for (const sv of await this.arena.suiteVersionsWithVotes(suiteId)) {
       const votes = await this.arena.countedVotes(sv.id);
@@ -188,7 +191,17 @@ export class ArenaService {
         higherIsBetter: metricInfo(metricId).higherIsBetter,
         values: new Map(players.flatMap((p) => (values.get(p)?.has(metricId) ? [[p, values.get(p)!.get(metricId)!] as const] : []))),
       }));
-      const version = ((await this.arena.latestRating(sv.id))?.version ?? 0) + 1;
+      const latest = await this.arena.latestRating(sv.id);
+      if (
+        opts.onlyIfChanged &&
+        latest &&
+        sameIds(
+          latest.voteIds,
+          votes.map((v) => v.id),
+        )
+      )
+        continue;
+      const version = (latest?.version ?? 0) + 1;
       const seed = version; // recorded with the rating: version n is always bootstrapped with seed n
       const result = rateArena(players, inputs, metrics, { seed, resamples: ARENA_RESAMPLES });
       await this.arena.createRating({
@@ -269,6 +282,10 @@ function sha256(s: string): string {
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function finite(x: number): number | null {

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { ArenaModule } from '../arena/arena.module.js';
 import { EvaluationsModule } from '../evaluations/evaluations.module.js';
 import { SchedulesController } from './schedules.controller.js';
 import { SchedulesRepository } from './schedules.repository.js';
@@ -7,7 +8,7 @@ import { SCHEDULE_QUEUE } from './schedules.schemas.js';
 import { SchedulesService } from './schedules.service.js';
 
 @Module({
-  imports: [EvaluationsModule, BullModule.registerQueue({ name: SCHEDULE_QUEUE })],
+  imports: [ArenaModule, EvaluationsModule, BullModule.registerQueue({ name: SCHEDULE_QUEUE })],
   controllers: [SchedulesController],
   providers: [SchedulesRepository, SchedulesService],
   exports: [SchedulesService],

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, type Queue, Worker } from 'bullmq';
+import { ArenaService } from '../arena/arena.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue, withQueueTimeout } from '../evaluations/evaluation-queue.js';
 import { redisConnection } from '../../../contracts/jobs/redis-connection.js';
@@ -24,6 +25,7 @@ export class SchedulesService implements OnApplicationShutdown {
     @Inject(EvaluationQueue) private readonly evaluations: EvaluationQueue,
     @InjectQueue(SCHEDULE_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ArenaService) private readonly arena: ArenaService,
   ) {}
 
   /**
@@ -86,6 +88,11 @@ export class SchedulesService implements OnApplicationShutdown {
       .enqueue(fired.evaluationIds)
       .catch((err) => this.log.warn(`firing ${fired.firingId}: enqueue deferred to the reconciler: ${(err as Error).message}`));
     this.log.log(`schedule ${scheduleId} fired for ${slot.toISOString()}: ${fired.evaluationIds.length} evaluation(s)`);
+    // Each firing also brings the arena's ratings up to date with the votes (a new version only where they changed);
+    // a failure there is logged and never fails the firing, whose evaluations are already stored.
+    await this.arena
+      .recompute(undefined, { onlyIfChanged: true })
+      .catch((err) => this.log.warn(`firing ${fired.firingId}: arena ratings not recomputed: ${(err as Error).message}`));
     return { evaluations: fired.evaluationIds.length };
   }
 
