@@ -18,6 +18,7 @@ const { Route } = reactRouterProvider;
 // react-admin's layout wraps every route in Suspense, so a page still loading shows its <Loading>.
 const SubmitPage = lazy(() => import('./submit').then((m) => ({ default: m.SubmitPage })));
 const AdminPage = lazy(() => import('./admin').then((m) => ({ default: m.AdminPage })));
+const ArenaPage = lazy(() => import('./arena').then((m) => ({ default: m.ArenaPage })));
 
 // In development builds, React's "does not recognize the `InputProps` prop" errors (also `inputProps`,
 // `inputRef`) come from react-admin's own inputs on Material UI 9, not from this code: README, Dashboard notes.
@@ -49,6 +50,7 @@ export const App = () => (
     <CustomRoutes>
       <Route path="/submit" element={<SubmitPage />} />
       <Route path="/admin" element={<AdminPage />} />
+      <Route path="/arena" element={<ArenaPage />} />
     </CustomRoutes>
   </Admin>
 );

@@ -283,3 +283,43 @@ export interface ApiErrorBody {
 }
 
 export const isActive = (status: EvaluationStatus | undefined): boolean => status === 'queued' || status === 'running';
+
+export type ArenaChoice = 'left' | 'right' | 'tie' | 'both_bad';
+
+/** POST /api/arena/pairs: the two sides are grids; show tile `index` of an 8×8 grid. */
+export interface ArenaPair {
+  id: string;
+  suite: { id: string; version: number };
+  sampleIndex: number;
+  left: { url: string; index: number; gridSide: number };
+  right: { url: string; index: number; gridSide: number };
+}
+
+/** POST /api/arena/pairs/:id/vote: the names, revealed. */
+export interface ArenaVote {
+  id: string;
+  pairId: string;
+  choice: ArenaChoice;
+  left: { model: string; owner: string; version: number };
+  right: { model: string; owner: string; version: number };
+}
+
+/** GET /api/arena/boards/:suiteId */
+export interface ArenaBoard {
+  suite: { id: string; version: number; primaryMetric: string };
+  rating: { version: number; algorithm: string; seed: number; resamples: number; votes: number; createdAt: string } | null;
+  minVotes: number;
+  entries: Array<{
+    model: string;
+    owner: string;
+    version: number;
+    rating: number;
+    low: number | null;
+    high: number | null;
+    votes: number;
+    enoughVotes: boolean;
+    note: string | null;
+    primaryMetric: number | null;
+  }>;
+  agreement: Array<{ metricId: string; n: number; tau: number | null; low: number | null; high: number | null }>;
+}

@@ -16,6 +16,10 @@ import {
   HttpError,
 } from 'react-admin';
 import type {
+  ArenaBoard,
+  ArenaChoice,
+  ArenaPair,
+  ArenaVote,
   Board,
   BoardPage,
   Evaluation,
@@ -92,10 +96,15 @@ function headers(token = readToken()): Headers {
 }
 
 /** JSON in and out; rejects with an HttpError whose `body` is the API's error JSON (`issues` included). */
-async function call<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+async function call<T>(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const h = headers(init.token);
+  for (const [k, v] of Object.entries(init.headers ?? {})) h.set(k, v);
   const res = await fetchUtils.fetchJson(`${API}${path}`, {
     method: init.method ?? 'GET',
-    headers: headers(init.token),
+    headers: h,
     body: init.body === undefined ? undefined : init.body instanceof FormData ? init.body : JSON.stringify(init.body),
   });
   return res.json as T;
@@ -269,6 +278,23 @@ export interface GenbenchDataProvider extends DataProvider {
   exportLeaderboards(filter: FilterValues, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
   /** A PNG the API serves (sample grids), fetched with the token so private entries' grids load too. */
   fetchImage(url: string): Promise<Blob>;
+  /** POST /api/arena/pairs as the stored token, or else as this browser's anonymous arena session (created once). */
+  arenaPair(suiteId: string): Promise<ArenaPair>;
+  arenaVote(pairId: string, choice: ArenaChoice): Promise<ArenaVote>;
+  arenaBoard(suiteId: string): Promise<ArenaBoard>;
+}
+
+const ARENA_SESSION_KEY = 'genbench.arenaSession';
+
+/** The voter's credentials: the stored token when there is one (sent anyway), else an anonymous session kept in this browser. */
+async function arenaVoter(): Promise<Record<string, string>> {
+  if (readToken()) return {};
+  let session = localStorage.getItem(ARENA_SESSION_KEY);
+  if (!session) {
+    session = (await call<{ token: string }>('/arena/sessions', { method: 'POST', body: {} })).token;
+    localStorage.setItem(ARENA_SESSION_KEY, session);
+  }
+  return { 'X-Arena-Session': session };
 }
 
 export const dataProvider: GenbenchDataProvider = {
@@ -344,4 +370,8 @@ export const dataProvider: GenbenchDataProvider = {
     return { content: await res.text(), filename };
   },
   fetchImage: async (url) => (await fetchRaw(url)).blob(),
+  arenaPair: async (suiteId) => call<ArenaPair>('/arena/pairs', { method: 'POST', body: { suiteId }, headers: await arenaVoter() }),
+  arenaVote: async (pairId, choice) =>
+    call<ArenaVote>(`/arena/pairs/${encodeURIComponent(pairId)}/vote`, { method: 'POST', body: { choice }, headers: await arenaVoter() }),
+  arenaBoard: (suiteId) => call<ArenaBoard>(`/arena/boards/${encodeURIComponent(suiteId)}`),
 };

@@ -1,4 +1,5 @@
 import AdminIcon from '@mui/icons-material/AdminPanelSettings';
+import ArenaIcon from '@mui/icons-material/CompareArrows';
 import ForgetIcon from '@mui/icons-material/Logout';
 import UploadIcon from '@mui/icons-material/Upload';
 import { ListItemIcon, ListItemText, MenuItem } from '@mui/material';
@@ -16,6 +17,7 @@ const AdminItem = () => {
 const AppMenu = () => (
   <Menu>
     <Menu.ResourceItems />
+    <Menu.Item to="/arena" primaryText="Arena" leftIcon={<ArenaIcon />} data-testid="menu-arena" />
     <Menu.Item to="/submit" primaryText="Submit" leftIcon={<UploadIcon />} data-testid="menu-submit" />
     <AdminItem />
   </Menu>

@@ -1,0 +1,1 @@
+export { ArenaPage } from './ArenaPage';
