@@ -269,11 +269,7 @@ describe('arena', () => {
   });
 
   it('a schedule firing recomputes the ratings where the votes changed, and only there', async () => {
-    const res = await post(
-      '/api/schedules',
-      { name: 'arena nightly', cron: '0 0 1 1 *', scope: 'suite', suiteId: 'smoke-32' },
-      admin(),
-    );
+    const res = await post('/api/schedules', { name: 'arena nightly', cron: '0 0 1 1 *', scope: 'suite', suiteId: 'smoke-32' }, admin());
     const schedule = (await res.json()) as any;
     expect(res.status, JSON.stringify(schedule)).toBe(201);
     const fire = (at: number) =>

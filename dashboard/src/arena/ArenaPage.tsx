@@ -182,7 +182,7 @@ export const ArenaPage = () => {
           <Card>
             <CardContent>
               <Typography variant="h6">Arena board</Typography>
-              <Typography variant="body2" color="text.secondary">
+              <Typography variant="body2" color="text.secondary" data-testid="arena-rating-version">
                 {board.rating
                   ? `rating v${board.rating.version} from ${board.rating.votes} votes (Bradley–Terry, ties as half wins; 95% bootstrap intervals, ${board.rating.resamples} resamples, seed ${board.rating.seed})`
                   : 'no rating yet: ratings are recomputed by an admin or at the next scheduled firing'}
@@ -201,10 +201,12 @@ export const ArenaPage = () => {
                 </TableHead>
                 <TableBody>
                   {board.entries.map((e, i) => (
-                    <TableRow key={`${e.owner}/${e.model}/${e.version}`}>
+                    <TableRow key={`${e.owner}/${e.model}/${e.version}`} data-testid="arena-board-row">
                       <TableCell>{i + 1}</TableCell>
-                      <TableCell>{`${e.model} v${e.version}`}</TableCell>
-                      <TableCell align="right">{fmt(e.rating)}</TableCell>
+                      <TableCell data-testid="arena-model">{`${e.model} v${e.version}`}</TableCell>
+                      <TableCell align="right" data-testid="arena-rating">
+                        {fmt(e.rating)}
+                      </TableCell>
                       <TableCell align="right">{`${fmt(e.low)} – ${fmt(e.high)}`}</TableCell>
                       <TableCell align="right">{e.votes}</TableCell>
                       <TableCell align="right">{fmt(e.primaryMetric, 3)}</TableCell>

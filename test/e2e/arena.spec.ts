@@ -1,0 +1,115 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../../api/src/database/prisma.service.js';
+import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
+import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
+import { scoreAs } from '../support/manual-runner.js';
+import { startStack, type TestStack } from '../support/stack.js';
+import { buildDashboard, launchBrowser, openPage } from './browser.js';
+
+/**
+ * The arena page (issue #20): an anonymous visitor sees two unnamed samples, votes with the buttons, sees the
+ * names afterwards; after an admin recomputes, the board ranks the models as the votes did, and further votes
+ * move the ratings (a new rating version).
+ */
+describe('arena page', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let prisma: PrismaService;
+  const FID: Record<string, number> = { 'e2e-arena-a': 10, 'e2e-arena-b': 20 };
+
+  beforeAll(async () => {
+    await buildDashboard();
+    stack = await startStack({ runners: 0 });
+    prisma = stack.app.get(PrismaService);
+    let seed = 1300;
+    for (const [name, fid] of Object.entries(FID)) {
+      const form = new FormData();
+      form.append('file', new Blob([buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: seed++ })]), 'model.onnx');
+      form.append('manifest', JSON.stringify(exampleManifest(name)));
+      const res = await fetch(`${stack.baseUrl}/api/models`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${stack.submitterToken}` },
+      });
+      const body = (await res.json()) as any;
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      await scoreAs(stack, body.evaluations.find((e: any) => e.suite.id === 'smoke-32').id, { fid }, { grid: true });
+    }
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const recompute = async () => {
+    const res = await fetch(`${stack.baseUrl}/api/arena/ratings`, {
+      method: 'POST',
+      body: JSON.stringify({ suiteId: 'smoke-32' }),
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(201);
+  };
+
+  /** Waits for the page's pair, then clicks the side whose model has the lower FID (as read from the database). */
+  async function voteForBetter(page: Page, pairId: string) {
+    const p = await prisma.arenaPair.findUniqueOrThrow({
+      where: { id: pairId },
+      include: {
+        leftEvaluation: { include: { modelVersion: { include: { model: true } } } },
+        rightEvaluation: { include: { modelVersion: { include: { model: true } } } },
+      },
+    });
+    const [left, right] = [p.leftEvaluation.modelVersion.model.name, p.rightEvaluation.modelVersion.model.name];
+    expect(await page.getByTestId('arena-name-left').innerText()).toBe('anonymous');
+    await page.getByTestId(FID[left] < FID[right] ? 'vote-left' : 'vote-right').click();
+    await expect.poll(() => page.getByTestId('arena-name-left').innerText()).toMatch(new RegExp(`^${left} v1`));
+    expect(await page.getByTestId('arena-name-right').innerText()).toMatch(new RegExp(`^${right} v1`));
+  }
+
+  async function castVotes(page: Page, n: number) {
+    for (let k = 0; k < n; k++) {
+      const pairResponse = page.waitForResponse((r) => r.url().endsWith('/api/arena/pairs') && r.request().method() === 'POST');
+      if (k === 0) {
+        // A fresh load (the same hash URL again would not navigate), so the page asks for a new pair.
+        await page.goto('about:blank');
+        await page.goto(`${stack.baseUrl}/#/arena`);
+      } else await page.getByTestId('vote-next').click();
+      const pair = (await (await pairResponse).json()) as { id: string };
+      await page.getByTestId('arena-left').waitFor();
+      await voteForBetter(page, pair.id);
+    }
+  }
+
+  const board = (page: Page) => () =>
+    page
+      .getByTestId('arena-board-row')
+      .evaluateAll((trs) =>
+        trs.map(
+          (tr) =>
+            `${tr.querySelector('[data-testid="arena-model"]')?.textContent} ${tr.querySelector('[data-testid="arena-rating"]')?.textContent}`,
+        ),
+      );
+
+  it('votes anonymously, reveals the names after each vote, and moves the board’s ratings', async () => {
+    const { page, problems } = await openPage(browser);
+    await castVotes(page, 4);
+    await recompute();
+    await page.reload();
+    await expect.poll(async () => (await board(page)()).map((r) => r.split(' ')[0])).toEqual(['e2e-arena-a', 'e2e-arena-b']);
+    const first = await board(page)();
+    expect(await page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v1 from 4 votes/);
+    expect(await page.getByTestId('arena-agreement').innerText()).toMatch(/fid\s+2\s+1\.00/);
+
+    await castVotes(page, 4);
+    await recompute();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v2 from 8 votes/);
+    const second = await board(page)();
+    expect(second.map((r) => r.split(' ')[0])).toEqual(['e2e-arena-a', 'e2e-arena-b']);
+    expect(second).not.toEqual(first);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
