@@ -33,6 +33,9 @@ export interface InspectRequest {
   manifest: Manifest;
   decoderPath?: string;
   classifierPath?: string;
+  /** The text encoder ONNX and tokenizer.json of a text-conditioned model (manifest `text_encoder`). */
+  textEncoderPath?: string;
+  tokenizerPath?: string;
   batchSize?: number;
 }
 

@@ -61,6 +61,31 @@ export const COMPANION_FILES: readonly CompanionFile[] = [
       empty: 'the uploaded classifier is empty',
     },
   },
+  {
+    role: 'text_encoder',
+    field: 'text_encoder',
+    description:
+      'the text encoder ONNX of a text-conditioned denoiser or generator (manifest "text_encoder"): token ids [N, L] (+ attention mask) → context [N, L, D] and/or pooled [N, D]',
+    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator') && m.text_encoder !== undefined,
+    inspection: 'textEncoderPath',
+    messages: {
+      missing: 'the manifest declares a text_encoder: send its ONNX as multipart field "text_encoder"',
+      unexpected: 'a "text_encoder" file was sent, but the manifest declares no text_encoder',
+      empty: 'the uploaded text encoder is empty',
+    },
+  },
+  {
+    role: 'tokenizer',
+    field: 'tokenizer',
+    description: 'the Hugging Face tokenizer.json of a text-conditioned model\'s text encoder (manifest "text_encoder")',
+    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator') && m.text_encoder !== undefined,
+    inspection: 'tokenizerPath',
+    messages: {
+      missing: 'the manifest declares a text_encoder: send its tokenizer.json as multipart field "tokenizer"',
+      unexpected: 'a "tokenizer" file was sent, but the manifest declares no text_encoder',
+      empty: 'the uploaded tokenizer is empty',
+    },
+  },
 ];
 
 /** The multipart file fields of POST /api/models: the main file, then one per companion. */

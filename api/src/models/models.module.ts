@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationsModule } from '../evaluations/evaluations.module.js';
 import { SuitesModule } from '../suites/suites.module.js';
+import { UPLOAD_FIELDS } from './companion-files.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
@@ -16,7 +17,8 @@ import { ModelsService } from './models.service.js';
       inject: [APP_CONFIG],
       useFactory: (c: AppConfig) => ({
         dest: c.uploadTmpDir,
-        limits: { fileSize: c.maxUploadBytes, files: 2, fields: 5, fieldSize: 1024 * 1024 },
+        // One part per upload field at most: the file and its companions (companion-files.ts).
+        limits: { fileSize: c.maxUploadBytes, files: UPLOAD_FIELDS.length, fields: 5, fieldSize: 1024 * 1024 },
       }),
     }),
   ],

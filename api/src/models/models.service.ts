@@ -16,6 +16,7 @@ import { DuplicateSubmissionError, SubmissionKindConflictError } from './submiss
 import { submissionFingerprint } from './submission-fingerprint.js';
 import type { ListModelsQuery, SubmissionFields } from './models.schemas.js';
 import { UPLOAD_FIELDS } from './companion-files.js';
+import { checkPromptList } from './prompt-list-check.js';
 import { badRequest, type Companion, readCompanions, readForm, readManifest, type SubmissionUpload } from './submission-form.js';
 import { submissionFacts } from '../../../contracts/suites/suite-fit.js';
 import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
@@ -141,6 +142,7 @@ export class ModelsService {
       const earlier = await this.models.findDuplicate(principal.owner, manifest.name, content.sha256, content.fingerprint);
       if (earlier) throw conflictOf(earlier, form.visibility);
       const report = await this.inspect(form.file, companions, manifest);
+      checkPromptList(manifest, report);
       const match = await this.suites.matching(manifest.kind, resolutionOf(manifest), taskOf(manifest), {
         manifest,
         facts: submissionFacts(manifest, report),

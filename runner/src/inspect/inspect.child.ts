@@ -1,6 +1,7 @@
 // Child-process entry for inspectModel: receives {path, manifest, decoderPath?, classifierPath?} over IPC, answers with the report.
 import { readFile } from 'node:fs/promises';
 import { inspectModel } from './inspect-model.js';
+import { inspectTextConditionedModel } from './inspect-text-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
 import { runFullBatch } from './inspect-full-batch.js';
 import { DRY_RUN_BATCH, type FullBatchPhase } from '../../../contracts/inspection/inspection.js';
@@ -17,14 +18,21 @@ process.once('message', (msg: InspectRequest) => {
 async function inspect(msg: InspectRequest): Promise<void> {
   try {
     // A sample batch is not an ONNX model: its .npz is checked and read through, never loaded whole.
+    const textConditioned = (msg.manifest.kind === 'denoiser' || msg.manifest.kind === 'generator') && msg.manifest.text_encoder;
     let report =
       msg.manifest.kind === 'samples'
         ? await inspectSampleBatch(msg.path, msg.manifest)
-        : await inspectModel(await readFile(msg.path), msg.manifest, {
-            decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
-            classifier: msg.classifierPath ? await readFile(msg.classifierPath) : undefined,
-          });
-    if (report.ok && msg.manifest.kind !== 'samples' && msg.batchSize !== undefined && msg.batchSize > DRY_RUN_BATCH) {
+        : textConditioned
+          ? await inspectTextConditionedModel(await readFile(msg.path), msg.manifest as Parameters<typeof inspectTextConditionedModel>[1], {
+              textEncoder: msg.textEncoderPath ? await readFile(msg.textEncoderPath) : undefined,
+              tokenizer: msg.tokenizerPath ? await readFile(msg.tokenizerPath) : undefined,
+            })
+          : await inspectModel(await readFile(msg.path), msg.manifest, {
+              decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
+              classifier: msg.classifierPath ? await readFile(msg.classifierPath) : undefined,
+            });
+    // A text-conditioned model's full-batch run needs its context: its memory is left to the evaluation's limit.
+    if (report.ok && !textConditioned && msg.manifest.kind !== 'samples' && msg.batchSize !== undefined && msg.batchSize > DRY_RUN_BATCH) {
       // Tells the parent which batch runs now (its memory watchdog names it), with the report so far.
       process.send!({ phase: 'full-batch', size: msg.batchSize, report } satisfies FullBatchPhase);
       const decoder = msg.decoderPath ? await readFile(msg.decoderPath) : undefined;

@@ -35,21 +35,16 @@ export async function inspectInChild(
   path: string,
   manifest: Manifest,
   limits: InspectionLimits,
-  extras: { decoderPath?: string; classifierPath?: string } = {},
+  extras: { decoderPath?: string; classifierPath?: string; textEncoderPath?: string; tokenizerPath?: string } = {},
 ): Promise<InspectionReport> {
   const { timeoutMs, memoryLimitBytes, batchSize } = limits;
   let phase: FullBatchPhase | undefined;
-  const out = await runChildOnce<InspectionReport | FullBatchPhase>(
-    CHILD,
-    { path, manifest, decoderPath: extras.decoderPath, classifierPath: extras.classifierPath, batchSize },
-    timeoutMs,
-    {
-      memoryLimitBytes,
-      onMessage: (m) => {
-        if (isPhase(m)) phase = m;
-      },
+  const out = await runChildOnce<InspectionReport | FullBatchPhase>(CHILD, { path, manifest, ...extras, batchSize }, timeoutMs, {
+    memoryLimitBytes,
+    onMessage: (m) => {
+      if (isPhase(m)) phase = m;
     },
-  );
+  });
   const samples = manifest.kind === 'samples';
   if (out.memoryExceededAt !== undefined) {
     const reason = samples

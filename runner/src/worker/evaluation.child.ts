@@ -52,6 +52,8 @@ async function evaluate(req: ChildRequest): Promise<void> {
       modelPath: req.artifactPath,
       decoder: decoderPath ? await readFile(decoderPath) : undefined,
       classifier: classifierPath ? await readFile(classifierPath) : undefined,
+      textEncoder: req.extraArtifactPaths?.text_encoder ? await readFile(req.extraArtifactPaths.text_encoder) : undefined,
+      tokenizer: req.extraArtifactPaths?.tokenizer ? await readFile(req.extraArtifactPaths.tokenizer) : undefined,
       onSamples: (batch) => grid.add(batch),
       manifest: req.manifest,
       suite: req.suite,
