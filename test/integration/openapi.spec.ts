@@ -125,12 +125,20 @@ describe('OpenAPI document', () => {
     expect(problems).toEqual([]);
   });
 
-  it('declares the submit form: file, decoder, classifier, visibility, and the manifest with one schema per kind', () => {
+  it('declares the submit form: file, decoder, classifier, text_encoder, tokenizer, visibility, and the manifest with one schema per kind', () => {
     const body = doc.paths['/api/models']!.post!.requestBody as {
       content: Record<string, { schema: { properties: Record<string, any>; required: string[] }; encoding?: Record<string, unknown> }>;
     };
     const form = body.content['multipart/form-data']!;
-    expect(Object.keys(form.schema.properties).sort()).toEqual(['classifier', 'decoder', 'file', 'manifest', 'visibility']);
+    expect(Object.keys(form.schema.properties).sort()).toEqual([
+      'classifier',
+      'decoder',
+      'file',
+      'manifest',
+      'text_encoder',
+      'tokenizer',
+      'visibility',
+    ]);
     expect(form.schema.required.sort()).toEqual(['file', 'manifest']);
     expect(form.schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
     expect(form.schema.properties.visibility).toMatchObject({ enum: ['public', 'private'], default: 'public' });
