@@ -13,6 +13,7 @@ import imagenet256CondDdpm250 from './imagenet/imagenet-256-cond-ddpm-250.suite.
 import imagenet256CondDdpm250Cfg from './imagenet/imagenet-256-cond-ddpm-250-cfg-1-5.suite.js';
 import imagenet512CondHeun32 from './imagenet/imagenet-512-cond-heun-32.suite.js';
 import imagenet128CondAdmG250 from './imagenet/imagenet-128-cond-adm-g-250.suite.js';
+import imagenet128CondAdmG25 from './imagenet/imagenet-128-cond-adm-g-25.suite.js';
 import imagenet256CondAdmG250 from './imagenet/imagenet-256-cond-adm-g-250.suite.js';
 import imagenet512CondAdmG250 from './imagenet/imagenet-512-cond-adm-g-250.suite.js';
 import smoke32 from './smoke/smoke-32.suite.js';
@@ -43,6 +44,7 @@ export const SUITES: readonly SuiteDefinition[] = [
   imagenet256CondDdpm250Cfg,
   imagenet512CondHeun32,
   imagenet128CondAdmG250,
+  imagenet128CondAdmG25,
   imagenet256CondAdmG250,
   imagenet512CondAdmG250,
   smokeSegDataset,

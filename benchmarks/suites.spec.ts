@@ -41,6 +41,7 @@ describe('benchmarks/ suites', () => {
       'imagenet-256-cond-ddpm-250-cfg-1-5',
       'imagenet-512-cond-heun-32',
       'imagenet-128-cond-adm-g-250',
+      'imagenet-128-cond-adm-g-25',
       'imagenet-256-cond-adm-g-250',
       'imagenet-512-cond-adm-g-250',
     ];
@@ -69,7 +70,7 @@ describe('benchmarks/ suites', () => {
         );
       }
     }
-    expect(IMAGENET).toHaveLength(15);
+    expect(IMAGENET).toHaveLength(16);
   });
 
   it('declare the sampler of each ImageNet denoiser board, and it can drive the usual model families', () => {
@@ -130,6 +131,32 @@ describe('benchmarks/ suites', () => {
       expect(() => planSampling(s.sampler!, { ...adm, classifier: false })).toThrow(/classifier/);
       expect(() => planSampling(s.sampler!, { ...adm, learnedVariance: false })).toThrow(/learned variances/);
     }
+  });
+
+  it("sample ADM-G's 25-step row as guided-diffusion's README does: ddim25, use_ddim, classifier scale 1.0 at 128", () => {
+    const adm: SamplerModel = {
+      schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000 },
+      prediction: 'eps',
+      timeInput: 'index',
+      conditional: true,
+      learnedVariance: true,
+      classifier: true,
+    };
+    const s = generationSuite('imagenet-128-cond-adm-g-25');
+    expect(s.sampler).toEqual({
+      solver: 'ddim',
+      steps: 25,
+      respacing: 'ddim25',
+      guidance: 1,
+      eta: 0,
+      classifier_scale: 1,
+      clip_denoised: true,
+    });
+    const plan = planSampling(s.sampler!, adm);
+    // ddim25 of 1000 keeps every 40th step: 960, 920, … 0, walked from the largest.
+    expect(plan.nodes.map((n) => n.time).slice(0, 3)).toEqual([960, 920, 880]);
+    expect(plan.nodes).toHaveLength(26);
+    expect(() => planSampling(s.sampler!, { ...adm, classifier: false })).toThrow(/classifier/);
   });
 });
 

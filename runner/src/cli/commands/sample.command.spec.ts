@@ -6,6 +6,12 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readNpz } from '../../io/npz.js';
 import { buildGaussianDenoiser } from '../../onnx/models/gaussian-denoiser.js';
+import { buildLearnedVarianceDenoiser, buildLinearClassifier } from '../../../../test/support/onnx-models/adm-test-models.js';
+import { openSession } from '../../evaluation/onnx-session.js';
+import { ClassifierGradientModel } from '../../evaluation/sources/classifier-gradient.js';
+import { DenoiserSource, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
+import { DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { SamplerParams } from '../../../../contracts/sampling/sampler-plan.js';
 import { CliError } from '../cli-error.js';
 import { register } from './sample.command.js';
 
@@ -160,5 +166,107 @@ describe('genbench sample', () => {
       `--guidance 1.5 asks for classifier-free guidance, which needs the manifest to declare null_class (the label the model reads as "no class"); ${path('cond-no-null.json')} has none: add it, or leave --guidance at 1`,
     );
     await expect(readNpz(path('g.npz'))).rejects.toThrow();
+  });
+
+  describe('an ADM-G denoiser (learned variances) with --classifier', () => {
+    const admManifest = {
+      name: 'adm-like',
+      kind: 'denoiser',
+      resolution: R,
+      classes: 4,
+      channels: 3,
+      inputs: { x: 'x_t', t: 't', class: 'y' },
+      outputs: { prediction: 'out' },
+      prediction: 'eps',
+      schedule: vp,
+      time_input: 'index',
+      output_range: [-1, 1],
+      variance: 'learned-range',
+      classifier: { inputs: { x: 'x', t: 't', class: 'y' }, outputs: { gradient: 'grad' } },
+    };
+    const adm = () => ['--model', path('adm.onnx'), '--manifest', path('adm.json'), '--n', '5', '--seed', '2', '--batch-size', '3'];
+    const guided = ['--solver', 'ddpm', '--steps', '25', '--respacing', '25', '--classifier-scale', '2', '--clip-denoised'];
+    beforeAll(async () => {
+      await writeFile(path('adm.onnx'), buildLearnedVarianceDenoiser({ shape: [3, R, R], classes: 4, k: 0.3, v0: 0.25 }));
+      await writeFile(path('adm.json'), JSON.stringify(admManifest));
+      await writeFile(path('clf.onnx'), buildLinearClassifier({ shape: [3, R, R], a: -0.5, b: 0.2 }));
+    });
+
+    it('samples as a runner does on an ADM-G suite: ddpm, respaced 25, learned variance, classifier scale 2, clipped x̂0', async () => {
+      await run(...adm(), ...guided, '--classifier', path('clf.onnx'), '--out', path('adm-g.npz'));
+      const out = await readNpz(path('adm-g.npz'));
+      expect(out.arr_0!.shape).toEqual([5, R, R, 3]);
+
+      // The same images as the runner's own source with the same sampler settings and classifier.
+      const manifest = DenoiserManifest.parse(admManifest);
+      const opened = await openSession(await readFile(path('adm.onnx')));
+      const grad = await ClassifierGradientModel.open(await readFile(path('clf.onnx')), manifest);
+      try {
+        const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest), manifest, {
+          n: 5,
+          seed: 2,
+          batchSize: 5,
+          sampler: SamplerParams.parse({ solver: 'ddpm', steps: 25, respacing: '25', classifier_scale: 2, clip_denoised: true }),
+          classifier: grad,
+        });
+        const images: number[] = [];
+        const labels: bigint[] = [];
+        for await (const b of source.batches()) {
+          images.push(...b.images);
+          labels.push(...Array.from(b.labels!, (l) => BigInt(l)));
+        }
+        expect(Buffer.from(out.arr_0!.data as Uint8Array).equals(Buffer.from(Uint8Array.from(images)))).toBe(true);
+        expect(Array.from(out.arr_1!.data as BigInt64Array)).toEqual(labels);
+      } finally {
+        await opened.session.release();
+        await grad.close();
+      }
+
+      // The classifier did something: scale 0 gives other images.
+      await run(
+        ...adm(),
+        ...guided.slice(0, -3),
+        '--classifier-scale',
+        '0',
+        '--clip-denoised',
+        '--classifier',
+        path('clf.onnx'),
+        '--out',
+        path('adm-0.npz'),
+      );
+      const unguided = (await readNpz(path('adm-0.npz'))).arr_0!.data as Uint8Array;
+      expect(Buffer.from(unguided).equals(Buffer.from(out.arr_0!.data as Uint8Array))).toBe(false);
+    });
+
+    it('says which flag or file is missing, writing nothing', async () => {
+      await expect(run(...adm(), '--solver', 'ddpm', '--steps', '25', '--out', path('n1.npz'))).rejects.toThrow(
+        /declares a classifier: pass its gradient graph with --classifier/,
+      );
+      await expect(
+        run(
+          '--model',
+          path('cond.onnx'),
+          '--manifest',
+          path('cond.json'),
+          '--n',
+          '2',
+          '--classifier',
+          path('clf.onnx'),
+          '--out',
+          path('n2.npz'),
+        ),
+      ).rejects.toThrow(/--classifier needs the manifest to declare its tensors/);
+      await expect(run(...adm(), '--solver', 'ddpm', '--steps', '25', '--classifier-scale', '1', '--out', path('n3.npz'))).rejects.toThrow(
+        /--classifier-scale guides with a classifier/,
+      );
+      await writeFile(path('clf-wrong.onnx'), buildLinearClassifier({ shape: [3, R, R], a: 1, b: 0, declaredShape: [3, 16, 16] }));
+      await expect(run(...adm(), ...guided, '--classifier', path('clf-wrong.onnx'), '--out', path('n4.npz'))).rejects.toThrow(
+        new RegExp(`^${path('clf-wrong.onnx')}: the classifier's input "x" is declared`),
+      );
+      await expect(
+        run(...adm(), '--solver', 'heun', '--steps', '5', '--classifier', path('clf.onnx'), '--out', path('n5.npz')),
+      ).rejects.toThrow(/classifier_scale and clip_denoised apply to the ddpm and ddim solvers only/);
+      for (const f of ['n1', 'n2', 'n3', 'n4', 'n5']) await expect(readNpz(path(`${f}.npz`))).rejects.toThrow();
+    });
   });
 });

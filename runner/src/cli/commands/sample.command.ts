@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { type ExecutionProvider, openSession } from '../../evaluation/onnx-session.js';
+import { ClassifierGradientModel } from '../../evaluation/sources/classifier-gradient.js';
 import { DenoiserSource, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
 import { generatorBatches } from '../../evaluation/sources/generator-source.js';
 import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
@@ -12,16 +13,17 @@ import { ArrayFileError, NpzWriter } from '../../io/npz.js';
 import type { DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { type Manifest, ManifestError, parseManifest } from '../../../../contracts/manifest/manifest.schemas.js';
 import { SamplingConfigError } from '../../../../contracts/sampling/errors.js';
-import { SamplerParams, type Solver } from '../../../../contracts/sampling/sampler-plan.js';
+import { SamplerParams, type Solver, Variance } from '../../../../contracts/sampling/sampler-plan.js';
 import { CliError } from '../cli-error.js';
 import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
 import { samplerMismatch } from '../../../../contracts/suites/suite-fit.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant
- * schedule (rectified flow / flow matching), where it runs in the flow frame on uniform t.
+ * schedule (rectified flow / flow matching), where it runs in the flow frame on uniform t. `ddpm` is ADM's
+ * ancestral sampler (guided-diffusion's `p_sample`), which reads learned variances.
  */
-export const CLI_SOLVERS = ['ddim', 'euler', 'heun', 'dpmpp-2m', 'flow-euler'] as const;
+export const CLI_SOLVERS = ['ddim', 'ddpm', 'euler', 'heun', 'dpmpp-2m', 'flow-euler'] as const;
 
 export function coreSolver(name: string, manifest: Manifest): Solver {
   if (!(CLI_SOLVERS as readonly string[]).includes(name))
@@ -68,6 +70,11 @@ interface SampleOptions {
   eta: number;
   class?: number;
   decoder?: string;
+  respacing?: string;
+  variance?: string;
+  classifier?: string;
+  classifierScale?: number;
+  clipDenoised?: boolean;
   batchSize: number;
   ep: string;
   out: string;
@@ -108,6 +115,18 @@ export function register(program: Command): void {
       integer('--class', 0),
     )
     .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
+    .option(
+      '--respacing <r>',
+      'denoisers: guided-diffusion\'s --timestep_respacing ("250", "10,15,20", "ddim25") instead of the solver\'s spacing',
+    )
+    .option('--variance <v>', `ddpm: ${Variance.options.join(', ')} (default: learned-range where the manifest declares it)`)
+    .option('--classifier <file>', 'classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier"): guides ddpm and ddim')
+    .option(
+      '--classifier-scale <s>',
+      "classifier guidance scale (ADM's --classifier_scale; default 1 with --classifier)",
+      number('--classifier-scale'),
+    )
+    .option('--clip-denoised', "ddpm and ddim: clip x̂0 to [-1, 1] (ADM's clip_denoised)")
     .option('--batch-size <b>', 'samples per network call (does not change the images)', integer('--batch-size', 1), 64)
     .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
     .action(async (opts: SampleOptions) => {
@@ -125,8 +144,27 @@ export function register(program: Command): void {
       }
       const model = await readInput(opts.model, 'model');
       const decoderBytes = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
-      const report = await inspectModel(model, manifest, { decoder: decoderBytes });
-      if (!report.ok) throw new CliError(`${report.field === 'decoder' ? (opts.decoder ?? 'decoder') : opts.model}: ${report.problem}`);
+      if (opts.classifierScale !== undefined && !opts.classifier)
+        throw new CliError('--classifier-scale guides with a classifier: pass its gradient graph with --classifier');
+      if (opts.classifier && manifest.kind === 'denoiser' && !manifest.classifier)
+        throw new CliError(
+          `--classifier needs the manifest to declare its tensors ("classifier": {"inputs": {"x", "t", "class"}, "outputs": {"gradient"}}); ${opts.manifest} declares none`,
+        );
+      if (opts.classifier && manifest.kind !== 'denoiser')
+        throw new CliError('--classifier guides denoisers; a generator is sampled in one step');
+      const classifierBytes = opts.classifier ? await readInput(opts.classifier, 'classifier') : undefined;
+      if (manifest.kind === 'denoiser' && manifest.classifier && !classifierBytes)
+        throw new CliError(`${opts.manifest} declares a classifier: pass its gradient graph with --classifier`);
+      const report = await inspectModel(model, manifest, { decoder: decoderBytes, classifier: classifierBytes });
+      if (!report.ok) {
+        const file =
+          report.field === 'decoder'
+            ? (opts.decoder ?? 'decoder')
+            : report.field?.startsWith('classifier')
+              ? (opts.classifier ?? 'classifier')
+              : opts.model;
+        throw new CliError(`${file}: ${report.problem}`);
+      }
 
       const opened = await openSession(model, ep);
       let decoder: LatentDecoder | undefined;
@@ -145,6 +183,10 @@ export function register(program: Command): void {
             steps: opts.steps,
             guidance: opts.guidance,
             eta: opts.eta,
+            ...(opts.respacing !== undefined ? { respacing: opts.respacing } : {}),
+            ...(opts.variance !== undefined ? { variance: opts.variance } : {}),
+            ...(opts.classifier ? { classifier_scale: opts.classifierScale ?? 1 } : {}),
+            ...(opts.clipDenoised ? { clip_denoised: true } : {}),
           });
           if (!parsed.success)
             throw new CliError(
@@ -158,8 +200,14 @@ export function register(program: Command): void {
             decoder = await LatentDecoder.open(decoderBytes, manifest.latent, manifest.resolution, ep);
             closers.push(() => decoder!.close());
           }
+          let classifier: ClassifierGradientModel | undefined;
+          if (classifierBytes) {
+            classifier = await ClassifierGradientModel.open(classifierBytes, manifest, ep);
+            closers.push(() => classifier!.close());
+          }
           const threads = defaultNoiseThreads();
-          const noise = parsed.data.eta > 0 && threads > 0 ? NoisePool.create(threads) : undefined;
+          const stochastic = parsed.data.eta > 0 || parsed.data.solver === 'ddpm';
+          const noise = stochastic && threads > 0 ? NoisePool.create(threads) : undefined;
           if (noise) closers.push(() => noise.close());
           const source = new DenoiserSource(network, manifest, {
             noise,
@@ -168,13 +216,20 @@ export function register(program: Command): void {
             batchSize: opts.batchSize,
             sampler: parsed.data,
             decoder,
+            classifier,
             fixedClass: opts.class,
             onSamplesDone: (done) => bar.update(Math.floor(done)),
           });
           batches = source.batches();
           summary = () => {
             const p = source.protocol();
-            return `${opts.solver}, ${p.steps} steps, ${p.nfe} NFE${p.classifierFreeGuidance ? `, guidance ${p.guidance}` : ''}`;
+            const extras = [
+              p.respacing !== undefined ? `respacing "${p.respacing}"` : '',
+              p.variance ? `${p.variance} variance` : '',
+              p.classifierScale !== undefined ? `classifier scale ${p.classifierScale}` : '',
+              p.classifierFreeGuidance ? `guidance ${p.guidance}` : '',
+            ].filter(Boolean);
+            return `${opts.solver}, ${p.steps} steps, ${p.nfe} NFE${extras.map((e) => `, ${e}`).join('')}`;
           };
         } else {
           if (opts.class !== undefined) throw new CliError('--class applies to class-conditional denoisers');
