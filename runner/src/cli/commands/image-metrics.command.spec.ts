@@ -52,6 +52,22 @@ describe('genbench image-metrics', () => {
     expect(out.images).toBe(6);
   });
 
+  it("--edges adds edge F1 of the outputs' Canny maps against the targets': 1 for the targets themselves, lower for noisy outputs", async () => {
+    const same = JSON.parse((await run('--pred', file('target.npz'), '--target', file('target.npz'), '--json', '--edges')).stdout) as {
+      edge_f1: number;
+    };
+    expect(same.edge_f1).toBe(1);
+    const noisy = JSON.parse((await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json', '--edges')).stdout) as {
+      edge_f1: number;
+      psnr: number;
+    };
+    expect(noisy.edge_f1).toBeGreaterThan(0);
+    expect(noisy.edge_f1).toBeLessThan(1);
+    expect(Math.abs(noisy.psnr - REF.cases.case0.psnr)).toBeLessThan(1e-10);
+    const plain = JSON.parse((await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json')).stdout) as object;
+    expect(plain).not.toHaveProperty('edge_f1');
+  });
+
   it.each([
     ['a size mismatch', 'small.npz', /16×16 but the target's 32×32/],
     ['a count mismatch', 'five.npz', /holds 5 images but the target 6/],

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
 import { ArrayFileError } from '../../io/array-file-error.js';
 import { openNpz } from '../../io/npz.js';
+import { canny, rgbToGray } from '../../conditions/canny.js';
+import { edgeF1 } from '../../metrics/edge-f1.js';
 import { imageFidelity, type ImageFidelityResult, type RgbBatch } from '../../metrics/image-fidelity.js';
 import { MetricInputError } from '../../metrics/metric-input-error.js';
 import { CliError } from '../cli-error.js';
@@ -13,6 +15,20 @@ export interface ImageMetricsOptions {
   pred: string;
   target: string;
   json?: boolean;
+  edges?: boolean;
+}
+
+export interface ImageMetricsReport extends ImageFidelityResult {
+  /** With `--edges`: F1 of each output's Canny map against its target's, averaged. */
+  edge_f1?: number;
+}
+
+/** The Canny maps (OpenCV Canny(gray, 100, 200)) of every image of a batch, concatenated. */
+function cannyMaps(b: RgbBatch): Uint8Array {
+  const pixels = b.height * b.width;
+  const maps = new Uint8Array(b.count * pixels);
+  for (let i = 0; i < b.count; i++) maps.set(canny(rgbToGray(b.data, b.height, b.width, i * pixels * 3), b.height, b.width), i * pixels);
+  return maps;
 }
 
 async function loadBatch(file: string): Promise<RgbBatch> {
@@ -27,12 +43,14 @@ async function loadBatch(file: string): Promise<RgbBatch> {
 }
 
 /** PSNR and SSIM of `--pred` against `--target`; unreadable or mismatched batches become a CliError. */
-export async function runImageMetrics(opts: ImageMetricsOptions): Promise<ImageFidelityResult> {
+export async function runImageMetrics(opts: ImageMetricsOptions): Promise<ImageMetricsReport> {
   try {
     const pred = await loadBatch(opts.pred);
     const target = await loadBatch(opts.target);
     try {
-      return imageFidelity(pred, target);
+      const fidelity = imageFidelity(pred, target);
+      if (!opts.edges) return fidelity;
+      return { ...fidelity, edge_f1: edgeF1(cannyMaps(pred), cannyMaps(target), pred.count, pred.height * pred.width).edge_f1 };
     } catch (err) {
       if (err instanceof MetricInputError) throw new MetricInputError(`${opts.pred} against ${opts.target}: ${err.message}`);
       throw err;
@@ -51,9 +69,11 @@ export function register(program: Command): void {
     .requiredOption('--pred <file>', 'output batch .npz: arr_0 uint8 [N, H, W, 3]')
     .requiredOption('--target <file>', 'target batch .npz: arr_0 uint8 [N, H, W, 3], image i the target of output i')
     .option('--json', 'print one JSON object on stdout')
+    .option('--edges', "also edge F1: each output's Canny map (OpenCV Canny(gray, 100, 200)) against its target's")
     .action(async (opts: ImageMetricsOptions) => {
       const r = await runImageMetrics(opts);
-      if (opts.json) process.stdout.write(JSON.stringify({ psnr: r.psnr, ssim: r.ssim, images: r.psnrPerImage.length }) + '\n');
+      if (opts.json)
+        process.stdout.write(JSON.stringify({ psnr: r.psnr, ssim: r.ssim, edge_f1: r.edge_f1, images: r.psnrPerImage.length }) + '\n');
       else
         process.stdout.write(
           `psnr  ${r.psnr.toFixed(6).padStart(12)} dB  ↑\nssim  ${r.ssim.toFixed(6).padStart(12)}     ↑\nimages ${r.psnrPerImage.length}\n`,
