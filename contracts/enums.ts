@@ -41,10 +41,6 @@ export type ScheduleScope = (typeof SCHEDULE_SCOPES)[number];
 export const RESIZE_PROTOCOLS = ['tf1-bilinear', 'pil-bicubic', 'pil-bicubic-uint8'] as const;
 export type ResizeProtocol = (typeof RESIZE_PROTOCOLS)[number];
 
-export function isResizeProtocol(x: unknown): x is ResizeProtocol {
-  return typeof x === 'string' && (RESIZE_PROTOCOLS as readonly string[]).includes(x);
-}
-
 /**
  * How resized pixel values in [0, 255] become an extractor's input range (runner/src/preprocessing/normalization.ts):
  * `adm` (x − 128) / 128, `minus-one-one` x / 127.5 − 1, `imagenet` torchvision's ImageNet mean and std.

@@ -35,4 +35,3 @@ export function presentEvaluation(e: EvaluationWithContext) {
     sampleGrid: e.sampleGridSha256 ? `/api/evaluations/${e.id}/samples.png` : null,
   };
 }
-export type EvaluationView = ReturnType<typeof presentEvaluation>;

@@ -51,8 +51,6 @@ export const COCOSTUFF_FINE_TO_COARSE: Uint8Array = (() => {
   return table;
 })();
 
-export const COCOSTUFF27_CLASSES = 27;
-
 /** Opens the listed images; each is decoded on demand and brought to `size × size` as STEGO's loader does. */
 export async function openCocoStuff27(data: CocoData, root: string, size: number): Promise<SegmentationDataset> {
   const check = await checkCocoStuff27(data, root);

@@ -71,8 +71,7 @@ const DTYPE_TO_DESCR: Readonly<Record<DType, string>> = {
 };
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-/** Bytes needed before the header length of any supported version is known. */
-export const NPY_PREAMBLE_LENGTH = 12;
+
 /**
  * Longest header dict read, in bytes: numpy.load's own default limit (`max_header_size`, numpy/lib/format.py
  * `_MAX_HEADER_SIZE`); numpy writes about 120 bytes for the arrays read here.
