@@ -4,6 +4,7 @@ import { FeatureSetAccumulator, scoreFeatureSets } from '../evaluation/scoring.j
 import { gaussianFeatures } from '../../../test/support/metric-test-data.js';
 import { ShardMergeError, mergeShardPartials } from './shard-merge.js';
 import { ShardPartialBuilder, type ShardPartial } from './shard-partial.js';
+import { ShardPartialCodecError, decodeShardPartial, encodeShardPartial } from './shard-partial-codec.js';
 import { planShards, type ShardRange } from './shard-plan.js';
 
 const DIMS = { pool: 8, spatial: 12, logits: 10 };
@@ -76,6 +77,18 @@ describe('sharded partial results merge to the unsharded metrics (tolerance: non
         const pieces = partials.flatMap((p) => p.stats.pool!.pieces);
         expect(pieces.filter((p) => 'centered' in p).length).toBeGreaterThan(0);
         expect(pieces.filter((p) => 'rows' in p).length).toBeGreaterThan(0);
+        // As they travel to the API and back: the same bits.
+        const decoded = partials.map((p) => decodeShardPartial(encodeShardPartial(p)));
+        expect(decoded).toEqual(partials);
+        const again = await scoreFeatureSets(
+          await mergeShardPartials(decoded, { samples: n, metrics }),
+          { activations: reference },
+          metrics,
+        );
+        expect(again).toEqual(want);
+        const bytes = encodeShardPartial(partials[1]!);
+        expect(() => decodeShardPartial(bytes.subarray(0, bytes.length - 8))).toThrow(ShardPartialCodecError);
+        expect(() => decodeShardPartial(Buffer.from('not a shard'))).toThrow(/no GBSHARD1 header/);
       }
     }
   });
