@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pino } from 'pino';
 import { createApp } from '../api/src/app.factory.js';
@@ -12,6 +12,7 @@ import { issueToken } from '../api/src/auth/issue-token.js';
 import { loadConfig } from '../api/src/config/config.js';
 import { ensureDatabase, migrate } from '../api/src/database/migrator.js';
 import { writeExampleDenoisers } from '../benchmarks/smoke/example-denoisers.js';
+import { writeExampleTextToImage } from '../benchmarks/text-to-image/example-models.js';
 import { writeExampleModels } from '../benchmarks/smoke/example-models.js';
 import { writeExampleSegmentationModels } from '../benchmarks/segmentation/example-models.js';
 import { startRunner } from '../runner/src/worker/runner.js';
@@ -90,10 +91,11 @@ step('submitting the example models');
 const submitter = await issueToken(config, { name: 'demo submitter', role: 'submitter', owner: 'demo' });
 const admin = await issueToken(config, { name: 'demo admin', role: 'admin', owner: 'demo-admin' });
 const asSubmitter = { authorization: `Bearer ${submitter.secret}` };
-const examples = [
+const examples: Array<{ name: string; modelPath: string; manifestPath: string; companions?: Array<{ field: string; path: string }> }> = [
   ...(await writeExampleModels(join(config.dataDir, 'examples'))),
   ...(await writeExampleDenoisers(join(config.dataDir, 'examples'))),
   ...(await writeExampleSegmentationModels(join(config.dataDir, 'examples'))),
+  ...(await writeExampleTextToImage(join(config.dataDir, 'examples'))),
 ];
 
 interface DemoEvaluation {
@@ -134,7 +136,8 @@ for (const ex of examples) {
     continue;
   }
   const form = new FormData();
-  form.append('file', new Blob([bytes]), `${ex.name}.onnx`);
+  form.append('file', new Blob([bytes]), basename(ex.modelPath));
+  for (const c of ex.companions ?? []) form.append(c.field, new Blob([await readFile(c.path)]), basename(c.path));
   form.append('manifest', await readFile(ex.manifestPath, 'utf8'));
   const res = await fetch(`${baseUrl}/api/models`, { method: 'POST', body: form, headers: asSubmitter });
   const body = (await res.json()) as { message?: string; evaluations?: Array<{ id: string; suite: { id: string } }> };

@@ -172,24 +172,36 @@ export async function writeExampleSampleBatch(path: string, count?: number): Pro
   await writeNpz(path, { arr_0: { dtype: 'uint8', shape, data } });
 }
 
-export interface ExampleTextToImageFiles {
-  denoiser: { model: string; manifest: DenoiserManifest; textEncoder: string; tokenizer: string };
-  samples: { file: string; manifest: SamplesManifest };
+/** A demo submission: the main file, its manifest, and the companion files by multipart field. */
+export interface ExampleTextToImageSubmission {
+  name: string;
+  modelPath: string;
+  manifestPath: string;
+  companions: Array<{ field: string; path: string }>;
 }
 
-/** Writes the demo's text-to-image submissions into `dir`. */
-export async function writeExampleTextToImage(dir: string): Promise<ExampleTextToImageFiles> {
+/** Writes the demo's text-to-image submissions into `dir`: the prompt-following denoiser (with its text encoder and tokenizer) and a sample batch. */
+export async function writeExampleTextToImage(dir: string): Promise<ExampleTextToImageSubmission[]> {
   await mkdir(dir, { recursive: true });
-  const model = join(dir, 't2i-disc-denoiser.onnx');
-  const textEncoder = join(dir, 't2i-text-encoder.onnx');
-  const tokenizer = join(dir, 't2i-tokenizer.json');
-  const file = join(dir, 't2i-samples.npz');
-  await writeFile(model, buildExampleTextDenoiser(true));
-  await writeFile(textEncoder, buildExampleTextEncoder());
-  await writeFile(tokenizer, exampleTokenizerJson());
-  await writeExampleSampleBatch(file);
-  return {
-    denoiser: { model, manifest: exampleTextDenoiserManifest('t2i-disc-ddim'), textEncoder, tokenizer },
-    samples: { file, manifest: exampleSampleBatchManifest('t2i-drawn-samples') },
-  };
+  const file = (name: string) => join(dir, name);
+  const denoiser = exampleTextDenoiserManifest('t2i-disc-ddim');
+  const samples = exampleSampleBatchManifest('t2i-drawn-samples');
+  await writeFile(file('t2i-disc-ddim.onnx'), buildExampleTextDenoiser(true));
+  await writeFile(file('t2i-disc-ddim.json'), JSON.stringify(denoiser, null, 2) + '\n');
+  await writeFile(file('t2i-text-encoder.onnx'), buildExampleTextEncoder());
+  await writeFile(file('t2i-tokenizer.json'), exampleTokenizerJson());
+  await writeExampleSampleBatch(file('t2i-drawn-samples.npz'));
+  await writeFile(file('t2i-drawn-samples.json'), JSON.stringify(samples, null, 2) + '\n');
+  return [
+    {
+      name: denoiser.name,
+      modelPath: file('t2i-disc-ddim.onnx'),
+      manifestPath: file('t2i-disc-ddim.json'),
+      companions: [
+        { field: 'text_encoder', path: file('t2i-text-encoder.onnx') },
+        { field: 'tokenizer', path: file('t2i-tokenizer.json') },
+      ],
+    },
+    { name: samples.name, modelPath: file('t2i-drawn-samples.npz'), manifestPath: file('t2i-drawn-samples.json'), companions: [] },
+  ];
 }

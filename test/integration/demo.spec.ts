@@ -18,6 +18,8 @@ const EXAMPLES = [
   'gauss-ddpm-grey',
   'colour-segmenter',
   'rgb-features',
+  't2i-disc-ddim',
+  't2i-drawn-samples',
 ];
 
 async function freePort(): Promise<number> {
