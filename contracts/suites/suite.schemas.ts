@@ -44,6 +44,8 @@ export const GenerationSuiteDefinition = z
     time_limit_s: z.number().positive().default(3600),
     /** How `denoiser` submissions are sampled (solver, steps, guidance, eta; README.md, "Samplers"). */
     sampler: SamplerParams.optional(),
+    /** Whether the suite may be split into shards run by several runners, and into at most how many (README, "Sharded evaluations"). */
+    sharding: z.strictObject({ max_shards: z.number().int().min(1) }).optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {

@@ -5,6 +5,7 @@ import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 import { type GeneratorManifest, parseManifest } from '../../../../contracts/manifest/manifest.schemas.js';
 import { defineSuite, type GenerationSuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
 import { buildNanGenerator } from '../../../../test/support/onnx-models/broken-models.js';
+import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { buildTinyGenerator } from '../../onnx/models/tiny-generator.js';
 import { planShards } from '../../sharding/shard-plan.js';
@@ -40,6 +41,7 @@ const generatorSuite: GenerationSuiteDefinition = defineSuite({
   extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 32, normalization: 'minus-one-one' },
   metrics: ['fid', 'sfid', 'inception_score', 'precision', 'recall'],
   primary: 'fid',
+  sharding: { max_shards: 8 },
 });
 
 /** Runs every shard in its own call (as separate runners would), in reverse order, then merges in sample order. */
@@ -81,7 +83,7 @@ describe('a sharded generation evaluation scores as the unsharded one (tolerance
       assetDirs: NO_ASSET_FILES,
       model: buildExampleDenoiser({ fit: 1, std: 0.4 }),
       manifest: parseManifest(exampleDenoiserManifest('sharded')),
-      suite: { ...smokeDenoiser, samples: 192, reference: { type: 'synthetic-shapes', n: 128, seed: 1 } },
+      suite: { ...smokeDenoiser, samples: 192, reference: { type: 'synthetic-shapes', n: 128, seed: 1 }, sharding: { max_shards: 8 } },
     };
     const whole = await runEvaluation(input);
     for (const shards of [1, 3, 8]) {
@@ -89,6 +91,19 @@ describe('a sharded generation evaluation scores as the unsharded one (tolerance
       expect(merged.metrics).toEqual(whole.metrics);
       expect(Object.is(merged.metrics[0]!.value, whole.metrics[0]!.value)).toBe(true);
     }
+  });
+
+  it('a suite without sharding, or past its max_shards, is refused as the fault of the suite', async () => {
+    const input: EvaluationInput = {
+      assetDirs: NO_ASSET_FILES,
+      model: buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 1, quality: 0.5 }),
+      manifest: generatorManifest,
+      suite: { ...generatorSuite, sharding: undefined },
+    };
+    const [first] = planShards(generatorSuite.samples, generatorSuite.batch_size, 2);
+    await expect(evaluateGenerationShard(input, first!)).rejects.toThrow(/suite test-sharded is not sharded/);
+    const [ninth] = planShards(generatorSuite.samples, generatorSuite.batch_size, 9);
+    await expect(evaluateGenerationShard({ ...input, suite: generatorSuite }, ninth!)).rejects.toThrow(SuiteFailure);
   });
 
   it("a shard whose samples the model breaks fails with the model's reason", async () => {

@@ -4,6 +4,7 @@
 // of the unsharded run, and the merged metrics are the unsharded ones bit for bit (shard-partial.ts says how).
 
 import type { ExecutionProvider } from '../../evaluation/onnx-session.js';
+import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
 import { StageClock } from '../../evaluation/stage-clock.js';
 import { FeatureExtractor } from '../../evaluation/features.js';
 import { mergeShardPartials } from '../../sharding/shard-merge.js';
@@ -26,6 +27,10 @@ export interface GenerationShardResult {
 export async function evaluateGenerationShard(input: EvaluationInput, range: ShardRange): Promise<GenerationShardResult> {
   const t0 = performance.now();
   const clock = new StageClock();
+  const declared = checkGenerationInput(input);
+  if (!declared.sharding) throw new SuiteFailure(`suite ${declared.id} is not sharded (its definition has no sharding)`);
+  if (range.of > declared.sharding.max_shards)
+    throw new SuiteFailure(`suite ${declared.id} allows at most ${declared.sharding.max_shards} shards, not ${range.of}`);
   const { suite, source, extractor } = await openSampling(input, clock, range);
   try {
     const builder = new ShardPartialBuilder(range, suite.samples, suite.metrics);
