@@ -4,7 +4,13 @@
 // The Prisma enums mirror the database's; contracts/enums.spec.ts checks they agree with these lists.
 
 /** The tasks suites score and models compete in; a new task family adds its task here. */
-export const TASKS = ['unconditional-generation', 'class-conditional-generation', 'zero-shot-segmentation', 'text-to-image'] as const;
+export const TASKS = [
+  'unconditional-generation',
+  'class-conditional-generation',
+  'zero-shot-segmentation',
+  'text-to-image',
+  'video-generation',
+] as const;
 
 /** What a submission is (its manifest's `kind`). */
 export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;

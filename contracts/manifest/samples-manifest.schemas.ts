@@ -4,7 +4,8 @@ import { ClassCount, Description, ModelName, Resolution } from './manifest-field
 /**
  * `samples`: an uploaded ADM-style sample batch, an `.npz` holding `arr_0` (uint8 NHWC images
  * [N, resolution, resolution, 3]) and, for class-conditional batches, `arr_1` (int64 or int32 labels [N]).
- * Nothing is run: the suite scores its first `samples` images.
+ * Nothing is run: the suite scores its first `samples` images. With `frames`, a video batch: `arr_0` is
+ * uint8 [N, frames, resolution, resolution, 3].
  */
 export const SamplesManifest = z
   .strictObject({
@@ -23,6 +24,8 @@ export const SamplesManifest = z
       .regex(/^[a-z0-9][a-z0-9-]*$/)
       .max(100)
       .optional(),
+    /** A video sample batch: `arr_0` is uint8 [N, frames, resolution, resolution, 3], scored by video suites. */
+    frames: z.number().int().min(2).max(1024).optional(),
   })
   .refine((m) => m.prompts === undefined || m.classes === 0, {
     message: 'a batch that answers a prompt list has no class labels: declare classes: 0',

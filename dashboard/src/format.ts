@@ -56,6 +56,7 @@ export const taskLabel = (task: string): string =>
     'unconditional-generation': 'Unconditional generation',
     'class-conditional-generation': 'Class-conditional generation',
     'zero-shot-segmentation': 'Zero-shot segmentation',
+    'video-generation': 'Video generation',
   })[task] ?? task;
 
 /** Hardware arrives as whatever the runner reported: a string, or an object such as {cpu, cores, gpu}. */

@@ -47,6 +47,7 @@ function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
 
 /** The generation task a manifest's model competes in. */
 export function taskOf(manifest: Manifest): string | undefined {
+  if (manifest.kind === 'samples' && manifest.frames !== undefined) return 'video-generation';
   if (manifest.kind === 'generator' || manifest.kind === 'denoiser' || manifest.kind === 'samples') {
     if (isTextConditioned(manifest)) return 'text-to-image';
     return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';

@@ -166,4 +166,31 @@ describe('sample batch inspection (headers only)', () => {
     }
     expect(await inspectSampleBatch(join(dir, 'absent.npz'), manifest())).toMatchObject({ ok: false, field: 'file' });
   });
+
+  it('checks a video batch (frames declared) as [N, T, H, W, 3]: frame count, image batches and videos sent as images refused', async () => {
+    const video = (frames: number) => SamplesManifest.parse({ name: 'v', kind: 'samples', resolution: 8, classes: 0, frames });
+    const write = async (name: string, shape: number[]) => {
+      const path = join(dir, name);
+      await writeNpz(path, { arr_0: { dtype: 'uint8', shape, data: new Uint8Array(shape.reduce((x, y) => x * y, 1)) } });
+      return path;
+    };
+    const videos = await write('videos.npz', [3, 4, 8, 8, 3]);
+    expect(await inspectSampleBatch(videos, video(4))).toMatchObject({ ok: true, outputs: [{ name: 'arr_0', shape: [3, 4, 8, 8, 3] }] });
+    expect(await inspectSampleBatch(videos, video(16))).toEqual({
+      ok: false,
+      field: 'frames',
+      problem: 'arr_0 holds videos of 4 frames, the manifest declares frames 16',
+    });
+    expect(await inspectSampleBatch(videos, manifest())).toMatchObject({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(/holds videos/),
+    });
+    const images = await write('images-as-video.npz', [3, 8, 8, 3]);
+    expect(await inspectSampleBatch(images, video(4))).toMatchObject({
+      ok: false,
+      field: 'file',
+      problem: expect.stringMatching(/is an image batch/),
+    });
+  });
 });

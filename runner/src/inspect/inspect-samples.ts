@@ -1,4 +1,4 @@
-import { checkAdmImages } from '../io/adm-batch.js';
+import { type AdmVideosLayout, checkAdmImages, checkAdmVideos } from '../io/adm-batch.js';
 import { ArrayFileError, type NpzReader, openNpz } from '../io/npz.js';
 import type { SamplesManifest } from '../../../contracts/manifest/samples-manifest.schemas.js';
 import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
@@ -20,19 +20,24 @@ const LABEL_DTYPES = ['int64', 'int32', 'int16', 'uint16', 'int8', 'uint8'];
 /** Checks `arr_0` (the shared ADM layout, then the manifest's resolution) and `arr_1` of an open archive; returns the layout, or the problem in the submitter's terms. */
 export function checkSampleBatch(
   reader: NpzReader,
-  m: Pick<SamplesManifest, 'resolution' | 'classes'>,
+  m: Pick<SamplesManifest, 'resolution' | 'classes' | 'frames'>,
 ): SampleBatchLayout | { field: string; problem: string } {
-  const images = checkAdmImages(reader);
+  const images = m.frames === undefined ? checkAdmImages(reader) : checkAdmVideos(reader);
   if ('problem' in images) return { field: 'file', problem: images.problem };
+  const frames = (images as Partial<AdmVideosLayout>).frames;
+  if (frames !== m.frames) {
+    return { field: 'frames', problem: `arr_0 holds videos of ${frames} frames, the manifest declares frames ${m.frames}` };
+  }
   const R = m.resolution;
   if (images.resolution !== R) {
     return {
       field: 'resolution',
-      problem: `arr_0 holds ${images.resolution}×${images.resolution} images, the manifest declares resolution ${R}`,
+      problem: `arr_0 holds ${images.resolution}×${images.resolution} ${m.frames === undefined ? 'images' : 'frames'}, the manifest declares resolution ${R}`,
     };
   }
   const count = images.count;
-  if (count < 2) return { field: 'file', problem: `arr_0 holds ${count} image(s); a batch needs at least 2` };
+  if (count < 2)
+    return { field: 'file', problem: `arr_0 holds ${count} ${m.frames === undefined ? 'image' : 'video'}(s); a batch needs at least 2` };
   if (m.classes === 0) return { count, labels: false };
   if (!reader.has('arr_1'))
     return { field: 'classes', problem: `a class-conditional batch (classes: ${m.classes}) needs arr_1 with one label per image` };

@@ -15,7 +15,7 @@ import type { SamplesManifest } from '../../../contracts/manifest/samples-manife
 import { buildTinyExtractor } from '../onnx/models/tiny-extractor.js';
 import { buildTinyGenerator } from '../onnx/models/tiny-generator.js';
 import { defineSuite } from '../../../contracts/suites/suite.schemas.js';
-import { AdmBatchError, checkAdmImages } from './adm-batch.js';
+import { AdmBatchError, checkAdmImages, checkAdmVideos } from './adm-batch.js';
 import { encodeNpy, openNpz, writeNpz, type NdArray } from './npz.js';
 
 const R = 8;
@@ -84,6 +84,60 @@ describe('the ADM batch layout (arr_0 uint8 [N, H, W, 3], C order)', () => {
     ['no images', { arr_0: u8([0, R, R, 3]) }, 'arr_0 holds no images'],
   ])('refuses a batch with %s', async (_what, arrays, problem) => {
     expect(await check(arrays)).toEqual({ problem });
+  });
+
+  it('refuses a video batch submitted as images, naming the image layout', async () => {
+    expect(await check({ arr_0: u8([2, 16, R, R, 3]) })).toEqual({
+      problem: `arr_0 holds videos [N, T, H, W, 3] = [2, 16, ${R}, ${R}, 3]; image suites score image batches [N, H, W, 3]`,
+    });
+  });
+
+  describe('video batches (arr_0 uint8 [N, T, H, W, 3])', () => {
+    async function checkVideos(arrays: Record<string, NdArray>, frames?: number) {
+      const path = join(dir, 'videos.npz');
+      await writeNpz(path, arrays);
+      const reader = await openNpz(path);
+      try {
+        return checkAdmVideos(reader, frames);
+      } finally {
+        await reader.close();
+      }
+    }
+
+    it('accepts [N, T, H, W, 3] and returns count, frames and resolution, reading 5-D arrays through the npz reader', async () => {
+      const shape = [3, 5, R, R, 3];
+      const data = new Uint8Array(shape.reduce((a, b) => a * b, 1)).map((_, i) => (i * 7) % 256);
+      expect(await checkVideos({ arr_0: { dtype: 'uint8', shape, data } }, 5)).toEqual({ count: 3, frames: 5, resolution: R });
+      const path = join(dir, 'videos.npz');
+      const reader = await openNpz(path);
+      try {
+        const back = await reader.read('arr_0');
+        expect(back.shape).toEqual(shape);
+        expect(Buffer.from(back.data as Uint8Array).equals(Buffer.from(data))).toBe(true);
+      } finally {
+        await reader.close();
+      }
+    });
+
+    it.each<[string, Record<string, NdArray>, number | undefined, string]>([
+      [
+        'an image batch',
+        { arr_0: u8([2, R, R, 3]) },
+        16,
+        `arr_0 is an image batch [N, H, W, 3] = [2, ${R}, ${R}, 3]; video suites score videos: save arr_0 as [N, T, H, W, 3] (T frames per video)`,
+      ],
+      ['the wrong frame count', { arr_0: u8([2, 8, R, R, 3]) }, 16, 'arr_0 holds videos of 8 frames, 16 are expected'],
+      [
+        'channels first',
+        { arr_0: u8([2, 16, 3, R, R]) },
+        16,
+        `arr_0 must be [N, T, H, W, 3] (videos of NHWC RGB frames), it is [2, 16, 3, ${R}, ${R}]`,
+      ],
+      ['non-square frames', { arr_0: u8([2, 16, 4, 8, 3]) }, undefined, 'arr_0 holds 4×8 frames; frames must be square'],
+      ['no videos', { arr_0: u8([0, 16, R, R, 3]) }, undefined, 'arr_0 holds no videos'],
+    ])('refuses %s', async (_what, arrays, frames, problem) => {
+      expect(await checkVideos(arrays, frames)).toEqual({ problem });
+    });
   });
 
   describe('a Fortran-order arr_0 is refused on every path that reads an ADM batch', () => {

@@ -25,22 +25,72 @@ export interface AdmBatchProblem {
 
 /** Checks the `arr_0` header of an open archive (nothing is read but headers). */
 export function checkAdmImages(reader: NpzReader): AdmImagesLayout | AdmBatchProblem {
+  const e = checkHeader(reader);
+  if ('problem' in e) return e;
+  if (e.shape.length === 5 && e.shape[4] === 3) {
+    return {
+      problem: `${ADM_IMAGES} holds videos [N, T, H, W, 3] = [${e.shape.join(', ')}]; image suites score image batches [N, H, W, 3]`,
+    };
+  }
+  if (e.shape.length !== 4 || e.shape[3] !== 3) {
+    return { problem: `${ADM_IMAGES} must be [N, H, W, 3] (NHWC RGB), it is [${e.shape.join(', ')}]` };
+  }
+  const [count, h, w] = e.shape as [number, number, number];
+  const rest = checkFrames(h, w, e.fortranOrder, count, 'images');
+  return rest ?? { count, resolution: h };
+}
+
+/** The video array of a video sample batch: uint8 [N, T, H, W, 3], the ADM layout with a time axis after N. */
+export interface AdmVideosLayout {
+  /** Videos in the batch (N). */
+  count: number;
+  /** Frames per video (T). */
+  frames: number;
+  /** Side of the square frames (H = W). */
+  resolution: number;
+}
+
+/**
+ * Checks `arr_0` as a video batch, uint8 [N, T, H, W, 3] in C order (nothing is read but headers); with
+ * `frames`, T must equal it. An image batch [N, H, W, 3] is refused as one, naming the layout videos need.
+ */
+export function checkAdmVideos(reader: NpzReader, frames?: number): AdmVideosLayout | AdmBatchProblem {
+  const e = checkHeader(reader);
+  if ('problem' in e) return e;
+  if (e.shape.length === 4 && e.shape[3] === 3) {
+    return {
+      problem: `${ADM_IMAGES} is an image batch [N, H, W, 3] = [${e.shape.join(', ')}]; video suites score videos: save arr_0 as [N, T, H, W, 3] (T frames per video)`,
+    };
+  }
+  if (e.shape.length !== 5 || e.shape[4] !== 3) {
+    return { problem: `${ADM_IMAGES} must be [N, T, H, W, 3] (videos of NHWC RGB frames), it is [${e.shape.join(', ')}]` };
+  }
+  const [count, t, h, w] = e.shape as [number, number, number, number];
+  const rest = checkFrames(h, w, e.fortranOrder, count, 'videos');
+  if (rest) return rest;
+  if (t === 0) return { problem: `${ADM_IMAGES} holds videos of no frames` };
+  if (frames !== undefined && t !== frames) return { problem: `${ADM_IMAGES} holds videos of ${t} frames, ${frames} are expected` };
+  return { count, frames: t, resolution: h };
+}
+
+function checkHeader(reader: NpzReader): ReturnType<NpzReader['entry']> | AdmBatchProblem {
   if (!reader.has(ADM_IMAGES)) {
     const keys = reader.entries.map((e) => e.name).join(', ') || 'nothing';
     return { problem: `no ${ADM_IMAGES} (images); the archive holds: ${keys}` };
   }
   const e = reader.entry(ADM_IMAGES);
   if (e.dtype !== 'uint8') return { problem: `${ADM_IMAGES} must be uint8 (as ADM sample batches are), it is ${e.dtype}` };
-  if (e.shape.length !== 4 || e.shape[3] !== 3) {
-    return { problem: `${ADM_IMAGES} must be [N, H, W, 3] (NHWC RGB), it is [${e.shape.join(', ')}]` };
-  }
-  const [count, h, w] = e.shape as [number, number, number];
-  if (h !== w) return { problem: `${ADM_IMAGES} holds ${h}×${w} images; images must be square` };
-  if (e.fortranOrder) {
+  return e;
+}
+
+function checkFrames(h: number, w: number, fortranOrder: boolean, count: number, what: 'images' | 'videos'): AdmBatchProblem | undefined {
+  if (h !== w)
+    return { problem: `${ADM_IMAGES} holds ${h}×${w} ${what === 'images' ? 'images; images' : 'frames; frames'} must be square` };
+  if (fortranOrder) {
     return { problem: `${ADM_IMAGES} is stored in Fortran order and cannot be streamed; save it C-contiguous (numpy.ascontiguousarray)` };
   }
-  if (count === 0) return { problem: `${ADM_IMAGES} holds no images` };
-  return { count, resolution: h };
+  if (count === 0) return { problem: `${ADM_IMAGES} holds no ${what}` };
+  return undefined;
 }
 
 /** A reference or sample batch whose `arr_0` breaks the layout above; the message starts with the file. */
@@ -58,6 +108,13 @@ export class AdmBatchError extends Error {
 /** `checkAdmImages`, throwing an `AdmBatchError` that names `file`. */
 export function requireAdmImages(reader: NpzReader, file: string): AdmImagesLayout {
   const layout = checkAdmImages(reader);
+  if ('problem' in layout) throw new AdmBatchError(file, layout.problem);
+  return layout;
+}
+
+/** `checkAdmVideos`, throwing an `AdmBatchError` that names `file`. */
+export function requireAdmVideos(reader: NpzReader, file: string, frames?: number): AdmVideosLayout {
+  const layout = checkAdmVideos(reader, frames);
   if ('problem' in layout) throw new AdmBatchError(file, layout.problem);
   return layout;
 }
