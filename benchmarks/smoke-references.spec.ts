@@ -5,6 +5,10 @@ import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
 import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
 import { SUITES } from './index.js';
+import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.schemas.js';
+import { buildClipLikeImageEncoder, buildClipLikeTextEncoder } from '../runner/src/text/clip-like-encoders.js';
+import { clipStyleTokenizerJson } from '../runner/src/text/clip-style-tokenizer.js';
+import { drawPrompt, PALETTE, PROMPT_WORDS, syntheticPrompts } from '../runner/src/text/synthetic-prompts.js';
 
 // The data that the suites generate themselves (no downloaded file, so no sha256 in the definition checks
 // it): synthetic reference images, the built-in extractor, synthetic segmentation images and labels. Each
@@ -23,6 +27,12 @@ const PINNED: Record<string, Record<string, string>> = {
   },
   'smoke-32-samples v1': {
     reference: '36975ac4ea40e1fdcbb2c0418820cb4c05a0096b6c1f23a3851d4aa972b1596f',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-t2i-32 v1': {
+    prompts: 'c19c801ac7c917dda9ee993ae7050fe26c27338fd13743c1ecad38a0cc029203',
+    reference: '36a6e730290e2276a08d572436ad3e7bd9ab180a5e631978de0278af40b5cca4',
+    clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
   'smoke-seg-dataset v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
@@ -49,6 +59,30 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
       out.dataset = sha256(parts);
     }
     return out;
+  }
+  if (isTextToImageSuite(suite)) {
+    // The prompts, the reference images drawn from them and the CLIP-like encoders (clip-model.ts builds them so).
+    if (suite.prompts.type === 'synthetic-colour-shapes') {
+      const prompts = syntheticPrompts(suite.prompts.seed);
+      out.prompts = sha256([new TextEncoder().encode(prompts.map((p) => p.text).join('\n'))]);
+      if (suite.reference.type === 'synthetic-prompt-images') {
+        const seed = suite.reference.seed;
+        out.reference = sha256(prompts.map((p, i) => drawPrompt(p, suite.resolution, seed, i)));
+      }
+    }
+    if (suite.clip.type === 'builtin-clip-like') {
+      const json = clipStyleTokenizerJson(PROMPT_WORDS);
+      const vocab = (json.model as { vocab: Record<string, number> }).vocab;
+      out.clip = sha256([
+        buildClipLikeImageEncoder(suite.resolution),
+        buildClipLikeTextEncoder(
+          suite.clip.context_length,
+          Object.keys(vocab).length,
+          PALETTE.map((c) => vocab[`${c.name}</w>`]!),
+        ),
+        new TextEncoder().encode(JSON.stringify(json)),
+      ]);
+    }
   }
   if (suite.reference.type === 'synthetic-shapes') {
     out.reference = sha256([makeSyntheticImages({ n: suite.reference.n, resolution: suite.resolution, seed: suite.reference.seed })]);
