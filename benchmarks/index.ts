@@ -26,6 +26,8 @@ import cocostuff27PerImage from './segmentation/cocostuff27-per-image.suite.js';
 import smokeSegDataset from './segmentation/smoke-seg-dataset.suite.js';
 import smokeSegPerImage from './segmentation/smoke-seg-per-image.suite.js';
 import smokeT2i32 from './text-to-image/smoke-t2i-32.suite.js';
+import coco30k256 from './text-to-image/coco-30k-256.suite.js';
+import coco30k512 from './text-to-image/coco-30k-512.suite.js';
 
 export const SUITES: readonly SuiteDefinition[] = [
   smoke32,
@@ -54,6 +56,8 @@ export const SUITES: readonly SuiteDefinition[] = [
   cityscapes27Dataset,
   cityscapes27PerImage,
   smokeT2i32,
+  coco30k256,
+  coco30k512,
 ];
 
 export function findSuite(id: string): SuiteDefinition | undefined {

@@ -1,0 +1,3 @@
+import { coco30kSuite } from './coco-30k.js';
+
+export default coco30kSuite(512);
