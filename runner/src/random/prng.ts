@@ -4,31 +4,10 @@
 // k-means seeding) are named in protocol-streams.ts and pinned by its spec; tests draw from these
 // primitives directly, or from runner/src/onnx/models/seeded-weights.ts.
 
-/** A uniform generator on [0, 1). */
-export type Uniform = () => number;
+import { fmix32, mulberry32, type Uniform } from '../../../contracts/random/mulberry32.js';
 
-/** The murmur3 32-bit finalizer (fmix32): spreads nearby seeds apart. */
-export function fmix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/**
- * mulberry32 (Tommy Ettinger, public domain): 32-bit state, period 2^32; adequate for initialisation,
- * synthetic data and test weights, not for cryptography. `state` is used as given (seed through
- * `streamSeed`, `mixSeed` or `fmix32` to keep nearby seeds apart).
- */
-export function mulberry32(state: number): Uniform {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The base generator is shared with the API (contracts/random/mulberry32.ts).
+export { fmix32, mulberry32, type Uniform };
 
 /** A 32-bit seed for the stream named `label` under `seed` (FNV-1a over the label, mixed with the seed, then fmix32). */
 export function streamSeed(seed: number, label: string): number {

@@ -3,6 +3,7 @@
 // which is what lets a stored rating be recomputed from its stored votes (arena.service.ts records all three).
 import { BT_DEFAULTS, type Comparison, fitBradleyTerry, type Outcome, toElo } from './bradley-terry.js';
 import { kendallTauB } from './kendall-tau.js';
+import { fmix32, mulberry32, type Uniform } from '../../../../contracts/random/mulberry32.js';
 
 /** Changes whenever a choice below would change a stored rating; stored with each rating version. */
 export const ARENA_ALGORITHM = 'bt-mm-ties-half-prior1-elo400-bootstrap-percentile-mulberry32@1';
@@ -53,19 +54,9 @@ export interface ArenaRatingResult {
   resamples: number;
 }
 
-/** mulberry32 (Tommy Ettinger, public domain), seeded through the murmur3 finalizer: the same generator as runner/src/random/prng.ts, which the API may not import. */
-export function seededUniform(seed: number): () => number {
-  let x = seed >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  let s = (x ^ (x >>> 16)) >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** mulberry32 seeded through the murmur3 finalizer: the project's one generator (contracts/random/mulberry32.ts). */
+export function seededUniform(seed: number): Uniform {
+  return mulberry32(fmix32(seed));
 }
 
 /** The q-th percentile (0–100) with linear interpolation between order statistics: numpy.percentile's default. */
