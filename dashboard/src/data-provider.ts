@@ -248,6 +248,9 @@ export interface SubmitModelInput {
   file: File;
   /** The decoder ONNX of a latent denoiser (multipart field `decoder`). */
   decoder?: File;
+  /** A text-conditioned model's text encoder ONNX and tokenizer.json (multipart fields `text_encoder`, `tokenizer`). */
+  textEncoder?: File;
+  tokenizer?: File;
   manifest: string;
   visibility: Visibility;
 }
@@ -351,12 +354,14 @@ export const dataProvider: GenbenchDataProvider = {
   updateMany: notSupported('updateMany'),
   deleteMany: notSupported('deleteMany'),
 
-  submitModel: async ({ token, file, decoder, manifest, visibility }) => {
+  submitModel: async ({ token, file, decoder, textEncoder, tokenizer, manifest, visibility }) => {
     const body = new FormData();
     body.append('manifest', manifest);
     body.append('visibility', visibility);
     body.append('file', file, file.name);
     if (decoder) body.append('decoder', decoder, decoder.name);
+    if (textEncoder) body.append('text_encoder', textEncoder, textEncoder.name);
+    if (tokenizer) body.append('tokenizer', tokenizer, tokenizer.name);
     return call<SubmitResult>('/models', { method: 'POST', body, token });
   },
   previewSuites: (manifest) => call<SuitePreview>('/suites/preview', { method: 'POST', body: { manifest } }),

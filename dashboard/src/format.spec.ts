@@ -58,7 +58,8 @@ describe('format', () => {
 
   it('names tasks, keeps unknown ones as they are, and shortens digests', () => {
     expect(taskLabel('zero-shot-segmentation')).toBe('Zero-shot segmentation');
-    expect(taskLabel('text-to-image')).toBe('text-to-image');
+    expect(taskLabel('text-to-image')).toBe('Text-to-image');
+    expect(taskLabel('text-to-3d')).toBe('text-to-3d');
     expect(shortSha('0123456789abcdef0123')).toBe('0123456789ab');
   });
 

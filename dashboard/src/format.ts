@@ -56,6 +56,7 @@ export const taskLabel = (task: string): string =>
     'unconditional-generation': 'Unconditional generation',
     'class-conditional-generation': 'Class-conditional generation',
     'zero-shot-segmentation': 'Zero-shot segmentation',
+    'text-to-image': 'Text-to-image',
     'video-generation': 'Video generation',
   })[task] ?? task;
 

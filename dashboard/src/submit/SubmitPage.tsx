@@ -46,8 +46,20 @@ const validJson = (value: string) => {
 interface FormValues {
   file?: { rawFile: File; title?: string };
   decoder?: { rawFile: File; title?: string };
+  text_encoder?: { rawFile: File; title?: string };
+  tokenizer?: { rawFile: File; title?: string };
   manifest: string;
   visibility: Visibility;
+}
+
+/** Whether the manifest text declares a text encoder (a text-to-image model, sent with its encoder and tokenizer). */
+function declaresTextEncoder(manifest: string | undefined): boolean {
+  try {
+    const m = JSON.parse(manifest ?? '') as unknown;
+    return typeof m === 'object' && m !== null && (m as { text_encoder?: unknown }).text_encoder != null;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the manifest text declares a latent denoiser (x_t is a latent a second graph decodes). */
@@ -112,6 +124,8 @@ export const SubmitPage = () => {
         file: values.file!.rawFile,
         // Only a latent denoiser has a decoder: a file left in the field after editing the manifest is not sent.
         decoder: declaresLatent(values.manifest) ? values.decoder?.rawFile : undefined,
+        textEncoder: declaresTextEncoder(values.manifest) ? values.text_encoder?.rawFile : undefined,
+        tokenizer: declaresTextEncoder(values.manifest) ? values.tokenizer?.rawFile : undefined,
         manifest: values.manifest ?? '',
         visibility: values.visibility ?? 'public',
       });
@@ -129,6 +143,7 @@ export const SubmitPage = () => {
 
   const fileIssues = issues.filter((i) => i.path === 'file');
   const decoderIssues = issues.filter((i) => i.path === 'decoder');
+  const textIssues = issues.filter((i) => i.path === 'text_encoder' || i.path === 'tokenizer');
   const manifestIssues = issues.filter((i) => i.path === 'manifest' || i.path.startsWith('manifest.'));
 
   return (
@@ -197,6 +212,35 @@ export const SubmitPage = () => {
                         <FileField source="src" title="title" />
                       </FileInput>
                       <IssueList issues={decoderIssues} testId="decoder-issues" />
+                    </Box>
+                  ) : null
+                }
+              </FormDataConsumer>
+              <FormDataConsumer<FormValues>>
+                {({ formData }) =>
+                  declaresTextEncoder(formData.manifest) || textIssues.length > 0 ? (
+                    <Box data-testid="text-encoder-field">
+                      <FileInput
+                        source="text_encoder"
+                        label="Text encoder (ONNX)"
+                        multiple={false}
+                        validate={required('a text-conditioned model needs its text encoder: choose the encoder .onnx file')}
+                        placeholder={<Typography variant="body2">The manifest declares a text_encoder: drop its .onnx here</Typography>}
+                        options={{ noKeyboard: false }}
+                      >
+                        <FileField source="src" title="title" />
+                      </FileInput>
+                      <FileInput
+                        source="tokenizer"
+                        label="Tokenizer (tokenizer.json)"
+                        multiple={false}
+                        validate={required('a text-conditioned model needs its tokenizer: choose the Hugging Face tokenizer.json')}
+                        placeholder={<Typography variant="body2">Drop the encoder's Hugging Face tokenizer.json here</Typography>}
+                        options={{ noKeyboard: false }}
+                      >
+                        <FileField source="src" title="title" />
+                      </FileInput>
+                      <IssueList issues={textIssues} testId="text-encoder-issues" />
                     </Box>
                   ) : null
                 }
