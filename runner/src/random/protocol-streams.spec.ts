@@ -10,6 +10,7 @@ import {
   syntheticPromptOrderStream,
   syntheticImageStream,
   syntheticSegmentationStream,
+  syntheticVideoStream,
 } from './protocol-streams.js';
 
 // The first draws of every protocol stream, as they were when the streams were named (values taken from
@@ -24,6 +25,10 @@ describe('protocol streams are pinned', () => {
     expect(take(syntheticImageStream(1, 1023))).toEqual([
       0.3795109046623111, 0.030817746184766293, 0.19879368762485683, 0.4418292932678014,
     ]);
+  });
+
+  it('syntheticVideoStream (moving-shapes videos)', () => {
+    expect(take(syntheticVideoStream(0, 5))).toEqual([0.5068749701604247, 0.48536805692128837, 0.12774172821082175, 0.9262616080231965]);
   });
 
   it('builtinExtractorWeights (the smoke suites’ tiny extractor)', () => {

@@ -55,3 +55,8 @@ export function syntheticPromptImageStream(seed: number, index: number): Uniform
 export function degradationNoiseStream(seed: number, index: number): Uniform {
   return mulberry32(streamSeed(seed, `degradation-noise-${index}`));
 }
+
+/** Synthetic moving-shapes video `index`: its colours, start, velocity and size (runner/src/tasks/video/moving-shapes.ts). */
+export function syntheticVideoStream(seed: number, index: number): Uniform {
+  return mulberry32(streamSeed(seed, `synthetic-video-${index}`));
+}
