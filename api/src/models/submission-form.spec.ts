@@ -20,6 +20,15 @@ const denoiser = {
 };
 const latent = { shape: [4, 8, 8], scale_factor: 0.18215, decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } } };
 const classifier = { inputs: { x: 'x_t', t: 't', class: 'y' }, outputs: { gradient: 'g' } };
+const textEncoder = { inputs: { ids: 'ids' }, outputs: { context: 'ctx' }, context_length: 8 };
+/** A latent text-to-image denoiser: takes a decoder, a text encoder and a tokenizer, and no classes. */
+const textToImage = {
+  ...denoiser,
+  classes: 0,
+  inputs: { x: 'x_t', t: 't', context: 'c' },
+  latent,
+  text_encoder: textEncoder,
+};
 
 function upload(name: string, size = 10): Express.Multer.File {
   return { fieldname: name, path: `/tmp/${name}`, size } as Express.Multer.File;
@@ -82,7 +91,7 @@ describe('companion files', () => {
 
   it('keeps the decoder and classifier messages', () => {
     const messages = Object.fromEntries(COMPANION_FILES.map((c) => [c.role, c.messages]));
-    expect(messages).toEqual({
+    expect(messages).toMatchObject({
       decoder: {
         missing: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"',
         unexpected: 'a "decoder" file was sent, but the manifest declares no latent space',
@@ -96,10 +105,14 @@ describe('companion files', () => {
     });
   });
 
+  // Every row is checked with a manifest that requires it, beside the other companions that manifest needs.
+  const needing = [needsBoth, parseManifest(textToImage)];
   for (const spec of COMPANION_FILES) {
     it(`${spec.role}: required by its manifest, refused by the others, never empty`, () => {
-      const others = Object.fromEntries(COMPANION_FILES.map((c) => [c.field, upload(c.field)]));
-      expect(refusal(() => readCompanions(upload('file'), needsBoth, { ...others, [spec.field]: undefined }))).toEqual({
+      const manifest = needing.find((m) => spec.requiredBy(m));
+      expect(manifest, `a test manifest requiring ${spec.role}`).toBeDefined();
+      const others = Object.fromEntries(COMPANION_FILES.filter((c) => c.requiredBy(manifest!)).map((c) => [c.field, upload(c.field)]));
+      expect(refusal(() => readCompanions(upload('file'), manifest!, { ...others, [spec.field]: undefined }))).toEqual({
         statusCode: 400,
         error: 'Bad Request',
         message: spec.messages.missing,
@@ -109,7 +122,7 @@ describe('companion files', () => {
         message: spec.messages.unexpected,
         issues: [{ path: spec.field, message: 'unexpected' }],
       });
-      expect(refusal(() => readCompanions(upload('file'), needsBoth, { ...others, [spec.field]: upload(spec.field, 0) }))).toMatchObject({
+      expect(refusal(() => readCompanions(upload('file'), manifest!, { ...others, [spec.field]: upload(spec.field, 0) }))).toMatchObject({
         message: spec.messages.empty,
         issues: [{ path: spec.field, message: 'empty file' }],
       });
@@ -118,13 +131,20 @@ describe('companion files', () => {
 
   it('returns the companions a manifest needs, in table order, and none for a plain one', () => {
     const files = Object.fromEntries(COMPANION_FILES.map((c) => [c.field, upload(c.field)]));
-    expect(readCompanions(upload('file'), needsBoth, files).map((c) => c.spec.role)).toEqual(['decoder', 'classifier']);
+    const pick = (...fields: string[]) => Object.fromEntries(fields.map((f) => [f, files[f]]));
+    expect(readCompanions(upload('file'), needsBoth, pick('decoder', 'classifier')).map((c) => c.spec.role)).toEqual([
+      'decoder',
+      'classifier',
+    ]);
+    expect(
+      readCompanions(upload('file'), parseManifest(textToImage), pick('decoder', 'text_encoder', 'tokenizer')).map((c) => c.spec.role),
+    ).toEqual(['decoder', 'text_encoder', 'tokenizer']);
     expect(readCompanions(upload('file'), parseManifest({ ...denoiser, latent }), { decoder: files.decoder })).toHaveLength(1);
     expect(readCompanions(upload('file'), plain, {})).toEqual([]);
   });
 
   it('derives the multipart fields and the OpenAPI form from the table', () => {
-    expect(UPLOAD_FIELDS).toEqual(['file', 'decoder', 'classifier']);
+    expect(UPLOAD_FIELDS).toEqual(['file', 'decoder', 'classifier', 'text_encoder', 'tokenizer']);
     expect(new Set(UPLOAD_FIELDS).size).toBe(UPLOAD_FIELDS.length);
     for (const c of COMPANION_FILES) expect(Object.keys(SubmitModelForm.shape)).toContain(c.field);
   });
