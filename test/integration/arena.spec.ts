@@ -6,6 +6,7 @@ import { SchedulesService } from '../../api/src/schedules/schedules.service.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { scoreAs } from '../support/manual-runner.js';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { type TestStack, startStack } from '../support/stack.js';
 
 /**
@@ -16,6 +17,7 @@ import { type TestStack, startStack } from '../support/stack.js';
  */
 describe('arena', () => {
   let stack: TestStack;
+  let scratch: ScratchDatabase | undefined;
   let prisma: PrismaService;
   let session: string;
   const FID: Record<string, number> = { 'arena-a': 10, 'arena-b': 20, 'arena-c': 30 };
@@ -72,7 +74,9 @@ describe('arena', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ runners: 0 });
+    // A database of its own: the arena pairs every public model of a board, so other files' models would join its pairs.
+    scratch = await migratedScratchDatabase('arena');
+    stack = await startStack({ runners: 0, databaseUrl: scratch.url });
     prisma = stack.app.get(PrismaService);
     for (const [name, fid] of Object.entries(FID)) await submit(name, 'public', fid);
     await submit(PRIVATE, 'private', 1);
@@ -80,6 +84,7 @@ describe('arena', () => {
   });
   afterAll(async () => {
     await stack?.close();
+    await scratch?.drop();
   });
 
   it('refuses a pair or a vote without a voter, or with a malformed or unknown session (401), storing nothing', async () => {

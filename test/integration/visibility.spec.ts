@@ -5,6 +5,7 @@ import { issueToken } from '../../api/src/auth/issue-token.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { scoreAs } from '../support/manual-runner.js';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { type TestStack, startStack } from '../support/stack.js';
 
 /**
@@ -61,6 +62,7 @@ interface Version {
 
 describe('visibility per version, on every read endpoint', () => {
   let stack: TestStack;
+  let scratch: ScratchDatabase | undefined;
   let ownerB: string;
   const tokens: Record<ViewerName, string | undefined> = { anonymous: undefined, other: undefined, owner: undefined, admin: undefined };
   const versions: Version[] = [];
@@ -78,7 +80,9 @@ describe('visibility per version, on every read endpoint', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ runners: 0 });
+    // A database of its own: the arena pairs every public model of a board, so other files' models would join its pairs.
+    scratch = await migratedScratchDatabase('visibility');
+    stack = await startStack({ runners: 0, databaseUrl: scratch.url });
     ownerB = `${stack.owner}-b`;
     // The "other" viewer is submitter b: the owner of delta, a stranger to a's models.
     const b = await issueToken(stack.config, { name: 'submitter b', role: 'submitter', owner: ownerB });
@@ -107,6 +111,7 @@ describe('visibility per version, on every read endpoint', () => {
 
   afterAll(async () => {
     await stack?.close();
+    await scratch?.drop();
   });
 
   const mine = (owner: string) => owner === stack.owner || owner === ownerB;

@@ -30,11 +30,15 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { runners?: number; config?: Partial<AppConfig> } = {}): Promise<TestStack> {
+/**
+ * An API (and `runners` runners) on the suite's shared database, or on `databaseUrl` (a scratch database of
+ * the spec's own, test/support/scratch-database.ts) for a spec that must see no other file's rows.
+ */
+export async function startStack(opts: { runners?: number; config?: Partial<AppConfig>; databaseUrl?: string } = {}): Promise<TestStack> {
   const id = randomBytes(4).toString('hex');
   const dataDir = await mkdtemp(join(tmpdir(), `genbench-test-${id}-`));
   const config = loadConfig(
-    { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl') },
+    { ...process.env, DATABASE_URL: opts.databaseUrl ?? inject('databaseUrl'), REDIS_URL: inject('redisUrl') },
     {
       dataDir,
       artifactDir: join(dataDir, 'artifacts'),
