@@ -4,6 +4,7 @@ import { PrismaService } from '../../api/src/database/prisma.service.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { scoreAs } from '../support/manual-runner.js';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { buildDashboard, launchBrowser, openPage } from './browser.js';
 
@@ -14,13 +15,17 @@ import { buildDashboard, launchBrowser, openPage } from './browser.js';
  */
 describe('arena page', () => {
   let stack: TestStack;
+  let scratch: ScratchDatabase | undefined;
   let browser: Browser;
   let prisma: PrismaService;
   const FID: Record<string, number> = { 'e2e-arena-a': 10, 'e2e-arena-b': 20 };
 
   beforeAll(async () => {
     await buildDashboard();
-    stack = await startStack({ runners: 0 });
+    // A database of its own: the arena pairs every public model of the board, so the other browser tests'
+    // public smoke-32 models would join its pairs and its board.
+    scratch = await migratedScratchDatabase('e2e_arena');
+    stack = await startStack({ runners: 0, databaseUrl: scratch.url });
     prisma = stack.app.get(PrismaService);
     let seed = 1300;
     for (const [name, fid] of Object.entries(FID)) {
@@ -41,6 +46,7 @@ describe('arena page', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
+    await scratch?.drop();
   });
 
   const recompute = async () => {
