@@ -46,9 +46,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 
   await app.init();
   await app.get(SuitesService).sync();
-  const reconciler = app.get(ReconcilerService);
-  await reconciler.reconcile();
-  reconciler.start();
+  if (config.reconciler) {
+    const reconciler = app.get(ReconcilerService);
+    await reconciler.reconcile();
+    reconciler.start();
+  }
   await app.get(SchedulesService).start();
   return app;
 }

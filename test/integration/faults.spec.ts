@@ -9,6 +9,9 @@ import { SuitesService } from '../../api/src/suites/suites.service.js';
 import { type RunnerProcess, spawnRunner } from '../support/runner-process.js';
 import { getJson, type TestStack, startStack, submitModel, waitForEvaluation, waitFor } from '../support/stack.js';
 import { SLOW_SUITE, slowManifest } from '../support/test-suites.js';
+import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { Queue } from 'bullmq';
+import { EVALUATE_QUEUE } from '../../contracts/jobs/evaluate.job.js';
 
 /** Fault tests against the real services; each bounded in time by vitest's timeouts and its own waits. */
 
@@ -111,6 +114,53 @@ describe('Redis flushed with evaluations queued', () => {
       expect(final.status, final.failureReason).toBe('succeeded');
       expect(await metricRows(stack, id)).toBe(1);
     }
+  });
+});
+
+describe("a second deployment's API on the same database (GENBENCH_RECONCILER)", () => {
+  let db: ScratchDatabase;
+  const stacks: TestStack[] = [];
+  beforeAll(async () => {
+    db = await migratedScratchDatabase('reconciler_off');
+  });
+  afterAll(async () => {
+    await Promise.all(stacks.map((s) => s.close()));
+    await db?.drop();
+  });
+
+  /** Jobs waiting on `stack`'s own queue. */
+  async function waiting(stack: TestStack): Promise<number> {
+    const queue = new Queue(EVALUATE_QUEUE, { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
+    try {
+      return await queue.getWaitingCount();
+    } finally {
+      await queue.close();
+    }
+  }
+
+  it("leaves the other queue's evaluations alone when off, and takes them over at start when on", async () => {
+    const first = await startStack({ runners: 0, databaseUrl: db.url });
+    stacks.push(first);
+    const r = await submitModel(
+      first,
+      first.submitterToken,
+      buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 21 }),
+      exampleManifest('other-deployment'),
+    );
+    expect(r.status).toBe(201);
+    const id = r.body.evaluations[0].id as string;
+    expect(await waiting(first)).toBe(1);
+    // Past the reconciler's grace for a submission between its commit and its enqueue (5 s).
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+
+    const off = await startStack({ runners: 0, databaseUrl: db.url, config: { reconciler: false } });
+    stacks.push(off);
+    expect(await waiting(off), "an API with the reconciler off queued another deployment's evaluation").toBe(0);
+
+    const on = await startStack({ runners: 0, databaseUrl: db.url, config: { reconciler: true } });
+    stacks.push(on);
+    expect(await waiting(on), 'the reconciler at start found the evaluation missing from its queue').toBe(1);
+    expect((await getJson(on, `/api/evaluations/${id}`, on.adminToken)).status).toBe('queued');
   });
 });
 

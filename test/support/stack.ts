@@ -47,6 +47,12 @@ export async function startStack(opts: { runners?: number; config?: Partial<AppC
       port: 0,
       logLevel: 'warn',
       rateLimitPerMinute: 0,
+      // On the run's shared database, the rows of earlier files' stacks (evaluations their runners never
+      // finished before closing) are not this stack's: reconciling on its own at start would queue them here,
+      // and its runners would fetch models that live in another stack's artifact store (404, retried as an
+      // infrastructure fault, ahead of the spec's own jobs). A spec reconciles through POST /api/admin/reconcile,
+      // or gets a scratch database, where the reconciler runs as in production.
+      reconciler: opts.databaseUrl !== undefined,
       ...opts.config,
     },
   );

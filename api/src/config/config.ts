@@ -33,6 +33,7 @@ const Env = z.object({
   GENBENCH_MAX_JSON_MB: z.coerce.number().positive().default(2),
   GENBENCH_TRUST_PROXY: z.string().default(''),
   GENBENCH_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  GENBENCH_RECONCILER: z.enum(['on', 'off']).default('on'),
   GENBENCH_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   GENBENCH_CLAIM_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
 });
@@ -68,6 +69,13 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Whether this process fires schedules (any number of API processes may; each firing runs once). */
   scheduler: boolean;
+  /**
+   * Whether this process reconciles the database with the queue on its own: once at start and every
+   * `reconcileIntervalMs` (GENBENCH_RECONCILER). Off, it reconciles only on POST /api/admin/reconcile: for an
+   * API process that shares its database with other deployments' queues (the tests' stacks on one database,
+   * a staging API pointed at a copy), whose evaluations it would otherwise queue on its own queue.
+   */
+  reconciler: boolean;
   /** Upper bound on one queue operation (enqueue, remove, state, health ping) while Redis is down or stuck. */
   queueTimeoutMs: number;
   /**
@@ -111,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxJsonBytes: Math.round(e.GENBENCH_MAX_JSON_MB * 1024 * 1024),
     trustProxy: parseTrustProxy(e.GENBENCH_TRUST_PROXY),
     scheduler: e.GENBENCH_SCHEDULER === 'on',
+    reconciler: e.GENBENCH_RECONCILER === 'on',
     queueTimeoutMs: e.GENBENCH_QUEUE_TIMEOUT_MS,
     claimLeaseMs: e.GENBENCH_CLAIM_LEASE_S * 1000,
     assets: loadAssetDirs(env),
