@@ -28,6 +28,7 @@ import smokeSegPerImage from './segmentation/smoke-seg-per-image.suite.js';
 import smokeT2i32 from './text-to-image/smoke-t2i-32.suite.js';
 import coco30k256 from './text-to-image/coco-30k-256.suite.js';
 import coco30k512 from './text-to-image/coco-30k-512.suite.js';
+import smokeVideo16x32 from './video/smoke-video-16x32.suite.js';
 
 export const SUITES: readonly SuiteDefinition[] = [
   smoke32,
@@ -58,6 +59,7 @@ export const SUITES: readonly SuiteDefinition[] = [
   smokeT2i32,
   coco30k256,
   coco30k512,
+  smokeVideo16x32,
 ];
 
 export function findSuite(id: string): SuiteDefinition | undefined {

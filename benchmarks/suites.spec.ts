@@ -7,6 +7,7 @@ import { METRICS } from '../contracts/metrics/registry.js';
 import { availability } from '../runner/src/suites/availability.js';
 import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
 import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.schemas.js';
+import { isVideoSuite } from '../contracts/suites/video-suite.schemas.js';
 import { type SamplerModel, planSampling } from '../contracts/sampling/sampler-plan.js';
 import { FileExtractor, type GenerationSuiteDefinition, SuiteDefinition } from '../contracts/suites/suite.schemas.js';
 import { DINOV2_VITL14 } from './extractors/dinov2.js';
@@ -14,12 +15,13 @@ import { SUITES, findSuite } from './index.js';
 
 const KNOWN_METRICS = new Set<string>(METRICS.map((m) => m.id));
 const IMAGENET = SUITES.filter(
-  (s): s is GenerationSuiteDefinition => s.id.startsWith('imagenet-') && !isSegmentationSuite(s) && !isTextToImageSuite(s),
+  (s): s is GenerationSuiteDefinition =>
+    s.id.startsWith('imagenet-') && !isSegmentationSuite(s) && !isTextToImageSuite(s) && !isVideoSuite(s),
 );
 
 function generationSuite(id: string): GenerationSuiteDefinition {
   const s = findSuite(id);
-  if (!s || isSegmentationSuite(s) || isTextToImageSuite(s)) throw new Error(`${id} is not a generation suite`);
+  if (!s || isSegmentationSuite(s) || isTextToImageSuite(s) || isVideoSuite(s)) throw new Error(`${id} is not a generation suite`);
   return s;
 }
 

@@ -53,4 +53,19 @@ describe('whyNotScored', () => {
     );
     expect(whyNotScored(suite('smoke-32-samples'), batch, { imagesInBatch: 1024 })).toBeUndefined();
   });
+
+  it("scores video batches of the suite's frame count only, and counts videos", () => {
+    const video = (frames: number, extra: Record<string, unknown> = {}) =>
+      parseManifest({ name: 'v', kind: 'samples', resolution: 32, classes: 0, frames, ...extra });
+    const s = suite('smoke-video-16x32');
+    expect(whyNotScored(s, video(16), { imagesInBatch: 64 })).toBeUndefined();
+    expect(whyNotScored(s, video(8), { imagesInBatch: 64 })).toBe(
+      'the videos have 8 frames; smoke-video-16x32 scores videos of 16 frames (32×32)',
+    );
+    expect(whyNotScored(s, video(16), { imagesInBatch: 10 })).toBe('the sample batch holds 10 videos; this suite scores 64');
+    expect(whyNotScored(s, parseManifest({ name: 'i', kind: 'samples', resolution: 32, classes: 0 }))).toMatch(
+      /scores video sample batches .*, not image batches/,
+    );
+    expect(whyNotScored(s, video(16, { classes: 10 }))).toMatch(/unconditional; the batch declares 10 classes/);
+  });
 });

@@ -6,6 +6,7 @@ import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, 
 import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
 import { isTextToImageSuite } from './text-to-image-suite.schemas.js';
+import { isVideoSuite, type VideoSuiteDefinition } from './video-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
 
 // Judged from declarations only, never by loading the model: the API (which does not load onnxruntime)
@@ -83,6 +84,7 @@ export function submissionFacts(manifest: Manifest, report: Extract<InspectionRe
  */
 export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: SubmissionFacts = {}): string | undefined {
   if (isSegmentationSuite(suite)) return undefined;
+  if (isVideoSuite(suite)) return whyVideoNotScored(suite, manifest, facts);
   if (isTextToImageSuite(suite)) {
     if (manifest.kind === 'samples' && manifest.prompts !== undefined && manifest.prompts !== suite.id)
       return `the sample batch answers the prompts of ${manifest.prompts}, not those of ${suite.id}`;
@@ -95,4 +97,23 @@ export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: 
   if (manifest.kind !== 'denoiser' || !suite.sampler) return undefined;
   const why = samplerMismatch(manifest, suite.sampler, facts.timeInputType);
   return why ? `its sampler (${describeSampler(suite.sampler)}) cannot drive this model: ${why}` : undefined;
+}
+
+/** A video suite scores video sample batches of its frame count, class count and prompt list, and enough of them. */
+function whyVideoNotScored(suite: VideoSuiteDefinition, manifest: Manifest, facts: SubmissionFacts): string | undefined {
+  if (manifest.kind !== 'samples' || manifest.frames === undefined)
+    return `${suite.id} scores video sample batches (a samples manifest with frames), not ${manifest.kind === 'samples' ? 'image batches' : `${manifest.kind} models`}`;
+  if (manifest.frames !== suite.frames)
+    return `the videos have ${manifest.frames} frames; ${suite.id} scores videos of ${suite.frames} frames (${suite.resolution}×${suite.resolution})`;
+  if (manifest.classes !== suite.classes)
+    return suite.classes === 0
+      ? `${suite.id} is unconditional; the batch declares ${manifest.classes} classes`
+      : `${suite.id} scores ${suite.classes}-class batches; the batch declares ${manifest.classes} classes`;
+  if (suite.prompts !== undefined && manifest.prompts !== suite.id)
+    return `${suite.id} scores videos answering its own prompt list: declare prompts: "${suite.id}"`;
+  if (suite.prompts === undefined && manifest.prompts !== undefined)
+    return `${suite.id} publishes no prompts; the batch answers those of ${manifest.prompts}`;
+  if (facts.imagesInBatch !== undefined && facts.imagesInBatch < suite.samples)
+    return `the sample batch holds ${facts.imagesInBatch} videos; this suite scores ${suite.samples}`;
+  return undefined;
 }

@@ -5,6 +5,7 @@ import { SamplerParams } from '../sampling/sampler-plan.js';
 import { Extractor, Reference } from './generation-parts.schemas.js';
 import { SegmentationSuiteDefinition, type SegmentationSuiteInput } from './segmentation-suite.schemas.js';
 import { TextToImageSuiteDefinition, type TextToImageSuiteInput } from './text-to-image-suite.schemas.js';
+import { VideoSuiteDefinition, type VideoSuiteInput } from './video-suite.schemas.js';
 
 /**
  * A suite is data: what to sample, which reference set and feature extractor, which metrics, which one
@@ -60,6 +61,7 @@ export const SuiteDefinition = z.discriminatedUnion('task', [
   GenerationSuiteDefinition,
   SegmentationSuiteDefinition,
   TextToImageSuiteDefinition,
+  VideoSuiteDefinition,
 ]);
 export type SuiteDefinition = z.infer<typeof SuiteDefinition>;
 export type SuiteInput = z.input<typeof SuiteDefinition>;
@@ -67,6 +69,7 @@ export type SuiteInput = z.input<typeof SuiteDefinition>;
 export function defineSuite(input: GenerationSuiteInput): GenerationSuiteDefinition;
 export function defineSuite(input: SegmentationSuiteInput): SegmentationSuiteDefinition;
 export function defineSuite(input: TextToImageSuiteInput): TextToImageSuiteDefinition;
+export function defineSuite(input: VideoSuiteInput): VideoSuiteDefinition;
 export function defineSuite(input: SuiteInput): SuiteDefinition {
   const parsed = SuiteDefinition.safeParse(input);
   if (!parsed.success) {

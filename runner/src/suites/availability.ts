@@ -5,6 +5,7 @@ import { checkSegmentationDataset, datasetInstructions } from '../datasets/segme
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { isTextToImageSuite, textToImageAssets } from '../../../contracts/suites/text-to-image-suite.schemas.js';
+import { isVideoSuite, videoAssets } from '../../../contracts/suites/video-suite.schemas.js';
 
 /** A file a suite needs that is not where it should be (or, when verified, is not the right file). */
 export interface MissingFile {
@@ -24,6 +25,7 @@ export type Availability = { available: true } | { available: false; missing: Mi
 export function suiteAssets(suite: SuiteDefinition): Array<{ asset: AssetRef; kind: AssetKind }> {
   const out: Array<{ asset: AssetRef; kind: AssetKind }> = [];
   if (isSegmentationSuite(suite)) return out;
+  if (isVideoSuite(suite)) return videoAssets(suite);
   if (suite.reference.type === 'adm-reference-batch') {
     const { file, sha256, source } = suite.reference;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });

@@ -4,10 +4,11 @@ import { generationTask } from './generation/generation.task.js';
 import { withRuntimeFacts } from './provenance.js';
 import { segmentationTask } from './segmentation/segmentation.task.js';
 import { textToImageTask } from './text-to-image/text-to-image.task.js';
+import { videoTask } from './video/video.task.js';
 import type { EvaluationInput, EvaluationOutput, TaskFamily } from './task-family.js';
 
 /** Every task family, most specific first: the first that serves a suite scores it. A new family is one line here. */
-export const TASK_FAMILIES: readonly TaskFamily[] = [segmentationTask, textToImageTask, generationTask];
+export const TASK_FAMILIES: readonly TaskFamily[] = [segmentationTask, textToImageTask, videoTask, generationTask];
 
 /** The family that scores `suite`, by its definition; a suite none serves is the suite's fault. */
 export function familyFor(suite: SuiteDefinition): TaskFamily {
