@@ -102,3 +102,31 @@ export const FailureBody = z.strictObject({
   provenance: Provenance.partial().optional(),
 });
 export type FailureBody = z.infer<typeof FailureBody>;
+
+/** The largest single sample image (a PNG of one sample, or an image a condition refers to). */
+export const MAX_SAMPLE_IMAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What a sample answered, as JSON: `{class_label}` for class-conditional suites, `{prompt}` for text-to-image,
+ * `{}` for unconditional ones. A family whose inputs are images (image-conditioned, video) uploads them first
+ * (`PUT .../sample-images`) and names them by sha256 under `images`, e.g. `{images: {input: "<sha256>"}}`:
+ * those files are then kept for as long as the sample is.
+ */
+export const SampleCondition = z
+  .looseObject({
+    class_label: z.number().int().min(0).optional(),
+    prompt: z.string().optional(),
+    images: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  })
+  .refine((c) => JSON.stringify(c).length <= 16 * 1024, { message: 'a condition is at most 16 KiB of JSON' });
+export type SampleCondition = z.infer<typeof SampleCondition>;
+
+/** One kept sample: its index in the run, its PNG (uploaded by sha256 first) and its condition. */
+export const SampleRecord = z.strictObject({
+  index: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  condition: SampleCondition,
+});
+export type SampleRecord = z.infer<typeof SampleRecord>;
+export const SampleRecordsBody = z.strictObject({ samples: z.array(SampleRecord).min(1).max(256) });
+export type SampleRecordsBody = z.infer<typeof SampleRecordsBody>;

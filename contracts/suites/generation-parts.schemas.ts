@@ -43,3 +43,16 @@ export const FileExtractor = z.strictObject({
   outputs: z.strictObject({ pool: z.string(), spatial: z.string().optional(), logits: z.string().optional() }),
 });
 export const Extractor = z.discriminatedUnion('type', [BuiltinExtractor, FileExtractor]);
+
+/**
+ * How many of a generation evaluation's first samples are kept as individual PNGs (indices 0..K−1, with their
+ * condition: issue #20's arena and the evaluation/compare pages). Optional so that the stored definitions of
+ * suites written before it stay equal to the code's: absent means DEFAULT_PREVIEW_SAMPLES. 0 keeps none.
+ */
+export const PreviewSamples = z.number().int().min(0).max(256);
+export const DEFAULT_PREVIEW_SAMPLES = 64;
+
+/** K of a suite: its `preview_samples`, or 64, never more than the samples it draws. */
+export function previewSampleCount(suite: { samples: number; preview_samples?: number }): number {
+  return Math.min(suite.preview_samples ?? DEFAULT_PREVIEW_SAMPLES, suite.samples);
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TASKS } from '../enums.js';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
 import { SamplerParams } from '../sampling/sampler-plan.js';
-import { Extractor, Reference } from './generation-parts.schemas.js';
+import { Extractor, PreviewSamples, Reference } from './generation-parts.schemas.js';
 import { SegmentationSuiteDefinition, type SegmentationSuiteInput } from './segmentation-suite.schemas.js';
 import { TextToImageSuiteDefinition, type TextToImageSuiteInput } from './text-to-image-suite.schemas.js';
 import { VideoSuiteDefinition, type VideoSuiteInput } from './video-suite.schemas.js';
@@ -17,7 +17,17 @@ export const Task = z.enum(TASKS);
 export type Task = z.infer<typeof Task>;
 export const GENERATION_TASKS = ['unconditional-generation', 'class-conditional-generation'] as const;
 
-export { BuiltinExtractor, Extractor, FileExtractor, FileReference, Reference, SyntheticReference } from './generation-parts.schemas.js';
+export {
+  BuiltinExtractor,
+  DEFAULT_PREVIEW_SAMPLES,
+  Extractor,
+  PreviewSamples,
+  previewSampleCount,
+  FileExtractor,
+  FileReference,
+  Reference,
+  SyntheticReference,
+} from './generation-parts.schemas.js';
 
 /** A generation suite: samples from a model scored against a reference set (zero-shot segmentation suites: segmentation-suite.schemas.ts). */
 export const GenerationSuiteDefinition = z
@@ -47,6 +57,8 @@ export const GenerationSuiteDefinition = z
     sampler: SamplerParams.optional(),
     /** Whether the suite may be split into shards run by several runners, and into at most how many (README, "Sharded evaluations"). */
     sharding: z.strictObject({ max_shards: z.number().int().min(1) }).optional(),
+    /** Samples kept as individual PNGs, indices 0..K−1 (absent: 64; generation-parts.schemas.ts). */
+    preview_samples: PreviewSamples.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {

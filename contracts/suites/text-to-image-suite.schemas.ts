@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NORMALIZATIONS, RESIZE_PROTOCOLS } from '../enums.js';
 import { SamplerParams } from '../sampling/sampler-plan.js';
-import { Extractor, FileReference, Sha256 } from './generation-parts.schemas.js';
+import { Extractor, FileReference, PreviewSamples, Sha256 } from './generation-parts.schemas.js';
 
 /**
  * A text-to-image suite (task `text-to-image`): a published prompt list, one sample per prompt (image i
@@ -94,6 +94,8 @@ export const TextToImageSuiteDefinition = z
     time_limit_s: z.number().positive().default(3600),
     /** How text-conditioned denoisers are sampled; guidance uses the empty prompt as the unconditional input. */
     sampler: SamplerParams.optional(),
+    /** Samples kept as individual PNGs with their prompts, indices 0..K−1 (absent: 64; generation-parts.schemas.ts). */
+    preview_samples: PreviewSamples.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => !s.metrics.includes('fd_dinov2') || s.dinov2 !== undefined, {

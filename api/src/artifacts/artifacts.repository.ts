@@ -12,7 +12,7 @@ function lockKey(sha256: string): Prisma.Sql {
   return Prisma.sql`hashtextextended(${'genbench-artifact:' + sha256}, 0)`;
 }
 
-/** Row references to stored files: model versions' artifacts and extra files, evaluations' sample grids. */
+/** Row references to stored files: model versions' artifacts and extra files, evaluations' sample grids and kept samples (with the images their conditions name). */
 @Injectable()
 export class ArtifactsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
@@ -33,7 +33,13 @@ export class ArtifactsRepository {
         jsonb_array_elements(CASE WHEN jsonb_typeof(mv.extra_artifacts) = 'array' THEN mv.extra_artifacts ELSE '[]'::jsonb END) e
         WHERE e->>'sha256' = ANY(${list}::text[])
       UNION
-      SELECT sample_grid_sha256 FROM evaluations WHERE sample_grid_sha256 = ANY(${list}::text[])`;
+      SELECT sample_grid_sha256 FROM evaluations WHERE sample_grid_sha256 = ANY(${list}::text[])
+      UNION
+      SELECT image_sha256 FROM evaluation_samples WHERE image_sha256 = ANY(${list}::text[])
+      UNION
+      SELECT i.value FROM evaluation_samples es,
+        jsonb_each_text(CASE WHEN jsonb_typeof(es.condition->'images') = 'object' THEN es.condition->'images' ELSE '{}'::jsonb END) i
+        WHERE i.value = ANY(${list}::text[])`;
     return new Set(rows.map((r) => r.sha256));
   }
 

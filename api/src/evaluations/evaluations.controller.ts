@@ -6,13 +6,24 @@ import { CurrentPrincipal, Roles } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { ApiErrors, ApiFileResponse, ApiZodParam, ApiZodQuery, ApiZodResponse, CONTENT_RANGE } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
-import { EvaluationId, EvaluationPage, EvaluationView, ListEvaluationsQuery } from './evaluations.schemas.js';
+import {
+  EvaluationId,
+  EvaluationPage,
+  EvaluationSamplesView,
+  EvaluationView,
+  ListEvaluationsQuery,
+  SampleIndex,
+} from './evaluations.schemas.js';
 import { EvaluationsService } from './evaluations.service.js';
+import { EvaluationSamplesService } from './evaluation-samples.service.js';
 
 @ApiTags('evaluations')
 @Controller('api/evaluations')
 export class EvaluationsController {
-  constructor(@Inject(EvaluationsService) private readonly evaluations: EvaluationsService) {}
+  constructor(
+    @Inject(EvaluationsService) private readonly evaluations: EvaluationsService,
+    @Inject(EvaluationSamplesService) private readonly samples: EvaluationSamplesService,
+  ) {}
 
   /** Lists evaluations; the total is also sent as Content-Range for react-admin's data provider. */
   @Get()
@@ -43,6 +54,27 @@ export class EvaluationsController {
   async sampleGrid(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
     const path = await this.evaluations.sampleGridPath(parseInput(EvaluationId, id, 'evaluation id'), principal);
     return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-samples.png"` });
+  }
+
+  /** The kept samples (the suite's first K indices): index, condition (class label, prompt, …) and PNG URL. */
+  @Get(':id/samples')
+  @ApiOperation({ summary: "The evaluation's kept samples: index, condition and image URL of each" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodResponse(EvaluationSamplesView)
+  listSamples(@Param('id') id: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.samples.list(parseInput(EvaluationId, id, 'evaluation id'), principal);
+  }
+
+  @Get(':id/samples/:index.png')
+  @ApiOperation({ summary: 'One kept sample as PNG' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', SampleIndex)
+  @ApiFileResponse(['image/png'], 'The sample')
+  async sampleImage(@Param('id') id: string, @Param('index') index: string, @CurrentPrincipal() principal: Principal | undefined) {
+    const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
+    const path = await this.samples.imagePath(evaluationId, parseInput(SampleIndex, index, 'sample index'), principal);
+    // Content-addressed and immutable once recorded; private ones must not sit in shared caches.
+    return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-${index}.png"` });
   }
 
   @Post(':id/cancel')

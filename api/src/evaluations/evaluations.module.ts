@@ -5,11 +5,13 @@ import { EvaluationQueue } from './evaluation-queue.js';
 import { EvaluationsController } from './evaluations.controller.js';
 import { EvaluationsRepository } from './evaluations.repository.js';
 import { EvaluationsService } from './evaluations.service.js';
+import { EvaluationSamplesRepository } from './evaluation-samples.repository.js';
+import { EvaluationSamplesService } from './evaluation-samples.service.js';
 
 @Module({
   imports: [BullModule.registerQueue({ name: EVALUATE_QUEUE })],
   controllers: [EvaluationsController],
-  providers: [EvaluationsRepository, EvaluationsService, EvaluationQueue],
-  exports: [EvaluationsRepository, EvaluationQueue],
+  providers: [EvaluationsRepository, EvaluationsService, EvaluationQueue, EvaluationSamplesRepository, EvaluationSamplesService],
+  exports: [EvaluationsRepository, EvaluationQueue, EvaluationSamplesService],
 })
 export class EvaluationsModule {}

@@ -21,6 +21,26 @@ export const ListEvaluationsQuery = z.strictObject({
 });
 export type ListEvaluationsQuery = z.infer<typeof ListEvaluationsQuery>;
 export const EvaluationId = z.uuid({ message: 'evaluation ids are UUIDs' });
+export const SampleIndex = z.coerce.number().int().min(0).max(1_000_000);
+
+/** GET /api/evaluations/:id/samples: the kept samples, by index. */
+export const EvaluationSamplesView = apiSchema(
+  'EvaluationSamples',
+  z.looseObject({
+    evaluationId: z.string(),
+    items: z.array(
+      z.looseObject({
+        index: z.number().int(),
+        /** `{class_label}`, `{prompt}` or `{}`; image-conditioned families add `images: {name: sha256}`. */
+        condition: z.record(z.string(), z.unknown()),
+        width: z.number().int(),
+        height: z.number().int(),
+        image: z.string(),
+      }),
+    ),
+  }),
+  "An evaluation's kept samples (the suite's first preview_samples indices).",
+);
 
 // Outputs: what GET /api/evaluations[/:id] and the admin actions return (evaluation.presenter.ts). Objects are
 // loose: a field added later is passed on (and should be declared here); a declared field must match.

@@ -16,15 +16,25 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { MAX_GRID_BYTES } from '../../../contracts/jobs/runner-api.schemas.js';
+import { MAX_GRID_BYTES, MAX_SAMPLE_IMAGE_BYTES, SampleRecordsBody } from '../../../contracts/jobs/runner-api.schemas.js';
 import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
 import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';
 import { ApiErrors, ApiFileResponse, ApiZodBody, ApiZodParam, ApiZodResponse } from '../common/openapi.js';
 import { parseInput } from '../common/zod-validation.js';
+import { EvaluationSamplesService } from '../evaluations/evaluation-samples.service.js';
 import { EvaluationId } from '../evaluations/evaluations.schemas.js';
-import { Accepted, ClaimBody, ClaimResponseView, Outcome, Sha256, StoredGrid } from './runner-api.schemas.js';
+import {
+  Accepted,
+  ClaimBody,
+  ClaimResponseView,
+  Outcome,
+  Sha256,
+  StoredGrid,
+  StoredSampleImage,
+  StoredSamples,
+} from './runner-api.schemas.js';
 import { RunnerApiService } from './runner-api.service.js';
 
 /** What runners may do: claim work, report progress, post results and fetch artifacts. Nothing else. */
@@ -37,6 +47,7 @@ export class RunnerApiController {
   constructor(
     @Inject(RunnerApiService) private readonly runner: RunnerApiService,
     @Inject(ArtifactStore) private readonly store: ArtifactStore,
+    @Inject(EvaluationSamplesService) private readonly samples: EvaluationSamplesService,
   ) {}
 
   @Post('evaluations/:id/claim')
@@ -108,6 +119,33 @@ export class RunnerApiController {
     return this.runner.sampleGrid(evaluationId, await readLimited(req, GRID_LIMIT));
   }
 
+  /** One PNG of a kept sample (or an image its condition names), stored by sha256; recorded by POST .../samples. */
+  @Put('evaluations/:id/sample-images')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Upload one PNG of a kept sample (or of an image its condition names)' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiConsumes('image/png')
+  @ApiBody({ required: true, schema: { type: 'string', format: 'binary' } })
+  @ApiZodResponse(StoredSampleImage)
+  @ApiErrors(409, 413, 415)
+  async sampleImage(@Param('id') id: string, @Req() req: Request) {
+    const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
+    if (req.headers['content-type'] !== 'image/png') throw new UnsupportedMediaTypeException('send the sample image as image/png');
+    return this.samples.storeImage(evaluationId, await readLimited(req, SAMPLE_IMAGE_LIMIT));
+  }
+
+  /** Records kept samples (index, uploaded PNG, condition); an index recorded before keeps its row. */
+  @Post('evaluations/:id/samples')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Record the evaluation's kept samples: index, PNG sha256 and condition of each" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(SampleRecordsBody)
+  @ApiZodResponse(StoredSamples)
+  @ApiErrors(409)
+  recordSamples(@Param('id') id: string, @Body() body: unknown) {
+    return this.samples.record(parseInput(EvaluationId, id, 'evaluation id'), parseInput(SampleRecordsBody, body, 'samples'));
+  }
+
   @Get('artifacts/:sha256')
   @ApiOperation({ summary: 'Download a stored artifact (model file, decoder) by its sha256' })
   @ApiZodParam('sha256', Sha256)
@@ -124,6 +162,13 @@ const GRID_LIMIT: PayloadLimit = {
   path: 'grid',
   bytes: MAX_GRID_BYTES,
   setting: 'fixed: an 8×8 PNG of 64 samples',
+};
+
+const SAMPLE_IMAGE_LIMIT: PayloadLimit = {
+  subject: 'the sample image',
+  path: 'image',
+  bytes: MAX_SAMPLE_IMAGE_BYTES,
+  setting: 'fixed: one PNG of one sample',
 };
 
 /**

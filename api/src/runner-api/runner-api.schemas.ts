@@ -15,3 +15,12 @@ export const Accepted = apiSchema('Accepted', z.looseObject({ accepted: z.boolea
 /** `stored`, or `already-finished` for a duplicate failure report. */
 export const Outcome = apiSchema('Outcome', z.looseObject({ outcome: z.string() }));
 export const StoredGrid = apiSchema('StoredGrid', z.looseObject({ sha256: z.string(), size: z.number().int() }));
+export const StoredSampleImage = apiSchema(
+  'StoredSampleImage',
+  z.looseObject({ sha256: z.string(), size: z.number().int(), width: z.number().int(), height: z.number().int() }),
+);
+/** `inserted`: rows new with this post (0 on a retry); `total`: rows the evaluation has; `keep`: the suite's K. */
+export const StoredSamples = apiSchema(
+  'StoredSamples',
+  z.looseObject({ inserted: z.number().int(), total: z.number().int(), keep: z.number().int() }),
+);

@@ -10,6 +10,7 @@ import {
   type HeartbeatBody,
   type ProgressBody,
   type ResultBody,
+  type SampleRecordsBody,
   type StageProgressReport,
 } from '../../../contracts/jobs/runner-api.schemas.js';
 
@@ -109,6 +110,20 @@ export class RunnerApiClient {
   /** Uploads the PNG grid of the evaluation's first samples (PUT, body image/png). */
   async sampleGrid(evaluationId: string, png: Uint8Array): Promise<void> {
     await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-grid`, png);
+  }
+
+  /** Uploads one PNG (a kept sample, or an image its condition names); answers its sha256. */
+  async sampleImage(evaluationId: string, png: Uint8Array): Promise<{ sha256: string }> {
+    const res = await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-images`, png);
+    return (await res.json()) as { sha256: string };
+  }
+
+  /** Records kept samples whose PNGs were uploaded; a retry stores nothing twice. */
+  async recordSamples(evaluationId: string, body: SampleRecordsBody): Promise<{ inserted: number; total: number }> {
+    return (await (await this.request('POST', `/api/runner/evaluations/${evaluationId}/samples`, body)).json()) as {
+      inserted: number;
+      total: number;
+    };
   }
 
   async failure(evaluationId: string, body: FailureBody): Promise<void> {

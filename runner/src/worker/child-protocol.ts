@@ -1,6 +1,7 @@
 import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import type { StageProgress } from '../evaluation/stage-clock.js';
 import type { EvaluationOutput } from '../tasks/task-family.js';
+import type { KeptSample } from '../evaluation/sample-set.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import type { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
@@ -25,7 +26,7 @@ export type ChildMessage =
   | { type: 'batch'; size: number }
   /** `stage`: the stage running, its rate and ETA, wall time per stage (stage-clock.ts). */
   | { type: 'progress'; fraction: number; stage?: StageProgress }
-  | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array }
+  | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array; samples?: KeptSample[] }
   /** The evaluation ended with an error: who must act (evaluation-failure.ts), its message, and for the runner's log its stack and causes. */
   | { type: 'failed'; failure: ChildFailure };
 

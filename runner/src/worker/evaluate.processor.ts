@@ -6,6 +6,7 @@ import { ApiRejection, type RunnerApiClient } from './api-client.js';
 import type { RunnerConfig } from './runner-config.js';
 import { runEvaluationInChild } from './run-in-child.js';
 import type { ChildFailure } from './child-protocol.js';
+import type { KeptSample } from '../evaluation/sample-set.js';
 import { describeProgress } from '../evaluation/stage-clock.js';
 import { EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
 import { buildProvenance, type ProvenanceBase } from '../tasks/provenance.js';
@@ -184,6 +185,12 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           .sampleGrid(evaluationId, outcome.sampleGrid)
           .catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
       }
+      if (outcome.samples?.length) {
+        // Before the result too, so that a succeeded evaluation already lists them; a lost one never fails it.
+        await uploadKeptSamples(api, evaluationId, outcome.samples).catch((err) =>
+          log.warn({ evaluationId, err: (err as Error).message }, 'kept samples not delivered'),
+        );
+      }
       const provenance = buildProvenance(provenanceBase, o);
       let stored;
       try {
@@ -259,4 +266,14 @@ function startClaimHeartbeat(
     Math.max(100, Math.floor(leaseMs / 3)),
   );
   return () => clearInterval(timer);
+}
+
+/** Uploads each kept sample's PNG (stored by sha256), then records them all in one post (idempotent per index). */
+async function uploadKeptSamples(api: RunnerApiClient, evaluationId: string, samples: readonly KeptSample[]): Promise<void> {
+  const records = [];
+  for (const s of samples) {
+    const { sha256 } = await api.sampleImage(evaluationId, s.png);
+    records.push({ index: s.index, sha256, condition: s.condition });
+  }
+  await api.recordSamples(evaluationId, { samples: records });
 }

@@ -5,6 +5,8 @@ import { runEvaluation } from '../tasks/evaluate.js';
 import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
 import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
+import { SampleSetCollector } from '../evaluation/sample-set.js';
+import { previewSampleCount } from '../../../contracts/suites/suite.schemas.js';
 import type { StageProgress } from '../evaluation/stage-clock.js';
 import type { ChildRequest, ChildMessage } from './child-protocol.js';
 
@@ -35,6 +37,8 @@ async function evaluate(req: ChildRequest): Promise<void> {
     const decoderPath = req.extraArtifactPaths?.decoder;
     const classifierPath = req.extraArtifactPaths?.classifier;
     const grid = new SampleGridCollector();
+    // Segmentation suites emit no samples; every other family's first K samples are kept one by one.
+    const kept = new SampleSetCollector(req.suite.task === 'zero-shot-segmentation' ? 0 : previewSampleCount(req.suite));
     // Progress and the stage breakdown go to the runner at most every 250 ms, and at once when the stage
     // changes (the reference and metrics stages report no sample fraction of their own).
     let last = 0;
@@ -54,7 +58,10 @@ async function evaluate(req: ChildRequest): Promise<void> {
       classifier: classifierPath ? await readFile(classifierPath) : undefined,
       textEncoder: req.extraArtifactPaths?.text_encoder ? await readFile(req.extraArtifactPaths.text_encoder) : undefined,
       tokenizer: req.extraArtifactPaths?.tokenizer ? await readFile(req.extraArtifactPaths.tokenizer) : undefined,
-      onSamples: (batch) => grid.add(batch),
+      onSamples: (batch) => {
+        grid.add(batch);
+        kept.add(batch);
+      },
       manifest: req.manifest,
       suite: req.suite,
       executionProvider: req.executionProvider,
@@ -72,7 +79,8 @@ async function evaluate(req: ChildRequest): Promise<void> {
     });
     // The grid is a courtesy to submitters: failing to draw it never fails the evaluation.
     const sampleGrid = await grid.toPng().catch(() => undefined);
-    await send({ type: 'done', output, sampleGrid });
+    const samples = await kept.toSamples().catch(() => undefined);
+    await send({ type: 'done', output, sampleGrid, samples });
   } catch (err) {
     const { message, stack, causes } = describeError(err);
     await send({ type: 'failed', failure: { kind: failureKindOf(err), reason: message, stack, causes } });

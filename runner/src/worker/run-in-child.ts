@@ -2,12 +2,14 @@ import type { StageProgress } from '../evaluation/stage-clock.js';
 import { fileURLToPath } from 'node:url';
 import { forkModule } from '../child/fork-module.js';
 import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit.js';
+import type { KeptSample } from '../evaluation/sample-set.js';
 import type { EvaluationOutput } from '../tasks/task-family.js';
 import type { ChildFailure, ChildMessage, ChildRequest } from './child-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./evaluation.child.ts', import.meta.url));
 
-export type ChildResult = { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array } | { kind: 'failed'; failure: ChildFailure };
+export type ChildResult =
+  { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array; samples?: KeptSample[] } | { kind: 'failed'; failure: ChildFailure };
 
 const modelFailure = (reason: string, stack?: string): ChildResult => ({
   kind: 'failed',
@@ -57,7 +59,7 @@ export function runEvaluationInChild(
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'batch') batchSize = m.size;
       else if (m.type === 'progress') opts.onProgress?.(m.fraction, m.stage);
-      else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid };
+      else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid, samples: m.samples };
       else if (m.type === 'failed') settled ??= { kind: 'failed', failure: m.failure };
     });
     child.on('exit', (code, signal) => {

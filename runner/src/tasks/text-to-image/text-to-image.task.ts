@@ -135,7 +135,11 @@ async function evaluateTextToImage(input: EvaluationInput): Promise<TaskResult> 
         const next = await clock.time(loopStage, () => batches.next());
         if (next.done) break;
         const batch = next.value;
-        await input.onSamples?.(batch);
+        // Each sample answers its prompt: kept beside it (sample-set.ts).
+        await input.onSamples?.({
+          ...batch,
+          conditions: prompts.slice(batch.start, batch.start + batch.count).map((prompt) => ({ prompt })),
+        });
         await clock.time('features', () => features(batch, samples));
         scored = batch.start + batch.count;
         input.onProgress?.(scored / n);

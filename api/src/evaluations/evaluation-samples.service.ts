@@ -1,0 +1,144 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { SampleRecordsBody } from '../../../contracts/jobs/runner-api.schemas.js';
+import { previewSampleCount } from '../../../contracts/suites/suite.schemas.js';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { Principal } from '../auth/tokens.service.js';
+import { canSeeVersion, viewerOf } from '../auth/visibility.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { parseStoredDefinition } from '../suites/stored-definition.js';
+import { EvaluationSamplesRepository } from './evaluation-samples.repository.js';
+import { EvaluationsRepository } from './evaluations.repository.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from a PNG's IHDR chunk (the first, by the PNG specification), or null when it is no PNG. */
+export function pngSize(head: Buffer): { width: number; height: number } | null {
+  if (head.length < 24 || !head.subarray(0, 8).equals(PNG_SIGNATURE) || head.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+}
+
+/** The public URL of a kept sample's PNG. */
+export function sampleImageUrl(evaluationId: string, index: number): string {
+  return `/api/evaluations/${evaluationId}/samples/${index}.png`;
+}
+
+/**
+ * Kept samples: the runner stores each PNG by content (storeImage), then records which index it is and what
+ * it answered (record); readers see them under the evaluation's own visibility (auth/visibility.ts).
+ */
+@Injectable()
+export class EvaluationSamplesService {
+  constructor(
+    @Inject(EvaluationSamplesRepository) private readonly samples: EvaluationSamplesRepository,
+    @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
+    @Inject(ArtifactStore) private readonly store: ArtifactStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Stores one PNG (a sample, or an image a condition names) by sha256 for a running or succeeded evaluation. */
+  async storeImage(id: string, png: Buffer) {
+    const size = pngSize(png);
+    if (!size) throw new BadRequestException('the sample image is not a PNG file');
+    await this.requireWritable(id, 'the sample image was');
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    const tmp = join(this.config.uploadTmpDir, `sample-${randomBytes(8).toString('hex')}`);
+    try {
+      await writeFile(tmp, png);
+      await this.store.adopt(tmp, sha256);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return { sha256, size: png.length, ...size };
+  }
+
+  /** Records kept samples whose PNGs are stored; indices beyond the suite's K, or unknown files, are a 400. */
+  async record(id: string, body: SampleRecordsBody) {
+    const e = await this.requireWritable(id, 'the samples were');
+    const suite = parseStoredDefinition(e.suiteVersion);
+    // Segmentation suites draw no samples: nothing is kept for them.
+    const k = suite.task === 'zero-shot-segmentation' ? 0 : previewSampleCount(suite);
+    const rows = [];
+    for (const [i, s] of body.samples.entries()) {
+      if (s.index >= k)
+        throw new BadRequestException({
+          message: `suite ${e.suiteVersion.suiteId} v${e.suiteVersion.version} keeps samples 0..${k - 1}; index ${s.index} was not stored`,
+          issues: [{ path: `samples.${i}.index`, message: `at most ${k - 1}` }],
+        });
+      const size = await this.storedPngSize(s.sha256);
+      if (!size)
+        throw new BadRequestException({
+          message: `sample ${s.index}: no PNG ${s.sha256} was uploaded for this evaluation (PUT .../sample-images first)`,
+          issues: [{ path: `samples.${i}.sha256`, message: 'not a stored PNG' }],
+        });
+      for (const [name, sha] of Object.entries(s.condition.images ?? {}))
+        if (!(await this.store.has(sha)))
+          throw new BadRequestException({
+            message: `sample ${s.index}: condition image ${name} (${sha}) was not uploaded`,
+            issues: [{ path: `samples.${i}.condition.images.${name}`, message: 'not a stored file' }],
+          });
+      rows.push({ sampleIndex: s.index, imageSha256: s.sha256, ...size, condition: s.condition as Prisma.InputJsonValue });
+    }
+    const stored = await this.samples.record(id, rows);
+    if (!stored) throw await this.notWritable(id, 'the samples were');
+    return { ...stored, keep: k };
+  }
+
+  async list(id: string, principal?: Principal) {
+    await this.requireVisible(id, principal);
+    const rows = await this.samples.list(id);
+    return {
+      evaluationId: id,
+      items: rows.map((r) => ({
+        index: r.sampleIndex,
+        condition: r.condition,
+        width: r.width,
+        height: r.height,
+        image: sampleImageUrl(id, r.sampleIndex),
+      })),
+    };
+  }
+
+  /** Where sample `index`'s PNG is stored; 404 when the evaluation is unseen or the sample absent. */
+  async imagePath(id: string, index: number, principal?: Principal): Promise<string> {
+    await this.requireVisible(id, principal);
+    const row = await this.samples.find(id, index);
+    if (!row || !(await this.store.has(row.imageSha256))) throw new NotFoundException(`evaluation ${id} kept no sample ${index}`);
+    return this.store.pathFor(row.imageSha256);
+  }
+
+  private async requireVisible(id: string, principal?: Principal) {
+    const e = await this.evaluations.findById(id);
+    const viewer = viewerOf(principal);
+    if (!e || !canSeeVersion(viewer, { visibility: e.modelVersion.visibility, owner: e.modelVersion.model.owner }))
+      throw new NotFoundException(`evaluation ${id} not found or private`);
+    return e;
+  }
+
+  private async requireWritable(id: string, what: string) {
+    const e = await this.evaluations.findById(id);
+    if (!e || (e.status !== 'running' && e.status !== 'succeeded')) throw await this.notWritable(id, what);
+    return e;
+  }
+
+  private async notWritable(id: string, what: string) {
+    const current = await this.evaluations.findById(id);
+    if (!current) return new NotFoundException(`no evaluation ${id}`);
+    return new ConflictException(`evaluation ${id} is ${current.status}; ${what} not stored`);
+  }
+
+  private async storedPngSize(sha256: string): Promise<{ width: number; height: number } | null> {
+    if (!(await this.store.has(sha256))) return null;
+    const fh = await open(this.store.pathFor(sha256), 'r');
+    try {
+      const head = Buffer.alloc(24);
+      const { bytesRead } = await fh.read(head, 0, 24, 0);
+      return pngSize(head.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { SampleSetCollector } from './sample-set.js';
+
+const R = 4;
+function batch(start: number, count: number, extra: { labels?: number[]; prompts?: string[] } = {}) {
+  const images = new Uint8Array(count * R * R * 3);
+  // Sample i is filled with the value i, so each PNG says which sample it holds.
+  for (let k = 0; k < count; k++) images.fill(start + k, k * R * R * 3, (k + 1) * R * R * 3);
+  return {
+    start,
+    count,
+    resolution: R,
+    images,
+    ...(extra.labels ? { labels: Int32Array.from(extra.labels) } : {}),
+    ...(extra.prompts ? { conditions: extra.prompts.map((prompt) => ({ prompt })) } : {}),
+  };
+}
+
+describe('SampleSetCollector', () => {
+  it('keeps the first K samples across batches, each its own PNG of its own pixels, with its class label', async () => {
+    const c = new SampleSetCollector(5);
+    c.add(batch(0, 3, { labels: [7, 8, 9] }));
+    c.add(batch(3, 3, { labels: [1, 2, 3] }));
+    c.add(batch(6, 3, { labels: [4, 5, 6] }));
+    const kept = await c.toSamples();
+    expect(kept.map((s) => [s.index, s.condition])).toEqual([
+      [0, { class_label: 7 }],
+      [1, { class_label: 8 }],
+      [2, { class_label: 9 }],
+      [3, { class_label: 1 }],
+      [4, { class_label: 2 }],
+    ]);
+    for (const s of kept) {
+      const { data, info } = await sharp(Buffer.from(s.png)).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height, info.channels]).toEqual([R, R, 3]);
+      expect(new Set(data)).toEqual(new Set([s.index]));
+    }
+  });
+
+  it("prefers the family's own condition (a prompt), and keeps {} for unconditional samples", async () => {
+    const t2i = new SampleSetCollector(2);
+    t2i.add(batch(0, 2, { labels: [0, 0], prompts: ['a red circle', 'a blue square'] }));
+    expect((await t2i.toSamples()).map((s) => s.condition)).toEqual([{ prompt: 'a red circle' }, { prompt: 'a blue square' }]);
+    const uncond = new SampleSetCollector(1);
+    uncond.add(batch(0, 2));
+    expect((await uncond.toSamples()).map((s) => [s.index, s.condition])).toEqual([[0, {}]]);
+  });
+
+  it('keeps nothing with K = 0', async () => {
+    const c = new SampleSetCollector(0);
+    c.add(batch(0, 4));
+    expect(await c.toSamples()).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import sharp from 'sharp';
+import type { SampleCondition } from '../../../contracts/jobs/runner-api.schemas.js';
+import type { ImageBatch } from './sources/image-batch.js';
+
+/** One kept sample: its index in the run, its PNG and the condition it answered. */
+export interface KeptSample {
+  index: number;
+  png: Uint8Array;
+  condition: SampleCondition;
+}
+
+/**
+ * What sample `k` of `batch` answered: the family's own condition when the batch carries one (a prompt, input
+ * images), else its class label, else nothing (unconditional generation).
+ */
+export function conditionOf(batch: ImageBatch, k: number): SampleCondition {
+  const own = batch.conditions?.[k];
+  if (own) return own;
+  const label = batch.labels?.[k];
+  return label === undefined ? {} : { class_label: label };
+}
+
+/**
+ * Keeps the first `keep` samples of a run (the suite's preview_samples, issue #20.1) as they stream by, each
+ * encoded as its own lossless PNG at the suite's resolution, with its condition. Pixels are copied while the
+ * batch is alive and encoded once at the end, off the sampling loop.
+ */
+export class SampleSetCollector {
+  private readonly kept = new Map<number, { pixels: Uint8Array; resolution: number; condition: SampleCondition }>();
+
+  constructor(private readonly keep: number) {}
+
+  add(batch: ImageBatch): void {
+    const R = batch.resolution;
+    const size = R * R * 3;
+    for (let k = 0; k < batch.count && batch.start + k < this.keep; k++) {
+      const index = batch.start + k;
+      if (this.kept.has(index)) continue;
+      this.kept.set(index, { pixels: batch.images.slice(k * size, (k + 1) * size), resolution: R, condition: conditionOf(batch, k) });
+    }
+  }
+
+  get count(): number {
+    return this.kept.size;
+  }
+
+  /** The kept samples by index, each a PNG that owns its buffer (a view would drag Node's pool through IPC). */
+  async toSamples(): Promise<KeptSample[]> {
+    const out: KeptSample[] = [];
+    for (const [index, s] of [...this.kept].sort((a, b) => a[0] - b[0])) {
+      const png = await sharp(s.pixels, { raw: { width: s.resolution, height: s.resolution, channels: 3 } })
+        .png({ compressionLevel: 9 })
+        .toBuffer();
+      out.push({ index, png: new Uint8Array(png), condition: s.condition });
+    }
+    return out;
+  }
+}
