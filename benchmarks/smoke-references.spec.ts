@@ -5,6 +5,7 @@ import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
 import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
 import { SUITES } from './index.js';
+import { isImageConditionedSuite } from '../contracts/suites/image-conditioned-suite.schemas.js';
 import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.schemas.js';
 import { buildClipLikeImageEncoder, buildClipLikeTextEncoder } from '../runner/src/text/clip-like-encoders.js';
 import { clipStyleTokenizerJson } from '../runner/src/text/clip-style-tokenizer.js';
@@ -58,6 +59,14 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
       }
       out.dataset = sha256(parts);
     }
+    return out;
+  }
+  if (isImageConditionedSuite(suite)) {
+    // Conditions are computed from the targets (and the suite's seed): the targets' digest pins them too.
+    if (suite.targets.type === 'synthetic-shapes')
+      out.targets = sha256([makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed })]);
+    if (suite.extractor.type === 'builtin-tiny-conv')
+      out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
     return out;
   }
   if (isTextToImageSuite(suite)) {

@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { isImageConditionedSuite } from '../contracts/suites/image-conditioned-suite.schemas.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,12 +17,13 @@ import { SUITES, findSuite } from './index.js';
 const KNOWN_METRICS = new Set<string>(METRICS.map((m) => m.id));
 const IMAGENET = SUITES.filter(
   (s): s is GenerationSuiteDefinition =>
-    s.id.startsWith('imagenet-') && !isSegmentationSuite(s) && !isTextToImageSuite(s) && !isVideoSuite(s),
+    s.id.startsWith('imagenet-') && !isSegmentationSuite(s) && !isTextToImageSuite(s) && !isVideoSuite(s) && !isImageConditionedSuite(s),
 );
 
 function generationSuite(id: string): GenerationSuiteDefinition {
   const s = findSuite(id);
-  if (!s || isSegmentationSuite(s) || isTextToImageSuite(s) || isVideoSuite(s)) throw new Error(`${id} is not a generation suite`);
+  if (!s || isSegmentationSuite(s) || isTextToImageSuite(s) || isVideoSuite(s) || isImageConditionedSuite(s))
+    throw new Error(`${id} is not a generation suite`);
   return s;
 }
 

@@ -10,10 +10,19 @@ export const TASKS = [
   'zero-shot-segmentation',
   'text-to-image',
   'video-generation',
+  'image-restoration',
+  'image-translation',
+  'controllable-generation',
+  'image-editing',
 ] as const;
 
+/** The tasks whose models take an image (issue #17): suites in contracts/suites/image-conditioned-suite.schemas.ts. */
+export const IMAGE_CONDITIONED_TASKS = ['image-restoration', 'image-translation', 'controllable-generation', 'image-editing'] as const;
+export type ImageConditionedTask = (typeof IMAGE_CONDITIONED_TASKS)[number];
+
 /** What a submission is (its manifest's `kind`). */
-export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter'] as const;
+/** `image_to_image`: a one-step image-conditioned generator (condition image [+ noise] → image; issue #17). */
+export const MODEL_KINDS = ['generator', 'denoiser', 'samples', 'extractor', 'segmenter', 'image_to_image'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const EVALUATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MODEL_KINDS, type ModelKind } from '../enums.js';
 import { DenoiserManifest } from './denoiser-manifest.schemas.js';
+import { ImageToImageManifest } from './image-to-image-manifest.schemas.js';
 import { Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 import { SamplesManifest } from './samples-manifest.schemas.js';
 import { SegmentationExtractorManifest, SegmenterManifest } from './segmentation-manifest.schemas.js';
@@ -50,6 +51,7 @@ export const Manifest = z.discriminatedUnion('kind', [
   SamplesManifest,
   SegmentationExtractorManifest,
   SegmenterManifest,
+  ImageToImageManifest,
 ]);
 export type Manifest = z.infer<typeof Manifest>;
 export { MODEL_KINDS, type ModelKind };

@@ -24,11 +24,24 @@ export const SamplesManifest = z
       .regex(/^[a-z0-9][a-z0-9-]*$/)
       .max(100)
       .optional(),
+    /**
+     * An image-conditioned batch (issue #17): the id of the suite whose published condition images it answers
+     * (output i ↔ input i; `GET /api/suites/:id/inputs`); the batch must hold exactly one image per input.
+     */
+    conditions: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .max(100)
+      .optional(),
     /** A video sample batch: `arr_0` is uint8 [N, frames, resolution, resolution, 3], scored by video suites. */
     frames: z.number().int().min(2).max(1024).optional(),
   })
   .refine((m) => m.prompts === undefined || m.classes === 0, {
     message: 'a batch that answers a prompt list has no class labels: declare classes: 0',
     path: ['classes'],
+  })
+  .refine((m) => m.conditions === undefined || (m.classes === 0 && m.prompts === undefined && m.frames === undefined), {
+    message: 'a batch that answers condition images is neither labelled, prompted nor video: declare classes: 0 and no prompts or frames',
+    path: ['conditions'],
   });
 export type SamplesManifest = z.infer<typeof SamplesManifest>;

@@ -5,6 +5,7 @@ import { SamplingConfigError } from '../sampling/errors.js';
 import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/sampler-plan.js';
 import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
+import { conditionSize, isImageConditionedSuite } from './image-conditioned-suite.schemas.js';
 import { isTextToImageSuite } from './text-to-image-suite.schemas.js';
 import { isVideoSuite, type VideoSuiteDefinition } from './video-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
@@ -85,6 +86,17 @@ export function submissionFacts(manifest: Manifest, report: Extract<InspectionRe
 export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: SubmissionFacts = {}): string | undefined {
   if (isSegmentationSuite(suite)) return undefined;
   if (isVideoSuite(suite)) return whyVideoNotScored(suite, manifest, facts);
+  if (isImageConditionedSuite(suite)) {
+    if (manifest.kind === 'image_to_image' && manifest.condition_resolution !== conditionSize(suite))
+      return `the model takes conditions of ${manifest.condition_resolution}×${manifest.condition_resolution}; this suite publishes ${conditionSize(suite)}×${conditionSize(suite)}`;
+    if (manifest.kind === 'samples' && manifest.conditions !== suite.id)
+      return manifest.conditions === undefined
+        ? `the sample batch declares no inputs; a batch for ${suite.id} answers its published inputs (manifest conditions: "${suite.id}")`
+        : `the sample batch answers the inputs of ${manifest.conditions}, not those of ${suite.id}`;
+    if (manifest.kind === 'samples' && facts.imagesInBatch !== undefined && facts.imagesInBatch !== suite.samples)
+      return `the sample batch holds ${facts.imagesInBatch} images; this suite publishes ${suite.samples} inputs and scores one output per input`;
+    return undefined;
+  }
   if (isTextToImageSuite(suite)) {
     if (manifest.kind === 'samples' && manifest.prompts !== undefined && manifest.prompts !== suite.id)
       return `the sample batch answers the prompts of ${manifest.prompts}, not those of ${suite.id}`;

@@ -3,6 +3,7 @@ import { TASKS } from '../enums.js';
 import { MODEL_KINDS } from '../manifest/manifest.schemas.js';
 import { SamplerParams } from '../sampling/sampler-plan.js';
 import { Extractor, PreviewSamples, Reference } from './generation-parts.schemas.js';
+import { ImageConditionedSuiteDefinition, type ImageConditionedSuiteInput } from './image-conditioned-suite.schemas.js';
 import { SegmentationSuiteDefinition, type SegmentationSuiteInput } from './segmentation-suite.schemas.js';
 import { TextToImageSuiteDefinition, type TextToImageSuiteInput } from './text-to-image-suite.schemas.js';
 import { VideoSuiteDefinition, type VideoSuiteInput } from './video-suite.schemas.js';
@@ -74,6 +75,7 @@ export const SuiteDefinition = z.discriminatedUnion('task', [
   SegmentationSuiteDefinition,
   TextToImageSuiteDefinition,
   VideoSuiteDefinition,
+  ImageConditionedSuiteDefinition,
 ]);
 export type SuiteDefinition = z.infer<typeof SuiteDefinition>;
 export type SuiteInput = z.input<typeof SuiteDefinition>;
@@ -82,6 +84,7 @@ export function defineSuite(input: GenerationSuiteInput): GenerationSuiteDefinit
 export function defineSuite(input: SegmentationSuiteInput): SegmentationSuiteDefinition;
 export function defineSuite(input: TextToImageSuiteInput): TextToImageSuiteDefinition;
 export function defineSuite(input: VideoSuiteInput): VideoSuiteDefinition;
+export function defineSuite(input: ImageConditionedSuiteInput): ImageConditionedSuiteDefinition;
 export function defineSuite(input: SuiteInput): SuiteDefinition {
   const parsed = SuiteDefinition.safeParse(input);
   if (!parsed.success) {

@@ -58,6 +58,10 @@ export const taskLabel = (task: string): string =>
     'zero-shot-segmentation': 'Zero-shot segmentation',
     'text-to-image': 'Text-to-image',
     'video-generation': 'Video generation',
+    'image-restoration': 'Image restoration',
+    'image-translation': 'Image-to-image translation',
+    'controllable-generation': 'Controllable generation',
+    'image-editing': 'Instruction editing',
   })[task] ?? task;
 
 /** Hardware arrives as whatever the runner reported: a string, or an object such as {cpu, cores, gpu}. */

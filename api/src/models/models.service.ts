@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { findSuite } from '../../../benchmarks/index.js';
 import { ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { isTextConditioned } from '../../../contracts/manifest/text-conditioning.schemas.js';
 import { inspectInChild } from '../../../runner/src/api-entry.js';
@@ -48,6 +49,9 @@ function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
 /** The generation task a manifest's model competes in. */
 export function taskOf(manifest: Manifest): string | undefined {
   if (manifest.kind === 'samples' && manifest.frames !== undefined) return 'video-generation';
+  if (manifest.kind === 'image_to_image') return manifest.task;
+  // A batch answering a suite's published condition images competes in that suite's task.
+  if (manifest.kind === 'samples' && manifest.conditions !== undefined) return findSuite(manifest.conditions)?.task;
   if (manifest.kind === 'generator' || manifest.kind === 'denoiser' || manifest.kind === 'samples') {
     if (isTextConditioned(manifest)) return 'text-to-image';
     return manifest.classes > 0 ? 'class-conditional-generation' : 'unconditional-generation';

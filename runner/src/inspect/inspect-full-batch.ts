@@ -114,6 +114,20 @@ export async function runFullBatch(model: Uint8Array, manifest: Manifest, batch:
       const problem = await runOnce(model, () => ({ [manifest.inputs.images]: zeros('float32', [batch, 3, size, size]) }), out);
       return problem ? failed('file', 'in the model', problem) : { ok: true };
     }
+    case 'image_to_image': {
+      const side = manifest.condition_resolution;
+      const problem = await runOnce(
+        model,
+        () => ({
+          [manifest.inputs.condition]: zeros('float32', [batch, 3, side, side]),
+          ...(manifest.inputs.noise && manifest.noise_dim
+            ? { [manifest.inputs.noise]: zeros('float32', [batch, manifest.noise_dim]) }
+            : {}),
+        }),
+        manifest.outputs.images,
+      );
+      return problem ? failed('file', 'in the model', problem) : { ok: true };
+    }
     case 'samples':
       return { ok: true };
   }

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { inspectDenoiser } from './inspect-denoiser.js';
+import { inspectImageToImage } from './inspect-image-to-image.js';
 import { inspectSegmentationModel } from './inspect-segmentation.js';
 import { externalTensorNames } from '../onnx/external-data.js';
 import { batchNormals } from '../sampling/noise.js';
@@ -146,6 +147,8 @@ export async function inspectModel(
       case 'extractor':
       case 'segmenter':
         return await inspectSegmentationModel(session, manifest);
+      case 'image_to_image':
+        return await inspectImageToImage(session, manifest, inputs, outputs);
     }
   } finally {
     await session.release();

@@ -4,6 +4,7 @@ import { howToGet, type AssetKind, type AssetRef } from '../../../contracts/asse
 import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset-files.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
+import { imageConditionedAssets, isImageConditionedSuite } from '../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { isTextToImageSuite, textToImageAssets } from '../../../contracts/suites/text-to-image-suite.schemas.js';
 import { isVideoSuite, videoAssets } from '../../../contracts/suites/video-suite.schemas.js';
 
@@ -26,6 +27,14 @@ export function suiteAssets(suite: SuiteDefinition): Array<{ asset: AssetRef; ki
   const out: Array<{ asset: AssetRef; kind: AssetKind }> = [];
   if (isSegmentationSuite(suite)) return out;
   if (isVideoSuite(suite)) return videoAssets(suite);
+  if (isImageConditionedSuite(suite)) {
+    out.push(...imageConditionedAssets(suite));
+    if (suite.extractor.type === 'onnx-file') {
+      const { file, sha256, source } = suite.extractor;
+      out.push({ asset: { file, sha256, source }, kind: 'model' });
+    }
+    return out;
+  }
   if (suite.reference.type === 'adm-reference-batch') {
     const { file, sha256, source } = suite.reference;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });

@@ -1,5 +1,6 @@
 import { isSegmentationManifest } from '../../../../contracts/manifest/segmentation-manifest.schemas.js';
 import { isSegmentationSuite } from '../../../../contracts/suites/segmentation-suite.schemas.js';
+import { isImageConditionedSuite } from '../../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { isTextToImageSuite } from '../../../../contracts/suites/text-to-image-suite.schemas.js';
 import { isVideoSuite } from '../../../../contracts/suites/video-suite.schemas.js';
 import type { GenerationSuiteDefinition } from '../../../../contracts/suites/suite.schemas.js';
@@ -71,7 +72,7 @@ async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<
 /** Generation suites: samples from a generator, denoiser or sample batch, scored against a reference set. */
 export const generationTask: TaskFamily = {
   id: 'generation',
-  serves: (suite) => !isSegmentationSuite(suite) && !isTextToImageSuite(suite) && !isVideoSuite(suite),
+  serves: (suite) => !isSegmentationSuite(suite) && !isTextToImageSuite(suite) && !isVideoSuite(suite) && !isImageConditionedSuite(suite),
   evaluate: evaluateGeneration,
 };
 
@@ -108,9 +109,9 @@ async function evaluateGeneration(input: EvaluationInput): Promise<TaskResult> {
 /** The submission against the suite: the model's faults are ModelFailures, found before anything runs. */
 export function checkGenerationInput(input: EvaluationInput): GenerationSuiteDefinition {
   const { manifest, suite } = input;
-  if (isSegmentationSuite(suite) || isTextToImageSuite(suite) || isVideoSuite(suite))
+  if (isSegmentationSuite(suite) || isTextToImageSuite(suite) || isVideoSuite(suite) || isImageConditionedSuite(suite))
     throw new Error(`suite ${suite.id} is not a generation suite`);
-  if (isSegmentationManifest(manifest) || !suite.kinds.includes(manifest.kind))
+  if (isSegmentationManifest(manifest) || manifest.kind === 'image_to_image' || !suite.kinds.includes(manifest.kind))
     throw new ModelFailure(`suite ${suite.id} scores ${suite.kinds.join('/')} models, not ${manifest.kind}`);
   if (manifest.resolution !== suite.resolution) {
     throw new ModelFailure(

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { Degradation, DEGRADATION_KINDS } from '../conditions/degradation.schemas.js';
+import { IMAGE_CONDITIONED_TASKS } from '../enums.js';
+import { Extractor, FileReference, Sha256, SyntheticReference } from './generation-parts.schemas.js';
+
+/**
+ * An image-conditioned suite (issue #17): the harness computes one condition per target image (a DDRM
+ * degradation with seeded noise σ_y, a Canny control map, a paired source image from the dataset, or a source
+ * image with an edit instruction), publishes them in order (`GET /api/suites/:id/inputs`, `genbench inputs`),
+ * and scores output i against target i (PSNR, SSIM), the outputs against the target set (FID, KID) and, for
+ * control, the control map re-extracted from each output (edge F1). Scored by runner/src/tasks/image-conditioned/.
+ */
+
+const degradationKinds = DEGRADATION_KINDS.join(', ');
+
+/**
+ * A DDRM degradation y = H·x + σ_y·ε (runner/src/conditions/degradations.ts). An unknown `degradation.kind` is
+ * an error that names the known ones rather than zod's bare "invalid input".
+ */
+export const DegradationCondition = z.strictObject({
+  kind: z.literal('degradation'),
+  degradation: z.discriminatedUnion('kind', Degradation.options, {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `unknown degradation ${JSON.stringify((iss.input as { kind?: unknown } | undefined)?.kind)} (known: ${degradationKinds})`
+        : undefined,
+  }),
+  /** Measurement noise on images in [−1, 1] (DDRM's `sigma_0`), drawn per condition from the suite's seed. */
+  sigma_y: z.number().min(0).max(1),
+});
+/** Canny control maps as ControlNet's annotator computes them: OpenCV `Canny(gray, 100, 200)` (runner/src/conditions/canny.ts). */
+export const CannyCondition = z.strictObject({
+  kind: z.literal('canny'),
+  low: z.literal(100).default(100),
+  high: z.literal(200).default(200),
+});
+/** Paired translation (DDBM): source image i of an ADM-style batch configured by path answers target i. */
+export const PairedSourceCondition = z.strictObject({
+  kind: z.literal('paired-source'),
+  sources: FileReference,
+});
+/** Instruction editing (InstructPix2Pix): source image i with instruction i (UTF-8, one per line), target i the edit. */
+export const EditInstructionCondition = z.strictObject({
+  kind: z.literal('edit-instruction'),
+  sources: FileReference,
+  instructions: z.strictObject({ file: z.string().min(1), sha256: Sha256, source: z.string() }),
+});
+export const ImageCondition = z.discriminatedUnion(
+  'kind',
+  [DegradationCondition, CannyCondition, PairedSourceCondition, EditInstructionCondition],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `unknown condition ${JSON.stringify((iss.input as { kind?: unknown } | undefined)?.kind)} (known: degradation, canny, paired-source, edit-instruction)`
+        : undefined,
+  },
+);
+export type ImageCondition = z.infer<typeof ImageCondition>;
+export const CONDITION_KINDS = ImageCondition.options.map((o) => o.shape.kind.value);
+
+/** Which condition each task takes: restoration degrades, control extracts edges, translation and editing read pairs. */
+export const CONDITIONS_OF_TASK = {
+  'image-restoration': ['degradation'],
+  'controllable-generation': ['canny'],
+  'image-translation': ['paired-source'],
+  'image-editing': ['edit-instruction'],
+} as const satisfies Record<(typeof IMAGE_CONDITIONED_TASKS)[number], readonly (typeof CONDITION_KINDS)[number][]>;
+
+export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples'] as const;
+export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1'] as const;
+/** Metrics that a lower value ranks higher: the distances. */
+const DISTANCES = new Set<string>(['fid', 'kid']);
+
+export const ImageConditionedSuiteDefinition = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.number().int().min(1),
+    title: z.string(),
+    description: z.string().default(''),
+    task: z.enum(IMAGE_CONDITIONED_TASKS),
+    /** Side of the targets and of the outputs; conditions may be smaller (×4 SR: resolution / 4). */
+    resolution: z.number().int().min(8),
+    kinds: z.array(z.enum(IMAGE_CONDITIONED_KINDS)).min(1),
+    condition: ImageCondition,
+    /** The target images: condition i is computed from (or paired with) target i. */
+    targets: z.discriminatedUnion('type', [SyntheticReference, FileReference]),
+    /** Conditions published and outputs scored: the first `samples` targets. */
+    samples: z.number().int().min(2),
+    /** Seed of the measurement noise (and of a model's noise input): condition i depends only on (seed, i). */
+    seed: z.number().int().min(0),
+    batch_size: z.number().int().min(1).default(32),
+    quantization: z.literal('adm-truncate').default('adm-truncate'),
+    /** FID/KID's extractor, outputs against the targets. */
+    extractor: Extractor,
+    metrics: z.array(z.enum(IMAGE_CONDITIONED_METRICS)).min(1),
+    primary: z.enum(IMAGE_CONDITIONED_METRICS),
+    drift_tolerance: z.number().min(0).default(1e-6),
+    time_limit_s: z.number().positive().default(3600),
+  })
+  .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
+  .refine((s) => (CONDITIONS_OF_TASK[s.task] as readonly string[]).includes(s.condition.kind), {
+    message:
+      'the condition does not fit the task (image-restoration: degradation; controllable-generation: canny; image-translation: paired-source; image-editing: edit-instruction)',
+    path: ['condition', 'kind'],
+  })
+  .refine((s) => !s.metrics.includes('edge_f1') || s.condition.kind === 'canny', {
+    message: 'edge_f1 scores Canny control only',
+    path: ['metrics'],
+  })
+  .refine(
+    (s) =>
+      s.condition.kind !== 'degradation' ||
+      s.condition.degradation.kind !== 'sr-block-average' ||
+      s.resolution % s.condition.degradation.factor === 0,
+    {
+      message: 'block-average super-resolution needs a resolution divisible by its factor',
+      path: ['condition', 'degradation', 'factor'],
+    },
+  )
+  .refine((s) => s.targets.type !== 'synthetic-shapes' || s.targets.n >= s.samples, {
+    message: 'the synthetic target set must hold at least `samples` images',
+    path: ['targets', 'n'],
+  });
+export type ImageConditionedSuiteDefinition = z.infer<typeof ImageConditionedSuiteDefinition>;
+export type ImageConditionedSuiteInput = z.input<typeof ImageConditionedSuiteDefinition>;
+
+export function isImageConditionedSuite(s: { task: string }): s is ImageConditionedSuiteDefinition {
+  return (IMAGE_CONDITIONED_TASKS as readonly string[]).includes(s.task);
+}
+
+/** Whether a higher value of an image-conditioned metric ranks higher. */
+export function imageConditionedHigherIsBetter(metric: string): boolean {
+  return !DISTANCES.has(metric);
+}
+
+/**
+ * The side of the condition images a suite publishes: the measurement side for block-average SR, the target
+ * side otherwise (blur, inpainting, edge maps and paired sources are full size).
+ */
+export function conditionSize(suite: ImageConditionedSuiteDefinition): number {
+  const c = suite.condition;
+  if (c.kind === 'degradation' && c.degradation.kind === 'sr-block-average') return suite.resolution / c.degradation.factor;
+  return suite.resolution;
+}
+
+/** The files an image-conditioned suite needs beyond its targets and extractor: paired sources, instructions. */
+export function imageConditionedAssets(
+  suite: ImageConditionedSuiteDefinition,
+): Array<{ asset: { file: string; sha256: string; source: string }; kind: 'reference' | 'model' }> {
+  const out: Array<{ asset: { file: string; sha256: string; source: string }; kind: 'reference' | 'model' }> = [];
+  const c = suite.condition;
+  if (c.kind === 'paired-source' || c.kind === 'edit-instruction') {
+    const { file, sha256, source } = c.sources;
+    out.push({ asset: { file, sha256, source }, kind: 'reference' });
+  }
+  if (c.kind === 'edit-instruction') out.push({ asset: c.instructions, kind: 'reference' });
+  if (suite.targets.type === 'adm-reference-batch') {
+    const { file, sha256, source } = suite.targets;
+    out.push({ asset: { file, sha256, source }, kind: 'reference' });
+  }
+  return out;
+}
