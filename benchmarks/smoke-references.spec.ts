@@ -7,6 +7,9 @@ import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.sche
 import { SUITES } from './index.js';
 import { isImageConditionedSuite } from '../contracts/suites/image-conditioned-suite.schemas.js';
 import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.schemas.js';
+import { isVideoSuite } from '../contracts/suites/video-suite.schemas.js';
+import { buildMotionStandinI3d } from '../runner/src/onnx/models/motion-standin-i3d.js';
+import { movingShapesVideo } from '../runner/src/tasks/video/moving-shapes.js';
 import { buildClipLikeImageEncoder, buildClipLikeTextEncoder } from '../runner/src/text/clip-like-encoders.js';
 import { clipStyleTokenizerJson } from '../runner/src/text/clip-style-tokenizer.js';
 import { drawPrompt, PALETTE, PROMPT_WORDS, syntheticPrompts } from '../runner/src/text/synthetic-prompts.js';
@@ -34,6 +37,11 @@ const PINNED: Record<string, Record<string, string>> = {
     prompts: 'c19c801ac7c917dda9ee993ae7050fe26c27338fd13743c1ecad38a0cc029203',
     reference: '36a6e730290e2276a08d572436ad3e7bd9ab180a5e631978de0278af40b5cca4',
     clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-video-16x32 v1': {
+    reference: 'f049afef9de9ab5cb9805632794bdcdbfc690a23a63516d274c9c941bdc0abea',
+    video_network: '37490006c25d42028f2c247a4fe20b0028348a886d41ec8df9deec0d3094cab6',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
   'smoke-seg-dataset v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
@@ -65,6 +73,22 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
     // Conditions are computed from the targets (and the suite's seed): the targets' digest pins them too.
     if (suite.targets.type === 'synthetic-shapes')
       out.targets = sha256([makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed })]);
+    if (suite.extractor.type === 'builtin-tiny-conv')
+      out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
+    return out;
+  }
+  if (isVideoSuite(suite)) {
+    // The moving-shapes reference videos and the motion stand-in for I3D (video-network.ts builds it so).
+    if (suite.reference.type === 'synthetic-moving-shapes') {
+      const { n, seed } = suite.reference;
+      out.reference = sha256(
+        Array.from({ length: n }, (_, i) => movingShapesVideo(i, { seed, frames: suite.frames, resolution: suite.resolution })),
+      );
+    }
+    if (suite.fvd.network.type === 'builtin-motion-standin')
+      out.video_network = sha256([
+        buildMotionStandinI3d({ seed: suite.fvd.network.seed, frames: suite.fvd.clip_frames, size: suite.resolution }),
+      ]);
     if (suite.extractor.type === 'builtin-tiny-conv')
       out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
     return out;

@@ -270,6 +270,26 @@ describe('availability', () => {
     },
   );
 
+  it.each(['ucf101-16f-128', 'ucf101-16f-256'])(
+    'reports %s as unavailable until its reference videos, I3D, Inception and DINO are present, and the smoke video suite as available',
+    async (id) => {
+      const s = findSuite(id)!;
+      if (!isVideoSuite(s)) throw new Error(`${id} is not a video suite`);
+      expect(s).toMatchObject({ frames: 16, samples: 2048, fvd: { clip_frames: 16, network: { id: 'i3d-kinetics-400' } } });
+      const a = await availability(s, dirs);
+      if (a.available) throw new Error('expected unavailable');
+      expect(a.missing.map((m) => [m.file, m.problem, m.sha256])).toEqual([
+        [`ucf101-2048x32f-${s.resolution}.npz`, 'absent', '0'.repeat(64)],
+        ['i3d_torchscript_kinetics400.onnx', 'absent', '0'.repeat(64)],
+        ['inception-2015-12-05.onnx', 'absent', expect.any(String)],
+        ['dino_vitb16.onnx', 'absent', '0'.repeat(64)],
+      ]);
+      expect(a.message).toContain('crcv.ucf.edu');
+      expect(a.message).toContain('i3d_torchscript.pt');
+      expect(await availability(findSuite('smoke-video-16x32')!, dirs)).toEqual({ available: true });
+    },
+  );
+
   it('lists only what is still missing, and needs no hashing to say a file is there', async () => {
     const s = generationSuite('imagenet-64-cond');
     if (s.reference.type !== 'adm-reference-batch') throw new Error('expected a file reference');

@@ -10,6 +10,8 @@ export const LeaderboardQuery = z.strictObject({
   suite: z.string().optional(),
   /** Zero-shot segmentation: only suites scored under this matching protocol. */
   protocol: z.enum(SEGMENTATION_PROTOCOLS).optional(),
+  /** Video generation: only suites of videos of this many frames (boards are per resolution and frame count). */
+  frames: z.coerce.number().int().min(1).optional(),
   /**
    * `latest` (default): one entry per model, its newest version the caller sees that has a score on the
    * suite. `all`: one entry per model version. Ranks, totals, pages and exports follow the choice.
@@ -61,6 +63,9 @@ export const LeaderboardBoard = apiSchema(
       /** Zero-shot segmentation boards: the matching protocol and K; null elsewhere. */
       protocol: z.string().nullable(),
       classes: z.number().int().nullable(),
+      /** Video boards: frames per video and frame rate; null elsewhere. */
+      frames: z.number().int().nullable().optional(),
+      fps: z.number().nullable().optional(),
     }),
     /** Entries on the whole board (the page is `entries`). */
     total: z.number().int(),

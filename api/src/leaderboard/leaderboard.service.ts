@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
+import { isVideoSuite } from '../../../contracts/suites/video-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { type Viewer, viewerOf } from '../auth/visibility.js';
@@ -15,6 +16,12 @@ import { parseStoredDefinition, StoredSuiteDefinitionError } from '../suites/sto
 export function segmentationInfo(definition: SuiteDefinition | null): { protocol: string | null; classes: number | null } {
   if (!definition || !isSegmentationSuite(definition)) return { protocol: null, classes: null };
   return { protocol: definition.protocol, classes: definition.classes };
+}
+
+/** A video suite's frames per video and frame rate, from its stored definition; null for other tasks. */
+export function videoInfo(definition: SuiteDefinition | null): { frames: number | null; fps: number | null } {
+  if (!definition || !isVideoSuite(definition)) return { frames: null, fps: null };
+  return { frames: definition.frames, fps: definition.fps };
 }
 
 @Injectable()
@@ -51,6 +58,9 @@ export class LeaderboardService {
     const latest = versions.filter((v, i) => i === 0 || versions[i - 1]!.suiteId !== v.suiteId);
     const boards = [];
     for (const sv of latest) {
+      const definition = this.definitionOf(sv);
+      const video = videoInfo(definition);
+      if (q.frames !== undefined && video.frames !== q.frames) continue;
       const board = { suiteVersionId: sv.id, primaryMetric: sv.primaryMetric, viewer, versions: q.versions };
       const rows = await this.repo.rankedPage({ ...board, higherIsBetter: sv.higherIsBetter, limit: q.limit, offset: q.offset });
       const entries = rows.map((e) => ({
@@ -78,7 +88,8 @@ export class LeaderboardService {
           resolution: sv.resolution,
           primaryMetric: sv.primaryMetric,
           higherIsBetter: sv.higherIsBetter,
-          ...segmentationInfo(this.definitionOf(sv)),
+          ...segmentationInfo(definition),
+          ...(video.frames !== null ? video : {}),
         },
         total,
         entries,

@@ -18,6 +18,7 @@ import { submissionFingerprint } from './submission-fingerprint.js';
 import type { ListModelsQuery, SubmissionFields } from './models.schemas.js';
 import { UPLOAD_FIELDS } from './companion-files.js';
 import { checkPromptList } from './prompt-list-check.js';
+import { checkVideoBatchFits } from './video-batch-check.js';
 import { badRequest, type Companion, readCompanions, readForm, readManifest, type SubmissionUpload } from './submission-form.js';
 import { submissionFacts } from '../../../contracts/suites/suite-fit.js';
 import type { InspectionReport } from '../../../contracts/inspection/inspection.js';
@@ -152,6 +153,7 @@ export class ModelsService {
         manifest,
         facts: submissionFacts(manifest, report),
       });
+      checkVideoBatchFits(manifest, match);
       await this.checkQuota(principal, match.available.length);
       const created = await this.record(principal, manifest, form.visibility, content, match.available);
       const queued = await this.enqueue(manifest, created);

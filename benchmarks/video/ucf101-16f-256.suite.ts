@@ -1,0 +1,3 @@
+import { ucf101Suite } from './ucf101.js';
+
+export default ucf101Suite(256);
