@@ -168,6 +168,9 @@ export interface BoardSuite {
   /** Zero-shot segmentation: the matching protocol and the number of clusters K; null otherwise. */
   protocol?: string | null;
   classes?: number | null;
+  /** Video generation: frames per video and frame rate (boards are per resolution and frame count); absent otherwise. */
+  frames?: number | null;
+  fps?: number | null;
 }
 
 /** A leaderboard row; `id` is the evaluation id (added by the data provider). */

@@ -159,6 +159,16 @@ const BoardHeader = ({ suite, total }: { suite: BoardSuite; total: number }) => 
       <Box sx={{ display: 'flex', gap: 1, mt: 0.5, flexWrap: 'wrap' }}>
         <Chip size="small" label={taskLabel(suite.task)} />
         <Chip size="small" variant="outlined" label={`${suite.resolution}px`} />
+        {suite.frames != null && (
+          <Tooltip title="frames per video: video boards are per resolution and frame count">
+            <Chip
+              size="small"
+              variant="outlined"
+              label={`${suite.frames} frames${suite.fps != null ? ` @ ${suite.fps} fps` : ''}`}
+              data-testid="board-frames"
+            />
+          </Tooltip>
+        )}
         {suite.protocol && (
           <Tooltip title="Entries scored under another matching protocol are on that protocol's own board">
             <Chip size="small" variant="outlined" color="primary" label={protocolLabel(suite.protocol)} data-testid="board-protocol" />

@@ -175,7 +175,7 @@ const Actions = () => (
 
 const UnscoredChip = ({ suite, availability }: { suite: Board['suite']; availability?: Suite }) => {
   const unavailable = availability?.available === false;
-  const facts = `${taskLabel(suite.task)} · ${suite.resolution}px${suite.protocol ? ` · ${suite.protocol}` : ''}`;
+  const facts = `${taskLabel(suite.task)} · ${suite.resolution}px${suite.frames != null ? ` · ${suite.frames} frames` : ''}${suite.protocol ? ` · ${suite.protocol}` : ''}`;
   return (
     <Tooltip
       title={
