@@ -29,6 +29,14 @@ describe('metric registry', () => {
     expect(metricInfo('edge_f1')).toMatchObject({ higherIsBetter: true, needs: 'edge maps' });
   });
 
+  it('registers the edit metrics: CLIP-I and CLIP directional similarity up, from CLIP embeddings of outputs and inputs', () => {
+    expect(metricInfo('clip_i')).toMatchObject({ higherIsBetter: true, needs: 'CLIP image embeddings of outputs and inputs' });
+    expect(metricInfo('clip_directional')).toMatchObject({
+      higherIsBetter: true,
+      needs: 'CLIP image and caption embeddings of outputs and inputs',
+    });
+  });
+
   it('throws for unknown ids, naming the known ones', () => {
     expect(() => metricInfo('nope')).toThrow(UnknownMetricError);
     expect(() => metricInfo('nope')).toThrow(/unknown metric 'nope' \(known: fid, sfid/);

@@ -37,7 +37,9 @@ export type MetricId =
   | 'temporal_consistency'
   | 'psnr'
   | 'ssim'
-  | 'edge_f1';
+  | 'edge_f1'
+  | 'clip_i'
+  | 'clip_directional';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -59,7 +61,9 @@ export interface MetricInfo {
     | 'CLIP frame and prompt embeddings'
     | 'frame features'
     | 'paired images'
-    | 'edge maps';
+    | 'edge maps'
+    | 'CLIP image embeddings of outputs and inputs'
+    | 'CLIP image and caption embeddings of outputs and inputs';
   readonly params: z.ZodType;
 }
 
@@ -226,6 +230,24 @@ export const METRICS: readonly MetricInfo[] = [
     params: NoParams,
     description:
       "Control fidelity: pixel F1 of the output's Canny map (OpenCV Canny(gray, 100, 200), conditions/canny.ts) against the input control map, per image (1 when both are empty), averaged (edge-f1.ts)",
+  },
+  {
+    id: 'clip_i',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'CLIP image embeddings of outputs and inputs',
+    params: NoParams,
+    description:
+      'CLIP-I (InstructPix2Pix clip_similarity.py): mean over edits of cos(E_img(output), E_img(input)), L2-normalised CLIP embeddings (edit-metrics.ts)',
+  },
+  {
+    id: 'clip_directional',
+    version: 1,
+    higherIsBetter: true,
+    needs: 'CLIP image and caption embeddings of outputs and inputs',
+    params: NoParams,
+    description:
+      'CLIP directional similarity (Gal et al. 2022, InstructPix2Pix clip_similarity.py): mean of cos(E_img(out) − E_img(in), E_txt(out caption) − E_txt(in caption)), torch eps 1e-8 (edit-metrics.ts)',
   },
 ];
 
