@@ -38,8 +38,61 @@ export const ExtractorManifest = z
   });
 export type ExtractorManifest = z.infer<typeof ExtractorManifest>;
 
+/**
+ * The CLIP extractor manifest: a CLIP image encoder and text encoder as ONNX with its Hugging Face
+ * tokenizer.json, for `genbench features` to write `clip` (L2-normalised image embeddings [N, D]) and, given a
+ * prompts file, `clip_text` (the embedding of each sample's prompt). The files are passed on the command line
+ * (`--extractor`, `--text-encoder`, `--tokenizer`); the manifest names their tensors, as the suites'
+ * `onnx-files` CLIP does (contracts/suites/text-to-image-suite.schemas.ts).
+ *
+ * ```json
+ * {"name": "clip-vit-l-14", "kind": "clip-extractor",
+ *  "image": {"input_size": 224, "preprocessing": "pil-bicubic-uint8", "normalization": "minus-one-one", "input": "pixel_values", "output": "image_embeds"},
+ *  "text": {"context_length": 77, "inputs": {"ids": "input_ids", "attention_mask": "attention_mask"}, "output": "text_embeds"},
+ *  "tokenizer": {"pad_token": "<|endoftext|>"}}
+ * ```
+ * Image: float32 NCHW as for a feature extractor (CLIP's own mean/std is not a harness normalization: an export
+ * applies it inside the graph, as the COCO-30k suites' CLIP does), output [N, D]; text: int64 ids [N, context_length] (and
+ * mask), output [N, D] of the same D. Outputs need not be normalised: the writer normalises each row.
+ */
+export const ClipExtractorManifest = z.strictObject({
+  name: ModelName,
+  kind: z.literal('clip-extractor'),
+  image: z.strictObject({
+    input_size: z.number().int().min(8).max(4096),
+    preprocessing: z.enum(RESIZE_PROTOCOLS),
+    normalization: z.enum(NORMALIZATIONS),
+    input: TensorName,
+    output: TensorName,
+  }),
+  text: z.strictObject({
+    context_length: z.number().int().min(2).max(4096),
+    inputs: z.strictObject({ ids: TensorName, attention_mask: TensorName.optional() }),
+    output: TensorName,
+  }),
+  tokenizer: z.strictObject({ pad_token: z.string().min(1).optional() }).default({}),
+});
+export type ClipExtractorManifest = z.infer<typeof ClipExtractorManifest>;
+
+function issuesError(kind: string, error: z.ZodError): ManifestError {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return new ManifestError(
+    `invalid ${kind} manifest: ` + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+    issues,
+  );
+}
+
 /** Parses extractor-manifest JSON text (or a parsed value); throws ManifestError naming the offending fields. */
 export function parseExtractorManifest(input: string | unknown): ExtractorManifest {
+  return parseAnyExtractorManifest(input, false) as ExtractorManifest;
+}
+
+/** Either kind `genbench features` reads: `feature-extractor` or `clip-extractor` (by `kind`). */
+export function parseFeaturesManifest(input: string | unknown): ExtractorManifest | ClipExtractorManifest {
+  return parseAnyExtractorManifest(input, true);
+}
+
+function parseAnyExtractorManifest(input: string | unknown, allowClip: boolean): ExtractorManifest | ClipExtractorManifest {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -53,13 +106,12 @@ export function parseExtractorManifest(input: string | unknown): ExtractorManife
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ManifestError('extractor manifest must be a JSON object', [{ path: '', message: 'expected an object' }]);
   }
-  const parsed = ExtractorManifest.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ManifestError(
-      'invalid extractor manifest: ' + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-      issues,
-    );
+  if (allowClip && (value as { kind?: unknown }).kind === 'clip-extractor') {
+    const clip = ClipExtractorManifest.safeParse(value);
+    if (!clip.success) throw issuesError('CLIP extractor', clip.error);
+    return clip.data;
   }
+  const parsed = ExtractorManifest.safeParse(value);
+  if (!parsed.success) throw issuesError('extractor', parsed.error);
   return parsed.data;
 }

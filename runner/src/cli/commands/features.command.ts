@@ -1,7 +1,10 @@
 // `genbench features`: activations of an extractor ONNX (described by an extractor manifest) over an ADM
 // sample batch (.npz, `arr_0` uint8 [N, H, W, 3], streamed in row chunks) or a folder of PNG/JPEG images,
 // written as an activations file: `pool` float32 [N, D], and `spatial` [N, S] / `logits` [N, C] when the
-// extractor has them (the layout runner/src/metrics and shared/fixtures/metrics use).
+// extractor has them (the layout runner/src/metrics and shared/fixtures/metrics use). With a CLIP extractor
+// manifest it writes `clip`, the L2-normalised CLIP image embeddings [N, D], and, given the prompts file of
+// the batch (`genbench prompts` JSON Lines: image i answers prompt i), `clip_text`, the L2-normalised
+// embedding of each image's prompt [N, D]: the keys `genbench metrics` reads for CMMD and CLIP score.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -13,7 +16,14 @@ import { ExtractorError, FeatureExtractor, type FeatureBatch } from '../../evalu
 import type { ExecutionProvider } from '../../evaluation/onnx-session.js';
 import { ADM_IMAGES, checkAdmImages } from '../../io/adm-batch.js';
 import { ArrayFileError, NpzWriter, openNpz, type NpzReader } from '../../io/npz.js';
-import { parseExtractorManifest, type ExtractorManifest } from '../../../../contracts/manifest/extractor-manifest.schemas.js';
+import {
+  parseFeaturesManifest,
+  type ClipExtractorManifest,
+  type ExtractorManifest,
+} from '../../../../contracts/manifest/extractor-manifest.schemas.js';
+import { l2NormalizeRows, PromptEncoder, TextEncoderError } from '../../text/text-encoder.js';
+import { TokenizerLoadError } from '../../text/tokenizer.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
 import { ManifestError } from '../../../../contracts/manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
 
@@ -24,6 +34,10 @@ export interface FeaturesOptions {
   out: string;
   batchSize?: string;
   ep?: string;
+  /** CLIP extractor manifests only: the text encoder ONNX, its tokenizer.json and the batch's prompts. */
+  textEncoder?: string;
+  tokenizer?: string;
+  prompts?: string;
 }
 
 export interface FeaturesResult {
@@ -54,7 +68,7 @@ function parseBatchSize(value: string | undefined): number {
   return n;
 }
 
-async function readManifest(path: string): Promise<ExtractorManifest> {
+async function readManifest(path: string): Promise<ExtractorManifest | ClipExtractorManifest> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -62,7 +76,7 @@ async function readManifest(path: string): Promise<ExtractorManifest> {
     throw new CliError(`cannot read manifest ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, { cause: err });
   }
   try {
-    return parseExtractorManifest(text);
+    return parseFeaturesManifest(text);
   } catch (err) {
     if (err instanceof ManifestError) throw new CliError(`${path}: ${err.message}`, 2, { cause: err });
     throw err;
@@ -175,7 +189,7 @@ async function openImages(path: string): Promise<ImageSource> {
  * memory), then into the archive one entry after another.
  */
 class ActivationSpool {
-  private readonly files = new Map<string, { fh: FileHandle; dim: number; path: string }>();
+  private readonly files = new Map<string, { fh: FileHandle; dim: number; path: string; rows: number }>();
   rows = 0;
 
   private constructor(private readonly dir: string) {}
@@ -204,18 +218,30 @@ class ActivationSpool {
       if (!f) {
         if (this.rows > 0) throw new ExtractorError(`the extractor returned ${key} for some batches only`);
         const path = join(this.dir, `${key}.f32`);
-        f = { fh: await open(path, 'w'), dim, path };
+        f = { fh: await open(path, 'w'), dim, path, rows: 0 };
         this.files.set(key, f);
       }
-      if (dim !== f.dim) throw new ExtractorError(`the extractor's ${key} width changed from ${f.dim} to ${dim} between batches`);
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, batch.count * dim * 4);
-      for (let done = 0; done < bytes.length;) done += (await f.fh.write(bytes, done)).bytesWritten;
+      await this.write(key, data, dim, batch.count);
     }
     this.rows += batch.count;
   }
 
+  /** Appends `count` rows of width `dim` to the array `key` (created on first use). */
+  async write(key: string, data: Float32Array, dim: number, count: number): Promise<void> {
+    let f = this.files.get(key);
+    if (!f) {
+      const path = join(this.dir, `${key}.f32`);
+      f = { fh: await open(path, 'w'), dim, path, rows: 0 };
+      this.files.set(key, f);
+    }
+    if (dim !== f.dim) throw new ExtractorError(`the extractor's ${key} width changed from ${f.dim} to ${dim} between batches`);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, count * dim * 4);
+    for (let done = 0; done < bytes.length;) done += (await f.fh.write(bytes, done)).bytesWritten;
+    f.rows += count;
+  }
+
   shapes(): Record<string, [number, number]> {
-    return Object.fromEntries([...this.files].map(([key, f]) => [key, [this.rows, f.dim]]));
+    return Object.fromEntries([...this.files].map(([key, f]) => [key, [f.rows, f.dim]]));
   }
 
   async writeNpz(out: string): Promise<void> {
@@ -225,12 +251,12 @@ class ActivationSpool {
     try {
       for (const [key, f] of this.files) {
         await f.fh.close();
-        await writer.begin(key, 'float32', [this.rows, f.dim]);
+        await writer.begin(key, 'float32', [f.rows, f.dim]);
         const fh = await open(f.path, 'r');
         try {
           const chunkRows = Math.max(1, Math.floor((16 * 1024 * 1024) / (f.dim * 4)));
-          for (let r = 0; r < this.rows; r += chunkRows) {
-            const n = Math.min(chunkRows, this.rows - r);
+          for (let r = 0; r < f.rows; r += chunkRows) {
+            const n = Math.min(chunkRows, f.rows - r);
             const chunk = new Float32Array(n * f.dim);
             const bytes = new Uint8Array(chunk.buffer);
             for (let done = 0; done < bytes.length;) {
@@ -267,6 +293,11 @@ export async function computeFeatures(
   const ep = options.ep ?? 'cpu';
   if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${ep}"`);
   const manifest = await readManifest(options.manifest);
+  const textFlags = (['textEncoder', 'tokenizer', 'prompts'] as const).filter((k) => options[k] !== undefined);
+  if (manifest.kind === 'feature-extractor' && textFlags.length > 0)
+    throw new CliError(`--text-encoder, --tokenizer and --prompts need a CLIP extractor manifest (kind "clip-extractor")`);
+  if (manifest.kind === 'clip-extractor' && textFlags.length > 0 && textFlags.length < 3)
+    throw new CliError(`prompt embeddings (clip_text) need all of --prompts, --text-encoder and --tokenizer`);
   let model: Buffer;
   try {
     model = await readFile(options.extractor);
@@ -280,6 +311,9 @@ export async function computeFeatures(
   } catch (err) {
     throw new CliError(`cannot write ${options.out}: its folder does not exist`, 2, { cause: err });
   }
+
+  if (manifest.kind === 'clip-extractor')
+    return computeClipFeatures(options, manifest, model, batchSize, ep as ExecutionProvider, onProgress);
 
   const source = await openImages(options.images);
   let extractor: FeatureExtractor | undefined;
@@ -318,14 +352,155 @@ export async function computeFeatures(
   }
 }
 
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2, { cause: err });
+  }
+}
+
+/** A prompts file as `genbench prompts` writes it: one `{"index": i, "prompt": "…"}` per line, i = 0, 1, … */
+export async function readPromptsJsonl(path: string): Promise<string[]> {
+  const lines = (await readText(path, 'prompts')).split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const prompts: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new CliError(`${path}: line ${i + 1} is not JSON; expected {"index": ${i}, "prompt": "…"} as \`genbench prompts\` writes`);
+    }
+    const v = value as { index?: unknown; prompt?: unknown };
+    if (typeof v !== 'object' || v === null || v.index !== i || typeof v.prompt !== 'string')
+      throw new CliError(`${path}: line ${i + 1} must be {"index": ${i}, "prompt": "…"} (image i answers prompt i)`);
+    prompts.push(v.prompt);
+  }
+  if (prompts.length === 0) throw new CliError(`${path}: the prompt list is empty`);
+  return prompts;
+}
+
+/** `clip` (and with prompts `clip_text`) of the images, both L2-normalised row by row. */
+async function computeClipFeatures(
+  options: FeaturesOptions,
+  manifest: ClipExtractorManifest,
+  model: Buffer,
+  batchSize: number,
+  ep: ExecutionProvider,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FeaturesResult> {
+  let text: { model: Buffer; tokenizer: string; prompts: string[] } | undefined;
+  if (options.prompts !== undefined) {
+    const textModel = await readFile(options.textEncoder!).catch((err: unknown) => {
+      throw new CliError(
+        `cannot read text encoder ${options.textEncoder}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        2,
+        {
+          cause: err,
+        },
+      );
+    });
+    text = {
+      model: textModel,
+      tokenizer: await readText(options.tokenizer!, 'tokenizer'),
+      prompts: await readPromptsJsonl(options.prompts),
+    };
+  }
+  const source = await openImages(options.images);
+  let image: FeatureExtractor | undefined;
+  let encoder: PromptEncoder | undefined;
+  let spool: ActivationSpool | undefined;
+  try {
+    if (text && text.prompts.length !== source.count)
+      throw new CliError(
+        `${options.prompts} holds ${text.prompts.length} prompts but ${source.label} ${source.count} images: image i must answer prompt i`,
+      );
+    image = await FeatureExtractor.fromModel(
+      model,
+      {
+        inputSize: manifest.image.input_size,
+        normalization: manifest.image.normalization,
+        preprocessing: manifest.image.preprocessing,
+        names: { images: manifest.image.input, pool: manifest.image.output },
+      },
+      ep,
+      'the CLIP image encoder',
+    );
+    for (const w of image.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (text) {
+      try {
+        encoder = await PromptEncoder.open(
+          text.model,
+          text.tokenizer,
+          {
+            inputs: manifest.text.inputs,
+            outputs: [manifest.text.output],
+            contextLength: manifest.text.context_length,
+            padToken: manifest.tokenizer.pad_token,
+            label: 'the CLIP text encoder',
+          },
+          ep,
+        );
+      } catch (err) {
+        if (err instanceof TokenizerLoadError) throw new CliError(`${options.tokenizer}: ${err.message}`, 2, { cause: err });
+        if (err instanceof ModelFailure) throw new CliError(`${options.textEncoder}: ${err.message}`, 2, { cause: err });
+        throw err;
+      }
+    }
+    spool = await ActivationSpool.create(options.out);
+    onProgress?.(0, source.count);
+    let done = 0;
+    let truncated = 0;
+    for await (const images of source.batches(batchSize)) {
+      const n = images.length / (source.size * source.size * 3);
+      const f = await image.extract(images, n, source.size);
+      await spool.write('clip', l2NormalizeRows(f.pool, n, f.poolDim), f.poolDim, n);
+      if (encoder && text) {
+        const e = await encoder.encode(text.prompts.slice(done, done + n));
+        const out = e.outputs[manifest.text.output]!;
+        const dim = out.rowShape.reduce((a, b) => a * b, 1);
+        if (out.rowShape.length !== 1 || dim !== f.poolDim)
+          throw new CliError(
+            `${options.textEncoder}: its output "${manifest.text.output}" is [${out.rows}, ${out.rowShape.join(', ')}] but the image embeddings are [${n}, ${f.poolDim}]: both encoders must embed into one space`,
+          );
+        await spool.write('clip_text', l2NormalizeRows(out.data, n, dim), dim, n);
+        truncated += e.truncated.length;
+      }
+      done += n;
+      onProgress?.(done, source.count);
+    }
+    if (truncated > 0) process.stderr.write(`warning: ${truncated} prompts were cut to the tokenizer's ${encoder!.maxLength} tokens\n`);
+    await spool.writeNpz(options.out);
+    return { count: source.count, imageSize: source.size, inputSize: manifest.image.input_size, shapes: spool.shapes() };
+  } catch (err) {
+    if (err instanceof ExtractorError) throw new CliError(`${options.extractor}: ${err.message}`, 2, { cause: err });
+    if (err instanceof TextEncoderError) throw new CliError(`${options.textEncoder}: ${err.message}`, 2, { cause: err });
+    throw err;
+  } finally {
+    await spool?.dispose();
+    await encoder?.close();
+    await image?.close();
+    await source.close();
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('features')
-    .description('compute extractor activations (pool, spatial, logits) of an ADM sample batch or an image folder')
+    .description(
+      'compute extractor activations (pool, spatial, logits) of an ADM sample batch or an image folder, or CLIP embeddings (clip, clip_text)',
+    )
     .requiredOption('--images <path>', 'ADM sample batch .npz (arr_0 uint8 [N, H, W, 3]) or a folder of PNG/JPEG images (sorted by name)')
-    .requiredOption('--extractor <file>', 'extractor ONNX')
-    .requiredOption('--manifest <file>', 'extractor manifest JSON (kind "feature-extractor")')
+    .requiredOption('--extractor <file>', 'extractor ONNX (with a CLIP manifest: the CLIP image encoder)')
+    .requiredOption('--manifest <file>', 'extractor manifest JSON (kind "feature-extractor", or "clip-extractor" for clip/clip_text)')
     .requiredOption('--out <file>', 'activations .npz to write')
+    .option('--text-encoder <file>', 'CLIP text encoder ONNX (CLIP manifest, with --prompts)')
+    .option('--tokenizer <file>', "the CLIP text encoder's Hugging Face tokenizer.json (CLIP manifest, with --prompts)")
+    .option(
+      '--prompts <file>',
+      "prompts.jsonl of the batch as `genbench prompts` writes it: writes clip_text, the embedding of image i's prompt i",
+    )
     .option('--batch-size <n>', 'images per extractor run', '64')
     .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
     .action(async (opts: FeaturesOptions) => {
