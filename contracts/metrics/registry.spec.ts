@@ -37,6 +37,10 @@ describe('metric registry', () => {
     });
   });
 
+  it('registers LPIPS: down, from the LPIPS network features of paired images', () => {
+    expect(metricInfo('lpips')).toMatchObject({ higherIsBetter: false, needs: 'LPIPS network features of paired images' });
+  });
+
   it('throws for unknown ids, naming the known ones', () => {
     expect(() => metricInfo('nope')).toThrow(UnknownMetricError);
     expect(() => metricInfo('nope')).toThrow(/unknown metric 'nope' \(known: fid, sfid/);

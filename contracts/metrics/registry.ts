@@ -39,7 +39,8 @@ export type MetricId =
   | 'ssim'
   | 'edge_f1'
   | 'clip_i'
-  | 'clip_directional';
+  | 'clip_directional'
+  | 'lpips';
 
 export interface MetricInfo {
   readonly id: MetricId;
@@ -63,7 +64,8 @@ export interface MetricInfo {
     | 'paired images'
     | 'edge maps'
     | 'CLIP image embeddings of outputs and inputs'
-    | 'CLIP image and caption embeddings of outputs and inputs';
+    | 'CLIP image and caption embeddings of outputs and inputs'
+    | 'LPIPS network features of paired images';
   readonly params: z.ZodType;
 }
 
@@ -248,6 +250,15 @@ export const METRICS: readonly MetricInfo[] = [
     params: NoParams,
     description:
       'CLIP directional similarity (Gal et al. 2022, InstructPix2Pix clip_similarity.py): mean of cos(E_img(out) − E_img(in), E_txt(out caption) − E_txt(in caption)), torch eps 1e-8 (edit-metrics.ts)',
+  },
+  {
+    id: 'lpips',
+    version: 1,
+    higherIsBetter: false,
+    needs: 'LPIPS network features of paired images',
+    params: NoParams,
+    description:
+      'LPIPS (Zhang et al. 2018, lpips v0.1): per layer, features unit-normalised over channels (eps 1e-10), squared difference weighted by the lin weights, spatial mean; summed over layers; inputs x/127.5 − 1; per image pair, averaged (lpips.ts)',
   },
 ];
 

@@ -1,11 +1,13 @@
 // End-to-end tests of `genbench image-metrics` through bin/genbench.js.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpz, writeNpz } from '../../io/npz.js';
+import { LpipsNetwork } from '../../metrics/lpips-network.js';
+import { buildTinyLpipsNet } from '../../onnx/models/tiny-lpips-net.js';
 
 const BIN = join(import.meta.dirname, '../../../../bin/genbench.js');
 const FIXTURES = join(import.meta.dirname, '../../metrics/fixtures');
@@ -66,6 +68,45 @@ describe('genbench image-metrics', () => {
     expect(Math.abs(noisy.psnr - REF.cases.case0.psnr)).toBeLessThan(1e-10);
     const plain = JSON.parse((await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json')).stdout) as object;
     expect(plain).not.toHaveProperty('edge_f1');
+  });
+
+  it('--lpips <manifest> adds lpips, the mean of the network path computed in process (1e-12); an absent network exits 2 saying what to run', async () => {
+    const net = buildTinyLpipsNet(7);
+    writeFileSync(file('net.onnx'), net.model);
+    await writeNpz(
+      file('lin.npz'),
+      Object.fromEntries(net.lins.map((w, l) => [`lin${l}`, { dtype: 'float32' as const, shape: [w.length], data: w }])),
+    );
+    const manifest = {
+      name: 'tiny-lpips',
+      kind: 'lpips',
+      network: { file: 'net.onnx', input: 'images', layers: ['relu1', 'relu2', 'relu3'] },
+      lin: { file: 'lin.npz' },
+    };
+    writeFileSync(file('lpips.json'), JSON.stringify(manifest));
+    const r = await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json', '--lpips', file('lpips.json'));
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { lpips: number; psnr: number };
+    const arrays = await readNpz(join(FIXTURES, 'image-references.npz'));
+    const batch = (a: (typeof arrays)[string]) => ({
+      data: a.data as Uint8Array,
+      count: a.shape[0]!,
+      height: a.shape[1]!,
+      width: a.shape[2]!,
+    });
+    const lp = await LpipsNetwork.open(file('lpips.json'));
+    const d = await lp.distances(batch(arrays.case0_pred!), batch(arrays.case0_target!));
+    await lp.close();
+    expect(Math.abs(out.lpips - d.reduce((a, b) => a + b, 0) / d.length)).toBeLessThan(1e-12);
+    expect(out.lpips).toBeGreaterThan(0);
+    expect(Math.abs(out.psnr - REF.cases.case0.psnr)).toBeLessThan(1e-10);
+
+    writeFileSync(file('absent-lpips.json'), JSON.stringify({ ...manifest, network: { ...manifest.network, file: 'lpips_alex.onnx' } }));
+    const a = await run('--pred', file('pred.npz'), '--target', file('target.npz'), '--json', '--lpips', file('absent-lpips.json'));
+    expect(a.code).toBe(2);
+    expect(a.stdout).toBe('');
+    expect(a.stderr).toContain(file('lpips_alex.onnx'));
+    expect(a.stderr).toMatch(/scripts\/export_lpips\.py/);
   });
 
   it.each([

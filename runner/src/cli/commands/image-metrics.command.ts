@@ -1,5 +1,6 @@
 // `genbench image-metrics`: PSNR and SSIM of an output batch against its target batch, both ADM-style
-// (`arr_0` uint8 [N, H, W, 3]), image i against image i (runner/src/metrics/image-fidelity.ts).
+// (`arr_0` uint8 [N, H, W, 3]), image i against image i (runner/src/metrics/image-fidelity.ts); with
+// `--lpips <manifest>` also LPIPS (runner/src/metrics/lpips.ts, lpips-network.ts).
 
 import type { Command } from 'commander';
 import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
@@ -8,6 +9,7 @@ import { openNpz } from '../../io/npz.js';
 import { canny, rgbToGray } from '../../conditions/canny.js';
 import { edgeF1 } from '../../metrics/edge-f1.js';
 import { imageFidelity, type ImageFidelityResult, type RgbBatch } from '../../metrics/image-fidelity.js';
+import { LpipsConfigError, LpipsNetwork } from '../../metrics/lpips-network.js';
 import { MetricInputError } from '../../metrics/metric-input-error.js';
 import { CliError } from '../cli-error.js';
 
@@ -16,11 +18,15 @@ export interface ImageMetricsOptions {
   target: string;
   json?: boolean;
   edges?: boolean;
+  /** An LPIPS manifest (contracts/manifest/lpips-manifest.schemas.ts). */
+  lpips?: string;
 }
 
 export interface ImageMetricsReport extends ImageFidelityResult {
   /** With `--edges`: F1 of each output's Canny map against its target's, averaged. */
   edge_f1?: number;
+  /** With `--lpips`: LPIPS of each output against its target, averaged. */
+  lpips?: number;
 }
 
 /** The Canny maps (OpenCV Canny(gray, 100, 200)) of every image of a batch, concatenated. */
@@ -48,15 +54,24 @@ export async function runImageMetrics(opts: ImageMetricsOptions): Promise<ImageM
     const pred = await loadBatch(opts.pred);
     const target = await loadBatch(opts.target);
     try {
-      const fidelity = imageFidelity(pred, target);
-      if (!opts.edges) return fidelity;
-      return { ...fidelity, edge_f1: edgeF1(cannyMaps(pred), cannyMaps(target), pred.count, pred.height * pred.width).edge_f1 };
+      const report: ImageMetricsReport = imageFidelity(pred, target);
+      if (opts.edges) report.edge_f1 = edgeF1(cannyMaps(pred), cannyMaps(target), pred.count, pred.height * pred.width).edge_f1;
+      if (opts.lpips !== undefined) {
+        const network = await LpipsNetwork.open(opts.lpips);
+        try {
+          const d = await network.distances(pred, target);
+          report.lpips = d.reduce((a, b) => a + b, 0) / d.length;
+        } finally {
+          await network.close();
+        }
+      }
+      return report;
     } catch (err) {
       if (err instanceof MetricInputError) throw new MetricInputError(`${opts.pred} against ${opts.target}: ${err.message}`);
       throw err;
     }
   } catch (err) {
-    if (err instanceof MetricInputError || err instanceof AdmBatchError || err instanceof ArrayFileError)
+    if (err instanceof MetricInputError || err instanceof AdmBatchError || err instanceof ArrayFileError || err instanceof LpipsConfigError)
       throw new CliError(err.message, 2, { cause: err });
     throw err;
   }
@@ -70,13 +85,21 @@ export function register(program: Command): void {
     .requiredOption('--target <file>', 'target batch .npz: arr_0 uint8 [N, H, W, 3], image i the target of output i')
     .option('--json', 'print one JSON object on stdout')
     .option('--edges', "also edge F1: each output's Canny map (OpenCV Canny(gray, 100, 200)) against its target's")
+    .option(
+      '--lpips <manifest>',
+      'also LPIPS (Zhang et al. 2018) with the network and lin weights the manifest names (scripts/export_lpips.py)',
+    )
     .action(async (opts: ImageMetricsOptions) => {
       const r = await runImageMetrics(opts);
       if (opts.json)
-        process.stdout.write(JSON.stringify({ psnr: r.psnr, ssim: r.ssim, edge_f1: r.edge_f1, images: r.psnrPerImage.length }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ psnr: r.psnr, ssim: r.ssim, edge_f1: r.edge_f1, lpips: r.lpips, images: r.psnrPerImage.length }) + '\n',
+        );
       else
         process.stdout.write(
-          `psnr  ${r.psnr.toFixed(6).padStart(12)} dB  ↑\nssim  ${r.ssim.toFixed(6).padStart(12)}     ↑\nimages ${r.psnrPerImage.length}\n`,
+          `psnr  ${r.psnr.toFixed(6).padStart(12)} dB  ↑\nssim  ${r.ssim.toFixed(6).padStart(12)}     ↑\n` +
+            (r.lpips !== undefined ? `lpips ${r.lpips.toFixed(6).padStart(12)}     ↓\n` : '') +
+            `images ${r.psnrPerImage.length}\n`,
         );
     });
 }
