@@ -326,3 +326,17 @@ export interface ArenaBoard {
   }>;
   agreement: Array<{ metricId: string; n: number; tau: number | null; low: number | null; high: number | null }>;
 }
+
+/** What a kept sample answered: `{class_label}`, `{prompt}`, `{}` (unconditional); image-conditioned families add `images`. */
+export interface SampleCondition {
+  class_label?: number;
+  prompt?: string;
+  images?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** GET /api/evaluations/:id/samples: the suite's first K samples, each with its condition and PNG URL. */
+export interface EvaluationSamples {
+  evaluationId: string;
+  items: Array<{ index: number; condition: SampleCondition; width: number; height: number; image: string }>;
+}

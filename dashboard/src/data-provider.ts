@@ -23,6 +23,7 @@ import type {
   Board,
   BoardPage,
   Evaluation,
+  EvaluationSamples,
   LeaderboardEntry,
   MetricInfo,
   ReconcileReport,
@@ -281,6 +282,8 @@ export interface GenbenchDataProvider extends DataProvider {
   exportLeaderboards(filter: FilterValues, format: 'csv' | 'json'): Promise<{ content: string; filename: string }>;
   /** A PNG the API serves (sample grids), fetched with the token so private entries' grids load too. */
   fetchImage(url: string): Promise<Blob>;
+  /** GET /api/evaluations/:id/samples: the kept samples (index, condition, PNG URL), under the evaluation's visibility. */
+  evaluationSamples(id: string): Promise<EvaluationSamples>;
   /** POST /api/arena/pairs as the stored token, or else as this browser's anonymous arena session (created once). */
   arenaPair(suiteId: string): Promise<ArenaPair>;
   arenaVote(pairId: string, choice: ArenaChoice): Promise<ArenaVote>;
@@ -375,6 +378,7 @@ export const dataProvider: GenbenchDataProvider = {
     return { content: await res.text(), filename };
   },
   fetchImage: async (url) => (await fetchRaw(url)).blob(),
+  evaluationSamples: (id) => call<EvaluationSamples>(`/evaluations/${encodeURIComponent(id)}/samples`),
   arenaPair: async (suiteId) => call<ArenaPair>('/arena/pairs', { method: 'POST', body: { suiteId }, headers: await arenaVoter() }),
   arenaVote: async (pairId, choice) =>
     call<ArenaVote>(`/arena/pairs/${encodeURIComponent(pairId)}/vote`, { method: 'POST', body: { choice }, headers: await arenaVoter() }),

@@ -7,7 +7,7 @@ import type { GenbenchDataProvider } from '../data-provider';
  * The PNG behind `url`, fetched through the data provider (with the token, so private entries' grids load
  * too) and handed to <img> as an object URL that is released when the component goes.
  */
-function useImage(url: string): { src?: string; error?: string } {
+export function useImage(url: string): { src?: string; error?: string } {
   const dataProvider = useDataProvider<GenbenchDataProvider>();
   const [state, setState] = useState<{ src?: string; error?: string }>({});
   useEffect(() => {

@@ -4,6 +4,7 @@ import type { Evaluation } from '../api-types';
 import { DriftChip, FailureField, ProgressField, ScoreField, StatusField, TriggerChip } from '../common/evaluation-fields';
 import { pollEvaluation } from '../common/polling';
 import { ProvenanceTable } from '../common/ProvenanceTable';
+import { KeptSamplesPanel } from '../common/KeptSamples';
 import { SampleGrid } from '../common/SampleGrid';
 import { StageBreakdownTable } from '../common/StageBreakdownTable';
 import { formatDate, formatDuration } from '../format';
@@ -149,6 +150,25 @@ const Samples = () => {
   );
 };
 
+/** Each of the first samples beside what it answered: the prompt (text-to-image) or the class label. */
+const KeptSamples = () => {
+  const e = useRecordContext<Evaluation>();
+  if (!e || (e.status !== 'succeeded' && e.status !== 'running')) return null;
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="h6" gutterBottom>
+          Samples and their conditions
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          Sample i answers the suite's condition i with its seed: every model on this suite is shown the same ones.
+        </Typography>
+        <KeptSamplesPanel evaluation={e} />
+      </CardContent>
+    </Card>
+  );
+};
+
 const Provenance = () => {
   const e = useRecordContext<Evaluation>();
   if (!e) return null;
@@ -185,6 +205,7 @@ export const EvaluationShow = () => (
           </Stack>
         </Grid>
       </Grid>
+      <KeptSamples />
     </Stack>
   </Show>
 );

@@ -15,6 +15,7 @@ import {
 import { lazy, Suspense } from 'react';
 import { Button, Link, Title, useGetMany, useGetOne, useLocation } from 'react-admin';
 import type { Evaluation, Suite } from '../api-types';
+import { SamplesSideBySide } from '../common/KeptSamples';
 import { SampleGrid } from '../common/SampleGrid';
 import { formatHardware } from '../format';
 import { bestIndices, directionArrow, formatMetric, metricLabel, orderMetrics, useMetricRegistry } from '../metrics';
@@ -232,6 +233,7 @@ const Comparison = ({ suite, evaluations }: { suite: Suite; evaluations: Evaluat
           </Table>
         </CardContent>
       </Card>
+      <SamplesSideBySide evaluations={evaluations} />
       <SampleGrids evaluations={evaluations} />
       <Suspense fallback={<CircularProgress sx={{ m: 4 }} />}>
         <CompareCharts evaluations={evaluations} metrics={metrics} primary={primary} />

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSampleBatchImages, exampleSampleBatchManifest } from '../../benchmarks/text-to-image/example-models.js';
+import { writeNpz } from '../../runner/src/io/npz.js';
+import { syntheticPrompts } from '../../runner/src/text/synthetic-prompts.js';
+import { startStack, type TestStack, waitForEvaluation } from '../support/stack.js';
+import { submit } from '../support/submissions.js';
+import { buildDashboard, launchBrowser, openPage } from './browser.js';
+
+/**
+ * Kept samples in the dashboard (issues #15.4, #20.1): a text-to-image evaluation's page shows each prompt
+ * beside its image, and the compare page shows two models' images for the same prompts side by side.
+ */
+describe('kept samples pages', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let dir: string;
+  const ids: string[] = [];
+  const prompts = syntheticPrompts(0).map((p) => p.text);
+
+  beforeAll(async () => {
+    await buildDashboard();
+    stack = await startStack();
+    dir = await mkdtemp(join(tmpdir(), 'kept-e2e-'));
+    const { data, shape } = exampleSampleBatchImages();
+    // Two models: the example batch, and its negative (another model's answers to the same prompts).
+    for (const [name, images] of [
+      ['drawn', data],
+      ['negative', data.map((v) => 255 - v)],
+    ] as const) {
+      const path = join(dir, `${name}.npz`);
+      await writeNpz(path, { arr_0: { dtype: 'uint8', shape, data: images } });
+      const r = await submit(stack, stack.submitterToken, {
+        file: await readFile(path),
+        manifest: exampleSampleBatchManifest(`${stack.owner}-${name}`),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      ids.push(r.body.evaluations[0].id);
+    }
+    for (const id of ids) {
+      const { final } = await waitForEvaluation(stack, id, 120_000);
+      expect(final.status, final.failureReason).toBe('succeeded');
+    }
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the prompt beside its image on the evaluation page, and two models side by side on compare', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${stack.baseUrl}/#/evaluations/${ids[0]}/show`);
+    const first = page.getByTestId('kept-sample-0');
+    await first.waitFor();
+    expect(await first.getByTestId('kept-sample-condition').innerText()).toContain(prompts[0]);
+    const img = first.getByTestId('kept-sample-image');
+    await img.waitFor();
+    await expect
+      .poll(() => img.evaluate((el: { complete: boolean; naturalWidth: number }) => (el.complete ? el.naturalWidth : 0)))
+      .toBe(32);
+    // The first 16 of the 64 kept, until "Show all" is pressed.
+    await expect.poll(() => page.getByTestId('kept-samples').getByTestId('kept-sample-image').count()).toBe(16);
+
+    await page.goto(
+      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-t2i-32', evaluations: ids.join(',') })}`,
+    );
+    const side = page.getByTestId('compare-kept-samples');
+    await side.waitFor();
+    expect(await side.getByTestId('compare-kept-model').allInnerTexts()).toEqual([`${stack.owner}-drawn v1`, `${stack.owner}-negative v1`]);
+    const row = side.getByTestId('compare-kept-row-3');
+    expect(await row.getByTestId('compare-kept-condition').innerText()).toBe(prompts[3]);
+    const pair = row.getByTestId('kept-sample-image');
+    await expect.poll(() => pair.count()).toBe(2);
+    await expect
+      .poll(() =>
+        pair.evaluateAll((els) => els.map((el) => ((el as HTMLImageElement).complete ? (el as HTMLImageElement).naturalWidth : 0))),
+      )
+      .toEqual([32, 32]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
