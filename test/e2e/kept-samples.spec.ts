@@ -67,7 +67,7 @@ describe('kept samples pages', () => {
     await expect.poll(() => page.getByTestId('kept-samples').getByTestId('kept-sample-image').count()).toBe(16);
 
     await page.goto(
-      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-t2i-32', evaluations: ids.join(',') })}`,
+      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-t2i-32', evaluations: ids.join(',') }).toString()}`,
     );
     const side = page.getByTestId('compare-kept-samples');
     await side.waitFor();
@@ -78,7 +78,12 @@ describe('kept samples pages', () => {
     await expect.poll(() => pair.count()).toBe(2);
     await expect
       .poll(() =>
-        pair.evaluateAll((els) => els.map((el) => ((el as HTMLImageElement).complete ? (el as HTMLImageElement).naturalWidth : 0))),
+        pair.evaluateAll((els) =>
+          els.map((el) => {
+            const i = el as unknown as { complete: boolean; naturalWidth: number };
+            return i.complete ? i.naturalWidth : 0;
+          }),
+        ),
       )
       .toEqual([32, 32]);
     expect(problems).toEqual([]);
