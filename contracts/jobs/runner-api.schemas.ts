@@ -29,12 +29,47 @@ export const ClaimResponse = z.object({
 });
 export type ClaimResponse = z.infer<typeof ClaimResponse>;
 
+/** A shard of a sharded evaluation: samples [start, end) of the suite, shard `index` of `of`. */
+export const ShardRangeView = z.object({
+  index: z.number().int().min(0),
+  of: z.number().int().min(1),
+  start: z.number().int().min(0),
+  end: z.number().int().min(1),
+});
+
+/** A shard's claim: the evaluation's context and the shard's range; the attempt is the shard's own. */
+export const ShardClaimResponse = ClaimResponse.extend({ shard: ShardRangeView });
+export type ShardClaimResponse = z.infer<typeof ShardClaimResponse>;
+
+/** What the merged result's provenance needs from a shard (runner/src/tasks/generation/generation-shards.ts). */
+export const ShardFacts = z.strictObject({
+  sourceProtocol: z.record(z.string(), z.unknown()),
+  executionProvider: z.string().min(1).max(64),
+  warnings: z.array(z.string().max(4000)).max(100),
+  durationsMs: z.record(z.string().max(64), z.number()),
+});
+export type ShardFacts = z.infer<typeof ShardFacts>;
+
+/** The merge's claim (the evaluation's own claim): every shard's range, stored partial result and facts, in order. */
+export const MergeClaimResponse = ClaimResponse.extend({
+  shards: z.array(ShardRangeView.extend({ partialSha256: z.string().regex(/^[0-9a-f]{64}$/), facts: ShardFacts })).min(1),
+});
+export type MergeClaimResponse = z.infer<typeof MergeClaimResponse>;
+
 /** Which claim a post is made under; posts from any other claim of the evaluation are refused. */
 const ClaimRef = { runnerId: z.string().min(1).max(200), attempt: z.number().int().min(1) };
 
 /** Renews the claim's lease. */
 export const HeartbeatBody = z.strictObject(ClaimRef);
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
+
+/** A shard's partial result, already uploaded (PUT …/shards/:index/partial), stored under the shard's claim. */
+export const ShardResultBody = z.strictObject({
+  ...ClaimRef,
+  partialSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  facts: ShardFacts,
+});
+export type ShardResultBody = z.infer<typeof ShardResultBody>;
 
 /**
  * Where the running evaluation's time goes (runner/src/evaluation/stage-clock.ts `StageProgress`): the stage

@@ -34,3 +34,30 @@ export function slowManifest(name: string) {
     output_range: [-1, 1] as [-1, 1],
   };
 }
+
+/**
+ * A small suite that allows sharding (issue #18), registered by the sharding tests only: 16×16 (no bundled
+ * suite uses that resolution), 384 samples in 12 batches of 32, so 3 shards are 4 batches each.
+ */
+export const SHARDED_SUITE = defineSuite({
+  id: 'test-sharded-16',
+  version: 1,
+  title: 'Test: sharded 16×16',
+  description: 'registered by the sharding tests only',
+  task: 'unconditional-generation',
+  resolution: 16,
+  kinds: ['generator'],
+  samples: 384,
+  seed: 0,
+  batch_size: 32,
+  reference: { type: 'synthetic-shapes', n: 256, seed: 1 },
+  extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 16, normalization: 'minus-one-one' },
+  metrics: ['fid'],
+  primary: 'fid',
+  time_limit_s: 120,
+  sharding: { max_shards: 8 },
+});
+
+export function shardedManifest(name: string) {
+  return { ...slowManifest(name), resolution: 16 };
+}

@@ -12,7 +12,7 @@ function lockKey(sha256: string): Prisma.Sql {
   return Prisma.sql`hashtextextended(${'genbench-artifact:' + sha256}, 0)`;
 }
 
-/** Row references to stored files: model versions' artifacts and extra files, evaluations' sample grids and kept samples (with the images their conditions name). */
+/** Row references to stored files: model versions' artifacts and extra files, evaluations' sample grids and kept samples (with the images their conditions name), shards' partial results. */
 @Injectable()
 export class ArtifactsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
@@ -39,7 +39,9 @@ export class ArtifactsRepository {
       UNION
       SELECT i.value FROM evaluation_samples es,
         jsonb_each_text(CASE WHEN jsonb_typeof(es.condition->'images') = 'object' THEN es.condition->'images' ELSE '{}'::jsonb END) i
-        WHERE i.value = ANY(${list}::text[])`;
+        WHERE i.value = ANY(${list}::text[])
+      UNION
+      SELECT partial_sha256 FROM evaluation_shards WHERE partial_sha256 = ANY(${list}::text[])`;
     return new Set(rows.map((r) => r.sha256));
   }
 

@@ -36,6 +36,8 @@ const Env = z.object({
   GENBENCH_RECONCILER: z.enum(['on', 'off']).default('on'),
   GENBENCH_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   GENBENCH_CLAIM_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
+  GENBENCH_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  GENBENCH_MAX_SHARD_PARTIAL_MB: z.coerce.number().positive().default(4096),
 });
 
 export interface AppConfig {
@@ -83,6 +85,13 @@ export interface AppConfig {
    * it): while alive, no other runner may claim the evaluation and the reconciler leaves it alone.
    */
   claimLeaseMs: number;
+  /**
+   * Into how many shards an evaluation is split when its suite allows sharding (GENBENCH_SHARDS; capped by
+   * the suite's `sharding.max_shards` and its number of batches); 1: every evaluation runs on one runner.
+   */
+  shards: number;
+  /** Largest partial result a runner may upload for one shard (GENBENCH_MAX_SHARD_PARTIAL_MB). */
+  maxShardPartialBytes: number;
   /** Where suites' downloaded files are looked for (GENBENCH_REFERENCE_DIR, GENBENCH_MODELS_DIR). */
   assets: AssetDirs;
 }
@@ -122,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     reconciler: e.GENBENCH_RECONCILER === 'on',
     queueTimeoutMs: e.GENBENCH_QUEUE_TIMEOUT_MS,
     claimLeaseMs: e.GENBENCH_CLAIM_LEASE_S * 1000,
+    shards: e.GENBENCH_SHARDS,
+    maxShardPartialBytes: Math.round(e.GENBENCH_MAX_SHARD_PARTIAL_MB * 1024 * 1024),
     assets: loadAssetDirs(env),
     ...overrides,
   };

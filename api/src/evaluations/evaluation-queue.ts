@@ -1,8 +1,16 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobState, Queue } from 'bullmq';
-import { EVALUATE_ATTEMPTS, EVALUATE_QUEUE, type EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
+import type { FlowProducer, JobsOptions, JobState, Queue } from 'bullmq';
+import { EVALUATE_ATTEMPTS, EVALUATE_FLOW, EVALUATE_QUEUE, type EvaluateJob, shardJobId } from '../../../contracts/jobs/evaluate.job.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { EvaluationShardsRepository, type ShardRow } from './evaluation-shards.repository.js';
+
+const JOB_OPTS = {
+  attempts: EVALUATE_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+} satisfies JobsOptions;
 
 export type QueueState = JobState | 'unknown' | 'missing';
 
@@ -20,6 +28,10 @@ export class QueueUnavailableError extends Error {
 
 /**
  * The producer side of the evaluation queue. The job id is the evaluation id, so enqueueing twice is a no-op.
+ * An evaluation whose suite allows sharding, on a deployment that asks for shards (GENBENCH_SHARDS), is
+ * enqueued as a BullMQ flow: the parent job (the merge, job id = evaluation id) and one child job per shard
+ * not yet succeeded; the shard rows are planned in the database first, so a retry or a reconciliation
+ * enqueues only what is left.
  * Every operation is bounded by `queueTimeoutMs` as a whole: the connection fails commands fast while Redis
  * is down (no offline queue), and this bound also covers a Redis that accepts connections but never answers,
  * and a queue whose first connection has not come up yet.
@@ -28,21 +40,41 @@ export class QueueUnavailableError extends Error {
 export class EvaluationQueue {
   constructor(
     @InjectQueue(EVALUATE_QUEUE) private readonly queue: Queue<EvaluateJob>,
+    @InjectFlowProducer(EVALUATE_FLOW) private readonly flows: FlowProducer,
+    @Inject(EvaluationShardsRepository) private readonly shards: EvaluationShardsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async enqueue(evaluationIds: string[]): Promise<void> {
     if (evaluationIds.length === 0) return;
-    await this.bounded('enqueue', () => this.add(evaluationIds));
+    const plans = await this.plan(evaluationIds);
+    await this.bounded('enqueue', () => this.add(plans));
   }
 
-  /** Removes a finished job so the same evaluation id can be queued again (retry, reconciliation). */
+  /** Removes a finished job (and a flow's shard jobs) so the same evaluation can be queued again (retry, reconciliation). */
   async replace(evaluationId: string): Promise<void> {
+    const plans = await this.plan([evaluationId]);
     await this.bounded('replace', async () => {
-      const job = await this.queue.getJob(evaluationId);
-      if (job) await job.remove().catch(() => undefined);
-      await this.add([evaluationId]);
+      await this.removeJobs(evaluationId, plans[0]!.shards);
+      await this.add(plans);
     });
+  }
+
+  /** Whether each evaluation runs sharded, and its shards (planned now when it should be and has none). */
+  private async plan(evaluationIds: string[]): Promise<Array<{ evaluationId: string; shards: ShardRow[] | null }>> {
+    const out = [];
+    for (const evaluationId of evaluationIds)
+      out.push({ evaluationId, shards: await this.shards.ensurePlanned(evaluationId, this.config.shards) });
+    return out;
+  }
+
+  private async removeJobs(evaluationId: string, shards: ShardRow[] | null): Promise<void> {
+    const job = await this.queue.getJob(evaluationId);
+    if (job) await job.remove({ removeChildren: true }).catch(() => undefined);
+    for (const s of shards ?? []) {
+      const child = await this.queue.getJob(shardJobId(evaluationId, s.index));
+      if (child) await child.remove().catch(() => undefined);
+    }
   }
 
   async state(evaluationId: string): Promise<{ state: QueueState; failedReason?: string }> {
@@ -53,11 +85,29 @@ export class EvaluationQueue {
     });
   }
 
-  async remove(evaluationId: string): Promise<void> {
-    await this.bounded('remove', async () => {
-      const job = await this.queue.getJob(evaluationId);
-      if (job) await job.remove().catch(() => undefined);
+  /** The state of one shard's child job. */
+  async shardState(evaluationId: string, index: number): Promise<QueueState> {
+    return this.bounded('state', async () => {
+      const job = await this.queue.getJob(shardJobId(evaluationId, index));
+      return job ? await job.getState() : ('missing' as const);
     });
+  }
+
+  /** Puts a lost shard's child job back under its evaluation's waiting parent (the reconciler, per shard). */
+  async addShard(evaluationId: string, index: number): Promise<void> {
+    await this.bounded('enqueue', async () => {
+      await this.queue.add('shard', { evaluationId, shard: index } satisfies EvaluateJob, {
+        jobId: shardJobId(evaluationId, index),
+        ...JOB_OPTS,
+        parent: { id: evaluationId, queue: this.queue.qualifiedName },
+        failParentOnFailure: true,
+      });
+    });
+  }
+
+  async remove(evaluationId: string): Promise<void> {
+    const shards = await this.shards.list(evaluationId);
+    await this.bounded('remove', () => this.removeJobs(evaluationId, shards));
   }
 
   /** A round trip to Redis (INFO) on the queue's own connection. */
@@ -72,20 +122,30 @@ export class EvaluationQueue {
     return this.bounded('counts', () => this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
   }
 
-  private async add(evaluationIds: string[]): Promise<void> {
-    await this.queue.addBulk(
-      evaluationIds.map((evaluationId) => ({
-        name: 'evaluate',
-        data: { evaluationId },
-        opts: {
-          jobId: evaluationId,
-          attempts: EVALUATE_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 2000 },
-          removeOnComplete: { count: 1000 },
-          removeOnFail: { count: 5000 },
-        },
-      })),
-    );
+  private async add(plans: Array<{ evaluationId: string; shards: ShardRow[] | null }>): Promise<void> {
+    const whole = plans.filter((p) => !p.shards).map((p) => p.evaluationId);
+    if (whole.length)
+      await this.queue.addBulk(
+        whole.map((evaluationId) => ({ name: 'evaluate', data: { evaluationId }, opts: { jobId: evaluationId, ...JOB_OPTS } })),
+      );
+    for (const { evaluationId, shards } of plans) {
+      if (!shards) continue;
+      // Shards that succeeded keep their stored partial results; a flow without children runs the merge at once.
+      const left = shards.filter((s) => s.status !== 'succeeded');
+      await this.flows.add({
+        name: 'merge',
+        queueName: EVALUATE_QUEUE,
+        data: { evaluationId, merge: true } satisfies EvaluateJob,
+        opts: { jobId: evaluationId, ...JOB_OPTS },
+        children: left.map((s) => ({
+          name: 'shard',
+          queueName: EVALUATE_QUEUE,
+          data: { evaluationId, shard: s.index } satisfies EvaluateJob,
+          // A shard that fails for good (its runner has failed the evaluation with the reason) fails the flow.
+          opts: { jobId: shardJobId(evaluationId, s.index), ...JOB_OPTS, failParentOnFailure: true },
+        })),
+      });
+    }
   }
 
   private bounded<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -73,7 +73,7 @@ export class EvaluationsRepository {
    * cancelled, or claimed by a runner that is still alive, so a duplicate or re-delivered job does no work.
    * One UPDATE: of two concurrent claims, the second re-reads the row the first wrote and matches nothing.
    */
-  async claim(id: string, runnerId: string, leaseMs: number): Promise<EvaluationWithContext | null> {
+  async claim(id: string, runnerId: string, leaseMs: number, opts: { keepProgress?: boolean } = {}): Promise<EvaluationWithContext | null> {
     const now = new Date();
     const updated = await this.prisma.evaluation.updateMany({
       where: {
@@ -88,8 +88,8 @@ export class EvaluationsRepository {
         runnerId,
         startedAt: now,
         heartbeatAt: now,
-        progress: 0,
-        stageProgress: Prisma.DbNull,
+        // A sharded evaluation's merge keeps the progress its shards reached.
+        ...(opts.keepProgress ? {} : { progress: 0, stageProgress: Prisma.DbNull }),
         attempts: { increment: 1 },
       },
     });

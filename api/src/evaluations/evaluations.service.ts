@@ -6,6 +6,7 @@ import type { EvaluationWithContext } from './evaluations.repository.js';
 import { presentEvaluation } from './evaluation.presenter.js';
 import { EvaluationQueue, QueueUnavailableError } from './evaluation-queue.js';
 import { EvaluationsRepository } from './evaluations.repository.js';
+import { EvaluationShardsRepository } from './evaluation-shards.repository.js';
 import type { ListEvaluationsQuery } from './evaluations.schemas.js';
 
 /** An evaluation is seen by whoever sees its model version (auth/visibility.ts). */
@@ -17,6 +18,7 @@ function canSee(principal: Principal | undefined, e: EvaluationWithContext): boo
 export class EvaluationsService {
   constructor(
     @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
+    @Inject(EvaluationShardsRepository) private readonly shards: EvaluationShardsRepository,
     @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
     @Inject(ArtifactStore) private readonly store: ArtifactStore,
   ) {}
@@ -63,6 +65,8 @@ export class EvaluationsService {
       if (!e) throw new NotFoundException(`no evaluation ${id}`);
       throw new ConflictException(`evaluation ${id} is ${e.status}; only queued or running evaluations can be cancelled`);
     }
+    // Every shard: their runners' next posts are refused and they stop.
+    await this.shards.cancel(id);
     await this.queue.remove(id).catch(() => undefined);
     return this.view(id);
   }
@@ -73,6 +77,8 @@ export class EvaluationsService {
       if (!e) throw new NotFoundException(`no evaluation ${id}`);
       throw new ConflictException(`evaluation ${id} is ${e.status}; only failed or cancelled evaluations can be retried`);
     }
+    // A sharded evaluation retries its unfinished shards only; the succeeded ones keep their partial results.
+    await this.shards.requeueUnfinished(id);
     try {
       await this.queue.replace(id);
     } catch (err) {

@@ -4,6 +4,7 @@ import { publicReason } from '../../../contracts/jobs/public-reason.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationQueue, QueueUnavailableError } from '../evaluations/evaluation-queue.js';
 import { EvaluationsRepository } from '../evaluations/evaluations.repository.js';
+import { EvaluationShardsRepository } from '../evaluations/evaluation-shards.repository.js';
 
 export interface ReconcileReport {
   checked: number;
@@ -11,6 +12,8 @@ export interface ReconcileReport {
   failed: string[];
   /** Running evaluations left alone because their runner's claim is alive (it heartbeats within the lease). */
   claimed: string[];
+  /** Shards (`<evaluation id>/<index>`) whose child job was lost while their evaluation's flow waited, put back. */
+  requeuedShards: string[];
   /** Set when Redis did not answer: the pass stopped there, and the next one picks up where it left off. */
   queueUnavailable?: string;
 }
@@ -31,6 +34,7 @@ export class ReconcilerService implements OnApplicationShutdown {
 
   constructor(
     @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
+    @Inject(EvaluationShardsRepository) private readonly shards: EvaluationShardsRepository,
     @Inject(EvaluationQueue) private readonly queue: EvaluationQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,7 +62,7 @@ export class ReconcilerService implements OnApplicationShutdown {
   private async pass(graceMs: number): Promise<ReconcileReport> {
     // A grace period keeps us from racing a submission between its commit and its enqueue.
     const active = await this.evaluations.findActive(new Date(Date.now() - graceMs));
-    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [], claimed: [] };
+    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [], claimed: [], requeuedShards: [] };
     try {
       await this.check(active, report);
     } catch (err) {
@@ -80,7 +84,9 @@ export class ReconcilerService implements OnApplicationShutdown {
         continue;
       }
       const { state, failedReason } = await this.queue.state(e.id);
-      if (state === 'missing' || state === 'completed') {
+      if (state === 'waiting-children') {
+        await this.checkShards(e.id, liveSince, report);
+      } else if (state === 'missing' || state === 'completed') {
         if (e.attempts >= EVALUATE_ATTEMPTS) {
           const reason = `its ${e.attempts} attempts ran out and its job was lost from the queue`;
           if (await this.evaluations.fail(e.id, 'infrastructure', reason)) report.failed.push(e.id);
@@ -91,6 +97,24 @@ export class ReconcilerService implements OnApplicationShutdown {
       } else if (state === 'failed') {
         const reason = publicReason(`infrastructure: gave up after ${e.attempts} attempt(s): ${failedReason ?? 'unknown error'}`);
         if (await this.evaluations.fail(e.id, 'infrastructure', reason)) report.failed.push(e.id);
+      }
+    }
+  }
+
+  /**
+   * Per shard, while a sharded evaluation's flow waits for its shards: a shard not yet succeeded whose claim
+   * is not alive and whose child job is gone is put back under the parent (a killed runner's shard whose job
+   * BullMQ lost); shards that are done or held are left alone. (A lost parent is the case above: the flow is
+   * enqueued again with the shards not yet succeeded.)
+   */
+  private async checkShards(evaluationId: string, liveSince: number, report: ReconcileReport): Promise<void> {
+    for (const s of await this.shards.list(evaluationId)) {
+      if (s.status === 'succeeded' || (s.status === 'running' && s.heartbeatAt && s.heartbeatAt.getTime() >= liveSince)) continue;
+      if (s.status !== 'queued' && s.status !== 'running') continue;
+      const state = await this.queue.shardState(evaluationId, s.index);
+      if (state === 'missing') {
+        await this.queue.addShard(evaluationId, s.index);
+        report.requeuedShards.push(`${evaluationId}/${s.index}`);
       }
     }
   }

@@ -17,7 +17,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { MAX_GRID_BYTES, MAX_SAMPLE_IMAGE_BYTES, SampleRecordsBody } from '../../../contracts/jobs/runner-api.schemas.js';
-import { FailureBody, HeartbeatBody, ProgressBody, ResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
+import { FailureBody, HeartbeatBody, ProgressBody, ResultBody, ShardResultBody } from '../../../contracts/jobs/runner-api.schemas.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { Roles } from '../auth/auth.guard.js';
 import { type PayloadLimit, PayloadLimitExceededException } from '../common/payload-limit.js';
@@ -29,9 +29,13 @@ import {
   Accepted,
   ClaimBody,
   ClaimResponseView,
+  MergeClaimResponseView,
   Outcome,
   Sha256,
+  ShardClaimResponseView,
+  ShardIndex,
   StoredGrid,
+  StoredPartial,
   StoredSampleImage,
   StoredSamples,
 } from './runner-api.schemas.js';
@@ -102,6 +106,101 @@ export class RunnerApiController {
   @ApiErrors(409)
   failure(@Param('id') id: string, @Body() body: unknown) {
     return this.runner.failure(parseInput(EvaluationId, id, 'evaluation id'), parseInput(FailureBody, body, 'failure'));
+  }
+
+  @Post('evaluations/:id/shards/:index/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim a shard of a sharded evaluation (or take over one whose claim lapsed)' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(ClaimBody)
+  @ApiZodResponse(ShardClaimResponseView)
+  @ApiErrors(409)
+  claimShard(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.claimShard(e, i, parseInput(ClaimBody, body, 'claim').runnerId);
+  }
+
+  @Post('evaluations/:id/shards/:index/progress')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Report a shard's progress (0–1); also renews its claim. The evaluation's is the sum over its shards" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(ProgressBody)
+  @ApiZodResponse(Accepted)
+  shardProgress(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.shardProgress(e, i, parseInput(ProgressBody, body, 'progress'));
+  }
+
+  @Post('evaluations/:id/shards/:index/heartbeat')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Renew a shard's claim while a long step runs" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(HeartbeatBody)
+  @ApiZodResponse(Accepted)
+  shardHeartbeat(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.shardHeartbeat(e, i, parseInput(HeartbeatBody, body, 'heartbeat'));
+  }
+
+  /** The shard's partial result, GBSHARD1 bytes (runner/src/sharding/shard-partial-codec.ts), streamed into the artifact store. */
+  @Put('evaluations/:id/shards/:index/partial')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Upload a running shard's partial result (application/octet-stream, GBSHARD1)" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ required: true, schema: { type: 'string', format: 'binary' } })
+  @ApiZodResponse(StoredPartial)
+  @ApiErrors(400, 409, 413, 415)
+  storeShardPartial(@Param('id') id: string, @Param('index') index: string, @Req() req: Request) {
+    const [e, i] = this.shardParams(id, index);
+    if (req.headers['content-type'] !== 'application/octet-stream')
+      throw new UnsupportedMediaTypeException('send the partial result as application/octet-stream');
+    return this.runner.storeShardPartial(e, i, req, Number(req.headers['content-length'] ?? 0));
+  }
+
+  @Post('evaluations/:id/shards/:index/result')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Record a shard's uploaded partial result under its claim" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(ShardResultBody)
+  @ApiZodResponse(Outcome)
+  @ApiErrors(400, 409)
+  shardResult(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.shardResult(e, i, parseInput(ShardResultBody, body, 'shard result'));
+  }
+
+  @Post('evaluations/:id/shards/:index/failure')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Report that a shard failed for good: its evaluation fails with the same kind and reason' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(FailureBody)
+  @ApiZodResponse(Outcome)
+  @ApiErrors(409)
+  shardFailure(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.shardFailure(e, i, parseInput(FailureBody, body, 'failure'));
+  }
+
+  @Post('evaluations/:id/merge-claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim the merge of a sharded evaluation whose shards are all in; its result posts to …/result' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(ClaimBody)
+  @ApiZodResponse(MergeClaimResponseView)
+  @ApiErrors(409)
+  claimMerge(@Param('id') id: string, @Body() body: unknown) {
+    return this.runner.claimMerge(parseInput(EvaluationId, id, 'evaluation id'), parseInput(ClaimBody, body, 'claim').runnerId);
+  }
+
+  private shardParams(id: string, index: string): [string, number] {
+    return [parseInput(EvaluationId, id, 'evaluation id'), parseInput(ShardIndex, index, 'shard index')];
   }
 
   /** The PNG grid of the evaluation's first 64 samples (body image/png, at most 16 MiB). */

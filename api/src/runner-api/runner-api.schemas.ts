@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClaimResponse } from '../../../contracts/jobs/runner-api.schemas.js';
+import { ClaimResponse, MergeClaimResponse, ShardClaimResponse } from '../../../contracts/jobs/runner-api.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 
 /**
@@ -9,6 +9,15 @@ import { apiSchema } from '../common/openapi.js';
 export const ClaimBody = z.strictObject({ runnerId: z.string().min(1).max(200) });
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
+/** A shard's index in the path (`/shards/:index/…`). */
+export const ShardIndex = z.coerce.number().int().min(0).max(1023);
+export const ShardClaimResponseView = apiSchema('ShardClaimResponse', ShardClaimResponse, 'What a runner needs to run a claimed shard.');
+export const MergeClaimResponseView = apiSchema(
+  'MergeClaimResponse',
+  MergeClaimResponse,
+  "What a runner needs to merge a sharded evaluation's shards.",
+);
+export const StoredPartial = apiSchema('StoredPartial', z.looseObject({ sha256: z.string(), size: z.number().int() }));
 export const ClaimResponseView = apiSchema('ClaimResponse', ClaimResponse, 'What a runner needs to run a claimed evaluation.');
 /** `accepted: false`: the claim is gone (cancelled, or taken over after its lease lapsed): stop. */
 export const Accepted = apiSchema('Accepted', z.looseObject({ accepted: z.boolean() }));

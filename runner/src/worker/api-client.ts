@@ -8,11 +8,18 @@ import {
   ClaimResponse,
   type FailureBody,
   type HeartbeatBody,
+  MergeClaimResponse,
   type ProgressBody,
   type ResultBody,
   type SampleRecordsBody,
+  ShardClaimResponse,
+  type ShardResultBody,
   type StageProgressReport,
 } from '../../../contracts/jobs/runner-api.schemas.js';
+
+/** An evaluation's endpoints, or with `shard` those of one of its shards. */
+const at = (evaluationId: string, shard?: number) =>
+  `/api/runner/evaluations/${evaluationId}${shard === undefined ? '' : `/shards/${shard}`}`;
 
 /** The API said no (4xx): retrying the same request will not help. `body` is the parsed JSON answer, if any. */
 export class ApiRejection extends Error {
@@ -44,11 +51,11 @@ export class RunnerApiClient {
    * Sends a request, retrying network errors and 5xx answers (the API restarting, PostgreSQL restarting
    * behind it: 503) with exponential back-off for up to `retryForMs`. 4xx answers are final.
    */
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown, bytesType = 'image/png'): Promise<Response> {
     const deadline = Date.now() + this.retryForMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, path, body);
+        return await this.once(method, path, body, bytesType);
       } catch (err) {
         if (err instanceof ApiRejection || Date.now() >= deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
@@ -56,20 +63,16 @@ export class RunnerApiClient {
     }
   }
 
-  private async once(method: string, path: string, body?: unknown): Promise<Response> {
+  private async once(method: string, path: string, body?: unknown, bytesType = 'image/png'): Promise<Response> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       // Bytes go as they are (a PNG sample grid); anything else as JSON.
       headers: {
         authorization: `Bearer ${this.token}`,
-        ...(body instanceof Uint8Array
-          ? { 'content-type': 'image/png' }
-          : body !== undefined
-            ? { 'content-type': 'application/json' }
-            : {}),
+        ...(body instanceof Uint8Array ? { 'content-type': bytesType } : body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: body instanceof Uint8Array ? body : body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(60_000),
+      signal: AbortSignal.timeout(body instanceof Uint8Array ? 600_000 : 60_000),
     });
     if (res.ok) return res;
     const text = await res.text().catch(() => '');
@@ -90,17 +93,45 @@ export class RunnerApiClient {
     return ClaimResponse.parse(await res.json());
   }
 
+  /** Claims shard `shard` of a sharded evaluation; its attempt is the shard's own. */
+  async claimShard(evaluationId: string, shard: number, runnerId: string): Promise<ShardClaimResponse> {
+    const res = await this.request('POST', `${at(evaluationId, shard)}/claim`, { runnerId });
+    return ShardClaimResponse.parse(await res.json());
+  }
+
+  /** Claims the merge of a sharded evaluation whose shards are all in (the evaluation's own claim). */
+  async claimMerge(evaluationId: string, runnerId: string): Promise<MergeClaimResponse> {
+    const res = await this.request('POST', `${at(evaluationId)}/merge-claim`, { runnerId });
+    return MergeClaimResponse.parse(await res.json());
+  }
+
   /** Returns false when the claim is no longer the evaluation's (cancelled, finished, or taken over). */
-  async progress(evaluationId: string, claim: HeartbeatBody, progress: number, stage?: StageProgressReport): Promise<boolean> {
+  async progress(
+    evaluationId: string,
+    claim: HeartbeatBody,
+    progress: number,
+    stage?: StageProgressReport,
+    shard?: number,
+  ): Promise<boolean> {
     const body: ProgressBody = { ...claim, progress, ...(stage ? { stage } : {}) };
-    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/progress`, body);
+    const res = await this.once('POST', `${at(evaluationId, shard)}/progress`, body);
     return ((await res.json()) as { accepted: boolean }).accepted;
   }
 
   /** Renews the claim's lease; false as for `progress`. */
-  async heartbeat(evaluationId: string, claim: HeartbeatBody): Promise<boolean> {
-    const res = await this.once('POST', `/api/runner/evaluations/${evaluationId}/heartbeat`, claim);
+  async heartbeat(evaluationId: string, claim: HeartbeatBody, shard?: number): Promise<boolean> {
+    const res = await this.once('POST', `${at(evaluationId, shard)}/heartbeat`, claim);
     return ((await res.json()) as { accepted: boolean }).accepted;
+  }
+
+  /** Uploads a shard's partial result (GBSHARD1 bytes) into the API's artifact store; answers its sha256. */
+  async shardPartial(evaluationId: string, shard: number, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
+    const res = await this.request('PUT', `${at(evaluationId, shard)}/partial`, bytes, 'application/octet-stream');
+    return (await res.json()) as { sha256: string; size: number };
+  }
+
+  async shardResult(evaluationId: string, shard: number, body: ShardResultBody): Promise<{ outcome: string }> {
+    return (await (await this.request('POST', `${at(evaluationId, shard)}/result`, body)).json()) as { outcome: string };
   }
 
   async result(evaluationId: string, body: ResultBody): Promise<{ outcome: string }> {
@@ -126,8 +157,8 @@ export class RunnerApiClient {
     };
   }
 
-  async failure(evaluationId: string, body: FailureBody): Promise<void> {
-    await this.request('POST', `/api/runner/evaluations/${evaluationId}/failure`, body);
+  async failure(evaluationId: string, body: FailureBody, shard?: number): Promise<void> {
+    await this.request('POST', `${at(evaluationId, shard)}/failure`, body);
   }
 
   /** Downloads an artifact into the cache (verified by sha256) unless it is already there. */

@@ -4,7 +4,8 @@ import type { EvaluationOutput } from '../tasks/task-family.js';
 import type { KeptSample } from '../evaluation/sample-set.js';
 import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
-import type { FailureKind } from '../../../contracts/jobs/runner-api.schemas.js';
+import type { FailureKind, ShardFacts } from '../../../contracts/jobs/runner-api.schemas.js';
+import type { ShardRange } from '../sharding/shard-plan.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 
 /** Messages between the queue worker and the evaluation child process (IPC, structured clone). */
@@ -19,6 +20,11 @@ export interface ChildRequest {
   noiseThreads: number;
   /** The runner's asset directories (RunnerConfig): the child reads no environment of its own. */
   assetDirs: AssetDirs;
+  /**
+   * Absent: the whole evaluation. `shard`: only the range, answered with its partial result (`shard-done`).
+   * `merge`: every shard's downloaded partial result, in sample order, merged and scored (`done`).
+   */
+  mode?: { kind: 'shard'; range: ShardRange } | { kind: 'merge'; shards: Array<{ path: string; facts: ShardFacts }> };
 }
 
 export type ChildMessage =
@@ -27,6 +33,8 @@ export type ChildMessage =
   /** `stage`: the stage running, its rate and ETA, wall time per stage (stage-clock.ts). */
   | { type: 'progress'; fraction: number; stage?: StageProgress }
   | { type: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array; samples?: KeptSample[] }
+  /** A shard's partial result (GBSHARD1 bytes, shard-partial-codec.ts) and what the merge's provenance needs from it. */
+  | { type: 'shard-done'; partial: Uint8Array; facts: ShardFacts; sampleGrid?: Uint8Array; samples?: KeptSample[] }
   /** The evaluation ended with an error: who must act (evaluation-failure.ts), its message, and for the runner's log its stack and causes. */
   | { type: 'failed'; failure: ChildFailure };
 

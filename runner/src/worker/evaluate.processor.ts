@@ -5,12 +5,12 @@ import { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { ApiRejection, type RunnerApiClient } from './api-client.js';
 import type { RunnerConfig } from './runner-config.js';
 import { runEvaluationInChild } from './run-in-child.js';
-import type { ChildFailure } from './child-protocol.js';
+import type { ChildFailure, ChildRequest } from './child-protocol.js';
 import type { KeptSample } from '../evaluation/sample-set.js';
 import { describeProgress } from '../evaluation/stage-clock.js';
 import { EvaluateJob } from '../../../contracts/jobs/evaluate.job.js';
 import { buildProvenance, type ProvenanceBase } from '../tasks/provenance.js';
-import type { ClaimResponse, FailureKind, HeartbeatBody } from '../../../contracts/jobs/runner-api.schemas.js';
+import type { ClaimResponse, FailureKind, HeartbeatBody, MergeClaimResponse } from '../../../contracts/jobs/runner-api.schemas.js';
 import { publicReason } from '../../../contracts/jobs/public-reason.js';
 
 export interface ProcessorDeps {
@@ -60,22 +60,33 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       log.error({ jobId: job.id, data: job.data, kind: 'suite' satisfies FailureKind }, reason);
       throw new UnrecoverableError(reason);
     }
-    const { evaluationId } = parsed.data;
+    const { evaluationId, shard, merge } = parsed.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let claim: ClaimResponse | undefined;
+    // A shard (a child job of a sharded evaluation's flow) or the merge (its parent job): see EvaluateJob.
+    let mode: ChildRequest['mode'];
+    let mergeShards: MergeClaimResponse['shards'] | undefined;
     let stopHeartbeat = () => {};
     try {
       try {
-        claim = await api.claim(evaluationId, config.runnerId);
+        if (shard !== undefined) {
+          const c = await api.claimShard(evaluationId, shard, config.runnerId);
+          claim = c;
+          mode = { kind: 'shard', range: c.shard };
+        } else if (merge) {
+          const c = await api.claimMerge(evaluationId, config.runnerId);
+          claim = c;
+          mergeShards = c.shards;
+        } else claim = await api.claim(evaluationId, config.runnerId);
       } catch (err) {
         if (err instanceof ApiRejection && err.retryAfterMs !== undefined && token) {
           const delayMs = err.retryAfterMs + 1000;
-          log.info({ evaluationId, delayMs }, `claimed by another runner; looking again later: ${err.message}`);
+          log.info({ evaluationId, shard, delayMs }, `claimed by another runner; looking again later: ${err.message}`);
           await job.moveToDelayed(Date.now() + delayMs, token);
           throw new DelayedError();
         }
         if (err instanceof ApiRejection && (err.status === 409 || err.status === 404)) {
-          log.info({ evaluationId }, `nothing to do: ${err.message}`);
+          log.info({ evaluationId, shard }, `nothing to do: ${err.message}`);
           return { skipped: err.message };
         }
         throw err;
@@ -87,7 +98,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       // Cancelled by an admin, or taken over after the lease lapsed: the API refuses our posts, and the child is stopped.
       const cancelled = new AbortController();
       stopHeartbeat = startClaimHeartbeat(
-        () => api.heartbeat(evaluationId, held),
+        () => api.heartbeat(evaluationId, held, shard),
         claim.leaseMs,
         cancelled,
         (err) => log.warn({ evaluationId, err: err.message }, 'heartbeat not delivered'),
@@ -100,7 +111,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           ? `stored manifest no longer validates: ${manifest.error.message}`
           : `suite definition does not validate: ${suite.error!.message}`;
         log.error({ evaluationId, kind: 'suite' satisfies FailureKind, attempt }, `evaluation failed: ${reason}`);
-        await api.failure(evaluationId, { ...held, kind: 'suite', reason });
+        await api.failure(evaluationId, { ...held, kind: 'suite', reason }, shard);
         throw new UnrecoverableError(reason);
       }
       const provenanceBase: ProvenanceBase = {
@@ -111,7 +122,15 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       const artifactPath = await api.artifact(claim.artifact.sha256, config.cacheDir);
       const extraArtifactPaths: Record<string, string> = {};
       for (const extra of claim.extraArtifacts ?? []) extraArtifactPaths[extra.role] = await api.artifact(extra.sha256, config.cacheDir);
-      log.info({ evaluationId, model: claim.model.name, suite: claim.suite.id, attempt }, 'evaluation started');
+      if (mergeShards) {
+        const shards = [];
+        for (const s of mergeShards) shards.push({ path: await api.artifact(s.partialSha256, config.cacheDir), facts: s.facts });
+        mode = { kind: 'merge', shards };
+      }
+      log.info(
+        { evaluationId, model: claim.model.name, suite: claim.suite.id, attempt, ...(mode ? { mode: mode.kind } : {}), shard },
+        mode?.kind === 'shard' ? 'shard started' : mode ? 'merge started' : 'evaluation started',
+      );
       // Posts to the API (which writes the row) at most once a second, and at once when the stage changes.
       let lastPost = 0;
       let lastPostedStage: string | undefined;
@@ -127,6 +146,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           executionProvider: config.executionProvider,
           noiseThreads: config.noiseThreads,
           assetDirs: config.assetDirs,
+          ...(mode ? { mode } : {}),
         },
         {
           timeoutMs: Math.min(suite.data.time_limit_s * 1000, config.evalTimeoutMs),
@@ -146,7 +166,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
               lastPostedStage = stage?.stage;
               lastPostedFraction = fraction;
               api
-                .progress(evaluationId, held, fraction, stage)
+                .progress(evaluationId, held, fraction, stage, shard)
                 .then((accepted) => {
                   if (!accepted) cancelled.abort();
                 })
@@ -168,13 +188,35 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           { evaluationId, attempt, kind: failure.kind, err, ...(failure.causes ? { causes: failure.causes } : {}) },
           `evaluation failed: ${failure.kind}`,
         );
-        await api.failure(evaluationId, {
-          ...held,
-          kind: failure.kind,
-          reason: publicReason(failure.reason),
-          provenance: buildProvenance(provenanceBase),
-        });
+        await api.failure(
+          evaluationId,
+          { ...held, kind: failure.kind, reason: publicReason(failure.reason), provenance: buildProvenance(provenanceBase) },
+          shard,
+        );
         throw new UnrecoverableError(failure.reason);
+      }
+      if (outcome.kind === 'shard-done') {
+        // Shard 0 holds the evaluation's first samples: its grid is the evaluation's.
+        if (shard === 0 && outcome.sampleGrid)
+          await api
+            .sampleGrid(evaluationId, outcome.sampleGrid)
+            .catch((err) => log.warn({ evaluationId, err: (err as Error).message }, 'sample grid not delivered'));
+        if (shard === 0 && outcome.samples?.length)
+          await uploadKeptSamples(api, evaluationId, outcome.samples).catch((err) =>
+            log.warn({ evaluationId, err: (err as Error).message }, 'kept samples not delivered'),
+          );
+        const stored = await api.shardPartial(evaluationId, shard!, outcome.partial);
+        try {
+          const r = await api.shardResult(evaluationId, shard!, { ...held, partialSha256: stored.sha256, facts: outcome.facts });
+          log.info({ evaluationId, shard, bytes: stored.size, outcome: r.outcome }, 'shard succeeded');
+          return { shard, partialSha256: stored.sha256 };
+        } catch (err) {
+          if (err instanceof ApiRejection && err.status === 409) {
+            log.info({ evaluationId, shard, err: err.message }, 'shard result discarded by the server');
+            return { discarded: err.message };
+          }
+          throw err;
+        }
       }
       const o = outcome.output;
       for (const warning of o.warnings)
@@ -229,12 +271,16 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
       // Without a claim there is nothing of ours to end: the job fails and the reconciler records its reason.
       if (claim && lastAttempt && !deps.shutdown?.aborted) {
         await api
-          .failure(evaluationId, {
-            runnerId: config.runnerId,
-            attempt: claim.attempt,
-            kind: 'infrastructure',
-            reason: publicReason(`gave up after ${claim.attempt} attempts: ${(err as Error).message}`),
-          })
+          .failure(
+            evaluationId,
+            {
+              runnerId: config.runnerId,
+              attempt: claim.attempt,
+              kind: 'infrastructure',
+              reason: publicReason(`gave up after ${claim.attempt} attempts: ${(err as Error).message}`),
+            },
+            shard,
+          )
           .catch((e) => log.error({ evaluationId, err: (e as Error).message }, 'could not record the failure'));
       }
       throw err;

@@ -2,6 +2,10 @@
 // if the parent dies, the IPC channel closes and this process exits rather than run on orphaned.
 import { readFile } from 'node:fs/promises';
 import { runEvaluation } from '../tasks/evaluate.js';
+import { evaluateGenerationShard, type GenerationShardResult, mergeGenerationShards } from '../tasks/generation/generation-shards.js';
+import { withRuntimeFacts } from '../tasks/provenance.js';
+import type { EvaluationInput } from '../tasks/task-family.js';
+import { decodeShardPartial, encodeShardPartial } from '../sharding/shard-partial-codec.js';
 import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
 import { observeModelRuns } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
@@ -51,7 +55,7 @@ async function evaluate(req: ChildRequest): Promise<void> {
         process.send!({ type: 'progress', fraction, stage } satisfies ChildMessage);
       }
     };
-    const output = await runEvaluation({
+    const input: EvaluationInput = {
       model,
       modelPath: req.artifactPath,
       decoder: decoderPath ? await readFile(decoderPath) : undefined,
@@ -76,10 +80,36 @@ async function evaluate(req: ChildRequest): Promise<void> {
         fraction = f;
         report(f >= 1);
       },
-    });
-    // The grid is a courtesy to submitters: failing to draw it never fails the evaluation.
-    const sampleGrid = await grid.toPng().catch(() => undefined);
-    const samples = await kept.toSamples().catch(() => undefined);
+    };
+    if (req.mode?.kind === 'shard') {
+      const r = await evaluateGenerationShard(input, req.mode.range);
+      const sampleGrid = await grid.toPng().catch(() => undefined);
+      await send({
+        type: 'shard-done',
+        partial: encodeShardPartial(r.partial),
+        facts: {
+          sourceProtocol: r.sourceProtocol,
+          executionProvider: r.executionProvider,
+          warnings: r.warnings,
+          durationsMs: r.durationsMs,
+        },
+        sampleGrid,
+        samples: await kept.toSamples().catch(() => undefined),
+      });
+      process.exit(0);
+    }
+    let output;
+    if (req.mode?.kind === 'merge') {
+      const shards = req.mode.shards;
+      // One shard's partial result in memory at a time: the merge folds each before the next is read.
+      async function* read(): AsyncGenerator<GenerationShardResult> {
+        for (const s of shards) yield { partial: decodeShardPartial(await readFile(s.path)), ...s.facts } as GenerationShardResult;
+      }
+      output = withRuntimeFacts(await mergeGenerationShards(input, read()));
+    } else output = await runEvaluation(input);
+    // The grid is a courtesy to submitters: failing to draw it never fails the evaluation (a merge draws none).
+    const sampleGrid = req.mode?.kind === 'merge' ? undefined : await grid.toPng().catch(() => undefined);
+    const samples = req.mode?.kind === 'merge' ? undefined : await kept.toSamples().catch(() => undefined);
     await send({ type: 'done', output, sampleGrid, samples });
   } catch (err) {
     const { message, stack, causes } = describeError(err);

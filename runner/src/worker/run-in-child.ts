@@ -5,11 +5,14 @@ import { formatGiB, memoryLimitReason, watchMemory } from '../child/memory-limit
 import type { KeptSample } from '../evaluation/sample-set.js';
 import type { EvaluationOutput } from '../tasks/task-family.js';
 import type { ChildFailure, ChildMessage, ChildRequest } from './child-protocol.js';
+import type { ShardFacts } from '../../../contracts/jobs/runner-api.schemas.js';
 
 const CHILD = fileURLToPath(new URL('./evaluation.child.ts', import.meta.url));
 
 export type ChildResult =
-  { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array; samples?: KeptSample[] } | { kind: 'failed'; failure: ChildFailure };
+  | { kind: 'done'; output: EvaluationOutput; sampleGrid?: Uint8Array; samples?: KeptSample[] }
+  | { kind: 'shard-done'; partial: Uint8Array; facts: ShardFacts; sampleGrid?: Uint8Array; samples?: KeptSample[] }
+  | { kind: 'failed'; failure: ChildFailure };
 
 const modelFailure = (reason: string, stack?: string): ChildResult => ({
   kind: 'failed',
@@ -60,6 +63,7 @@ export function runEvaluationInChild(
       if (m.type === 'batch') batchSize = m.size;
       else if (m.type === 'progress') opts.onProgress?.(m.fraction, m.stage);
       else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid, samples: m.samples };
+      else if (m.type === 'shard-done') settled ??= { kind: 'shard-done', partial: m.partial, facts: m.facts, sampleGrid: m.sampleGrid, samples: m.samples };
       else if (m.type === 'failed') settled ??= { kind: 'failed', failure: m.failure };
     });
     child.on('exit', (code, signal) => {
