@@ -37,7 +37,7 @@ export function slowManifest(name: string) {
 
 /**
  * A small suite that allows sharding (issue #18), registered by the sharding tests only: 16×16 (no bundled
- * suite uses that resolution), 384 samples in 12 batches of 32, so 3 shards are 4 batches each.
+ * suite uses that resolution), 192 samples in 6 batches of 32, so 3 shards are 2 batches each.
  */
 export const SHARDED_SUITE = defineSuite({
   id: 'test-sharded-16',
@@ -47,7 +47,7 @@ export const SHARDED_SUITE = defineSuite({
   task: 'unconditional-generation',
   resolution: 16,
   kinds: ['generator'],
-  samples: 384,
+  samples: 192,
   seed: 0,
   batch_size: 32,
   reference: { type: 'synthetic-shapes', n: 256, seed: 1 },

@@ -12,6 +12,13 @@ const JOB_OPTS = {
   removeOnFail: { count: 5000 },
 } satisfies JobsOptions;
 
+/** An evaluation as enqueued: whole (job id = evaluation id), or as a flow of its shards (parent job id = jobId). */
+interface Plan {
+  evaluationId: string;
+  shards: ShardRow[] | null;
+  jobId: string;
+}
+
 export type QueueState = JobState | 'unknown' | 'missing';
 
 /**
@@ -55,59 +62,78 @@ export class EvaluationQueue {
   async replace(evaluationId: string): Promise<void> {
     const plans = await this.plan([evaluationId]);
     await this.bounded('replace', async () => {
-      await this.removeJobs(evaluationId, plans[0]!.shards);
+      await this.removeJobs(plans[0]!);
       await this.add(plans);
     });
   }
 
-  /** Whether each evaluation runs sharded, and its shards (planned now when it should be and has none). */
-  private async plan(evaluationIds: string[]): Promise<Array<{ evaluationId: string; shards: ShardRow[] | null }>> {
-    const out = [];
-    for (const evaluationId of evaluationIds)
-      out.push({ evaluationId, shards: await this.shards.ensurePlanned(evaluationId, this.config.shards) });
+  /**
+   * Whether each evaluation runs sharded, and its shards (planned now when it should be and has none). A
+   * flow's job ids name the time the evaluation was last queued, so a retry's flow is a new one even while
+   * the cancelled flow's last shard jobs still run (their posts are refused; its merge finds nothing to do).
+   */
+  private async plan(evaluationIds: string[]): Promise<Plan[]> {
+    const out: Plan[] = [];
+    for (const evaluationId of evaluationIds) {
+      const shards = await this.shards.ensurePlanned(evaluationId, this.config.shards);
+      out.push({ evaluationId, shards, jobId: shards ? await this.flowJobId(evaluationId) : evaluationId });
+    }
     return out;
   }
 
-  private async removeJobs(evaluationId: string, shards: ShardRow[] | null): Promise<void> {
-    const job = await this.queue.getJob(evaluationId);
+  /** The job id of the evaluation's job: its own id, or for a sharded evaluation its current flow's parent. */
+  private async jobIdOf(evaluationId: string): Promise<{ jobId: string; shards: ShardRow[] | null }> {
+    const shards = await this.shards.list(evaluationId);
+    return shards.length ? { jobId: await this.flowJobId(evaluationId), shards } : { jobId: evaluationId, shards: null };
+  }
+
+  private async flowJobId(evaluationId: string): Promise<string> {
+    return `${evaluationId}-flow-${(await this.shards.queuedAt(evaluationId))?.getTime() ?? 0}`;
+  }
+
+  private async removeJobs({ jobId, shards }: Pick<Plan, 'jobId' | 'shards'>): Promise<void> {
+    const job = await this.queue.getJob(jobId);
     if (job) await job.remove({ removeChildren: true }).catch(() => undefined);
     for (const s of shards ?? []) {
-      const child = await this.queue.getJob(shardJobId(evaluationId, s.index));
+      const child = await this.queue.getJob(shardJobId(jobId, s.index));
       if (child) await child.remove().catch(() => undefined);
     }
   }
 
   async state(evaluationId: string): Promise<{ state: QueueState; failedReason?: string }> {
+    const { jobId } = await this.jobIdOf(evaluationId);
     return this.bounded('state', async () => {
-      const job = await this.queue.getJob(evaluationId);
+      const job = await this.queue.getJob(jobId);
       if (!job) return { state: 'missing' as const };
       return { state: await job.getState(), failedReason: job.failedReason };
     });
   }
 
-  /** The state of one shard's child job. */
+  /** The state of one shard's child job in the evaluation's current flow. */
   async shardState(evaluationId: string, index: number): Promise<QueueState> {
+    const { jobId } = await this.jobIdOf(evaluationId);
     return this.bounded('state', async () => {
-      const job = await this.queue.getJob(shardJobId(evaluationId, index));
+      const job = await this.queue.getJob(shardJobId(jobId, index));
       return job ? await job.getState() : ('missing' as const);
     });
   }
 
   /** Puts a lost shard's child job back under its evaluation's waiting parent (the reconciler, per shard). */
   async addShard(evaluationId: string, index: number): Promise<void> {
+    const { jobId } = await this.jobIdOf(evaluationId);
     await this.bounded('enqueue', async () => {
       await this.queue.add('shard', { evaluationId, shard: index } satisfies EvaluateJob, {
-        jobId: shardJobId(evaluationId, index),
+        jobId: shardJobId(jobId, index),
         ...JOB_OPTS,
-        parent: { id: evaluationId, queue: this.queue.qualifiedName },
+        parent: { id: jobId, queue: this.queue.qualifiedName },
         failParentOnFailure: true,
       });
     });
   }
 
   async remove(evaluationId: string): Promise<void> {
-    const shards = await this.shards.list(evaluationId);
-    await this.bounded('remove', () => this.removeJobs(evaluationId, shards));
+    const job = await this.jobIdOf(evaluationId);
+    await this.bounded('remove', () => this.removeJobs(job));
   }
 
   /** A round trip to Redis (INFO) on the queue's own connection. */
@@ -122,13 +148,13 @@ export class EvaluationQueue {
     return this.bounded('counts', () => this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
   }
 
-  private async add(plans: Array<{ evaluationId: string; shards: ShardRow[] | null }>): Promise<void> {
+  private async add(plans: Plan[]): Promise<void> {
     const whole = plans.filter((p) => !p.shards).map((p) => p.evaluationId);
     if (whole.length)
       await this.queue.addBulk(
         whole.map((evaluationId) => ({ name: 'evaluate', data: { evaluationId }, opts: { jobId: evaluationId, ...JOB_OPTS } })),
       );
-    for (const { evaluationId, shards } of plans) {
+    for (const { evaluationId, shards, jobId } of plans) {
       if (!shards) continue;
       // Shards that succeeded keep their stored partial results; a flow without children runs the merge at once.
       const left = shards.filter((s) => s.status !== 'succeeded');
@@ -136,13 +162,13 @@ export class EvaluationQueue {
         name: 'merge',
         queueName: EVALUATE_QUEUE,
         data: { evaluationId, merge: true } satisfies EvaluateJob,
-        opts: { jobId: evaluationId, ...JOB_OPTS },
+        opts: { jobId, ...JOB_OPTS },
         children: left.map((s) => ({
           name: 'shard',
           queueName: EVALUATE_QUEUE,
           data: { evaluationId, shard: s.index } satisfies EvaluateJob,
           // A shard that fails for good (its runner has failed the evaluation with the reason) fails the flow.
-          opts: { jobId: shardJobId(evaluationId, s.index), ...JOB_OPTS, failParentOnFailure: true },
+          opts: { jobId: shardJobId(jobId, s.index), ...JOB_OPTS, failParentOnFailure: true },
         })),
       });
     }

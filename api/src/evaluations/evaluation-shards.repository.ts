@@ -49,6 +49,11 @@ export class EvaluationShardsRepository {
     return this.list(evaluationId);
   }
 
+  /** When the evaluation was last queued (a retry queues it again): part of its flow's job ids. */
+  async queuedAt(evaluationId: string): Promise<Date | undefined> {
+    return (await this.prisma.evaluation.findUnique({ where: { id: evaluationId }, select: { queuedAt: true } }))?.queuedAt;
+  }
+
   list(evaluationId: string): Promise<ShardRow[]> {
     return this.prisma.evaluationShard.findMany({ where: { evaluationId }, orderBy: { index: 'asc' } });
   }

@@ -15,7 +15,19 @@ export interface OpenedSession {
  * Opens a session on the requested provider, falling back to CPU with a warning when the provider cannot
  * start here (no GPU, no Vulkan loader, CUDA libraries absent).
  */
+let defaultThreads = 0;
+
+/**
+ * The intra-op thread count of sessions opened without one (0: onnxruntime's default, one per core). The
+ * evaluation child sets it from the runner's GENBENCH_ORT_THREADS, so several runners on one machine can
+ * each keep to their share of the cores.
+ */
+export function setDefaultSessionThreads(threads: number): void {
+  defaultThreads = threads;
+}
+
 export async function openSession(model: Uint8Array, requested: ExecutionProvider = 'cpu', threads = 0): Promise<OpenedSession> {
+  threads ||= defaultThreads;
   const external = externalTensorNames(model);
   if (external.length > 0)
     throw new ModelFailure(

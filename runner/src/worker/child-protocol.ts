@@ -18,6 +18,8 @@ export interface ChildRequest {
   executionProvider: ExecutionProvider;
   /** Threads drawing a stochastic sampler's noise (noise-pool.ts); 0: the main thread draws it. */
   noiseThreads: number;
+  /** onnxruntime intra-op threads per session (RunnerConfig.ortThreads); 0 or absent: onnxruntime's default. */
+  ortThreads?: number;
   /** The runner's asset directories (RunnerConfig): the child reads no environment of its own. */
   assetDirs: AssetDirs;
   /**

@@ -145,6 +145,7 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
           suite: suite.data,
           executionProvider: config.executionProvider,
           noiseThreads: config.noiseThreads,
+          ...(config.ortThreads ? { ortThreads: config.ortThreads } : {}),
           assetDirs: config.assetDirs,
           ...(mode ? { mode } : {}),
         },

@@ -7,7 +7,7 @@ import { withRuntimeFacts } from '../tasks/provenance.js';
 import type { EvaluationInput } from '../tasks/task-family.js';
 import { decodeShardPartial, encodeShardPartial } from '../sharding/shard-partial-codec.js';
 import { describeError, failureKindOf } from '../evaluation/evaluation-failure.js';
-import { observeModelRuns } from '../evaluation/onnx-session.js';
+import { observeModelRuns, setDefaultSessionThreads } from '../evaluation/onnx-session.js';
 import { SampleGridCollector } from '../evaluation/sample-grid.js';
 import { SampleSetCollector } from '../evaluation/sample-set.js';
 import { previewSampleCount } from '../../../contracts/suites/suite.schemas.js';
@@ -36,6 +36,7 @@ process.once('message', (req: ChildRequest) => {
 
 async function evaluate(req: ChildRequest): Promise<void> {
   try {
+    if (req.ortThreads) setDefaultSessionThreads(req.ortThreads);
     // A sample batch is streamed from its file by the evaluation, never read whole.
     const model = req.manifest.kind === 'samples' ? new Uint8Array(0) : await readFile(req.artifactPath);
     const decoderPath = req.extraArtifactPaths?.decoder;

@@ -22,6 +22,8 @@ const Env = z.object({
   GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Threads that draw a stochastic sampler's noise while the network runs; default: cores − 1, at most 8. */
   GENBENCH_NOISE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  /** onnxruntime's intra-op threads per session in the evaluation child; 0 (default): onnxruntime's own choice (one per core). */
+  GENBENCH_ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /** Upper bound on any one evaluation; a suite's own time_limit_s applies when smaller. */
   GENBENCH_EVAL_TIMEOUT_S: z.coerce
     .number()
@@ -43,6 +45,8 @@ export interface RunnerConfig {
   executionProvider: 'cpu' | 'webgpu' | 'cuda';
   concurrency: number;
   noiseThreads: number;
+  /** onnxruntime intra-op threads per session (GENBENCH_ORT_THREADS); 0 or absent: onnxruntime's default. */
+  ortThreads?: number;
   evalTimeoutMs: number;
   lockMs: number;
   /** An evaluation child whose resident memory passes this is stopped, as the model's failure (child/memory-limit.ts). */
@@ -66,6 +70,7 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     executionProvider: e.GENBENCH_EP,
     concurrency: e.GENBENCH_CONCURRENCY,
     noiseThreads: e.GENBENCH_NOISE_THREADS ?? defaultNoiseThreads(),
+    ortThreads: e.GENBENCH_ORT_THREADS,
     evalTimeoutMs: e.GENBENCH_EVAL_TIMEOUT_S * 1000,
     lockMs: e.GENBENCH_LOCK_S * 1000,
     childMemoryLimitBytes: childMemoryLimitBytes(e.GENBENCH_CHILD_MEMORY_LIMIT_GIB, e.GENBENCH_CONCURRENCY),
