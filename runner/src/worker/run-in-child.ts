@@ -63,7 +63,8 @@ export function runEvaluationInChild(
       if (m.type === 'batch') batchSize = m.size;
       else if (m.type === 'progress') opts.onProgress?.(m.fraction, m.stage);
       else if (m.type === 'done') settled ??= { kind: 'done', output: m.output, sampleGrid: m.sampleGrid, samples: m.samples };
-      else if (m.type === 'shard-done') settled ??= { kind: 'shard-done', partial: m.partial, facts: m.facts, sampleGrid: m.sampleGrid, samples: m.samples };
+      else if (m.type === 'shard-done')
+        settled ??= { kind: 'shard-done', partial: m.partial, facts: m.facts, sampleGrid: m.sampleGrid, samples: m.samples };
       else if (m.type === 'failed') settled ??= { kind: 'failed', failure: m.failure };
     });
     child.on('exit', (code, signal) => {
