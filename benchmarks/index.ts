@@ -31,6 +31,11 @@ import coco30k512 from './text-to-image/coco-30k-512.suite.js';
 import smokeVideo16x32 from './video/smoke-video-16x32.suite.js';
 import ucf101x128 from './video/ucf101-16f-128.suite.js';
 import ucf101x256 from './video/ucf101-16f-256.suite.js';
+import smokeSr4x32 from './image-conditioned/smoke-sr4-32.suite.js';
+import smokeCanny32 from './image-conditioned/smoke-canny-32.suite.js';
+import imagenet1kSr4 from './image-conditioned/imagenet-1k-sr4-256.suite.js';
+import imagenet1kDeblur from './image-conditioned/imagenet-1k-deblur-256.suite.js';
+import imagenet1kInpaint from './image-conditioned/imagenet-1k-inpaint-256.suite.js';
 
 export const SUITES: readonly SuiteDefinition[] = [
   smoke32,
@@ -64,6 +69,11 @@ export const SUITES: readonly SuiteDefinition[] = [
   smokeVideo16x32,
   ucf101x128,
   ucf101x256,
+  smokeSr4x32,
+  smokeCanny32,
+  imagenet1kSr4,
+  imagenet1kDeblur,
+  imagenet1kInpaint,
 ];
 
 export function findSuite(id: string): SuiteDefinition | undefined {

@@ -44,6 +44,14 @@ const PINNED: Record<string, Record<string, string>> = {
     video_network: '37490006c25d42028f2c247a4fe20b0028348a886d41ec8df9deec0d3094cab6',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-sr4-32 v1': {
+    targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-canny-32 v1': {
+    targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
   'smoke-seg-dataset v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
   'smoke-seg-per-image v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Degradation, DEGRADATION_KINDS } from '../conditions/degradation.schemas.js';
 import { IMAGE_CONDITIONED_TASKS } from '../enums.js';
-import { Extractor, FileReference, Sha256, SyntheticReference } from './generation-parts.schemas.js';
+import { Extractor, FileReference, PreviewSamples, Sha256, SyntheticReference } from './generation-parts.schemas.js';
 
 /**
  * An image-conditioned suite (issue #17): the harness computes one condition per target image (a DDRM
@@ -96,6 +96,8 @@ export const ImageConditionedSuiteDefinition = z
     primary: z.enum(IMAGE_CONDITIONED_METRICS),
     drift_tolerance: z.number().min(0).default(1e-6),
     time_limit_s: z.number().positive().default(3600),
+    /** Outputs kept as PNGs with their input and target (evaluation pages' input | output | target); default 64. */
+    preview_samples: PreviewSamples.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => (CONDITIONS_OF_TASK[s.task] as readonly string[]).includes(s.condition.kind), {

@@ -9,5 +9,6 @@ export { childMemoryLimitBytes } from './child/memory-limit.js';
 export { firstFew } from './datasets/dataset-error.js';
 export { datasetInstructions } from './datasets/segmentation-dataset-files.js';
 export { inspectInChild } from './inspect/run-inspection.js';
+export { publishInputsInChild } from './conditions/publish-inputs.js';
 export { type Availability, availability, type MissingFile, suiteAssets } from './suites/availability.js';
 export { planShards } from './sharding/shard-plan.js';

@@ -17,6 +17,7 @@ import { DuplicateSubmissionError, SubmissionKindConflictError } from './submiss
 import { submissionFingerprint } from './submission-fingerprint.js';
 import type { ListModelsQuery, SubmissionFields } from './models.schemas.js';
 import { UPLOAD_FIELDS } from './companion-files.js';
+import { checkConditionInputs } from './conditions-check.js';
 import { checkPromptList } from './prompt-list-check.js';
 import { checkVideoBatchFits } from './video-batch-check.js';
 import { badRequest, type Companion, readCompanions, readForm, readManifest, type SubmissionUpload } from './submission-form.js';
@@ -149,6 +150,7 @@ export class ModelsService {
       if (earlier) throw conflictOf(earlier, form.visibility);
       const report = await this.inspect(form.file, companions, manifest);
       checkPromptList(manifest, report);
+      checkConditionInputs(manifest, report);
       const match = await this.suites.matching(manifest.kind, resolutionOf(manifest), taskOf(manifest), {
         manifest,
         facts: submissionFacts(manifest, report),

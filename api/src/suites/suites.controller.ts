@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, StreamableFile } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
@@ -33,6 +34,20 @@ export class SuitesController {
   @ApiZodResponse(SuitePrompts)
   prompts(@Param('id') id: string) {
     return this.suites.prompts(id);
+  }
+
+  @Get(':id/inputs')
+  @ApiOperation({
+    summary:
+      "An image-conditioned suite's condition images as an ADM-style npz (arr_0 uint8 [N, m, m, 3]; arr_1 float32 [N, 3, m, m], what image_to_image models are fed): output i of a sample batch answers input i",
+  })
+  @ApiZodParam('id', SuiteId)
+  async inputs(@Param('id') id: string) {
+    const { path, filename } = await this.suites.inputs(id);
+    return new StreamableFile(createReadStream(path), {
+      type: 'application/octet-stream',
+      disposition: `attachment; filename="${filename}"`,
+    });
   }
 
   /** Admins read where this server looks for the missing files; everyone else what to download and which setting. */

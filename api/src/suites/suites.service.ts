@@ -1,6 +1,10 @@
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { access, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isImageConditionedSuite } from '../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/api-entry.js';
-import { firstFew } from '../../../runner/src/api-entry.js';
+import { firstFew, publishInputsInChild } from '../../../runner/src/api-entry.js';
 import { datasetInstructions } from '../../../runner/src/api-entry.js';
 import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -117,6 +121,33 @@ export class SuitesService {
     if (!suite) throw new NotFoundException(`suite "${id}" publishes no prompts (only text-to-image suites do)`);
     const prompts = suite.prompts();
     return { suite: suite.id, version: suite.version, count: prompts.length, prompts };
+  }
+
+  /**
+   * An image-conditioned suite's published inputs (runner/src/conditions/suite-inputs.ts) as an npz file: computed
+   * once per suite version in a child process and kept in the temporary directory (they depend only on the
+   * definition and its files). 404 for a suite that publishes none; 409 where this server lacks the suite's files.
+   */
+  async inputs(id: string): Promise<{ path: string; filename: string }> {
+    const suite = SUITES.find((s) => s.id === id);
+    if (!suite || !isImageConditionedSuite(suite))
+      throw new NotFoundException(`suite "${id}" publishes no inputs (only image-conditioned suites do)`);
+    const here = await this.availabilityOf(suite);
+    if (!here.available) throw new ConflictException(`suite ${id} cannot publish its inputs on this server: ${here.message}`);
+    const dir = join(tmpdir(), 'genbench-suite-inputs');
+    const path = join(dir, `${id}-v${suite.version}.npz`);
+    const filename = `${id}-v${suite.version}-inputs.npz`;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { path, filename };
+    await mkdir(dir, { recursive: true });
+    const reply = await publishInputsInChild(suite, path, this.config.assets, this.config.inspectTimeoutMs);
+    if (!reply.ok) throw new ConflictException(`suite ${id} cannot publish its inputs on this server: ${reply.problem}`);
+    return { path, filename };
   }
 
   /**

@@ -4,6 +4,7 @@ import * as evaluate from './commands/evaluate.command.js';
 import * as exportInception from './commands/export-inception.command.js';
 import * as features from './commands/features.command.js';
 import * as imageMetrics from './commands/image-metrics.command.js';
+import * as inputs from './commands/inputs.command.js';
 import * as metrics from './commands/metrics.command.js';
 import * as prompts from './commands/prompts.command.js';
 import * as segScore from './commands/seg-score.command.js';
@@ -12,7 +13,7 @@ import * as segScore from './commands/seg-score.command.js';
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
 const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, prompts, exportInception];
-commands.push(imageMetrics);
+commands.push(imageMetrics, inputs);
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 

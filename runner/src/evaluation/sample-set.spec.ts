@@ -47,6 +47,28 @@ describe('SampleSetCollector', () => {
     expect((await uncond.toSamples()).map((s) => [s.index, s.condition])).toEqual([[0, {}]]);
   });
 
+  it('keeps the images shown beside a sample (input, target) as PNGs of their own side, copied while the batch is alive', async () => {
+    const c = new SampleSetCollector(1);
+    const b = batch(0, 2);
+    const input = new Uint8Array(2 * 2 * 2 * 3).fill(200);
+    const target = new Uint8Array(2 * R * R * 3).fill(50);
+    c.add({
+      ...b,
+      attached: [0, 1].map((k) => ({
+        input: { pixels: input.subarray(k * 12, (k + 1) * 12), side: 2 },
+        target: { pixels: target.subarray(k * R * R * 3, (k + 1) * R * R * 3), side: R },
+      })),
+    });
+    input.fill(0); // the batch's buffers are reused after add()
+    const [kept] = await c.toSamples();
+    expect(Object.keys(kept!.images!)).toEqual(['input', 'target']);
+    const decoded = await sharp(Buffer.from(kept!.images!.input!)).raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height]).toEqual([2, 2]);
+    expect(new Set(decoded.data)).toEqual(new Set([200]));
+    const t = await sharp(Buffer.from(kept!.images!.target!)).raw().toBuffer();
+    expect(new Set(t)).toEqual(new Set([50]));
+  });
+
   it('keeps nothing with K = 0', async () => {
     const c = new SampleSetCollector(0);
     c.add(batch(0, 4));

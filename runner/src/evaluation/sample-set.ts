@@ -7,6 +7,17 @@ export interface KeptSample {
   index: number;
   png: Uint8Array;
   condition: SampleCondition;
+  /** PNGs of the images shown beside it, by role (ImageBatch.attached); uploaded and named in condition.images. */
+  images?: Record<string, Uint8Array>;
+}
+
+type Attached = Record<string, { pixels: Uint8Array; side: number }>;
+
+async function png(pixels: Uint8Array, side: number): Promise<Uint8Array> {
+  const buf = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  return new Uint8Array(buf);
 }
 
 /**
@@ -26,7 +37,7 @@ export function conditionOf(batch: ImageBatch, k: number): SampleCondition {
  * batch is alive and encoded once at the end, off the sampling loop.
  */
 export class SampleSetCollector {
-  private readonly kept = new Map<number, { pixels: Uint8Array; resolution: number; condition: SampleCondition }>();
+  private readonly kept = new Map<number, { pixels: Uint8Array; resolution: number; condition: SampleCondition; attached?: Attached }>();
 
   constructor(private readonly keep: number) {}
 
@@ -36,7 +47,16 @@ export class SampleSetCollector {
     for (let k = 0; k < batch.count && batch.start + k < this.keep; k++) {
       const index = batch.start + k;
       if (this.kept.has(index)) continue;
-      this.kept.set(index, { pixels: batch.images.slice(k * size, (k + 1) * size), resolution: R, condition: conditionOf(batch, k) });
+      const own = batch.attached?.[k];
+      const attached = own
+        ? Object.fromEntries(Object.entries(own).map(([role, a]) => [role, { pixels: a.pixels.slice(), side: a.side }]))
+        : undefined;
+      this.kept.set(index, {
+        pixels: batch.images.slice(k * size, (k + 1) * size),
+        resolution: R,
+        condition: conditionOf(batch, k),
+        ...(attached ? { attached } : {}),
+      });
     }
   }
 
@@ -48,10 +68,12 @@ export class SampleSetCollector {
   async toSamples(): Promise<KeptSample[]> {
     const out: KeptSample[] = [];
     for (const [index, s] of [...this.kept].sort((a, b) => a[0] - b[0])) {
-      const png = await sharp(s.pixels, { raw: { width: s.resolution, height: s.resolution, channels: 3 } })
-        .png({ compressionLevel: 9 })
-        .toBuffer();
-      out.push({ index, png: new Uint8Array(png), condition: s.condition });
+      const images = s.attached
+        ? Object.fromEntries(
+            await Promise.all(Object.entries(s.attached).map(async ([role, a]) => [role, await png(a.pixels, a.side)] as const)),
+          )
+        : undefined;
+      out.push({ index, png: await png(s.pixels, s.resolution), condition: s.condition, ...(images ? { images } : {}) });
     }
     return out;
   }

@@ -1,6 +1,7 @@
 import { SuiteFailure } from '../evaluation/evaluation-failure.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
 import { generationTask } from './generation/generation.task.js';
+import { imageConditionedTask } from './image-conditioned/image-conditioned.task.js';
 import { withRuntimeFacts } from './provenance.js';
 import { segmentationTask } from './segmentation/segmentation.task.js';
 import { textToImageTask } from './text-to-image/text-to-image.task.js';
@@ -8,7 +9,7 @@ import { videoTask } from './video/video.task.js';
 import type { EvaluationInput, EvaluationOutput, TaskFamily } from './task-family.js';
 
 /** Every task family, most specific first: the first that serves a suite scores it. A new family is one line here. */
-export const TASK_FAMILIES: readonly TaskFamily[] = [segmentationTask, textToImageTask, videoTask, generationTask];
+export const TASK_FAMILIES: readonly TaskFamily[] = [imageConditionedTask, segmentationTask, textToImageTask, videoTask, generationTask];
 
 /** The family that scores `suite`, by its definition; a suite none serves is the suite's fault. */
 export function familyFor(suite: SuiteDefinition): TaskFamily {

@@ -320,7 +320,11 @@ async function uploadKeptSamples(api: RunnerApiClient, evaluationId: string, sam
   const records = [];
   for (const s of samples) {
     const { sha256 } = await api.sampleImage(evaluationId, s.png);
-    records.push({ index: s.index, sha256, condition: s.condition });
+    // Images shown beside the sample (an image-conditioned family's input and target) are stored first, by sha256.
+    const images: Record<string, string> = { ...s.condition.images };
+    for (const [role, png] of Object.entries(s.images ?? {})) images[role] = (await api.sampleImage(evaluationId, png)).sha256;
+    const condition = Object.keys(images).length > 0 ? { ...s.condition, images } : s.condition;
+    records.push({ index: s.index, sha256, condition });
   }
   await api.recordSamples(evaluationId, { samples: records });
 }

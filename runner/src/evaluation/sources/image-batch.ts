@@ -13,4 +13,10 @@ export interface ImageBatch {
    * image-conditioned families: `{images: {input: sha256}}`): kept with the sample (sample-set.ts).
    */
   conditions?: SampleCondition[];
+  /**
+   * Images shown beside sample k, by role (image-conditioned families: `input`, the condition it was given, and
+   * `target`): uint8 NHWC squares of side `side`. Kept samples upload them as PNGs and name them in
+   * `condition.images` (sample-set.ts, worker/evaluate.processor.ts).
+   */
+  attached?: Array<Record<string, { pixels: Uint8Array; side: number }>>;
 }

@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
+import type { Manifest } from '../../../../contracts/manifest/manifest.schemas.js';
+import smokeCanny from '../../../../benchmarks/image-conditioned/smoke-canny-32.suite.js';
+import smokeSr4 from '../../../../benchmarks/image-conditioned/smoke-sr4-32.suite.js';
+import { buildResizeRestorer, exampleRestorerManifest } from '../../../../benchmarks/image-conditioned/example-models.js';
+import { degrade } from '../../conditions/degradations.js';
+import { quantiseNchw, suiteInputs, toModelSpace, writeSuiteInputs } from '../../conditions/suite-inputs.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
+import { readNpz, writeNpz } from '../../io/npz.js';
+import { imageFidelity } from '../../metrics/image-fidelity.js';
+import { makeSyntheticImages } from '../../onnx/models/synthetic-images.js';
+import { runEvaluation } from '../evaluate.js';
+import type { EvaluationOutput } from '../task-family.js';
+
+const assetDirs = loadAssetDirs({});
+const score = (out: EvaluationOutput, id: string) => out.metrics.find((m) => m.id === id)!.value;
+const run = (manifest: Manifest, model: Uint8Array, modelPath?: string, suite = smokeSr4) =>
+  runEvaluation({ model, manifest, suite, assetDirs, modelPath });
+
+describe('image-conditioned task family (smoke-sr4-32)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'imgcond-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('conditions are DDRM block averages of the targets with noise seeded per index, published as uint8 and exact float32', async () => {
+    const inputs = await suiteInputs(smokeSr4);
+    expect(inputs).toMatchObject({ count: 64, side: 8, resolution: 32 });
+    const targets = makeSyntheticImages({ n: 64, resolution: 32, seed: 5 });
+    expect(inputs.targets).toEqual(targets);
+    // Condition 10 alone, computed as image 10 of the suite, is the same as in the whole batch.
+    const one = degrade(
+      { degradation: { kind: 'sr-block-average', factor: 4 }, sigma_y: 0.05 },
+      toModelSpace(targets.subarray(10 * 32 * 32 * 3, 11 * 32 * 32 * 3), 1, 32),
+      1,
+      32,
+      0,
+      10,
+    );
+    expect(inputs.conditions.subarray(10 * 192, 11 * 192)).toEqual(one);
+    const path = join(dir, 'inputs.npz');
+    await writeSuiteInputs(path, inputs);
+    const npz = await readNpz(path);
+    expect(npz.arr_0!.shape).toEqual([64, 8, 8, 3]);
+    expect(npz.arr_1!.shape).toEqual([64, 3, 8, 8]);
+    expect(npz.arr_1!.data).toEqual(inputs.conditions);
+    expect(npz.arr_0!.data).toEqual(quantiseNchw(inputs.conditions, 64, 8));
+  });
+
+  it('a bilinear upsampler beats nearest-neighbour block copies on PSNR and SSIM, and scores equal the reference metric of its outputs', async () => {
+    const bilinear = await run(exampleRestorerManifest('bilinear'), buildResizeRestorer('linear'));
+    const nearest = await run(exampleRestorerManifest('nearest'), buildResizeRestorer('nearest'));
+    expect(bilinear.metrics.map((m) => m.id)).toEqual(['psnr', 'ssim', 'fid', 'kid']);
+    expect(score(bilinear, 'psnr')).toBeGreaterThan(score(nearest, 'psnr') + 0.5);
+    expect(score(bilinear, 'ssim')).toBeGreaterThan(score(nearest, 'ssim'));
+    for (const m of bilinear.metrics) expect(Number.isFinite(m.value), m.id).toBe(true);
+    expect(bilinear.protocol).toMatchObject({ conditionSize: 8, samples: 64, condition: smokeSr4.condition });
+    // The same outputs as a sample batch answering the published inputs score the same (within float32 of the model).
+    const inputs = await suiteInputs(smokeSr4);
+    const outputs: Uint8Array[] = [];
+    await runEvaluation({
+      model: buildResizeRestorer('linear'),
+      manifest: exampleRestorerManifest('bilinear'),
+      suite: smokeSr4,
+      assetDirs,
+      onSamples: (b) => void outputs.push(b.images.slice()),
+    });
+    const all = new Uint8Array(64 * 32 * 32 * 3);
+    let at = 0;
+    for (const o of outputs) all.set(o, (at += o.length) - o.length);
+    const ref = imageFidelity({ data: all, count: 64, height: 32, width: 32 }, { data: inputs.targets, count: 64, height: 32, width: 32 });
+    expect(score(bilinear, 'psnr')).toBeCloseTo(ref.psnr, 10);
+    const path = join(dir, 'bilinear.npz');
+    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: all } });
+    const batch = await run({ name: 'b', kind: 'samples', resolution: 32, classes: 0, conditions: 'smoke-sr4-32' }, new Uint8Array(), path);
+    expect(score(batch, 'psnr')).toBeCloseTo(score(bilinear, 'psnr'), 10);
+    expect(score(batch, 'ssim')).toBeCloseTo(score(bilinear, 'ssim'), 10);
+  });
+
+  it('refuses, as the model’s fault, an output of another size, a batch of another count and a model for other conditions', async () => {
+    await expect(run(exampleRestorerManifest('x2'), buildResizeRestorer('linear', 2))).rejects.toThrow(
+      /answered float32 \[32, 3, 16, 16\] for 32 conditions of 3×8×8; the targets need float32 \[32, 3, 32, 32\]/,
+    );
+    const path = join(dir, 'short.npz');
+    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [63, 32, 32, 3], data: new Uint8Array(63 * 32 * 32 * 3) } });
+    await expect(
+      run({ name: 'b', kind: 'samples', resolution: 32, classes: 0, conditions: 'smoke-sr4-32' }, new Uint8Array(), path),
+    ).rejects.toThrow(/holds 63 images; smoke-sr4-32 publishes 64 inputs/);
+    await expect(run(exampleRestorerManifest('wrong', 32, 16), buildResizeRestorer('linear', 2, 16))).rejects.toBeInstanceOf(ModelFailure);
+  });
+
+  it('Canny control: the source images score edge F1 = 1 exactly; a model redrawing the map beats one that ignores it', async () => {
+    const targets = join(dir, 'targets.npz');
+    await writeNpz(targets, {
+      arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: makeSyntheticImages({ n: 64, resolution: 32, seed: 5 }) },
+    });
+    const batch = (name: string) => ({ name, kind: 'samples' as const, resolution: 32, classes: 0, conditions: 'smoke-canny-32' });
+    const sources = await run(batch('sources'), new Uint8Array(), targets, smokeCanny);
+    expect(sources.metrics.map((m) => m.id)).toEqual(['edge_f1', 'fid', 'kid']);
+    expect(score(sources, 'edge_f1')).toBe(1);
+    expect(score(sources, 'fid')).toBeLessThan(1e-3);
+    // The control map itself (edges white on black) against a flat grey image with no edges at all.
+    const manifest = { ...exampleRestorerManifest('edges', 32, 32), task: 'controllable-generation' as const };
+    const drawn = await run(manifest, buildResizeRestorer('nearest', 1, 32), undefined, smokeCanny);
+    const path = join(dir, 'grey.npz');
+    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: new Uint8Array(64 * 32 * 32 * 3).fill(128) } });
+    const grey = await run(batch('grey'), new Uint8Array(), path, smokeCanny);
+    expect(score(grey, 'edge_f1')).toBeLessThan(score(drawn, 'edge_f1'));
+  });
+});
