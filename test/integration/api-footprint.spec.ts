@@ -25,6 +25,8 @@ const RUNNER_FILES_ALLOWED = new Set([
   'runner/src/api-entry.ts',
   'runner/src/inspect/run-inspection.ts',
   'runner/src/child/fork-module.ts',
+  // Forks the child that computes an image-conditioned suite's published inputs (GET /api/suites/:id/inputs).
+  'runner/src/conditions/publish-inputs.ts',
   'runner/src/child/memory-limit.ts',
   'runner/src/suites/availability.ts',
   'runner/src/assets/assets.ts',

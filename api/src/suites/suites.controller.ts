@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/tokens.service.js';
-import { ApiZodParam, ApiZodResponse } from '../common/openapi.js';
+import { ApiFileResponse, ApiZodParam, ApiZodResponse } from '../common/openapi.js';
 import { SuiteId, SuiteList, SuitePrompts, SuiteView } from './suites.schemas.js';
 import { SuitesService } from './suites.service.js';
 
@@ -42,6 +42,7 @@ export class SuitesController {
       "An image-conditioned suite's condition images as an ADM-style npz (arr_0 uint8 [N, m, m, 3]; arr_1 float32 [N, 3, m, m], what image_to_image models are fed): output i of a sample batch answers input i",
   })
   @ApiZodParam('id', SuiteId)
+  @ApiFileResponse(['application/octet-stream'], 'The npz of the suite inputs')
   async inputs(@Param('id') id: string) {
     const { path, filename } = await this.suites.inputs(id);
     return new StreamableFile(createReadStream(path), {
