@@ -21,6 +21,8 @@ describe('arena', () => {
   let prisma: PrismaService;
   let session: string;
   const FID: Record<string, number> = { 'arena-a': 10, 'arena-b': 20, 'arena-c': 30 };
+  // A metric outside smoke-32's list, ordering the models against FID: its agreement must still be shown, τ = −1.
+  const IS: Record<string, number> = { 'arena-a': 5, 'arena-b': 10, 'arena-c': 15, 'arena-private': 1 };
   const PRIVATE = 'arena-private';
   let seed = 900;
 
@@ -37,7 +39,7 @@ describe('arena', () => {
     const body = (await res.json()) as any;
     expect(res.status, JSON.stringify(body)).toBe(201);
     const scored = body.evaluations.find((e: any) => e.suite.id === 'smoke-32');
-    await scoreAs(stack, scored.id, { fid }, { grid: true });
+    await scoreAs(stack, scored.id, { fid, inception_score: IS[name]! }, { grid: true });
   }
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -76,7 +78,14 @@ describe('arena', () => {
   beforeAll(async () => {
     // A database of its own: the arena pairs every public model of a board, so other files' models would join its pairs.
     scratch = await migratedScratchDatabase('arena');
-    stack = await startStack({ runners: 0, databaseUrl: scratch.url });
+    // Every arena constant set through the configuration; 5 votes make a rating shown (the default 20 would need more votes).
+    stack = await startStack({
+      runners: 0,
+      databaseUrl: scratch.url,
+      config: {
+        arena: { resamples: 200, minVotes: 5, votesPerMinute: 30, pairCloseness: 400, pairRepeatPenalty: 1, recomputeIntervalMs: 0 },
+      },
+    });
     prisma = stack.app.get(PrismaService);
     for (const [name, fid] of Object.entries(FID)) await submit(name, 'public', fid);
     await submit(PRIVATE, 'private', 1);
@@ -220,6 +229,9 @@ describe('arena', () => {
     expect(board.entries.map((e: any) => e.model)).not.toContain(PRIVATE);
     const fid = board.agreement.find((a: any) => a.metricId === 'fid');
     expect(fid).toMatchObject({ n: 3, tau: 1 });
+    expect(board.agreement.find((a: any) => a.metricId === 'inception_score')).toMatchObject({ n: 3, tau: -1 });
+    expect(board.rating.resamples).toBe(200);
+    expect(board.minVotes).toBe(5);
     expect(board.rating).toMatchObject({ seed: board.rating.version, votes: r.ratings[0].votes });
     const byVotes = (await (await fetch(`${stack.baseUrl}/api/arena/boards/smoke-32?sort=votes`)).json()) as any;
     const counts = byVotes.entries.map((e: any) => e.votes);
@@ -293,5 +305,76 @@ describe('arena', () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.voteIds).toHaveLength(before.voteIds.length + 1);
     expect(after.seed).toBe(after.version);
+  });
+
+  it('the main leaderboard shows each entry’s arena standing, sorts by it with sort=arena, and shows no rating below the minimum vote count', async () => {
+    const boards = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${stack.baseUrl}/api/leaderboards?suite=smoke-32${query}`, { headers });
+      const body = (await res.json()) as any;
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return body.boards[0] as { total: number; entries: any[] };
+    };
+    const names = (b: { entries: any[] }) => b.entries.map((e) => e.model.name);
+    // Read once, so the cached board must be invalidated by the rating stored below.
+    const before = await boards('');
+    expect(names(before)).toEqual(['arena-a', 'arena-b', 'arena-c']);
+    const arenaBoard = (await (await fetch(`${stack.baseUrl}/api/arena/boards/smoke-32`)).json()) as any;
+    for (const e of before.entries) expect(e.arena.rating).toBe(arenaBoard.entries.find((x: any) => x.model === e.model.name).rating);
+
+    // A rating version where people disagree with FID: c best, a next, b rated highest but from 2 votes only.
+    const latest = await prisma.arenaRating.findFirstOrThrow({
+      where: { suiteVersion: { suiteId: 'smoke-32' } },
+      orderBy: { version: 'desc' },
+    });
+    const id = Object.fromEntries(before.entries.map((e) => [e.model.name, e.modelVersionId]));
+    const entry = (name: string, rating: number, votes: number) => ({
+      modelVersionId: id[name],
+      theta: 0,
+      rating,
+      low: rating - 50,
+      high: rating + 50,
+      votes,
+    });
+    await prisma.arenaRating.create({
+      data: {
+        suiteVersionId: latest.suiteVersionId,
+        version: latest.version + 1,
+        seed: latest.version + 1,
+        algorithm: latest.algorithm,
+        resamples: latest.resamples,
+        voteIds: latest.voteIds,
+        entries: [entry('arena-c', 1300, 30), entry('arena-a', 1100, 25), entry('arena-b', 1500, 2)],
+        agreement: [],
+      },
+    });
+
+    const byMetric = await boards('');
+    expect(names(byMetric)).toEqual(['arena-a', 'arena-b', 'arena-c']);
+    expect(byMetric.entries[0].arena).toEqual({ rating: 1100, low: 1050, high: 1150, votes: 25, enoughVotes: true, note: null });
+    const byArena = await boards('&sort=arena');
+    expect(names(byArena)).toEqual(['arena-c', 'arena-a', 'arena-b']);
+    expect(byArena.entries.map((e) => e.rank)).toEqual([3, 1, 2]); // `rank` stays the metric's
+    expect(byArena.entries[2].arena).toEqual({
+      rating: null,
+      low: null,
+      high: null,
+      votes: 2,
+      enoughVotes: false,
+      note: 'too few votes to rate (2 < 5)',
+    });
+    const page = await boards('&sort=arena&limit=1&offset=1');
+    expect([names(page), page.total]).toEqual([['arena-a'], 3]);
+    // The owner sees their private model (best FID): the arena never rated it, so it comes last.
+    const owner = await boards('&sort=arena', { authorization: `Bearer ${stack.submitterToken}` });
+    expect(names(owner)).toEqual(['arena-c', 'arena-a', 'arena-b', PRIVATE]);
+    expect(owner.entries[3].arena).toBeNull();
+    expect((await fetch(`${stack.baseUrl}/api/leaderboards?sort=rating`)).status).toBe(400);
+    // The arena's own board says the same.
+    const own = (await (await fetch(`${stack.baseUrl}/api/arena/boards/smoke-32`)).json()) as any;
+    expect(own.entries.map((e: any) => [e.model, e.rating])).toEqual([
+      ['arena-c', 1300],
+      ['arena-a', 1100],
+      ['arena-b', null],
+    ]);
   });
 });

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { apiSchema } from '../common/openapi.js';
 
-/** Votes one voter may cast per rolling minute, beyond the per-address limit every route has. */
-export const ARENA_VOTES_PER_MINUTE = 30;
-/** Below this many votes an entry's rating is shown with `enoughVotes: false`. */
-export const ARENA_MIN_VOTES = 20;
 /** The grid holds the first 64 samples (runner/src/evaluation/sample-grid.ts): the arena shows those. */
 export const ARENA_GRID_SIDE = 8;
-/** Bootstrap resamples per stored rating. */
-export const ARENA_RESAMPLES = 500;
 /** The header carrying an anonymous voter's session token. */
 export const ARENA_SESSION_HEADER = 'x-arena-session';
 
@@ -54,16 +48,20 @@ export const VoteView = apiSchema(
   z.object({ id: z.uuid(), pairId: z.uuid(), choice: ArenaChoice, left: Revealed, right: Revealed }),
 );
 
-export const BoardEntry = z.object({
-  model: z.string(),
-  owner: z.string(),
-  version: z.number().int(),
-  rating: z.number(),
+/** A model's arena standing: no rating (null) below the minimum vote count, and a note saying so. */
+export const ArenaStanding = z.object({
+  rating: z.number().nullable().describe('1000 + 400·θ/ln 10; null while the model has fewer votes than the minimum'),
   low: z.number().nullable(),
   high: z.number().nullable(),
   votes: z.number().int(),
   enoughVotes: z.boolean(),
-  note: z.string().nullable(),
+  note: z.string().nullable().describe('why there is no rating (too few votes), else null'),
+});
+export const BoardEntry = z.object({
+  model: z.string(),
+  owner: z.string(),
+  version: z.number().int(),
+  ...ArenaStanding.shape,
   primaryMetric: z.number().nullable(),
 });
 export const Agreement = z.object({

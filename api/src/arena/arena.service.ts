@@ -1,17 +1,26 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { z } from 'zod';
 import { isMetricId, metricInfo } from '../../../contracts/metrics/registry.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
+import { APP_CONFIG, type AppConfig, type ArenaConfig } from '../config/config.js';
 import type { Principal } from '../auth/tokens.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ArenaRepository } from './arena.repository.js';
 import {
   ARENA_GRID_SIDE,
-  ARENA_MIN_VOTES,
-  ARENA_RESAMPLES,
   ARENA_SESSION_HEADER,
-  ARENA_VOTES_PER_MINUTE,
   ArenaSessionToken,
   type BoardView,
   StoredAgreement,
@@ -19,18 +28,55 @@ import {
   type VoteBody,
 } from './arena.schemas.js';
 import { ARENA_ALGORITHM, type ArenaVoteInput, rateArena } from './rating/arena-rating.js';
+import { arenaStanding, compareStandings } from './rating/standing.js';
+
+/** Stored beside a metric as its uncertainty, never a ranking of models (contracts/metrics/registry.ts). */
+const NOT_A_RANKING = new Set(['kid_std']);
 
 const SuiteFacts = z.looseObject({ samples: z.number().int(), metrics: z.array(z.string()) });
 
-/** How close two ratings must be for a pair to be informative: weight exp(−|Δ|/400) / (1 + votes on the pair). */
-const CLOSENESS_SCALE = 400;
+/**
+ * How informative a pair of models is: exp(−|Δrating| / closeness) / (1 + votes already on the pair)^repeatPenalty,
+ * so models close in rating and little compared are drawn most (GENBENCH_ARENA_PAIR_CLOSENESS, _REPEAT_PENALTY).
+ */
+export function pairWeight(ratingGap: number, votesOnPair: number, c: Pick<ArenaConfig, 'pairCloseness' | 'pairRepeatPenalty'>): number {
+  return Math.exp(-Math.abs(ratingGap) / c.pairCloseness) / (1 + votesOnPair) ** c.pairRepeatPenalty;
+}
 
 @Injectable()
-export class ArenaService {
+export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('arena');
+  private timer: NodeJS.Timeout | undefined;
+  private readonly settings: ArenaConfig;
+  private readonly scheduler: boolean;
+
   constructor(
     @Inject(ArenaRepository) private readonly arena: ArenaRepository,
     @Inject(ArtifactStore) private readonly store: ArtifactStore,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.settings = config.arena;
+    this.scheduler = config.scheduler;
+  }
+
+  /**
+   * The arena's own schedule: every GENBENCH_ARENA_RECOMPUTE_INTERVAL_S, ratings are brought up to date with the
+   * votes (a new version only where they changed), on processes that fire schedules. Two processes racing to
+   * store the same version meet the unique (suite version, version) row: one stores it, the other logs.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.scheduler || this.settings.recomputeIntervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.recompute(undefined, { onlyIfChanged: true }).catch((err: unknown) =>
+        this.log.warn(`arena ratings not recomputed: ${(err as Error).message}`),
+      );
+    }, this.settings.recomputeIntervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
 
   async createSession() {
     const token = `gb_arena_${randomBytes(24).toString('base64url')}`;
@@ -90,8 +136,8 @@ export class ArenaService {
         const done = judged.get(`${low}|${high}`) ?? new Set<number>();
         const free = Array.from({ length: tiles }, (_, k) => k).filter((k) => !done.has(k));
         if (free.length === 0) continue;
-        const gap = Math.abs((ratings.get(a.modelVersionId) ?? 1000) - (ratings.get(b.modelVersionId) ?? 1000));
-        const weight = Math.exp(-gap / CLOSENESS_SCALE) / (1 + (counted.get(pairKey(a.modelVersionId, b.modelVersionId)) ?? 0));
+        const gap = (ratings.get(a.modelVersionId) ?? 1000) - (ratings.get(b.modelVersionId) ?? 1000);
+        const weight = pairWeight(gap, counted.get(pairKey(a.modelVersionId, b.modelVersionId)) ?? 0, this.settings);
         candidates.push({ a, b, weight, free });
       }
     if (candidates.length === 0) throw new NotFoundException(`you have judged every pair of samples on suite ${suiteId}; thank you`);
@@ -131,9 +177,9 @@ export class ArenaService {
     // Another voter's pair reads as unknown: pair ids are handed to one voter.
     if (!pair || pair.voter !== voter)
       throw new NotFoundException(`no arena pair ${pairId} for you: ask for one with POST /api/arena/pairs`);
-    const recent = await this.arena.votesSince(voter, new Date(Date.now() - 60_000));
-    if (recent >= ARENA_VOTES_PER_MINUTE)
-      throw new HttpException(`too many votes: at most ${ARENA_VOTES_PER_MINUTE} a minute per voter`, HttpStatus.TOO_MANY_REQUESTS);
+    const limit = this.settings.votesPerMinute;
+    if (limit > 0 && (await this.arena.votesSince(voter, new Date(Date.now() - 60_000))) >= limit)
+      throw new HttpException(`too many votes: at most ${limit} a minute per voter`, HttpStatus.TOO_MANY_REQUESTS);
     const [low, high] =
       pair.leftEvaluationId < pair.rightEvaluationId
         ? [pair.leftEvaluationId, pair.rightEvaluationId]
@@ -184,8 +230,13 @@ export class ArenaService {
       });
       const players = [...new Set(inputs.flatMap((v) => [v.a, v.b]))].sort();
       const facts = SuiteFacts.safeParse(sv.definition);
-      const metricIds = (facts.success ? facts.data.metrics : [sv.primaryMetric]).filter(isMetricId);
       const values = await this.arena.metricValues(sv.id, players);
+      // Every automatic metric of the board: the suite's list, then any other the models' scores carry (an
+      // optional extractor's FD-DINOv2, say), so no metric a board shows goes without its agreement.
+      const stored = [...values.values()].flatMap((m) => [...m.keys()]).sort();
+      const metricIds = [...new Set([...(facts.success ? facts.data.metrics : [sv.primaryMetric]), ...stored])]
+        .filter(isMetricId)
+        .filter((id) => !NOT_A_RANKING.has(id));
       const metrics = metricIds.map((metricId) => ({
         metricId,
         higherIsBetter: metricInfo(metricId).higherIsBetter,
@@ -203,13 +254,14 @@ export class ArenaService {
         continue;
       const version = (latest?.version ?? 0) + 1;
       const seed = version; // recorded with the rating: version n is always bootstrapped with seed n
-      const result = rateArena(players, inputs, metrics, { seed, resamples: ARENA_RESAMPLES });
+      const resamples = this.settings.resamples;
+      const result = rateArena(players, inputs, metrics, { seed, resamples });
       await this.arena.createRating({
         suiteVersionId: sv.id,
         version,
         seed,
         algorithm: ARENA_ALGORITHM,
-        resamples: ARENA_RESAMPLES,
+        resamples,
         voteIds: votes.map((v) => v.id),
         entries: result.ratings.map((r) => ({
           modelVersionId: r.player,
@@ -240,23 +292,17 @@ export class ArenaService {
     const entries = stored.flatMap((e) => {
       const v = versions.get(e.modelVersionId);
       if (!v || v.visibility !== 'public') return [];
-      const enough = e.votes >= ARENA_MIN_VOTES;
       return [
         {
           model: v.model.name,
           owner: v.model.owner,
           version: v.version,
-          rating: e.rating,
-          low: finite(e.low),
-          high: finite(e.high),
-          votes: e.votes,
-          enoughVotes: enough,
-          note: enough ? null : `too few votes to rank (${e.votes} < ${ARENA_MIN_VOTES})`,
+          ...arenaStanding(e, this.settings.minVotes),
           primaryMetric: values.get(e.modelVersionId)?.get(sv.primaryMetric) ?? null,
         },
       ];
     });
-    entries.sort((a, b) => (sort === 'votes' ? b.votes - a.votes : b.rating - a.rating));
+    entries.sort((a, b) => (sort === 'votes' ? b.votes - a.votes : compareStandings(a, b)));
     return {
       suite: { id: sv.suiteId, version: sv.version, primaryMetric: sv.primaryMetric },
       rating: rating
@@ -269,7 +315,7 @@ export class ArenaService {
             createdAt: rating.createdAt.toISOString(),
           }
         : null,
-      minVotes: ARENA_MIN_VOTES,
+      minVotes: this.settings.minVotes,
       entries,
       agreement: z.array(StoredAgreement).parse(rating?.agreement ?? []),
     };

@@ -38,7 +38,30 @@ const Env = z.object({
   GENBENCH_CLAIM_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
   GENBENCH_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
   GENBENCH_MAX_SHARD_PARTIAL_MB: z.coerce.number().positive().default(4096),
+  // The arena (README.md, "Arena"): each default is the value its section states.
+  GENBENCH_ARENA_RESAMPLES: z.coerce.number().int().min(1).max(100_000).default(500),
+  GENBENCH_ARENA_MIN_VOTES: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  GENBENCH_ARENA_VOTES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  GENBENCH_ARENA_PAIR_CLOSENESS: z.coerce.number().positive().default(400),
+  GENBENCH_ARENA_PAIR_REPEAT_PENALTY: z.coerce.number().min(0).max(10).default(1),
+  GENBENCH_ARENA_RECOMPUTE_INTERVAL_S: z.coerce.number().min(0).default(3600),
 });
+
+/** The arena's constants (README.md, "Arena" and "Services and configuration"). */
+export interface ArenaConfig {
+  /** Bootstrap resamples of the votes behind each stored rating's intervals (recorded with the rating). */
+  resamples: number;
+  /** Below this many counted votes a model's rating is not shown as a rating: the entry says it has too few votes. */
+  minVotes: number;
+  /** Votes one voter may cast per rolling minute (429 past it); 0: no per-voter limit (the per-address one still holds). */
+  votesPerMinute: number;
+  /** Pair weight exp(−|Δrating| / closeness) / (1 + votes on the pair)^repeatPenalty: closeness in Elo points. */
+  pairCloseness: number;
+  /** The exponent on (1 + votes already on the pair): 0 ignores how often a pair was judged. */
+  pairRepeatPenalty: number;
+  /** How often this process recomputes the ratings where the votes changed; 0: only at schedule firings and on demand. */
+  recomputeIntervalMs: number;
+}
 
 export interface AppConfig {
   databaseUrl: string;
@@ -94,6 +117,7 @@ export interface AppConfig {
   maxShardPartialBytes: number;
   /** Where suites' downloaded files are looked for (GENBENCH_REFERENCE_DIR, GENBENCH_MODELS_DIR). */
   assets: AssetDirs;
+  arena: ArenaConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -134,6 +158,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shards: e.GENBENCH_SHARDS,
     maxShardPartialBytes: Math.round(e.GENBENCH_MAX_SHARD_PARTIAL_MB * 1024 * 1024),
     assets: loadAssetDirs(env),
+    arena: {
+      resamples: e.GENBENCH_ARENA_RESAMPLES,
+      minVotes: e.GENBENCH_ARENA_MIN_VOTES,
+      votesPerMinute: e.GENBENCH_ARENA_VOTES_PER_MINUTE,
+      pairCloseness: e.GENBENCH_ARENA_PAIR_CLOSENESS,
+      pairRepeatPenalty: e.GENBENCH_ARENA_PAIR_REPEAT_PENALTY,
+      recomputeIntervalMs: e.GENBENCH_ARENA_RECOMPUTE_INTERVAL_S * 1000,
+    },
     ...overrides,
   };
 }

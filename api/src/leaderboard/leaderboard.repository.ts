@@ -27,6 +27,16 @@ export class LeaderboardRepository {
     return rows[0]?.version ?? 0n;
   }
 
+  /** The entries of the suite version's latest arena rating (api/src/arena), or none. */
+  async latestArenaEntries(suiteVersionId: string): Promise<unknown> {
+    const r = await this.prisma.arenaRating.findFirst({
+      where: { suiteVersionId },
+      orderBy: { version: 'desc' },
+      select: { entries: true },
+    });
+    return r?.entries ?? [];
+  }
+
   /** How many entries a board has (for a page past its end, which carries no `total`). */
   async countRanked(q: BoardQuery): Promise<number> {
     const rows = await this.prisma.$queryRaw<Array<{ n: number }>>`

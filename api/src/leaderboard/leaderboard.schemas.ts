@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArenaStanding } from '../arena/arena.schemas.js';
 import { apiSchema } from '../common/openapi.js';
 import { EvaluationTrigger, ModelKindName, VisibilityName } from '../evaluations/evaluations.schemas.js';
 import { SEGMENTATION_PROTOCOLS } from '../../../contracts/enums.js';
@@ -21,6 +22,16 @@ export const LeaderboardQuery = z.strictObject({
     .default('latest')
     .describe(
       'latest: one entry per model, its newest version the caller may see that has a score on the suite; all: one entry per model version. Ranks, total, pages and exports follow the choice',
+    ),
+  /**
+   * `metric` (default): by the suite's primary metric. `arena`: by the board's latest arena rating (README.md,
+   * "Arena"): rated entries first, then those with too few votes, then those the arena has not rated.
+   */
+  sort: z
+    .enum(['metric', 'arena'])
+    .default('metric')
+    .describe(
+      "metric: by the primary metric (rank); arena: by the latest arena rating, entries with too few votes (GENBENCH_ARENA_MIN_VOTES) after the rated ones, unrated ones last; `rank` stays the metric's rank",
     ),
   /** Entries per board (ranks are computed over the whole board first). */
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -48,6 +59,9 @@ export const LeaderboardEntry = apiSchema(
     drift: z.looseObject({ relativeChange: z.number(), flagged: z.boolean() }).nullable(),
     /** The protocol choices the runner recorded for this score (provenance.protocol: sampler, steps, …). */
     protocol: z.record(z.string(), z.unknown()).nullable(),
+    arena: ArenaStanding.nullable().describe(
+      "this version's standing in the board's latest arena rating (no rating below the minimum vote count); null: not rated by the arena",
+    ),
   }),
 );
 export const LeaderboardBoard = apiSchema(

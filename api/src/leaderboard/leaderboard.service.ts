@@ -1,4 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { StoredEntry } from '../arena/arena.schemas.js';
+import { arenaStanding, compareStandings, type Standing } from '../arena/rating/standing.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import { isVideoSuite } from '../../../contracts/suites/video-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
@@ -34,7 +38,14 @@ export class LeaderboardService {
    */
   private readonly cache: VersionedCache<Leaderboards>;
 
-  constructor(@Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository) {
+  /** Below this many arena votes an entry's arena standing has no rating (GENBENCH_ARENA_MIN_VOTES). */
+  private readonly arenaMinVotes: number;
+
+  constructor(
+    @Inject(LeaderboardRepository) private readonly repo: LeaderboardRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.arenaMinVotes = config.arena.minVotes;
     this.cache = new VersionedCache(new SharedVersionReader(() => repo.boardVersion()));
   }
 
@@ -62,8 +73,18 @@ export class LeaderboardService {
       const video = videoInfo(definition);
       if (q.frames !== undefined && video.frames !== q.frames) continue;
       const board = { suiteVersionId: sv.id, primaryMetric: sv.primaryMetric, viewer, versions: q.versions };
-      const rows = await this.repo.rankedPage({ ...board, higherIsBetter: sv.higherIsBetter, limit: q.limit, offset: q.offset });
-      const entries = rows.map((e) => ({
+      // By arena rating the whole board is ranked first (in metric order, which breaks ties), then ordered here.
+      const byArena = q.sort === 'arena';
+      const window = byArena ? { limit: 1_000_000, offset: 0 } : { limit: q.limit, offset: q.offset };
+      const rows = await this.repo.rankedPage({ ...board, higherIsBetter: sv.higherIsBetter, ...window });
+      const arena = new Map<string, Standing>(
+        z
+          .array(StoredEntry)
+          .catch([])
+          .parse(await this.repo.latestArenaEntries(sv.id))
+          .map((e) => [e.modelVersionId, arenaStanding(e, this.arenaMinVotes)]),
+      );
+      const all = rows.map((e) => ({
         rank: e.rank,
         model: { id: e.model_id, name: e.model_name, owner: e.model_owner, kind: e.model_kind },
         modelVersion: e.model_version,
@@ -78,8 +99,10 @@ export class LeaderboardService {
         /** Set when the latest (re-)evaluation moved the primary metric beyond the suite's tolerance. */
         drift: e.drift == null ? null : { relativeChange: e.drift, flagged: e.drift_flagged },
         protocol: e.protocol ?? null,
+        arena: arena.get(e.model_version_id) ?? null,
       }));
-      const total = rows[0]?.total ?? (q.offset > 0 ? await this.repo.countRanked(board) : 0);
+      const entries = byArena ? all.sort((a, b) => compareStandings(a.arena, b.arena)).slice(q.offset, q.offset + q.limit) : all;
+      const total = byArena ? rows.length : (rows[0]?.total ?? (q.offset > 0 ? await this.repo.countRanked(board) : 0));
       boards.push({
         suite: {
           id: sv.suiteId,
