@@ -191,6 +191,18 @@ export interface LeaderboardEntry {
   drift: Drift | null;
   /** The evaluation's recorded protocol; for denoiser suites it includes the sampler. */
   protocol: (Record<string, unknown> & Partial<SamplerProtocol>) | null;
+  /** This version's standing in the board's latest arena rating; null: the arena has not rated it. */
+  arena?: ArenaStanding | null;
+}
+
+/** A model's arena standing: `rating` is null (and `note` says why) below the minimum vote count. */
+export interface ArenaStanding {
+  rating: number | null;
+  low: number | null;
+  high: number | null;
+  votes: number;
+  enoughVotes: boolean;
+  note: string | null;
 }
 
 /** One suite's board as the leaderboard lists it: the suite and how many entries it holds; `id` is the suite id. */
@@ -312,18 +324,14 @@ export interface ArenaBoard {
   suite: { id: string; version: number; primaryMetric: string };
   rating: { version: number; algorithm: string; seed: number; resamples: number; votes: number; createdAt: string } | null;
   minVotes: number;
-  entries: Array<{
-    model: string;
-    owner: string;
-    version: number;
-    rating: number;
-    low: number | null;
-    high: number | null;
-    votes: number;
-    enoughVotes: boolean;
-    note: string | null;
-    primaryMetric: number | null;
-  }>;
+  entries: Array<
+    ArenaStanding & {
+      model: string;
+      owner: string;
+      version: number;
+      primaryMetric: number | null;
+    }
+  >;
   agreement: Array<{ metricId: string; n: number; tau: number | null; low: number | null; high: number | null }>;
 }
 

@@ -119,6 +119,21 @@ describe('data provider', () => {
     expect(calls[0]!.auth).toBe('Bearer secret-token');
   });
 
+  it('ranks a board by arena rating on the API (sort=arena), which pages it, and keeps its order', async () => {
+    const board = { suite, total: 3, entries: [entry(3, 9, 'noisy'), entry(1, 1, 'good')] };
+    const calls = fakeApi({
+      'GET /api/leaderboards?suite=smoke-32&sort=arena&limit=2&offset=0': { body: { boards: [board] } },
+    });
+    const { data, total } = await dataProvider.getList<LeaderboardEntry>('leaderboard-entries', {
+      filter: { suite: 'smoke-32' },
+      pagination: { page: 1, perPage: 2 },
+      sort: { field: 'arena.rating', order: 'DESC' },
+    });
+    expect(data.map((e) => e.id)).toEqual(['eval-noisy', 'eval-good']);
+    expect(total).toBe(3);
+    expect(calls.map((c) => c.url)).toEqual(['/api/leaderboards?suite=smoke-32&sort=arena&limit=2&offset=0']);
+  });
+
   it('lists one board’s entries: a page from the API in rank order, the whole board when sorted otherwise', async () => {
     const board = { suite, total: 3, entries: [entry(1, 1, 'good'), entry(2, 2, 'mid'), entry(3, 9, 'noisy')] };
     const calls = fakeApi({

@@ -154,6 +154,11 @@ function sortEntries(entries: LeaderboardEntry[], sort: SortPayload | undefined)
 }
 
 const byRank = (sort: SortPayload | undefined) => !sort?.field || (sort.field === 'rank' && sort.order !== 'DESC');
+/** The board's arena order (rated, then too few votes, then unrated) is the API's (`sort=arena`), paged there too. */
+export const ARENA_SORT_FIELD = 'arena.rating';
+const byArena = (sort: SortPayload | undefined) => sort?.field === ARENA_SORT_FIELD;
+/** Orders the API pages itself: the window it is asked for is the page. */
+const apiOrdered = (sort: SortPayload | undefined) => byRank(sort) || byArena(sort);
 
 type ApiBoard = Omit<BoardPage, 'id' | 'entries'> & { entries: Array<Omit<LeaderboardEntry, 'id'>> };
 
@@ -164,7 +169,7 @@ type ApiBoard = Omit<BoardPage, 'id' | 'entries'> & { entries: Array<Omit<Leader
  */
 export function boardPages(boards: ApiBoard[], params: Pick<GetListParams, 'pagination' | 'sort'>): BoardPage[] {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
-  const ranked = byRank(params.sort);
+  const ranked = apiOrdered(params.sort);
   return boards.map((b) => {
     const entries = b.entries.map((e) => ({ ...e, id: e.evaluationId }));
     return {
@@ -175,15 +180,17 @@ export function boardPages(boards: ApiBoard[], params: Pick<GetListParams, 'pagi
   });
 }
 
-/** The window of entries to ask the API for: the page itself in rank order, else the whole board. */
-function boardWindow(params: Pick<GetListParams, 'pagination' | 'sort'>): { limit: number; offset: number } {
+type BoardWindow = { sort?: 'arena'; limit: number; offset: number };
+
+/** The window of entries to ask the API for: the page itself in rank or arena order, else the whole board. */
+function boardWindow(params: Pick<GetListParams, 'pagination' | 'sort'>): BoardWindow {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 100 };
-  return byRank(params.sort)
-    ? { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage }
-    : { limit: MAX_BOARD_PAGE, offset: 0 };
+  const window = { limit: Math.min(perPage, MAX_BOARD_PAGE), offset: (page - 1) * perPage };
+  if (byArena(params.sort)) return { sort: 'arena', ...window };
+  return byRank(params.sort) ? window : { limit: MAX_BOARD_PAGE, offset: 0 };
 }
 
-async function fetchBoards(params: GetListParams, window: { limit: number; offset: number }): Promise<ApiBoard[]> {
+async function fetchBoards(params: GetListParams, window: BoardWindow): Promise<ApiBoard[]> {
   return (await call<{ boards: ApiBoard[] }>(`/leaderboards${query('leaderboards', filterOf(params), window)}`)).boards;
 }
 

@@ -25,7 +25,14 @@ describe('arena page', () => {
     // A database of its own: the arena pairs every public model of the board, so the other browser tests'
     // public smoke-32 models would join its pairs and its board.
     scratch = await migratedScratchDatabase('e2e_arena');
-    stack = await startStack({ runners: 0, databaseUrl: scratch.url });
+    // 8 votes make a rating shown: after the first 4 votes each model has too few, and the pages must say so.
+    stack = await startStack({
+      runners: 0,
+      databaseUrl: scratch.url,
+      config: {
+        arena: { resamples: 200, minVotes: 8, votesPerMinute: 30, pairCloseness: 400, pairRepeatPenalty: 1, recomputeIntervalMs: 0 },
+      },
+    });
     prisma = stack.app.get(PrismaService);
     let seed = 1300;
     for (const [name, fid] of Object.entries(FID)) {
@@ -98,23 +105,51 @@ describe('arena page', () => {
         ),
       );
 
-  it('votes anonymously, reveals the names after each vote, and moves the board’s ratings', async () => {
+  /** The main leaderboard's smoke-32 rows as "model arena-cell". */
+  const leaderboard = (page: Page) => () =>
+    page
+      .getByTestId('leaderboard-smoke-32')
+      .getByTestId('leaderboard-row')
+      .evaluateAll((trs) =>
+        trs.map(
+          (tr) =>
+            `${tr.querySelector('[data-testid="leaderboard-model-link"]')?.textContent?.split(' ')[0]} ${tr.querySelector('[data-testid="leaderboard-arena"]')?.textContent}`,
+        ),
+      );
+
+  it('votes anonymously, reveals the names after each vote, says "too few votes" until there are enough, then moves the ratings; the main leaderboard ranks by them', async () => {
     const { page, problems } = await openPage(browser);
     await castVotes(page, 4);
     await recompute();
     await page.reload();
-    await expect.poll(async () => (await board(page)()).map((r) => r.split(' ')[0])).toEqual(['e2e-arena-a', 'e2e-arena-b']);
+    await expect.poll(() => page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v1 from 4 votes/);
     const first = await board(page)();
-    expect(await page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v1 from 4 votes/);
+    // 4 votes each, fewer than the 8 configured: no rating shown, and the row says why.
+    expect(first.map((r) => r.split(' ')[2]).sort()).toEqual(['—', '—']);
+    expect(await page.getByTestId('arena-board').innerText()).toMatch(/too few votes to rate \(4 < 8\)/);
     expect(await page.getByTestId('arena-agreement').innerText()).toMatch(/fid\s+2\s+1\.00/);
+
+    await page.goto(`${stack.baseUrl}/#/leaderboards`);
+    await expect.poll(leaderboard(page)).toEqual(['e2e-arena-a too few votes (4)', 'e2e-arena-b too few votes (4)']);
 
     await castVotes(page, 4);
     await recompute();
-    await page.reload();
+    await page.goto(`${stack.baseUrl}/#/arena`);
     await expect.poll(() => page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v2 from 8 votes/);
     const second = await board(page)();
     expect(second.map((r) => r.split(' ')[0])).toEqual(['e2e-arena-a', 'e2e-arena-b']);
     expect(second).not.toEqual(first);
+    const ratings = second.map((r) => Number(r.split(' ')[2]));
+    expect(ratings[0]).toBeGreaterThan(ratings[1]!);
+
+    // The main leaderboard: ranked by the arena on the API (sort=arena), with the arena page's ratings.
+    await page.goto(`${stack.baseUrl}/#/leaderboards`);
+    await page.getByTestId('leaderboard-smoke-32').getByTestId('rank-by-arena').waitFor();
+    const request = page.waitForRequest((r) => r.url().includes('/api/leaderboards?') && r.url().includes('sort=arena'));
+    await page.getByTestId('leaderboard-smoke-32').getByTestId('rank-by-arena').click();
+    await request;
+    await expect.poll(leaderboard(page)).toEqual(ratings.map((x, i) => `e2e-arena-${'ab'[i]} ${Math.round(x)}`));
+    expect(page.url()).toMatch(/sort=arena\.rating/);
     expect(problems).toEqual([]);
     await page.close();
   });

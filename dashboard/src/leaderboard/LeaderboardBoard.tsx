@@ -1,5 +1,5 @@
 import CompareIcon from '@mui/icons-material/CompareArrows';
-import { Box, Card, CardHeader, Chip, LinearProgress, Tooltip, Typography } from '@mui/material';
+import { Box, Card, CardHeader, Chip, LinearProgress, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useMemo } from 'react';
 import {
   Button,
@@ -14,7 +14,7 @@ import {
   useNavigate,
 } from 'react-admin';
 import type { Board, BoardSuite, LeaderboardEntry, SamplerProtocol } from '../api-types';
-import type { FilterValues } from '../data-provider';
+import { ARENA_SORT_FIELD, type FilterValues } from '../data-provider';
 import { DriftChip } from '../common/evaluation-fields';
 import { bodyWithRowTestId } from '../common/row-test-id';
 import { formatDate, taskLabel } from '../format';
@@ -95,6 +95,69 @@ const MetricCell = ({ entry, metric, isPrimary }: { entry: LeaderboardEntry; met
           [{formatMetric(iv[0])}, {formatMetric(iv[1])}]
         </Box>
       )}
+    </Box>
+  );
+};
+
+/** The arena's rating with its 95% interval, or why there is none (too few votes), or — when the arena has not rated the version. */
+const ArenaCell = ({ entry }: { entry: LeaderboardEntry }) => {
+  const a = entry.arena;
+  if (!a) return <>—</>;
+  if (a.rating === null)
+    return (
+      <Tooltip title={a.note ?? ''}>
+        <Box
+          component="span"
+          data-testid="leaderboard-arena"
+          data-votes={a.votes}
+          sx={{ fontSize: 12, color: 'text.secondary', whiteSpace: 'nowrap' }}
+        >
+          too few votes ({a.votes})
+        </Box>
+      </Tooltip>
+    );
+  return (
+    <Box component="span" sx={{ display: 'inline-flex', flexDirection: 'column', alignItems: 'flex-end' }}>
+      <Box component="span" data-testid="leaderboard-arena" data-value={a.rating} sx={{ fontVariantNumeric: 'tabular-nums' }}>
+        {Math.round(a.rating)}
+      </Box>
+      <Box component="span" sx={{ fontSize: 11, color: 'text.secondary', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+        {a.low !== null && a.high !== null ? `[${Math.round(a.low)}, ${Math.round(a.high)}] · ` : ''}
+        {a.votes} votes
+      </Box>
+    </Box>
+  );
+};
+
+/**
+ * Rank by the primary metric or by the arena's rating (GET /api/leaderboards?sort=arena): the page's sort,
+ * so it is kept in the URL like a column's.
+ */
+const RankBy = ({ suite, setSort }: { suite: BoardSuite; setSort: ListControllerResult['setSort'] }) => {
+  const { sort } = useListContext<LeaderboardEntry>();
+  const value = sort?.field === ARENA_SORT_FIELD ? 'arena' : 'metric';
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 2, pb: 1 }}>
+      <Typography variant="caption" color="text.secondary">
+        Rank by
+      </Typography>
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={value}
+        onChange={(_, v: 'metric' | 'arena' | null) => {
+          if (v === 'arena') setSort({ field: ARENA_SORT_FIELD, order: 'DESC' });
+          else if (v === 'metric') setSort({ field: 'rank', order: 'ASC' });
+        }}
+        data-testid={`rank-by-${suite.id}`}
+      >
+        <ToggleButton value="metric" data-testid="rank-by-metric" sx={{ py: 0.25, textTransform: 'none' }}>
+          {metricLabel(suite.primaryMetric)}
+        </ToggleButton>
+        <ToggleButton value="arena" data-testid="rank-by-arena" sx={{ py: 0.25, textTransform: 'none' }}>
+          arena rating
+        </ToggleButton>
+      </ToggleButtonGroup>
     </Box>
   );
 };
@@ -214,6 +277,9 @@ const BoardTable = ({ suite, setSort }: { suite: BoardSuite; setSort: ListContro
     suite.primaryMetric,
   );
   const hasSampler = entries.some((e) => sampler(e));
+  const byArena = list.sort?.field === ARENA_SORT_FIELD;
+  // Only boards people have voted on (or one already ranked by the arena) get the column and the control.
+  const hasArena = byArena || entries.some((e) => e.arena);
   const isRowSelectable = (e: LeaderboardEntry) => list.selectedIds.includes(e.id) || list.selectedIds.length < MAX_COMPARE;
   return (
     <ListContextProvider value={context}>
@@ -224,6 +290,7 @@ const BoardTable = ({ suite, setSort }: { suite: BoardSuite; setSort: ListContro
         </Typography>
       ) : (
         <>
+          {hasArena && <RankBy suite={suite} setSort={setSort} />}
           <DataTable<LeaderboardEntry>
             rowClick={false}
             body={Body}
@@ -259,6 +326,15 @@ const BoardTable = ({ suite, setSort }: { suite: BoardSuite; setSort: ListContro
                 />
               );
             })}
+            {hasArena && (
+              <DataTable.Col
+                source={ARENA_SORT_FIELD}
+                label="Arena"
+                align="right"
+                sortByOrder="DESC"
+                render={(e: LeaderboardEntry) => <ArenaCell entry={e} />}
+              />
+            )}
             <DataTable.Col
               source="finishedAt"
               label="Date"
