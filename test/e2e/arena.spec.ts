@@ -134,7 +134,7 @@ describe('arena page', () => {
 
     await castVotes(page, 4);
     await recompute();
-    await page.goto(`${stack.baseUrl}/#/arena`);
+    await page.reload();
     await expect.poll(() => page.getByTestId('arena-rating-version').innerText()).toMatch(/rating v2 from 8 votes/);
     const second = await board(page)();
     expect(second.map((r) => r.split(' ')[0])).toEqual(['e2e-arena-a', 'e2e-arena-b']);
