@@ -43,6 +43,7 @@ export async function startStack(opts: { runners?: number; config?: Partial<AppC
       dataDir,
       artifactDir: join(dataDir, 'artifacts'),
       uploadTmpDir: join(dataDir, 'uploads'),
+      tusDir: join(dataDir, 'tus'),
       queuePrefix: `gbtest-${id}`,
       port: 0,
       logLevel: 'warn',

@@ -16,6 +16,6 @@ import { WhoamiController } from './whoami.controller.js';
     { provide: AuthFailureLimiter, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new AuthFailureLimiter(c.authFailuresPerMinute) },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokensService],
+  exports: [TokensService, AuthFailureLimiter],
 })
 export class AuthModule {}

@@ -20,6 +20,10 @@ const Env = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('genbench'),
   GENBENCH_MAX_UPLOAD_MB: z.coerce.number().positive().default(1024),
+  /** Where resumable (tus) uploads are assembled; shared storage when several API processes serve uploads. */
+  GENBENCH_TUS_DIR: z.string().optional(),
+  GENBENCH_UPLOAD_EXPIRY_H: z.coerce.number().positive().default(24),
+  GENBENCH_UPLOAD_SWEEP_INTERVAL_S: z.coerce.number().min(0).default(600),
   GENBENCH_DASHBOARD_DIR: z.string().optional(),
   GENBENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GENBENCH_INSPECT_TIMEOUT_S: z.coerce.number().positive().default(60),
@@ -72,7 +76,14 @@ export interface AppConfig {
   artifactDir: string;
   uploadTmpDir: string;
   queuePrefix: string;
+  /** Largest upload, multipart or resumable (GENBENCH_MAX_UPLOAD_MB): past it, 413. */
   maxUploadBytes: number;
+  /** The tus upload directory (GENBENCH_TUS_DIR, default <data dir>/tus). */
+  tusDir: string;
+  /** A resumable upload, finished or not, not used by a submission within this time is removed (GENBENCH_UPLOAD_EXPIRY_H). */
+  uploadExpiryMs: number;
+  /** How often expired uploads are removed; 0: only at start (GENBENCH_UPLOAD_SWEEP_INTERVAL_S). */
+  uploadSweepIntervalMs: number;
   dashboardDir: string;
   logLevel: z.infer<typeof Env>['GENBENCH_LOG_LEVEL'];
   inspectTimeoutMs: number;
@@ -140,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadTmpDir: resolve(dataDir, 'uploads'),
     queuePrefix: e.GENBENCH_QUEUE_PREFIX,
     maxUploadBytes: Math.round(e.GENBENCH_MAX_UPLOAD_MB * 1024 * 1024),
+    tusDir: resolve(e.GENBENCH_TUS_DIR ?? resolve(dataDir, 'tus')),
+    uploadExpiryMs: Math.round(e.GENBENCH_UPLOAD_EXPIRY_H * 3_600_000),
+    uploadSweepIntervalMs: e.GENBENCH_UPLOAD_SWEEP_INTERVAL_S * 1000,
     dashboardDir: resolve(e.GENBENCH_DASHBOARD_DIR ?? 'dashboard/dist'),
     logLevel: e.GENBENCH_LOG_LEVEL,
     inspectTimeoutMs: e.GENBENCH_INSPECT_TIMEOUT_S * 1000,

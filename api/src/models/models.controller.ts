@@ -33,6 +33,8 @@ export class ModelsController {
     @UploadedFiles() files: Partial<Record<string, Express.Multer.File[]>> | undefined,
     @Body() body: Record<string, unknown> | undefined,
   ) {
+    // A JSON body names files sent before as resumable uploads (README.md, "Resumable uploads").
+    if (body && 'uploads' in body && Object.keys(files ?? {}).length === 0) return this.models.submitUploads(principal, body);
     return this.models.submit(principal, {
       files: Object.fromEntries(UPLOAD_FIELDS.map((field) => [field, files?.[field]?.[0]])),
       body: body ?? {},

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationsModule } from '../evaluations/evaluations.module.js';
 import { SuitesModule } from '../suites/suites.module.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
 import { UPLOAD_FIELDS } from './companion-files.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
@@ -12,6 +13,7 @@ import { ModelsService } from './models.service.js';
   imports: [
     SuitesModule,
     EvaluationsModule,
+    UploadsModule,
     // Uploads go to disk under the data dir (same filesystem as the artifact store, so adoption is a rename).
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -49,6 +49,23 @@ export const SUBMISSION_FIELD_HEADLINES: Record<keyof SubmissionFields, string> 
   manifest: 'the upload has no "manifest" part: send the manifest JSON as multipart field "manifest"',
 };
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { error: 'a sha256 is 64 lowercase hex digits' });
+
+/**
+ * The JSON form of POST /api/models: the files were sent before as resumable uploads (/api/uploads, tus),
+ * and are named here by upload id, each with the sha256 the client computed; a file whose stored bytes hash
+ * otherwise is refused (400) before anything is inspected or stored.
+ */
+export const UploadedSubmission = z.strictObject({
+  manifest: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'required: the manifest, as JSON text or an object' }),
+  visibility: Visibility.optional(),
+  uploads: z
+    .partialRecord(z.enum(['file', ...COMPANION_FILES.map((c) => c.field)]), z.string().min(1).max(100))
+    .describe('upload id per file field ("file", and the companion files the manifest needs)'),
+  sha256: z.partialRecord(z.enum(['file', ...COMPANION_FILES.map((c) => c.field)]), Sha256Hex).describe('sha256 (hex) per uploaded file'),
+});
+export type UploadedSubmission = z.infer<typeof UploadedSubmission>;
+
 /** 409 on POST /api/models for an exact duplicate: `existing` names the version that has this content. */
 export const DuplicateSubmission = apiSchema(
   'DuplicateSubmission',

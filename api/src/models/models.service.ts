@@ -15,7 +15,8 @@ import { SuitesService } from '../suites/suites.service.js';
 import { ModelsRepository } from './models.repository.js';
 import { DuplicateSubmissionError, SubmissionKindConflictError } from './submission-errors.js';
 import { submissionFingerprint } from './submission-fingerprint.js';
-import type { ListModelsQuery, SubmissionFields } from './models.schemas.js';
+import { type ListModelsQuery, type SubmissionFields, UploadedSubmission } from './models.schemas.js';
+import { UploadStore, UploadUnavailableError } from '../uploads/upload-store.js';
 import { UPLOAD_FIELDS } from './companion-files.js';
 import { checkConditionInputs } from './conditions-check.js';
 import { checkPromptList } from './prompt-list-check.js';
@@ -88,6 +89,21 @@ async function hashUpload(file: Express.Multer.File, companions: readonly Compan
   return { sha256, size, extraArtifacts, files, fingerprint: submissionFingerprint({ artifactSha256: sha256, extraArtifacts, manifest }) };
 }
 
+/** Refuses (400) a file whose bytes hash to other than the sha256 its client declared. */
+function checkDeclaredSha256(declared: UploadedSubmission['sha256'], content: UploadContent, companions: readonly Companion[]): void {
+  const actual: Array<[string, string]> = [
+    ['file', content.sha256],
+    ...companions.map((c, i): [string, string] => [c.spec.field, content.extraArtifacts[i]!.sha256]),
+  ];
+  for (const [field, sha] of actual) {
+    const want = declared[field];
+    if (want !== sha) {
+      const message = `the uploaded "${field}" has sha256 ${sha}, not the declared ${want ?? '(none)'}: it is not the file you meant or was damaged on the way; nothing was stored`;
+      badRequest(message, [{ path: `sha256.${field}`, message: 'sha256 mismatch' }]);
+    }
+  }
+}
+
 /** Why suites were not queued, a slow dry run's note, and a queue outage. */
 function submissionWarnings(
   manifest: Manifest,
@@ -131,6 +147,7 @@ export class ModelsService {
     @Inject(EvaluationsRepository) private readonly evaluations: EvaluationsRepository,
     @Inject(ArtifactStore) private readonly store: ArtifactStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(UploadStore) private readonly uploadStore: UploadStore,
   ) {}
 
   /**
@@ -138,7 +155,7 @@ export class ModelsService {
    * sample batch, with the companion files its manifest needs), stores the artifacts by content hash, records
    * the version and its evaluations, and queues them. A rejected upload leaves nothing behind.
    */
-  async submit(principal: Principal, upload: SubmissionUpload) {
+  async submit(principal: Principal, upload: SubmissionUpload, declaredSha256?: UploadedSubmission['sha256']) {
     try {
       const form = readForm(upload);
       const manifest = readManifest(form.manifest);
@@ -146,6 +163,7 @@ export class ModelsService {
       // Hashed first, so an exact resubmission is refused before the inspection; the check is repeated, race
       // free, when the version is stored.
       const content = await hashUpload(form.file, companions, manifest);
+      if (declaredSha256) checkDeclaredSha256(declaredSha256, content, companions);
       const earlier = await this.models.findDuplicate(principal.owner, manifest.name, content.sha256, content.fingerprint);
       if (earlier) throw conflictOf(earlier, form.visibility);
       const report = await this.inspect(form.file, companions, manifest);
@@ -179,6 +197,51 @@ export class ModelsService {
       const uploaded = Object.values(upload.files).filter((f) => f !== undefined);
       await Promise.all(uploaded.map((f) => rm(f.path, { force: true }).catch(() => undefined)));
     }
+  }
+
+  /**
+   * A submission of files sent before as resumable uploads (UploadedSubmission): each upload must be this
+   * token's and finished; its file then goes through `submit` exactly as a multipart part would, with the
+   * declared sha256 checked first. The uploads are removed once the version is stored; a refused submission
+   * leaves them, so it can be corrected and sent again without uploading again (the sweep removes them).
+   */
+  async submitUploads(principal: Principal, body: unknown) {
+    const parsed = UploadedSubmission.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const path = issue.path.join('.');
+      badRequest(`invalid submission of uploads: ${path ? `${path}: ` : ''}${issue.message}`, [
+        { path: path || 'body', message: issue.message },
+      ]);
+    }
+    const { manifest, visibility, uploads, sha256 } = parsed.data;
+    const files: Partial<Record<string, Express.Multer.File>> = {};
+    try {
+      for (const [field, id] of Object.entries(uploads)) {
+        if (!id) continue;
+        if (!sha256[field])
+          badRequest(`no sha256 for the uploaded "${field}": send it in "sha256"`, [{ path: `sha256.${field}`, message: 'required' }]);
+        const out = await this.uploadStore.checkout(id, principal, this.config.uploadTmpDir).catch((err: unknown) => {
+          if (!(err instanceof UploadUnavailableError)) throw err;
+          if (err.status === 404) throw new NotFoundException(err.message);
+          throw new ConflictException(err.message);
+        });
+        files[field] = { fieldname: field, originalname: id, path: out.path, size: out.size } as Express.Multer.File;
+      }
+    } catch (err) {
+      await Promise.all(Object.values(files).map((f) => rm(f!.path, { force: true })));
+      throw err;
+    }
+    const result = await this.submit(
+      principal,
+      {
+        files,
+        body: { manifest: typeof manifest === 'string' ? manifest : JSON.stringify(manifest), ...(visibility ? { visibility } : {}) },
+      },
+      sha256,
+    );
+    await Promise.all(Object.values(uploads).map((id) => this.uploadStore.remove(id ?? '')));
+    return result;
   }
 
   /**

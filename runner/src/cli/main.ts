@@ -8,12 +8,13 @@ import * as inputs from './commands/inputs.command.js';
 import * as metrics from './commands/metrics.command.js';
 import * as prompts from './commands/prompts.command.js';
 import * as segScore from './commands/seg-score.command.js';
+import * as submit from './commands/submit.command.js';
 
 // One file per command under ./commands; each exports `register(program)`.
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
 const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, prompts, exportInception];
-commands.push(imageMetrics, inputs);
+commands.push(imageMetrics, inputs, submit);
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 
