@@ -366,9 +366,15 @@ describe('visibility per version, on every read endpoint', () => {
       'GET /api/evaluations',
       'GET /api/evaluations/:id',
       'GET /api/evaluations/:id/samples.png',
+      // The kept samples follow their evaluation's visibility: test/integration/evaluation-samples.spec.ts
+      // checks a private version's samples answer 404 to another submitter and to anonymous readers.
+      'GET /api/evaluations/:id/samples',
+      'GET /api/evaluations/:id/samples/:index.png',
       'GET /api/suites',
       'GET /api/suites/:id',
       'GET /api/suites/:id/prompts',
+      // A suite's published inputs (image-conditioned suites): suite data, public like its prompts.
+      'GET /api/suites/:id/inputs',
       'GET /api/metrics',
       'GET /api/health',
       'GET /api/auth/whoami',
