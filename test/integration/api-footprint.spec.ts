@@ -40,6 +40,9 @@ const RUNNER_FILES_ALLOWED = new Set([
   'runner/src/text/synthetic-prompts.ts',
   'runner/src/random/prng.ts',
   'runner/src/random/protocol-streams.ts',
+  // How an evaluation's samples split into shards (issue #18): the API plans the shard rows when it queues a
+  // sharded evaluation. Index arithmetic only, no imports.
+  'runner/src/sharding/shard-plan.ts',
 ]);
 
 /** Packages whose loading means the API runs models or images itself. */
