@@ -24,8 +24,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EvaluationsRepository, type EvaluationWithContext } from '../evaluations/evaluations.repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { parseStoredDefinition, StoredSuiteDefinitionError } from '../suites/stored-definition.js';
+import { pngSize } from '../evaluations/evaluation-samples.service.js';
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** runner/src/sharding/shard-partial-codec.ts: the first bytes of every shard's partial result. */
 const SHARD_PARTIAL_MAGIC = Buffer.from('GBSHARD1', 'latin1');
 
@@ -286,7 +286,7 @@ export class RunnerApiService {
 
   /** Stores a sample grid by content hash and records it on a running or succeeded evaluation. */
   async sampleGrid(id: string, png: Buffer) {
-    if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new BadRequestException('the sample grid is not a PNG file');
+    if (!pngSize(png)) throw new BadRequestException('the sample grid is not a PNG file');
     const sha256 = createHash('sha256').update(png).digest('hex');
     const tmp = join(this.config.uploadTmpDir, `grid-${randomBytes(8).toString('hex')}`);
     try {

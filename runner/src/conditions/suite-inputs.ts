@@ -13,7 +13,7 @@ import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { conditionSize, type ImageConditionedSuiteDefinition } from '../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { verifyAsset } from '../assets/assets.js';
 import { SuiteFailure } from '../evaluation/evaluation-failure.js';
-import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../io/adm-batch.js';
+import { ADM_IMAGES, requireAdmImagesOr } from '../io/adm-batch.js';
 import { openNpz, writeNpz } from '../io/npz.js';
 import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
 import { canny, rgbToGray } from './canny.js';
@@ -40,12 +40,7 @@ export async function suiteTargets(suite: ImageConditionedSuiteDefinition, dirs?
   const path = await verifyAsset(dirs.referenceDir, t, 'reference');
   const reader = await openNpz(path);
   try {
-    let resolution: number;
-    try {
-      ({ resolution } = requireAdmImages(reader, path));
-    } catch (err) {
-      throw err instanceof AdmBatchError ? new SuiteFailure(err.message, { cause: err }) : err;
-    }
+    const { resolution } = requireAdmImagesOr(reader, path, (m, o) => new SuiteFailure(m, o));
     if (resolution !== R) throw new SuiteFailure(`suite ${suite.id}: ${t.file} holds ${resolution}×${resolution} images, not ${R}×${R}`);
     const out = new Uint8Array(suite.samples * R * R * 3);
     let at = 0;

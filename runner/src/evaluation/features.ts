@@ -12,6 +12,7 @@ import type { GenerationSuiteDefinition } from '../../../contracts/suites/suite.
 import { EvaluationFailure } from './evaluation-failure.js';
 import { ModelFailure } from './model-failure.js';
 import { type ExecutionProvider, openSession } from './onnx-session.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 export { normalizeNhwc, type Normalization };
 
@@ -207,7 +208,7 @@ export class FeatureExtractor {
       }
     } catch (err) {
       if (err instanceof ExtractorError) throw err;
-      const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 500);
+      const reason = onnxErrorText(err);
       throw new ExtractorError(`the extractor failed on a batch of ${count} images of ${inputSize}×${inputSize}: ${reason}`, {
         cause: err,
         kind: 'infrastructure',

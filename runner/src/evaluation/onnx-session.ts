@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { externalTensorNames } from '../onnx/external-data.js';
 import { ModelFailure } from './model-failure.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 export type ExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
 
@@ -77,7 +78,7 @@ export async function runModel(
   try {
     return await session.run(feeds, outputs);
   } catch (err) {
-    throw new ModelFailure(`the model failed while ${what}: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 500)}`, { cause: err });
+    throw new ModelFailure(`the model failed while ${what}: ${onnxErrorText(err)}`, { cause: err });
   }
 }
 

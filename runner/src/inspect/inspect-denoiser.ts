@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * Submission-time checks of a `denoiser` graph (and of its decoder, for latent models): the tensors the
@@ -16,12 +17,6 @@ const TIME_TYPES = ['float32', 'float64', 'int64', 'int32'];
 
 function fmt(s: ReadonlyArray<number | string>): string {
   return `[${s.join(', ')}]`;
-}
-
-function why(err: unknown): string {
-  return String((err as Error).message ?? err)
-    .replace(/\s+/g, ' ')
-    .slice(0, 500);
 }
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
@@ -128,7 +123,7 @@ export async function inspectDenoiser(
     return {
       ok: false,
       field: 'file',
-      problem: `the model failed while running a dry run on a batch of ${BATCH} (x ${fmt([BATCH, ...shape])}, time input ${value}${manifest.inputs.class ? ', class labels' : ''}): ${why(err)}`,
+      problem: `the model failed while running a dry run on a batch of ${BATCH} (x ${fmt([BATCH, ...shape])}, time input ${value}${manifest.inputs.class ? ', class labels' : ''}): ${onnxErrorText(err)}`,
     };
   }
   const p = out[manifest.outputs.prediction]!;
@@ -182,7 +177,7 @@ async function inspectClassifier(bytes: Uint8Array, manifest: DenoiserManifest, 
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (err) {
-    return { ok: false, field: 'classifier', problem: `onnxruntime could not load the classifier as an ONNX model: ${why(err)}` };
+    return { ok: false, field: 'classifier', problem: `onnxruntime could not load the classifier as an ONNX model: ${onnxErrorText(err)}` };
   }
   try {
     const declared = new Map(describe(session.inputMetadata).map((i) => [i.name, i]));
@@ -254,7 +249,7 @@ async function inspectClassifier(bytes: Uint8Array, manifest: DenoiserManifest, 
       return {
         ok: false,
         field: 'classifier',
-        problem: `the classifier failed while running a dry run on x_t ${fmt(want)}, time input ${value}, labels [${labels.join(', ')}]: ${why(err)}`,
+        problem: `the classifier failed while running a dry run on x_t ${fmt(want)}, time input ${value}, labels [${labels.join(', ')}]: ${onnxErrorText(err)}`,
       };
     }
     const g = out[spec.outputs.gradient]!;
@@ -286,7 +281,7 @@ async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Pr
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (err) {
-    return { ok: false, field: 'decoder', problem: `onnxruntime could not load the decoder as an ONNX model: ${why(err)}` };
+    return { ok: false, field: 'decoder', problem: `onnxruntime could not load the decoder as an ONNX model: ${onnxErrorText(err)}` };
   }
   try {
     const { inputs, outputs } = latent.decoder;
@@ -332,7 +327,7 @@ async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Pr
       return {
         ok: false,
         field: 'decoder',
-        problem: `the decoder failed while running a dry run on latents of shape ${fmt(z)}: ${why(err)}`,
+        problem: `the decoder failed while running a dry run on latents of shape ${fmt(z)}: ${onnxErrorText(err)}`,
       };
     }
     const img = out[outputs.images]!;

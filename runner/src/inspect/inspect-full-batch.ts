@@ -3,6 +3,7 @@ import { declaredOutput } from '../tasks/segmentation/segmentation-output.js';
 import { denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import type { Manifest } from '../../../contracts/manifest/manifest.schemas.js';
 import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * The submission-time run at the suites' real batch size. The shape checks run on a batch of 2
@@ -12,12 +13,6 @@ import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/samp
  */
 
 export type FullBatchOutcome = { ok: true } | { ok: false; field: string; problem: string };
-
-function why(err: unknown): string {
-  return String((err as Error).message ?? err)
-    .replace(/\s+/g, ' ')
-    .slice(0, 500);
-}
 
 function zeros(type: string, dims: number[]): ort.Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -42,7 +37,7 @@ async function runOnce(
     await session.run(feedsFor(session), [output]);
     return undefined;
   } catch (err) {
-    return why(err);
+    return onnxErrorText(err);
   } finally {
     await session.release();
   }

@@ -3,6 +3,7 @@ import type { ImageToImageManifest } from '../../../contracts/manifest/image-to-
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 import { batchNormals } from '../sampling/noise.js';
 import { outputRangeProblem } from './output-range.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * Submission-time checks of an `image_to_image` model (issue #17): the mapped tensor names exist and are the
@@ -68,9 +69,7 @@ export async function inspectImageToImage(
   try {
     out = await session.run(feeds, [manifest.outputs.images]);
   } catch (err) {
-    const why = String((err as Error).message ?? err)
-      .replace(/\s+/g, ' ')
-      .slice(0, 500);
+    const why = onnxErrorText(err);
     return {
       ok: false,
       field: 'file',

@@ -7,6 +7,7 @@ import { externalTensorNames } from '../onnx/external-data.js';
 import { batchNormals } from '../sampling/noise.js';
 import { outputRangeProblem } from './output-range.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * Submission-time checks of an ONNX file against its manifest: onnxruntime loads it, the tensor names the
@@ -42,9 +43,7 @@ export async function inspectModel(
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (err) {
-    const why = String((err as Error).message ?? err)
-      .replace(/\s+/g, ' ')
-      .slice(0, 500);
+    const why = onnxErrorText(err);
     return { ok: false, field: 'file', problem: `onnxruntime could not load the file as an ONNX model: ${why}` };
   }
   try {
@@ -111,9 +110,7 @@ export async function inspectModel(
         try {
           out = await session.run(feeds, [manifest.outputs.images]);
         } catch (err) {
-          const why = String((err as Error).message ?? err)
-            .replace(/\s+/g, ' ')
-            .slice(0, 500);
+          const why = onnxErrorText(err);
           // The inputs match what the graph declares, so this is the model's own failure (e.g. an allocation).
           return {
             ok: false,

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { declaredOutput, parseSegmentationOutput, SegmentationOutputProblem } from '../tasks/segmentation/segmentation-output.js';
 import type { SegmentationManifest } from '../../../contracts/manifest/segmentation-manifest.schemas.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * Submission-time checks of an `extractor` or `segmenter` graph: it has exactly the one image input the
@@ -56,9 +57,7 @@ export async function inspectSegmentationModel(session: ort.InferenceSession, ma
     // Mid-grey in every normalization is close to 0; the values are irrelevant to a shape check.
     result = await session.run({ [image.name]: new ort.Tensor('float32', new Float32Array(BATCH * 3 * size * size), want) }, [out.name]);
   } catch (err) {
-    const why = String((err as Error).message ?? err)
-      .replace(/\s+/g, ' ')
-      .slice(0, 500);
+    const why = onnxErrorText(err);
     // The input matches what the graph declares, so this is the model's own failure (e.g. an allocation).
     return {
       ok: false,

@@ -6,6 +6,7 @@ import { EvaluationFailure } from '../evaluation/evaluation-failure.js';
 import { OnnxDenoiser } from '../evaluation/sources/denoiser-source.js';
 import { externalTensorNames } from '../onnx/external-data.js';
 import { TextConditioning } from '../text/text-conditioning.js';
+import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
  * Submission-time checks of a text-conditioned `denoiser` or `generator` (manifest `text_encoder`): the
@@ -55,7 +56,7 @@ export async function inspectTextConditionedModel(
       return {
         ok: false,
         field: 'file',
-        problem: `onnxruntime could not load the file as an ONNX model: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 500)}`,
+        problem: `onnxruntime could not load the file as an ONNX model: ${onnxErrorText(err)}`,
       };
     }
     try {
@@ -110,7 +111,7 @@ export async function inspectTextConditionedModel(
         return {
           ok: false,
           field: 'file',
-          problem: `the model failed while running a dry run on 2 prompts: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 500)}`,
+          problem: `the model failed while running a dry run on 2 prompts: ${onnxErrorText(err)}`,
         };
       }
       return { ok: true, inputs, outputs };

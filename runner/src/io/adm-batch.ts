@@ -112,6 +112,22 @@ export function requireAdmImages(reader: NpzReader, file: string): AdmImagesLayo
   return layout;
 }
 
+/**
+ * `requireAdmImages` with a bad layout turned into the fault of whoever owns the file: `new SuiteFailure(…)` for
+ * a suite's pinned reference, `new ModelFailure(…)` for a submitted batch.
+ */
+export function requireAdmImagesOr(
+  reader: NpzReader,
+  file: string,
+  fault: (message: string, options: ErrorOptions) => Error,
+): AdmImagesLayout {
+  try {
+    return requireAdmImages(reader, file);
+  } catch (err) {
+    throw err instanceof AdmBatchError ? fault(err.message, { cause: err }) : err;
+  }
+}
+
 /** `checkAdmVideos`, throwing an `AdmBatchError` that names `file`. */
 export function requireAdmVideos(reader: NpzReader, file: string, frames?: number): AdmVideosLayout {
   const layout = checkAdmVideos(reader, frames);

@@ -12,7 +12,7 @@ import type { AssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 import { type Stage, StageClock } from '../../evaluation/stage-clock.js';
 import { verifyAsset } from '../../assets/assets.js';
 import { type ActivationsFile, loadFeatureFile, type StatisticsFile } from '../../metrics/activations.js';
-import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
+import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { MetricInputError } from '../../metrics/metric-input-error.js';
 import { openNpz } from '../../io/npz.js';
 import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
@@ -52,12 +52,7 @@ async function* admBatchImages(path: string, batchRows: number): AsyncGenerator<
   const reader = await openNpz(path);
   try {
     // The reference batch matched the suite's sha256: a bad layout is the suite's as pinned.
-    let resolution: number;
-    try {
-      ({ resolution } = requireAdmImages(reader, path));
-    } catch (err) {
-      throw err instanceof AdmBatchError ? new SuiteFailure(err.message, { cause: err }) : err;
-    }
+    const { resolution } = requireAdmImagesOr(reader, path, (m, o) => new SuiteFailure(m, o));
     let start = 0;
     for await (const rows of reader.rows(ADM_IMAGES, { batchRows })) {
       const count = rows.shape[0]!;

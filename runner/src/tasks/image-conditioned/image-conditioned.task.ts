@@ -13,7 +13,7 @@ import { ModelFailure } from '../../evaluation/model-failure.js';
 import { firstNonFinite, openSession, runModel } from '../../evaluation/onnx-session.js';
 import { FeatureSetAccumulator, type MetricResult, needsOf, scoreFeatureSets } from '../../evaluation/scoring.js';
 import { StageClock } from '../../evaluation/stage-clock.js';
-import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
+import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { openNpz } from '../../io/npz.js';
 import { edgeF1 } from '../../metrics/edge-f1.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
@@ -96,12 +96,7 @@ async function* modelOutputs(
 async function* batchOutputs(path: string, suite: ImageConditionedSuiteDefinition): AsyncGenerator<Uint8Array> {
   const reader = await openNpz(path);
   try {
-    let layout;
-    try {
-      layout = requireAdmImages(reader, path);
-    } catch (err) {
-      throw err instanceof AdmBatchError ? new ModelFailure(err.message, { cause: err }) : err;
-    }
+    const layout = requireAdmImagesOr(reader, path, (m, o) => new ModelFailure(m, o));
     if (layout.resolution !== suite.resolution)
       throw new ModelFailure(
         `the sample batch holds ${layout.resolution}×${layout.resolution} images; the targets are ${suite.resolution}×${suite.resolution}`,

@@ -7,7 +7,7 @@ import { ModelFailure } from '../../evaluation/model-failure.js';
 import type { MetricResult } from '../../evaluation/scoring.js';
 import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
 import { type Stage, StageClock } from '../../evaluation/stage-clock.js';
-import { AdmBatchError, ADM_IMAGES, requireAdmImages } from '../../io/adm-batch.js';
+import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { openNpz } from '../../io/npz.js';
 import { type ActivationsFile, computeMetrics } from '../../metrics/activations.js';
 import type { FeatureSet } from '../../metrics/precision-recall.js';
@@ -67,12 +67,7 @@ async function* referenceImages(suite: TextToImageSuiteDefinition, dirs: AssetDi
   const path = await verifyAsset(dirs.referenceDir, ref, 'reference');
   const reader = await openNpz(path);
   try {
-    let resolution: number;
-    try {
-      ({ resolution } = requireAdmImages(reader, path));
-    } catch (err) {
-      throw err instanceof AdmBatchError ? new SuiteFailure(err.message, { cause: err }) : err;
-    }
+    const { resolution } = requireAdmImagesOr(reader, path, (m, o) => new SuiteFailure(m, o));
     let start = 0;
     for await (const rows of reader.rows(ADM_IMAGES, { batchRows: suite.batch_size })) {
       const count = rows.shape[0]!;
