@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { type AssetDirs, loadAssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { childMemoryLimitBytes } from '../child/memory-limit.js';
 import { defaultNoiseThreads } from '../sampling/noise-pool.js';
+import { REQUESTED_PROVIDERS, resolveProvider } from '../evaluation/execution-provider.js';
+import type { ExecutionProvider } from '../evaluation/onnx-session.js';
 
 /** Runner configuration, parsed once from the environment (README.md, "Configuration"). */
 const Env = z.object({
@@ -18,7 +20,8 @@ const Env = z.object({
     .default('genbench'),
   GENBENCH_RUNNER_ID: z.string().optional(),
   GENBENCH_CACHE_DIR: z.string().default('.genbench/runner-cache'),
-  GENBENCH_EP: z.enum(['cpu', 'webgpu', 'cuda']).default('cpu'),
+  /** auto: CUDA where onnxruntime-node's CUDA libraries are installed, else CPU (evaluation/execution-provider.ts). */
+  GENBENCH_EP: z.enum(REQUESTED_PROVIDERS).default('auto'),
   GENBENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Threads that draw a stochastic sampler's noise while the network runs; default: cores − 1, at most 8. */
   GENBENCH_NOISE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
@@ -42,7 +45,8 @@ export interface RunnerConfig {
   queuePrefix: string;
   runnerId: string;
   cacheDir: string;
-  executionProvider: 'cpu' | 'webgpu' | 'cuda';
+  /** GENBENCH_EP resolved: `auto` has become cuda or cpu. */
+  executionProvider: ExecutionProvider;
   concurrency: number;
   noiseThreads: number;
   /** onnxruntime intra-op threads per session (GENBENCH_ORT_THREADS); 0 or absent: onnxruntime's default. */
@@ -67,7 +71,7 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerCo
     queuePrefix: e.GENBENCH_QUEUE_PREFIX,
     runnerId: e.GENBENCH_RUNNER_ID ?? `${hostname()}-${process.pid}`,
     cacheDir: resolve(e.GENBENCH_CACHE_DIR),
-    executionProvider: e.GENBENCH_EP,
+    executionProvider: resolveProvider(e.GENBENCH_EP),
     concurrency: e.GENBENCH_CONCURRENCY,
     noiseThreads: e.GENBENCH_NOISE_THREADS ?? defaultNoiseThreads(),
     ortThreads: e.GENBENCH_ORT_THREADS,

@@ -15,6 +15,7 @@ import { ManifestError, parseManifest } from '../../../../contracts/manifest/man
 import { CliError } from '../cli-error.js';
 import { defaultNoiseThreads } from '../../sampling/noise-pool.js';
 import { availability } from '../../suites/availability.js';
+import { parseProvider } from '../../evaluation/execution-provider.js';
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
@@ -44,12 +45,17 @@ export function register(program: Command): void {
     .requiredOption('--suite <id>', `suite id (${SUITES.map((s) => s.id).join(', ')})`)
     .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
     .option('--classifier <file>', 'classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier")')
-    .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
+    .option(
+      '--ep <provider>',
+      'execution provider: auto (CUDA where installed, else CPU), cpu, webgpu or cuda',
+      process.env.GENBENCH_EP ?? 'auto',
+    )
     .option('--json', 'print one JSON object on stdout')
     .action(async (opts: EvaluateOptions) => {
       const suite = findSuite(opts.suite);
       if (!suite) throw new CliError(`unknown suite "${opts.suite}"; known suites: ${SUITES.map((s) => s.id).join(', ')}`);
-      if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
+      const provider = parseProvider(opts.ep);
+      if (!provider) throw new CliError(`--ep must be auto, cpu, webgpu or cuda, not "${opts.ep}"`);
       // Before reading the model: a suite whose files are not here fails the same way whatever the model.
       const assetDirs = loadAssetDirs(process.env);
       const here = await availability(suite, assetDirs);
@@ -99,7 +105,7 @@ export function register(program: Command): void {
           classifier,
           manifest,
           suite,
-          executionProvider: opts.ep as 'cpu' | 'webgpu' | 'cuda',
+          executionProvider: provider,
           noiseThreads: defaultNoiseThreads(),
           assetDirs,
           onProgress: (f) => bar.update(Math.round(f * total)),

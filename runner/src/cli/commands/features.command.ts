@@ -26,6 +26,7 @@ import { TokenizerLoadError } from '../../text/tokenizer.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { ManifestError } from '../../../../contracts/manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
+import { parseProvider } from '../../evaluation/execution-provider.js';
 
 export interface FeaturesOptions {
   images: string;
@@ -290,8 +291,8 @@ export async function computeFeatures(
   onProgress?: (done: number, total: number) => void,
 ): Promise<FeaturesResult> {
   const batchSize = parseBatchSize(options.batchSize);
-  const ep = options.ep ?? 'cpu';
-  if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${ep}"`);
+  const ep = parseProvider(options.ep ?? 'auto');
+  if (!ep) throw new CliError(`--ep must be auto, cpu, webgpu or cuda, not "${options.ep}"`);
   const manifest = await readManifest(options.manifest);
   const textFlags = (['textEncoder', 'tokenizer', 'prompts'] as const).filter((k) => options[k] !== undefined);
   if (manifest.kind === 'feature-extractor' && textFlags.length > 0)
@@ -312,8 +313,7 @@ export async function computeFeatures(
     throw new CliError(`cannot write ${options.out}: its folder does not exist`, 2, { cause: err });
   }
 
-  if (manifest.kind === 'clip-extractor')
-    return computeClipFeatures(options, manifest, model, batchSize, ep as ExecutionProvider, onProgress);
+  if (manifest.kind === 'clip-extractor') return computeClipFeatures(options, manifest, model, batchSize, ep, onProgress);
 
   const source = await openImages(options.images);
   let extractor: FeatureExtractor | undefined;
@@ -327,7 +327,7 @@ export async function computeFeatures(
         preprocessing: manifest.preprocessing,
         names: { images: manifest.inputs.images, ...manifest.outputs },
       },
-      ep as ExecutionProvider,
+      ep,
       'the extractor',
     );
     for (const w of extractor.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -502,7 +502,11 @@ export function register(program: Command): void {
       "prompts.jsonl of the batch as `genbench prompts` writes it: writes clip_text, the embedding of image i's prompt i",
     )
     .option('--batch-size <n>', 'images per extractor run', '64')
-    .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
+    .option(
+      '--ep <provider>',
+      'execution provider: auto (CUDA where installed, else CPU), cpu, webgpu or cuda',
+      process.env.GENBENCH_EP ?? 'auto',
+    )
     .action(async (opts: FeaturesOptions) => {
       const bar = new cliProgress.SingleBar(
         { stream: process.stderr, format: `features {bar} {percentage}% | {value}/{total} images | {duration}s`, hideCursor: true },

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ModelFailure } from '../../evaluation/model-failure.js';
-import { type ExecutionProvider, openSession } from '../../evaluation/onnx-session.js';
+import { openSession } from '../../evaluation/onnx-session.js';
 import { ClassifierGradientModel } from '../../evaluation/sources/classifier-gradient.js';
 import { DenoiserSource, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
 import { generatorBatches } from '../../evaluation/sources/generator-source.js';
@@ -17,6 +17,7 @@ import { SamplerParams, type Solver, Variance } from '../../../../contracts/samp
 import { CliError } from '../cli-error.js';
 import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
 import { samplerMismatch } from '../../../../contracts/suites/suite-fit.js';
+import { parseProvider } from '../../evaluation/execution-provider.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant
@@ -128,10 +129,15 @@ export function register(program: Command): void {
     )
     .option('--clip-denoised', "ddpm and ddim: clip x̂0 to [-1, 1] (ADM's clip_denoised)")
     .option('--batch-size <b>', 'samples per network call (does not change the images)', integer('--batch-size', 1), 64)
-    .option('--ep <provider>', 'execution provider: cpu, webgpu or cuda', process.env.GENBENCH_EP ?? 'cpu')
+    .option(
+      '--ep <provider>',
+      'execution provider: auto (CUDA where installed, else CPU), cpu, webgpu or cuda',
+      process.env.GENBENCH_EP ?? 'auto',
+    )
     .action(async (opts: SampleOptions) => {
-      if (!['cpu', 'webgpu', 'cuda'].includes(opts.ep)) throw new CliError(`--ep must be cpu, webgpu or cuda, not "${opts.ep}"`);
-      const ep = opts.ep as ExecutionProvider;
+      const provider = parseProvider(opts.ep);
+      if (!provider) throw new CliError(`--ep must be auto, cpu, webgpu or cuda, not "${opts.ep}"`);
+      const ep = provider;
       let manifest: Manifest;
       try {
         manifest = parseManifest((await readInput(opts.manifest, 'manifest')).toString('utf8'));
