@@ -29,6 +29,7 @@ import smokeT2i32 from './text-to-image/smoke-t2i-32.suite.js';
 import coco30k256 from './text-to-image/coco-30k-256.suite.js';
 import coco30k512 from './text-to-image/coco-30k-512.suite.js';
 import smokeVideo16x32 from './video/smoke-video-16x32.suite.js';
+import smokeT2v12x32 from './video/smoke-t2v-12x32.suite.js';
 import ucf101x128 from './video/ucf101-16f-128.suite.js';
 import ucf101x256 from './video/ucf101-16f-256.suite.js';
 import smokeSr4x32 from './image-conditioned/smoke-sr4-32.suite.js';
@@ -67,6 +68,7 @@ export const SUITES: readonly SuiteDefinition[] = [
   coco30k256,
   coco30k512,
   smokeVideo16x32,
+  smokeT2v12x32,
   ucf101x128,
   ucf101x256,
   smokeSr4x32,

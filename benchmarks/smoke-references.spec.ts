@@ -10,6 +10,7 @@ import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.sche
 import { isVideoSuite } from '../contracts/suites/video-suite.schemas.js';
 import { buildMotionStandinI3d } from '../runner/src/onnx/models/motion-standin-i3d.js';
 import { movingShapesVideo } from '../runner/src/tasks/video/moving-shapes.js';
+import { promptVideo } from '../runner/src/tasks/video/prompt-videos.js';
 import { buildClipLikeImageEncoder, buildClipLikeTextEncoder } from '../runner/src/text/clip-like-encoders.js';
 import { clipStyleTokenizerJson } from '../runner/src/text/clip-style-tokenizer.js';
 import { drawPrompt, PALETTE, PROMPT_WORDS, syntheticPrompts } from '../runner/src/text/synthetic-prompts.js';
@@ -44,6 +45,13 @@ const PINNED: Record<string, Record<string, string>> = {
     video_network: '37490006c25d42028f2c247a4fe20b0028348a886d41ec8df9deec0d3094cab6',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-t2v-12x32 v1': {
+    prompts: 'c19c801ac7c917dda9ee993ae7050fe26c27338fd13743c1ecad38a0cc029203',
+    reference: 'a08f5f5e3d8a09ac26dc69ae0963d2cbd3e162a3916a2a4751d5967138794d6c',
+    clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
+    video_network: 'c9a1c38c38af694b0cb9db5414eff5a943399e63dc49da5332365c551ad2308c',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
   'smoke-sr4-32 v1': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
@@ -61,6 +69,21 @@ const sha256 = (parts: Uint8Array[]) => {
   for (const p of parts) h.update(p);
   return h.digest('hex');
 };
+
+/** The CLIP-like encoder pair and tokenizer a suite builds (clip-model.ts builds them so). */
+function clipLikeDigest(resolution: number, contextLength: number): string {
+  const json = clipStyleTokenizerJson(PROMPT_WORDS);
+  const vocab = (json.model as { vocab: Record<string, number> }).vocab;
+  return sha256([
+    buildClipLikeImageEncoder(resolution),
+    buildClipLikeTextEncoder(
+      contextLength,
+      Object.keys(vocab).length,
+      PALETTE.map((c) => vocab[`${c.name}</w>`]!),
+    ),
+    new TextEncoder().encode(JSON.stringify(json)),
+  ]);
+}
 
 /** Digests of what `suite` generates for itself; empty when it generates nothing. */
 function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
@@ -93,6 +116,13 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
         Array.from({ length: n }, (_, i) => movingShapesVideo(i, { seed, frames: suite.frames, resolution: suite.resolution })),
       );
     }
+    if (suite.reference.type === 'synthetic-prompt-videos' && suite.prompts?.type === 'synthetic-colour-shapes') {
+      const { seed } = suite.reference;
+      const prompts = syntheticPrompts(suite.prompts.seed);
+      out.prompts = sha256([new TextEncoder().encode(prompts.map((p) => p.text).join('\n'))]);
+      out.reference = sha256(prompts.map((p, i) => promptVideo(p, { seed, frames: suite.frames, size: suite.resolution }, i)));
+    }
+    if (suite.clip?.type === 'builtin-clip-like') out.clip = clipLikeDigest(suite.resolution, suite.clip.context_length);
     if (suite.fvd.network.type === 'builtin-motion-standin')
       out.video_network = sha256([
         buildMotionStandinI3d({ seed: suite.fvd.network.seed, frames: suite.fvd.clip_frames, size: suite.resolution }),
@@ -111,19 +141,7 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
         out.reference = sha256(prompts.map((p, i) => drawPrompt(p, suite.resolution, seed, i)));
       }
     }
-    if (suite.clip.type === 'builtin-clip-like') {
-      const json = clipStyleTokenizerJson(PROMPT_WORDS);
-      const vocab = (json.model as { vocab: Record<string, number> }).vocab;
-      out.clip = sha256([
-        buildClipLikeImageEncoder(suite.resolution),
-        buildClipLikeTextEncoder(
-          suite.clip.context_length,
-          Object.keys(vocab).length,
-          PALETTE.map((c) => vocab[`${c.name}</w>`]!),
-        ),
-        new TextEncoder().encode(JSON.stringify(json)),
-      ]);
-    }
+    if (suite.clip.type === 'builtin-clip-like') out.clip = clipLikeDigest(suite.resolution, suite.clip.context_length);
   }
   if (suite.reference.type === 'synthetic-shapes') {
     out.reference = sha256([makeSyntheticImages({ n: suite.reference.n, resolution: suite.resolution, seed: suite.reference.seed })]);

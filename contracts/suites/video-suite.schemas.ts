@@ -17,6 +17,14 @@ export const SyntheticMovingShapes = z.strictObject({
   seed: z.number().int().min(0),
 });
 /**
+ * Videos drawn by the project from the suite's own synthetic prompts (runner/src/tasks/video/prompt-videos.ts):
+ * video i answers prompt i, one per scored sample. Only for suites with `synthetic-colour-shapes` prompts.
+ */
+export const SyntheticPromptVideos = z.strictObject({
+  type: z.literal('synthetic-prompt-videos'),
+  seed: z.number().int().min(0),
+});
+/**
  * Real videos configured by path: an npz whose `arr_0` is uint8 [N, T, R, R, 3] with T ≥ the clip length
  * (FVD reads one clip per video at a seeded random start, StyleGAN-V's sampling of the dataset).
  */
@@ -26,7 +34,7 @@ export const VideoReferenceFile = z.strictObject({
   sha256: Sha256,
   source: z.string(),
 });
-export const VideoReference = z.discriminatedUnion('type', [SyntheticMovingShapes, VideoReferenceFile]);
+export const VideoReference = z.discriminatedUnion('type', [SyntheticMovingShapes, SyntheticPromptVideos, VideoReferenceFile]);
 export type VideoReference = z.infer<typeof VideoReference>;
 
 /**
@@ -107,7 +115,11 @@ export const VideoSuiteDefinition = z
     message: 'clip_score_frames needs prompts and a clip model',
     path: ['clip'],
   })
-  .refine((s) => s.prompts === undefined || s.classes === 0, { message: 'a prompted suite has no class labels', path: ['classes'] });
+  .refine((s) => s.prompts === undefined || s.classes === 0, { message: 'a prompted suite has no class labels', path: ['classes'] })
+  .refine((s) => s.reference.type !== 'synthetic-prompt-videos' || s.prompts?.type === 'synthetic-colour-shapes', {
+    message: 'synthetic prompt videos draw the synthetic prompt list: prompts must be synthetic-colour-shapes',
+    path: ['reference'],
+  });
 export type VideoSuiteDefinition = z.infer<typeof VideoSuiteDefinition>;
 export type VideoSuiteInput = z.input<typeof VideoSuiteDefinition>;
 

@@ -25,7 +25,9 @@ describe('GET /api/suites/:id/prompts', () => {
     for (const id of ['smoke-32', 'no-such-suite']) {
       const res = await fetch(`${stack.baseUrl}/api/suites/${id}/prompts`);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as { message: string }).message).toBe(`suite "${id}" publishes no prompts (only text-to-image suites do)`);
+      expect(((await res.json()) as { message: string }).message).toBe(
+        `suite "${id}" publishes no prompts (only text-to-image and text-to-video suites do)`,
+      );
     }
   });
 });

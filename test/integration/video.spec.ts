@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleVideoManifest, writeExampleVideoBatch } from '../../benchmarks/video/example-models.js';
+import {
+  examplePromptVideoManifest,
+  examplePromptVideos,
+  exampleVideoManifest,
+  writeExamplePromptVideoBatch,
+  writeExampleVideoBatch,
+} from '../../benchmarks/video/example-models.js';
 import { writeNpz } from '../../runner/src/io/npz.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { getJson, type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
@@ -49,7 +55,12 @@ describe('video generation (smoke-video-16x32)', () => {
     }
     expect(scores['coherent-mover']!.fvd).toBeLessThan(scores['per-frame-noise']!.fvd);
     expect(scores['coherent-mover']!.temporal_consistency).toBeGreaterThan(scores['per-frame-noise']!.temporal_consistency);
-    const lb = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32');
+    const all = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32');
+    expect(all.boards.map((b: any) => [b.suite.id, b.suite.frames])).toEqual([
+      ['smoke-t2v-12x32', 12],
+      ['smoke-video-16x32', 16],
+    ]);
+    const lb = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32&frames=16');
     expect(lb.boards.map((b: any) => [b.suite.id, b.suite.frames])).toEqual([['smoke-video-16x32', 16]]);
     expect(lb.boards[0].entries.map((e: any) => e.model.name)).toEqual(['coherent-mover', 'per-frame-noise']);
     const other = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32&frames=8');
@@ -69,7 +80,7 @@ describe('video generation (smoke-video-16x32)', () => {
     });
     expect(declared8.status).toBe(400);
     expect(declared8.body.message).toMatch(
-      /no video suite can score this batch of 8-frame videos at 32×32: smoke-video-16x32 v1: the videos have 8 frames; smoke-video-16x32 scores videos of 16 frames/,
+      /no video suite can score this batch of 8-frame videos at 32×32: smoke-t2v-12x32 v1: the videos have 8 frames; .*smoke-video-16x32 v1: the videos have 8 frames; smoke-video-16x32 scores videos of 16 frames/,
     );
     expect(declared8.body.issues).toEqual([expect.objectContaining({ path: 'manifest.frames' })]);
     const images = join(dir, 'images.npz');
@@ -82,6 +93,46 @@ describe('video generation (smoke-video-16x32)', () => {
     const short = await submit(stack, stack.submitterToken, { file: await readFile(few), manifest: exampleVideoManifest('few') });
     expect(short.status).toBe(400);
     expect(short.body.message).toMatch(/holds 10 videos; this suite scores 64/);
+    expect(await storedFiles(stack)).toEqual(before);
+    expect(await uploadLeftovers(stack)).toEqual([]);
+  });
+
+  it('scores prompted videos on the text-to-video board (smoke-t2v-12x32), following ranked above ignoring, after publishing the prompts', async () => {
+    const published = await getJson(stack, '/api/suites/smoke-t2v-12x32/prompts');
+    expect(published.count).toBe(224);
+    expect(published.prompts[0]).toMatch(/^a [a-z]+ [a-z]+ on a [a-z]+ background$/);
+    const ids: Record<string, string> = {};
+    for (const [name, ignorePrompts] of [
+      ['prompt-following', false],
+      ['prompt-ignoring', true],
+    ] as const) {
+      const path = join(dir, `${name}.npz`);
+      await writeExamplePromptVideoBatch(path, { ignorePrompts });
+      const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest: examplePromptVideoManifest(name) });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-t2v-12x32']);
+      ids[name] = r.body.evaluations[0].id;
+    }
+    const scores: Record<string, Record<string, number>> = {};
+    for (const [name, id] of Object.entries(ids)) {
+      const { final } = await waitForEvaluation(stack, id, 120_000);
+      expect(final.status, final.failureReason).toBe('succeeded');
+      scores[name] = final.metrics;
+    }
+    expect(scores['prompt-following']!.clip_score_frames).toBeGreaterThan(scores['prompt-ignoring']!.clip_score_frames);
+    const lb = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32&frames=12');
+    expect(lb.boards.map((b: any) => b.suite.id)).toEqual(['smoke-t2v-12x32']);
+    expect(lb.boards[0].entries.map((e: any) => e.model.name)).toEqual(['prompt-following', 'prompt-ignoring']);
+  });
+
+  it('refuses with 400, storing nothing, a prompted video batch of another count than the prompt list', async () => {
+    const before = await storedFiles(stack);
+    const { data, shape } = examplePromptVideos();
+    const path = join(dir, 'short-prompted.npz');
+    await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [200, ...shape.slice(1)], data: data.subarray(0, 200 * 12 * 32 * 32 * 3) } });
+    const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest: examplePromptVideoManifest('short') });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toMatch(/200 .*224 prompts/);
     expect(await storedFiles(stack)).toEqual(before);
     expect(await uploadLeftovers(stack)).toEqual([]);
   });

@@ -115,10 +115,10 @@ export class SuitesService {
     return s;
   }
 
-  /** A text-to-image suite's published prompts (benchmarks/prompts/); 404 for a suite that publishes none. */
+  /** A prompted suite's published prompts (benchmarks/prompts/); 404 for a suite that publishes none. */
   prompts(id: string): { suite: string; version: number; count: number; prompts: string[] } {
     const suite = findPromptSuite(id);
-    if (!suite) throw new NotFoundException(`suite "${id}" publishes no prompts (only text-to-image suites do)`);
+    if (!suite) throw new NotFoundException(`suite "${id}" publishes no prompts (only text-to-image and text-to-video suites do)`);
     const prompts = suite.prompts();
     return { suite: suite.id, version: suite.version, count: prompts.length, prompts };
   }

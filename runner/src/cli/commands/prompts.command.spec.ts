@@ -37,6 +37,8 @@ describe('genbench prompts', () => {
     expect(text.split('\n')[0]).toBe(JSON.stringify({ index: 0, prompt: syntheticPrompts(0)[0]!.text }));
     const err = await runCommand(register, 'prompts', 'imagenet-256-cond').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
-    expect((err as Error).message).toBe("suite 'imagenet-256-cond' publishes no prompts (suites with prompts: smoke-t2i-32)");
+    expect((err as Error).message).toBe(
+      "suite 'imagenet-256-cond' publishes no prompts (suites with prompts: smoke-t2i-32, smoke-t2v-12x32)",
+    );
   });
 });

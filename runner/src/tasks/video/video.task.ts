@@ -21,6 +21,8 @@ import { ClipModelSession } from '../text-to-image/clip-model.js';
 import { loadPrompts } from '../text-to-image/prompt-list.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
 import { movingShapesVideo } from './moving-shapes.js';
+import { promptVideo } from './prompt-videos.js';
+import { syntheticPrompts } from '../../text/synthetic-prompts.js';
 import { VideoNetworkSession } from './video-network.js';
 
 /** Video suites: video sample batches scored by FVD, FID of frames, temporal consistency and per-frame CLIP score. */
@@ -109,7 +111,7 @@ async function* npzVideos(
   }
 }
 
-/** The reference videos: seeded coherent movers drawn by the project, or an npz of real videos. */
+/** The reference videos: seeded coherent movers or prompted videos drawn by the project, or an npz of real videos. */
 async function* referenceVideos(suite: VideoSuiteDefinition, dirs: AssetDirs): AsyncGenerator<VideoBatch> {
   const ref = suite.reference;
   const R = suite.resolution;
@@ -120,6 +122,20 @@ async function* referenceVideos(suite: VideoSuiteDefinition, dirs: AssetDirs): A
       const videos = new Uint8Array(count * T * R * R * 3);
       for (let k = 0; k < count; k++)
         videos.set(movingShapesVideo(start + k, { seed: ref.seed, frames: T, resolution: R }), k * T * R * R * 3);
+      yield { start, count, frames: T, resolution: R, videos };
+    }
+    return;
+  }
+  if (ref.type === 'synthetic-prompt-videos') {
+    if (suite.prompts?.type !== 'synthetic-colour-shapes')
+      throw new SuiteFailure(`suite ${suite.id}: prompt videos need synthetic prompts`);
+    const prompts = syntheticPrompts(suite.prompts.seed).slice(0, suite.samples);
+    const T = suite.frames;
+    for (let start = 0; start < prompts.length; start += suite.batch_size) {
+      const count = Math.min(suite.batch_size, prompts.length - start);
+      const videos = new Uint8Array(count * T * R * R * 3);
+      for (let k = 0; k < count; k++)
+        videos.set(promptVideo(prompts[start + k]!, { seed: ref.seed, frames: T, size: R }, start + k), k * T * R * R * 3);
       yield { start, count, frames: T, resolution: R, videos };
     }
     return;
