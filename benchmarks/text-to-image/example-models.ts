@@ -55,7 +55,7 @@ function discMask(): Float32Array {
  * Adds the drawing to `g`: from `context` [N, 2, K] (or, prompt-ignoring, a fixed red/blue context) to
  * `image` [N, 3, R, R] in [−1, 1]: background + (foreground − background) · disc.
  */
-function drawFromContext(g: GraphBuilder, followPrompt: boolean): void {
+export function drawFromContext(g: GraphBuilder, followPrompt: boolean): void {
   const palette = new Float32Array(K * 3);
   PALETTE.forEach((c, k) => c.rgb.forEach((v, ch) => (palette[k * 3 + ch] = v / 127.5 - 1)));
   g.initializer('palette', palette, [K, 3]).initializer('disc', discMask(), [1, 1, RESOLUTION, RESOLUTION]);

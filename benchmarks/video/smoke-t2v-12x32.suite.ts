@@ -7,6 +7,7 @@ import { defineSuite } from '../../contracts/suites/suite.schemas.js';
  * another seed, each shape sliding sideways and back (runner/src/tasks/video/prompt-videos.ts). CLIP score per
  * frame uses the tiny CLIP-like encoder pair (it judges the two colours), FVD the motion stand-in for I3D (not
  * I3D: compare within this board only), FID of frames and temporal consistency smoke-32's tiny conv features.
+ * Video denoisers (x_t [N, C, 12, h, w], text-conditioned): DDIM, 10 steps, guidance 1.5 against the empty prompt.
  */
 export default defineSuite({
   id: 'smoke-t2v-12x32',
@@ -18,7 +19,7 @@ export default defineSuite({
   resolution: 32,
   frames: 12,
   fps: 8,
-  kinds: ['samples'],
+  kinds: ['samples', 'denoiser'],
   prompts: { type: 'synthetic-colour-shapes', seed: 0 },
   samples: 224,
   seed: 0,
@@ -31,4 +32,5 @@ export default defineSuite({
   primary: 'clip_score_frames',
   drift_tolerance: 1e-6,
   time_limit_s: 300,
+  sampler: { solver: 'ddim', steps: 10, guidance: 1.5, eta: 0 },
 });

@@ -13,8 +13,11 @@ import { TextEncoderSpec, textConditioningIssues } from './text-conditioning.sch
 const Dimension = z.number().int().min(1).max(4096);
 
 export const LatentSpec = z.strictObject({
-  /** One latent [C, h, w] (the denoiser's x is [N, C, h, w]). */
-  shape: z.tuple([Dimension, Dimension, Dimension]),
+  /**
+   * One latent [C, h, w] (the denoiser's x is [N, C, h, w]); for a video denoiser (manifest `frames`)
+   * [C, t, h, w], t latent frames (a video VAE may compress time), decoded to `frames` frames.
+   */
+  shape: z.union([z.tuple([Dimension, Dimension, Dimension]), z.tuple([Dimension, Dimension, Dimension, Dimension])]),
   /** Latents are divided by this before decoding (Stable Diffusion's VAE: 0.18215). */
   scale_factor: z.number().positive().finite(),
   decoder: z.strictObject({
@@ -49,6 +52,11 @@ export const DenoiserManifest = z
     kind: z.literal('denoiser'),
     description: Description.optional(),
     resolution: Resolution,
+    /**
+     * A video denoiser: frames T per sample. x is [N, 3, T, R, R] (or the latent [N, C, t, h, w]); the decoder
+     * of a latent one returns [N, 3, T, R, R]. Scored by video suites of T frames only.
+     */
+    frames: z.number().int().min(2).max(1024).optional(),
     classes: ClassCount,
     /** Channels of the images (RGB only: the suites' extractors read 3 channels). */
     channels: z.literal(3, { message: 'only RGB images (channels: 3) can be scored' }),
@@ -130,6 +138,23 @@ export const DenoiserManifest = z
         message: 'classifier guidance needs class labels: declare a class-conditional model (classes > 0)',
       });
     }
+    if (m.latent !== undefined && (m.latent.shape.length === 4) !== (m.frames !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['latent', 'shape'],
+        message:
+          m.frames !== undefined
+            ? `a video denoiser (frames: ${m.frames}) has latents [C, t, h, w]: latent.shape needs 4 numbers`
+            : 'latent.shape [C, t, h, w] is for video denoisers: declare frames, or give [C, h, w]',
+      });
+    }
+    if (m.frames !== undefined && m.classifier !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classifier'],
+        message: 'classifier guidance is for image denoisers; a video denoiser takes none',
+      });
+    }
     if (m.inputs.x === m.inputs.t || (m.inputs.class !== undefined && (m.inputs.class === m.inputs.x || m.inputs.class === m.inputs.t))) {
       ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'inputs.x, inputs.t and inputs.class must name different graph inputs' });
     }
@@ -137,12 +162,21 @@ export const DenoiserManifest = z
 export type DenoiserManifest = z.infer<typeof DenoiserManifest>;
 
 /** Shape of one output row of the denoiser: the sample's, with twice the channels for learned variances. */
-export function denoiserOutputShape(m: DenoiserManifest): [number, number, number] {
-  const [c, h, w] = denoiserSampleShape(m);
-  return [m.variance ? 2 * c : c, h, w];
+export function denoiserOutputShape(m: DenoiserManifest): number[] {
+  const [c, ...rest] = denoiserSampleShape(m);
+  return [m.variance ? 2 * c! : c!, ...rest];
 }
 
-/** Shape of one sample as the denoiser sees it: [C, h, w] of the latent, or [3, resolution, resolution]. */
-export function denoiserSampleShape(m: DenoiserManifest): [number, number, number] {
-  return m.latent ? [...m.latent.shape] : [m.channels, m.resolution, m.resolution];
+/**
+ * Shape of one sample as the denoiser sees it: the latent's [C, h, w] ([C, t, h, w] for video), or
+ * [3, R, R] ([3, T, R, R] for a video denoiser).
+ */
+export function denoiserSampleShape(m: DenoiserManifest): number[] {
+  if (m.latent) return [...m.latent.shape];
+  return m.frames !== undefined ? [m.channels, m.frames, m.resolution, m.resolution] : [m.channels, m.resolution, m.resolution];
+}
+
+/** What a denoiser's samples decode to: [3, R, R], or [3, T, R, R] for a video denoiser. */
+export function denoiserImageShape(m: DenoiserManifest): number[] {
+  return m.frames !== undefined ? [3, m.frames, m.resolution, m.resolution] : [3, m.resolution, m.resolution];
 }

@@ -111,21 +111,40 @@ export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: 
   return why ? `its sampler (${describeSampler(suite.sampler)}) cannot drive this model: ${why}` : undefined;
 }
 
-/** A video suite scores video sample batches of its frame count, class count and prompt list, and enough of them. */
+/**
+ * A video suite scores video sample batches and video denoisers (manifest `frames`) of its frame count,
+ * class count and prompt list (a prompted suite: batches declaring its prompts, denoisers with a text
+ * encoder), enough videos, and denoisers its sampler can drive.
+ */
 function whyVideoNotScored(suite: VideoSuiteDefinition, manifest: Manifest, facts: SubmissionFacts): string | undefined {
-  if (manifest.kind !== 'samples' || manifest.frames === undefined)
-    return `${suite.id} scores video sample batches (a samples manifest with frames), not ${manifest.kind === 'samples' ? 'image batches' : `${manifest.kind} models`}`;
-  if (manifest.frames !== suite.frames)
-    return `the videos have ${manifest.frames} frames; ${suite.id} scores videos of ${suite.frames} frames (${suite.resolution}×${suite.resolution})`;
-  if (manifest.classes !== suite.classes)
+  const video = (manifest.kind === 'samples' || manifest.kind === 'denoiser') && manifest.frames !== undefined;
+  if (!video || !suite.kinds.includes(manifest.kind))
+    return `${suite.id} scores ${suite.kinds.map((k) => (k === 'samples' ? 'video sample batches (a samples manifest with frames)' : 'video denoisers (a denoiser manifest with frames)')).join(' and ')}, not ${manifest.kind === 'samples' ? 'image batches' : manifest.kind === 'denoiser' && manifest.frames === undefined ? 'image denoisers' : `${manifest.kind} models`}`;
+  const frames = manifest.frames!;
+  const what = manifest.kind === 'samples' ? 'the videos have' : 'the denoiser makes videos of';
+  if (frames !== suite.frames)
+    return `${what} ${frames} frames; ${suite.id} scores videos of ${suite.frames} frames (${suite.resolution}×${suite.resolution})`;
+  const classes = manifest.classes;
+  const subject = manifest.kind === 'samples' ? 'the batch' : 'the model';
+  if (classes !== suite.classes)
     return suite.classes === 0
-      ? `${suite.id} is unconditional; the batch declares ${manifest.classes} classes`
-      : `${suite.id} scores ${suite.classes}-class batches; the batch declares ${manifest.classes} classes`;
-  if (suite.prompts !== undefined && manifest.prompts !== suite.id)
-    return `${suite.id} scores videos answering its own prompt list: declare prompts: "${suite.id}"`;
-  if (suite.prompts === undefined && manifest.prompts !== undefined)
-    return `${suite.id} publishes no prompts; the batch answers those of ${manifest.prompts}`;
-  if (facts.imagesInBatch !== undefined && facts.imagesInBatch < suite.samples)
-    return `the sample batch holds ${facts.imagesInBatch} videos; this suite scores ${suite.samples}`;
-  return undefined;
+      ? `${suite.id} is unconditional; ${subject} declares ${classes} classes`
+      : `${suite.id} scores ${suite.classes}-class ${manifest.kind === 'samples' ? 'batches' : 'models'}; ${subject} declares ${classes} classes`;
+  if (manifest.kind === 'samples') {
+    if (suite.prompts !== undefined && manifest.prompts !== suite.id)
+      return `${suite.id} scores videos answering its own prompt list: declare prompts: "${suite.id}"`;
+    if (suite.prompts === undefined && manifest.prompts !== undefined)
+      return `${suite.id} publishes no prompts; the batch answers those of ${manifest.prompts}`;
+    if (facts.imagesInBatch !== undefined && facts.imagesInBatch < suite.samples)
+      return `the sample batch holds ${facts.imagesInBatch} videos; this suite scores ${suite.samples}`;
+    return undefined;
+  }
+  const denoiser = manifest;
+  if (suite.prompts !== undefined && denoiser.text_encoder === undefined)
+    return `${suite.id} scores text-to-video: the denoiser needs inputs.context and a text_encoder`;
+  if (suite.prompts === undefined && denoiser.text_encoder !== undefined)
+    return `${suite.id} publishes no prompts, so it cannot condition a text-to-video denoiser`;
+  if (!suite.sampler) return `${suite.id} declares no sampler`;
+  const why = samplerMismatch(denoiser, suite.sampler, facts.timeInputType);
+  return why ? `its sampler (${describeSampler(suite.sampler)}) cannot drive this model: ${why}` : undefined;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Extractor, Sha256 } from './generation-parts.schemas.js';
 import { ClipModel, PromptList } from './text-to-image-suite.schemas.js';
+import { SamplerParams } from '../sampling/sampler-plan.js';
 
 /**
  * A video generation suite (task `video-generation`): sample batches of videos uint8 [N, frames, R, R, 3]
@@ -63,7 +64,8 @@ export const FileVideoNetwork = z.strictObject({
 export const VideoNetwork = z.discriminatedUnion('type', [BuiltinMotionStandin, FileVideoNetwork]);
 export type VideoNetwork = z.infer<typeof VideoNetwork>;
 
-export const VIDEO_KINDS = ['samples'] as const;
+/** `samples`: uploaded video batches; `denoiser`: video denoisers (manifest `frames`) the suite's `sampler` drives. */
+export const VIDEO_KINDS = ['samples', 'denoiser'] as const;
 export const VIDEO_METRICS = ['fvd', 'fid_frames', 'temporal_consistency', 'clip_score_frames'] as const;
 
 export const VideoSuiteDefinition = z
@@ -84,6 +86,8 @@ export const VideoSuiteDefinition = z
     classes: z.number().int().min(0).default(0),
     /** Prompted (text-to-video) suites: video i answers prompt i of this list. */
     prompts: PromptList.optional(),
+    /** How video denoisers are sampled (solver, steps, guidance against the empty prompt for prompted suites). */
+    sampler: SamplerParams.optional(),
     /** Videos generated and scored. */
     samples: z.number().int().min(2),
     /** Seeds the reference clips' random starts. */
@@ -104,6 +108,10 @@ export const VideoSuiteDefinition = z
     primary: z.enum(VIDEO_METRICS),
     drift_tolerance: z.number().min(0).default(1e-6),
     time_limit_s: z.number().positive().default(3600),
+  })
+  .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {
+    message: 'a suite that scores denoisers must declare a sampler',
+    path: ['sampler'],
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => s.fvd.clip_frames <= s.frames, { message: 'FVD clips cannot be longer than the videos', path: ['fvd', 'clip_frames'] })

@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExampleTextEncoder, exampleTokenizerJson } from '../../benchmarks/text-to-image/example-models.js';
 import {
+  buildExampleVideoDecoder,
+  buildExampleVideoTextDenoiser,
+  exampleVideoTextDenoiserManifest,
   examplePromptVideoManifest,
   examplePromptVideos,
   exampleVideoManifest,
@@ -133,6 +137,33 @@ describe('video generation (smoke-video-16x32)', () => {
     const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest: examplePromptVideoManifest('short') });
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/200 .*224 prompts/);
+    expect(await storedFiles(stack)).toEqual(before);
+    expect(await uploadLeftovers(stack)).toEqual([]);
+  });
+
+  it('scores a text-to-video denoiser (with its encoder and tokenizer) sampled by the suite, and refuses with 400 a decoder of another frame count', async () => {
+    const text = { text_encoder: buildExampleTextEncoder(), tokenizer: new TextEncoder().encode(exampleTokenizerJson()) };
+    const r = await submit(stack, stack.submitterToken, {
+      file: buildExampleVideoTextDenoiser(true),
+      manifest: exampleVideoTextDenoiserManifest('video-denoiser'),
+      ...text,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-t2v-12x32']);
+    const { final } = await waitForEvaluation(stack, r.body.evaluations[0].id, 120_000);
+    expect(final.status, final.failureReason).toBe('succeeded');
+    expect(final.metrics.clip_score_frames).toBeGreaterThan(90);
+
+    const before = await storedFiles(stack);
+    const bad = await submit(stack, stack.submitterToken, {
+      file: buildExampleVideoTextDenoiser(true),
+      manifest: exampleVideoTextDenoiserManifest('video-latent', { latent: true }),
+      decoder: buildExampleVideoDecoder(12, 11),
+      ...text,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/decoder's output "videos" has 11 frames .* but the manifest declares frames 12/);
+    expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'manifest.frames' })]);
     expect(await storedFiles(stack)).toEqual(before);
     expect(await uploadLeftovers(stack)).toEqual([]);
   });

@@ -6,11 +6,20 @@ import type { TestStack } from './stack.js';
 export async function submit(
   stack: Pick<TestStack, 'baseUrl'>,
   token: string | undefined,
-  parts: { file?: Uint8Array; manifest?: unknown; decoder?: Uint8Array; visibility?: string },
+  parts: {
+    file?: Uint8Array;
+    manifest?: unknown;
+    decoder?: Uint8Array;
+    text_encoder?: Uint8Array;
+    tokenizer?: Uint8Array;
+    visibility?: string;
+  },
 ): Promise<{ status: number; body: any }> {
   const form = new FormData();
   if (parts.file) form.append('file', new Blob([parts.file]), 'model.onnx');
   if (parts.decoder) form.append('decoder', new Blob([parts.decoder]), 'decoder.onnx');
+  if (parts.text_encoder) form.append('text_encoder', new Blob([parts.text_encoder]), 'text_encoder.onnx');
+  if (parts.tokenizer) form.append('tokenizer', new Blob([parts.tokenizer]), 'tokenizer.json');
   if (parts.manifest !== undefined)
     form.append('manifest', typeof parts.manifest === 'string' ? parts.manifest : JSON.stringify(parts.manifest));
   if (parts.visibility !== undefined) form.append('visibility', parts.visibility);

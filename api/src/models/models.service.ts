@@ -51,7 +51,7 @@ function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
 
 /** The generation task a manifest's model competes in. */
 export function taskOf(manifest: Manifest): string | undefined {
-  if (manifest.kind === 'samples' && manifest.frames !== undefined) return 'video-generation';
+  if ((manifest.kind === 'samples' || manifest.kind === 'denoiser') && manifest.frames !== undefined) return 'video-generation';
   if (manifest.kind === 'image_to_image') return manifest.task;
   // A batch answering a suite's published condition images competes in that suite's task.
   if (manifest.kind === 'samples' && manifest.conditions !== undefined) return findSuite(manifest.conditions)?.task;

@@ -1,5 +1,10 @@
 import * as ort from 'onnxruntime-node';
-import { type DenoiserManifest, denoiserOutputShape, denoiserSampleShape } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
+import {
+  type DenoiserManifest,
+  denoiserImageShape,
+  denoiserOutputShape,
+  denoiserSampleShape,
+} from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { Schedule, samplingTimes, timeInputValue } from '../../../contracts/sampling/schedules.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 import { onnxErrorText } from '../onnx/error-text.js';
@@ -94,7 +99,7 @@ export async function inspectDenoiser(
     return {
       ok: false,
       field: manifest.latent ? 'latent.shape' : 'resolution',
-      problem: `input "${x.name}" is declared ${fmt(x.shape)}, but the manifest (${manifest.latent ? `latent.shape ${fmt(shape)}` : `resolution ${manifest.resolution}`}) feeds ${fmt([BATCH, ...shape])}`,
+      problem: `input "${x.name}" is declared ${fmt(x.shape)}, but the manifest (${manifest.latent ? `latent.shape ${fmt(shape)}` : `resolution ${manifest.resolution}${manifest.frames !== undefined ? `, frames ${manifest.frames}` : ''}`}) feeds ${fmt([BATCH, ...shape])}`,
     };
   }
   const schedule = Schedule.parse(manifest.schedule);
@@ -139,18 +144,8 @@ export async function inspectDenoiser(
         : `for x of shape ${fmt(want)} the output "${manifest.outputs.prediction}" has shape ${fmt(p.dims)}; a prediction must have the shape of x${p.dims[1] === 2 * shape[0] ? ' (twice the channels: declare variance "learned-range" if the rest are learned variances)' : ''}`,
     };
   }
-  if (manifest.latent) {
-    if (!decoder)
-      return {
-        ok: false,
-        field: 'decoder',
-        problem: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"',
-      };
-    const report = await inspectDecoder(decoder, manifest);
-    if (!report.ok) return report;
-  } else if (decoder) {
-    return { ok: false, field: 'decoder', problem: 'a decoder was sent, but the manifest declares no latent space' };
-  }
+  const decoded = await inspectLatentDecoder(manifest, decoder);
+  if (!decoded.ok) return decoded;
   if (manifest.classifier) {
     if (!classifier) {
       return {
@@ -275,6 +270,24 @@ async function inspectClassifier(bytes: Uint8Array, manifest: DenoiserManifest, 
   }
 }
 
+/**
+ * The decoder a latent denoiser needs (and only one): a dry run on 2 latents returns images [2, 3, R, R], or
+ * videos [2, 3, T, R, R] of the manifest's `frames`. Text-conditioned denoisers are checked here too.
+ */
+export async function inspectLatentDecoder(manifest: DenoiserManifest, decoder: Uint8Array | undefined): Promise<InspectionReport> {
+  if (manifest.latent) {
+    if (!decoder)
+      return {
+        ok: false,
+        field: 'decoder',
+        problem: 'a latent denoiser needs its decoder: send the decoder ONNX as multipart field "decoder"',
+      };
+    return await inspectDecoder(decoder, manifest);
+  }
+  if (decoder) return { ok: false, field: 'decoder', problem: 'a decoder was sent, but the manifest declares no latent space' };
+  return { ok: true, inputs: [], outputs: [] };
+}
+
 async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Promise<InspectionReport> {
   const latent = manifest.latent!;
   let session: ort.InferenceSession;
@@ -332,12 +345,17 @@ async function inspectDecoder(bytes: Uint8Array, manifest: DenoiserManifest): Pr
     }
     const img = out[outputs.images]!;
     const R = manifest.resolution;
-    const want = [BATCH, 3, R, R];
-    if (img.type !== 'float32' || img.dims.length !== 4 || img.dims.some((d, i) => d !== want[i])) {
+    const want = [BATCH, ...denoiserImageShape(manifest)];
+    if (img.type !== 'float32' || img.dims.length !== want.length || img.dims.some((d, i) => d !== want[i])) {
+      // A video decoder whose frame count disagrees with the manifest's `frames` is named as such.
+      const video = manifest.frames !== undefined;
+      const framesWrong = video && img.dims.length === 5 && img.dims[2] !== manifest.frames;
       return {
         ok: false,
-        field: 'resolution',
-        problem: `for latents of shape ${fmt(z)} the decoder's output "${outputs.images}" is ${img.type} ${fmt(img.dims)}, but the manifest (resolution ${R}) requires float32 ${fmt(want)}`,
+        field: framesWrong ? 'frames' : 'resolution',
+        problem: framesWrong
+          ? `for latents of shape ${fmt(z)} the decoder's output "${outputs.images}" has ${img.dims[2]} frames ${fmt(img.dims)}, but the manifest declares frames ${manifest.frames}: it requires float32 ${fmt(want)}`
+          : `for latents of shape ${fmt(z)} the decoder's output "${outputs.images}" is ${img.type} ${fmt(img.dims)}, but the manifest (resolution ${R}${video ? `, frames ${manifest.frames}` : ''}) requires float32 ${fmt(want)}`,
       };
     }
     return { ok: true, inputs: [], outputs: [] };

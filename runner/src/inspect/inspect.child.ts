@@ -1,5 +1,6 @@
 // Child-process entry for inspectModel: receives {path, manifest, decoderPath?, classifierPath?} over IPC, answers with the report.
 import { readFile } from 'node:fs/promises';
+import { inspectLatentDecoder } from './inspect-denoiser.js';
 import { inspectModel } from './inspect-model.js';
 import { inspectTextConditionedModel } from './inspect-text-model.js';
 import { inspectSampleBatch } from './inspect-samples.js';
@@ -31,6 +32,11 @@ async function inspect(msg: InspectRequest): Promise<void> {
               decoder: msg.decoderPath ? await readFile(msg.decoderPath) : undefined,
               classifier: msg.classifierPath ? await readFile(msg.classifierPath) : undefined,
             });
+    // A text-conditioned latent denoiser's decoder gets the same dry run as any latent denoiser's.
+    if (report.ok && textConditioned && msg.manifest.kind === 'denoiser') {
+      const decoded = await inspectLatentDecoder(msg.manifest, msg.decoderPath ? await readFile(msg.decoderPath) : undefined);
+      if (!decoded.ok) report = decoded;
+    }
     // A text-conditioned model's full-batch run needs its context: its memory is left to the evaluation's limit.
     if (report.ok && !textConditioned && msg.manifest.kind !== 'samples' && msg.batchSize !== undefined && msg.batchSize > DRY_RUN_BATCH) {
       // Tells the parent which batch runs now (its memory watchdog names it), with the report so far.

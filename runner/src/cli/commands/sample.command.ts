@@ -18,6 +18,7 @@ import { CliError } from '../cli-error.js';
 import { NoisePool, defaultNoiseThreads } from '../../sampling/noise-pool.js';
 import { samplerMismatch } from '../../../../contracts/suites/suite-fit.js';
 import { parseProvider } from '../../evaluation/execution-provider.js';
+import { denoiserImageShape } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 
 /**
  * CLI solver names → the sampling core's. `flow-euler` is the core's Euler solver on the linear-interpolant
@@ -203,7 +204,7 @@ export function register(program: Command): void {
           if (why) throw new CliError(samplerRefusal(opts, manifest, why));
           if (manifest.latent) {
             if (!decoderBytes) throw new CliError('this manifest declares a latent space: pass its decoder with --decoder');
-            decoder = await LatentDecoder.open(decoderBytes, manifest.latent, manifest.resolution, ep);
+            decoder = await LatentDecoder.open(decoderBytes, manifest.latent, denoiserImageShape(manifest), ep);
             closers.push(() => decoder!.close());
           }
           let classifier: ClassifierGradientModel | undefined;

@@ -255,7 +255,7 @@ describe('denoiser source: determinism and feeds', () => {
       { latent: { shape: [...latentShape], scale_factor: 0.5, decoder: { inputs: { latent: 'z' }, outputs: { images: 'images' } } } },
     );
     const decoderBytes = buildLatentDecoder({ latentShape, resolution: R, seed: 2 });
-    const decoder = await LatentDecoder.open(decoderBytes, manifest.latent!, R);
+    const decoder = await LatentDecoder.open(decoderBytes, manifest.latent!, [3, R, R]);
     const network = new OnnxDenoiser(session, manifest);
     const src = new DenoiserSource(network, manifest, {
       n: 10,

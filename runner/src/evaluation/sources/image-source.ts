@@ -10,6 +10,7 @@ import { NoisePool } from '../../sampling/noise-pool.js';
 import { ClassifierGradientModel } from './classifier-gradient.js';
 import { LatentDecoder } from './latent-decoder.js';
 import { SamplesSource } from './samples-source.js';
+import { denoiserImageShape } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 
 /** The samples half of a generation suite, whatever kind of submission produces them. */
 export interface ImageSource {
@@ -91,7 +92,7 @@ export async function openImageSource(input: ImageSourceInput): Promise<ImageSou
       };
       try {
         decoder = manifest.latent
-          ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, executionProvider)
+          ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), executionProvider)
           : undefined;
         if (decoder && input.onDecoded) {
           const decode = decoder.decode.bind(decoder);

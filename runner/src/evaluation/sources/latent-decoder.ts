@@ -5,18 +5,24 @@ import { type ExecutionProvider, firstNonFinite, openSession, runModel } from '.
 
 /**
  * The second graph of a latent denoiser submission: latents sampled by the harness, divided by
- * `scale_factor` (z/0.18215 for Stable Diffusion's VAE), become float32 NCHW images [N, 3, R, R].
+ * `scale_factor` (z/0.18215 for Stable Diffusion's VAE), become float32 NCHW images [N, 3, R, R], or videos
+ * [N, 3, T, R, R] for a video denoiser (`imageShape`: denoiserImageShape of the manifest).
  */
 export class LatentDecoder {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly spec: LatentSpec,
-    private readonly resolution: number,
+    private readonly imageShape: readonly number[],
     readonly executionProvider: ExecutionProvider,
     readonly warnings: string[],
   ) {}
 
-  static async open(bytes: Uint8Array, spec: LatentSpec, resolution: number, ep: ExecutionProvider = 'cpu'): Promise<LatentDecoder> {
+  static async open(
+    bytes: Uint8Array,
+    spec: LatentSpec,
+    imageShape: readonly number[],
+    ep: ExecutionProvider = 'cpu',
+  ): Promise<LatentDecoder> {
     let opened;
     try {
       opened = await openSession(bytes, ep);
@@ -35,13 +41,13 @@ export class LatentDecoder {
     return new LatentDecoder(
       session,
       spec,
-      resolution,
+      imageShape,
       opened.executionProvider,
       opened.warnings.map((w) => `decoder: ${w}`),
     );
   }
 
-  /** Decodes `count` latents [count, C, h, w] (sample indices from `start`) into [count, 3, R, R] images. */
+  /** Decodes `count` latents [count, ...latent shape] (sample indices from `start`) into [count, ...imageShape]. */
   async decode(latents: Float32Array, count: number, start: number): Promise<Float32Array> {
     const scaled = new Float32Array(latents.length);
     const inv = this.spec.scale_factor;
@@ -54,9 +60,8 @@ export class LatentDecoder {
       `decoding the latents of samples ${start}–${start + count - 1}`,
     );
     const t = out[outputs.images]!;
-    const R = this.resolution;
-    const want = [count, 3, R, R];
-    if (t.type !== 'float32' || t.dims.length !== 4 || t.dims.some((d, i) => d !== want[i])) {
+    const want = [count, ...this.imageShape];
+    if (t.type !== 'float32' || t.dims.length !== want.length || t.dims.some((d, i) => d !== want[i])) {
       throw new ModelFailure(
         `for a batch of ${count} the decoder's output "${outputs.images}" was ${t.type} [${t.dims.join(', ')}], expected float32 [${want.join(', ')}]`,
       );
@@ -65,7 +70,7 @@ export class LatentDecoder {
     const bad = firstNonFinite(data);
     if (bad >= 0) {
       throw new ModelFailure(
-        `the decoder produced ${String(data[bad])} for sample ${start + Math.floor(bad / (3 * R * R))}; outputs must be finite`,
+        `the decoder produced ${String(data[bad])} for sample ${start + Math.floor(bad / this.imageShape.reduce((a, b) => a * b, 1))}; outputs must be finite`,
       );
     }
     return data;

@@ -14,6 +14,7 @@ import { batchNormals } from '../../sampling/noise.js';
 import { toUint8Nhwc } from '../../sampling/quantize.js';
 import { TextConditioning } from '../../text/text-conditioning.js';
 import type { EvaluationInput } from '../task-family.js';
+import { denoiserImageShape } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 
 /**
  * The samples of a text-to-image suite, one per prompt in order, from the three kinds of submission: an
@@ -84,7 +85,7 @@ export async function openTextImageSource(
             close,
           };
         }
-        return await denoiserSource(input, manifest, suite, prompts, text, opened.session, onSamplesDone, (d) => (decoder = d)).then(
+        return await textDenoiserSource(input, manifest, suite, prompts, text, opened.session, onSamplesDone, (d) => (decoder = d)).then(
           (s) => ({
             batches: () => s.batches(),
             protocol: () => ({ sampler: s.protocol(), text: text.record() }),
@@ -103,10 +104,14 @@ export async function openTextImageSource(
   }
 }
 
-async function denoiserSource(
+/**
+ * A text-conditioned denoiser driven by the suite's sampler, sample i conditioned on prompt i, guidance
+ * against the empty prompt's encoding. Images, or videos for a video denoiser (text-to-video suites use it).
+ */
+export async function textDenoiserSource(
   input: EvaluationInput,
   manifest: DenoiserManifest,
-  suite: TextToImageSuiteDefinition,
+  suite: Pick<TextToImageSuiteDefinition, 'id' | 'seed' | 'batch_size' | 'sampler'>,
   prompts: readonly string[],
   text: TextConditioning,
   session: ort.InferenceSession,
@@ -116,7 +121,7 @@ async function denoiserSource(
   if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
   if (manifest.latent && !input.decoder) throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
   const decoder = manifest.latent
-    ? await LatentDecoder.open(input.decoder!, manifest.latent, manifest.resolution, input.executionProvider ?? 'cpu')
+    ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), input.executionProvider ?? 'cpu')
     : undefined;
   if (decoder) keepDecoder(decoder);
   // Rows 0..k−1 of the table are the batch's prompts, row k the empty prompt: the sampler labels each network

@@ -24,6 +24,7 @@ import { movingShapesVideo } from './moving-shapes.js';
 import { promptVideo } from './prompt-videos.js';
 import { syntheticPrompts } from '../../text/synthetic-prompts.js';
 import { VideoNetworkSession } from './video-network.js';
+import { openVideoDenoiser, type VideoBatch } from './video-denoiser-source.js';
 
 /** Video suites: video sample batches scored by FVD, FID of frames, temporal consistency and per-frame CLIP score. */
 export const videoTask: TaskFamily = {
@@ -31,15 +32,6 @@ export const videoTask: TaskFamily = {
   serves: (suite) => isVideoSuite(suite),
   evaluate: evaluateVideo,
 };
-
-/** A batch of whole videos, uint8 [count, frames, R, R, 3]. */
-interface VideoBatch {
-  start: number;
-  count: number;
-  frames: number;
-  resolution: number;
-  videos: Uint8Array;
-}
 
 /** Grows one feature set batch by batch. */
 class Rows {
@@ -151,9 +143,9 @@ async function* referenceVideos(suite: VideoSuiteDefinition, dirs: AssetDirs): A
 async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
   const { manifest, suite } = input;
   if (!isVideoSuite(suite)) throw new Error(`suite ${suite.id} is not a video suite`);
-  if (manifest.kind !== 'samples' || manifest.frames === undefined)
+  if ((manifest.kind !== 'samples' && manifest.kind !== 'denoiser') || manifest.frames === undefined)
     throw new ModelFailure(
-      `suite ${suite.id} scores video sample batches (a samples manifest with frames), not ${manifest.kind === 'samples' ? 'image batches' : manifest.kind}`,
+      `suite ${suite.id} scores video sample batches and video denoisers (a samples or denoiser manifest with frames), not ${manifest.kind === 'samples' ? 'image batches' : manifest.kind === 'denoiser' ? 'image denoisers' : manifest.kind}`,
     );
   if (manifest.frames !== suite.frames)
     throw new ModelFailure(`suite ${suite.id} scores videos of ${suite.frames} frames; the batch declares ${manifest.frames}`);
@@ -161,7 +153,7 @@ async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
     throw new ModelFailure(
       `suite ${suite.id} is at ${suite.resolution}×${suite.resolution}; the batch declares resolution ${manifest.resolution}`,
     );
-  if (!input.modelPath) throw new Error('a video sample batch is read from its file: modelPath is required');
+  if (manifest.kind === 'samples' && !input.modelPath) throw new Error('a video sample batch is read from its file: modelPath is required');
   const ep = input.executionProvider ?? 'cpu';
   const dirs = input.assetDirs;
   const t0 = performance.now();
@@ -192,7 +184,12 @@ async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
     const samples = { clips: new Rows(), frames: new Rows(), consistency: new Rows(), clip: new Rows() };
     clock.startLoop();
     const modelFault = (message: string, cause: unknown) => new ModelFailure(message, { cause });
-    for await (const b of npzVideos(input.modelPath, 'the sample batch', n, suite.batch_size, modelFault, T)) {
+    // A video denoiser is sampled here (its progress counts sampled videos); a batch is read from its file.
+    const model =
+      manifest.kind === 'denoiser' ? await openVideoDenoiser(input, suite, prompts, (done) => input.onProgress?.(done / n)) : undefined;
+    if (model) opened.push(model);
+    const videos = model ? model.batches() : npzVideos(input.modelPath!, 'the sample batch', n, suite.batch_size, modelFault, T);
+    for await (const b of videos) {
       if (b.resolution !== R) throw new ModelFailure(`the sample batch holds ${b.resolution}² frames; suite ${suite.id} is ${R}²`);
       // The first frame of every video, for the evaluation's sample grid.
       await input.onSamples?.({ start: b.start, count: b.count, resolution: R, images: pickFrames(b, [0]) });
@@ -300,9 +297,14 @@ async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
         ...(suite.consistency ? { consistency: suite.consistency } : {}),
         ...(suite.prompts ? { prompts: { ...suite.prompts, count: prompts?.length } } : {}),
         ...(suite.clip ? { clip: suite.clip } : {}),
+        ...(model ? model.protocol() : {}),
       },
       executionProvider: fid.executionProvider,
-      warnings: [...network.warnings.map((w) => `video network: ${w}`), ...fid.warnings.map((w) => `feature extractor: ${w}`)],
+      warnings: [
+        ...(model?.warnings.map((w) => `model: ${w}`) ?? []),
+        ...network.warnings.map((w) => `video network: ${w}`),
+        ...fid.warnings.map((w) => `feature extractor: ${w}`),
+      ],
       durationsMs: {
         ...Object.fromEntries(Object.entries(clock.wallMs).map(([k, v]) => [k, Math.round(v)])),
         total: Math.round(performance.now() - t0),
