@@ -33,6 +33,7 @@ import smokeT2v12x32 from './video/smoke-t2v-12x32.suite.js';
 import ucf101x128 from './video/ucf101-16f-128.suite.js';
 import ucf101x256 from './video/ucf101-16f-256.suite.js';
 import smokeSr4x32 from './image-conditioned/smoke-sr4-32.suite.js';
+import smokeSr4x32Denoiser from './image-conditioned/smoke-sr4-32-denoiser.suite.js';
 import smokeCanny32 from './image-conditioned/smoke-canny-32.suite.js';
 import imagenet1kSr4 from './image-conditioned/imagenet-1k-sr4-256.suite.js';
 import imagenet1kDeblur from './image-conditioned/imagenet-1k-deblur-256.suite.js';
@@ -72,6 +73,7 @@ export const SUITES: readonly SuiteDefinition[] = [
   ucf101x128,
   ucf101x256,
   smokeSr4x32,
+  smokeSr4x32Denoiser,
   smokeCanny32,
   imagenet1kSr4,
   imagenet1kDeblur,

@@ -56,6 +56,10 @@ const PINNED: Record<string, Record<string, string>> = {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-sr4-32-denoiser v1': {
+    targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
   'smoke-canny-32 v1': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',

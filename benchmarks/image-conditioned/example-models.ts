@@ -1,5 +1,6 @@
 import { attr, GraphBuilder } from '../../runner/src/onnx/graph-builder.js';
 import type { ImageToImageManifest } from '../../contracts/manifest/image-to-image-manifest.schemas.js';
+import type { DenoiserManifest } from '../../contracts/manifest/denoiser-manifest.schemas.js';
 
 /**
  * Example `image_to_image` restorers for the ×4 super-resolution smoke suite, written with the project's ONNX
@@ -32,5 +33,48 @@ export function exampleRestorerManifest(name: string, resolution = 32, condition
     inputs: { condition: 'y' },
     outputs: { images: 'x' },
     output_range: [-1, 1],
+  };
+}
+
+/**
+ * An image-conditioned denoiser for smoke-sr4-32-denoiser: (x_t [N, 3, 32, 32], t [N], y [N, 3, 8, 8]) → x0,
+ * the bilinear (or nearest) upsampling of the measurement whatever x_t and t (read, times 0): the one-step
+ * restorers above as a denoiser the harness samples. With an x0 prediction and deterministic DDIM its samples
+ * are its x0 predictions, so its scores should match the one-step restorer's.
+ */
+export function buildResizeRestorerDenoiser(mode: 'nearest' | 'linear'): Uint8Array {
+  const g = new GraphBuilder({ name: `example-sr-denoiser-${mode}` });
+  g.input('x_t', 'float32', ['batch', 3, 32, 32]).input('t', 'float32', ['batch']).input('y', 'float32', ['batch', 3, 8, 8]);
+  g.initializer('scales', new Float32Array([1, 1, 4, 4]), [4])
+    .initializer('nothing', new Float32Array([0]), [])
+    .initializer('t_shape', BigInt64Array.from([-1n, 1n, 1n, 1n]), [4]);
+  g.node('Resize', ['y', '', 'scales'], ['up'], {
+    mode: attr.string(mode),
+    coordinate_transformation_mode: attr.string(mode === 'linear' ? 'half_pixel' : 'asymmetric'),
+    ...(mode === 'nearest' ? { nearest_mode: attr.string('floor') } : {}),
+  })
+    .node('Mul', ['x_t', 'nothing'], ['x_zero'])
+    .node('Reshape', ['t', 't_shape'], ['t4'])
+    .node('Mul', ['t4', 'nothing'], ['t_zero'])
+    .node('Add', ['up', 'x_zero'], ['with_x'])
+    .node('Add', ['with_x', 't_zero'], ['x0']);
+  g.output('x0', 'float32', ['batch', 3, 32, 32]);
+  return g.toBytes();
+}
+
+export function exampleRestorerDenoiserManifest(name: string): DenoiserManifest {
+  return {
+    name,
+    kind: 'denoiser',
+    resolution: 32,
+    classes: 0,
+    channels: 3,
+    inputs: { x: 'x_t', t: 't', condition: 'y' },
+    outputs: { prediction: 'x0' },
+    prediction: 'x0',
+    schedule: { kind: 'vp-linear', beta_start: 1e-4, beta_end: 0.02, steps: 1000, continuous: false },
+    time_input: 'sigma',
+    output_range: [-1, 1],
+    condition: { task: 'image-restoration', resolution: 8 },
   };
 }

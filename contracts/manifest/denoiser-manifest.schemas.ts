@@ -3,6 +3,7 @@ import { PredictionType } from '../sampling/prediction-type.js';
 import { Schedule, TimeInput, supportedTimeInputs, type Schedule as ScheduleT } from '../sampling/schedules.js';
 import { ClassCount, Description, ModelName, OutputRange, Resolution, TensorName } from './manifest-fields.js';
 import { TextEncoderSpec, textConditioningIssues } from './text-conditioning.schemas.js';
+import { IMAGE_CONDITIONED_TASKS } from '../enums.js';
 
 /**
  * `denoiser`: a diffusion or flow network the harness samples with its own solvers (runner/src/sampling).
@@ -61,7 +62,14 @@ export const DenoiserManifest = z
     /** Channels of the images (RGB only: the suites' extractors read 3 channels). */
     channels: z.literal(3, { message: 'only RGB images (channels: 3) can be scored' }),
     /** `context`: the text encoder's output (text-to-image; text-conditioning.schemas.ts). */
-    inputs: z.strictObject({ x: TensorName, t: TensorName, class: TensorName.optional(), context: TensorName.optional() }),
+    inputs: z.strictObject({
+      x: TensorName,
+      t: TensorName,
+      class: TensorName.optional(),
+      context: TensorName.optional(),
+      /** An image-conditioned denoiser's condition image input (manifest `condition`). */
+      condition: TensorName.optional(),
+    }),
     outputs: z.strictObject({ prediction: TensorName }),
     prediction: PredictionType,
     schedule: Schedule,
@@ -77,6 +85,12 @@ export const DenoiserManifest = z
     variance: z.enum(['learned-range']).optional(),
     classifier: ClassifierSpec.optional(),
     text_encoder: TextEncoderSpec.optional(),
+    /**
+     * An image-conditioned denoiser (issue #17): every network call also takes the suite's condition images,
+     * float32 NCHW [rows, 3, resolution, resolution] in [−1, 1] as GET /api/suites/:id/inputs publishes them, at
+     * `inputs.condition`; it competes in `task` on suites whose conditions are that size.
+     */
+    condition: z.strictObject({ task: z.enum(IMAGE_CONDITIONED_TASKS), resolution: z.number().int().min(1).max(1024) }).optional(),
   })
   .superRefine((m, ctx) => {
     for (const issue of textConditioningIssues(m)) ctx.addIssue({ code: 'custom', ...issue });
@@ -146,6 +160,20 @@ export const DenoiserManifest = z
           m.frames !== undefined
             ? `a video denoiser (frames: ${m.frames}) has latents [C, t, h, w]: latent.shape needs 4 numbers`
             : 'latent.shape [C, t, h, w] is for video denoisers: declare frames, or give [C, h, w]',
+      });
+    }
+    if ((m.condition === undefined) !== (m.inputs.condition === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: m.condition === undefined ? ['condition'] : ['inputs', 'condition'],
+        message: 'an image-conditioned denoiser declares both inputs.condition and condition {task, resolution}',
+      });
+    }
+    if (m.condition !== undefined && (m.frames !== undefined || m.text_encoder !== undefined || m.classes > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['condition'],
+        message: 'an image-conditioned denoiser is an image model without classes or text (no frames, classes 0, no text_encoder)',
       });
     }
     if (m.frames !== undefined && m.classifier !== undefined) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SamplerParams } from '../sampling/sampler-plan.js';
 import { Degradation, DEGRADATION_KINDS } from '../conditions/degradation.schemas.js';
 import { IMAGE_CONDITIONED_TASKS } from '../enums.js';
 import { Extractor, FileReference, PreviewSamples, Sha256, SyntheticReference } from './generation-parts.schemas.js';
@@ -66,7 +67,8 @@ export const CONDITIONS_OF_TASK = {
   'image-editing': ['edit-instruction'],
 } as const satisfies Record<(typeof IMAGE_CONDITIONED_TASKS)[number], readonly (typeof CONDITION_KINDS)[number][]>;
 
-export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples'] as const;
+/** `denoiser`: image-conditioned denoisers (manifest `condition`) the suite's `sampler` drives. */
+export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples', 'denoiser'] as const;
 export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1'] as const;
 /** Metrics that a lower value ranks higher: the distances. */
 const DISTANCES = new Set<string>(['fid', 'kid']);
@@ -96,10 +98,16 @@ export const ImageConditionedSuiteDefinition = z
     primary: z.enum(IMAGE_CONDITIONED_METRICS),
     drift_tolerance: z.number().min(0).default(1e-6),
     time_limit_s: z.number().positive().default(3600),
+    /** How image-conditioned denoisers are sampled (their noise keyed by (seed, i)). */
+    sampler: SamplerParams.optional(),
     /** Outputs kept as PNGs with their input and target (evaluation pages' input | output | target); default 64. */
     preview_samples: PreviewSamples.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
+  .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {
+    message: 'a suite that scores denoisers must declare a sampler',
+    path: ['sampler'],
+  })
   .refine((s) => (CONDITIONS_OF_TASK[s.task] as readonly string[]).includes(s.condition.kind), {
     message:
       'the condition does not fit the task (image-restoration: degradation; controllable-generation: canny; image-translation: paired-source; image-editing: edit-instruction)',

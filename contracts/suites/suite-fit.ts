@@ -19,9 +19,10 @@ export function samplerModel(manifest: DenoiserManifest): SamplerModel {
     schedule: manifest.schedule,
     prediction: manifest.prediction,
     timeInput: manifest.time_input,
-    // A text-conditioned model is conditional, its unconditional input the empty prompt's encoding (any row label).
-    conditional: manifest.classes > 0 || manifest.text_encoder !== undefined,
-    nullClass: manifest.text_encoder !== undefined ? 0 : manifest.null_class,
+    // A text-conditioned model is conditional, its unconditional input the empty prompt's encoding (any row
+    // label); an image-conditioned one likewise, its unconditional input a zero (mid-grey) condition image.
+    conditional: manifest.classes > 0 || manifest.text_encoder !== undefined || manifest.condition !== undefined,
+    nullClass: manifest.text_encoder !== undefined || manifest.condition !== undefined ? 0 : manifest.null_class,
     learnedVariance: manifest.variance === 'learned-range',
     classifier: manifest.classifier !== undefined,
   };
@@ -95,6 +96,14 @@ export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: 
         : `the sample batch answers the inputs of ${manifest.conditions}, not those of ${suite.id}`;
     if (manifest.kind === 'samples' && facts.imagesInBatch !== undefined && facts.imagesInBatch !== suite.samples)
       return `the sample batch holds ${facts.imagesInBatch} images; this suite publishes ${suite.samples} inputs and scores one output per input`;
+    if (manifest.kind === 'denoiser') {
+      if (!manifest.condition) return `${suite.id} scores image-conditioned denoisers (manifest condition and inputs.condition)`;
+      if (manifest.condition.resolution !== conditionSize(suite))
+        return `the denoiser takes conditions of ${manifest.condition.resolution}×${manifest.condition.resolution}; this suite publishes ${conditionSize(suite)}×${conditionSize(suite)}`;
+      if (!suite.sampler) return `${suite.id} declares no sampler`;
+      const why = samplerMismatch(manifest, suite.sampler, facts.timeInputType);
+      return why ? `its sampler (${describeSampler(suite.sampler)}) cannot drive this model: ${why}` : undefined;
+    }
     return undefined;
   }
   if (isTextToImageSuite(suite)) {

@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildResizeRestorer, exampleRestorerManifest } from '../../benchmarks/image-conditioned/example-models.js';
+import {
+  buildResizeRestorer,
+  buildResizeRestorerDenoiser,
+  exampleRestorerDenoiserManifest,
+  exampleRestorerManifest,
+} from '../../benchmarks/image-conditioned/example-models.js';
 import { readNpz, writeNpz } from '../../runner/src/io/npz.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { getJson, type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
@@ -98,6 +103,28 @@ describe('image-conditioned submissions (smoke-sr4-32)', () => {
     const nowhere = await submit(stack, await readFile(npz), { ...batch, name: `${stack.owner}-nowhere`, conditions: 'smoke-32' });
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.message).toMatch(/suite "smoke-32" publishes no inputs/);
+    expect(await storedFiles(stack)).toEqual(before);
+    expect(await uploadLeftovers(stack)).toEqual([]);
+  });
+
+  it('samples an image-conditioned denoiser on its own board (smoke-sr4-32-denoiser), and refuses one whose condition input has another size', async () => {
+    const r = await submit(stack, buildResizeRestorerDenoiser('linear'), exampleRestorerDenoiserManifest(`${stack.owner}-sr-denoiser`));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-sr4-32-denoiser']);
+    const { final } = await waitForEvaluation(stack, r.body.evaluations[0].id, 120_000);
+    expect(final.status, final.failureReason).toBe('succeeded');
+    expect(final.metrics.psnr).toBeGreaterThan(24);
+
+    const before = await storedFiles(stack);
+    const wrong = {
+      ...exampleRestorerDenoiserManifest(`${stack.owner}-sr-denoiser-16`),
+      condition: { task: 'image-restoration', resolution: 16 },
+    };
+    const bad = await submit(stack, buildResizeRestorerDenoiser('linear'), wrong);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(
+      /condition input "y" is declared \[batch, 3, 8, 8\], but the manifest \(condition.resolution 16\) feeds \[2, 3, 16, 16\]/,
+    );
     expect(await storedFiles(stack)).toEqual(before);
     expect(await uploadLeftovers(stack)).toEqual([]);
   });

@@ -53,6 +53,7 @@ function conflictOf(err: unknown, visibility: 'public' | 'private'): unknown {
 export function taskOf(manifest: Manifest): string | undefined {
   if ((manifest.kind === 'samples' || manifest.kind === 'denoiser') && manifest.frames !== undefined) return 'video-generation';
   if (manifest.kind === 'image_to_image') return manifest.task;
+  if (manifest.kind === 'denoiser' && manifest.condition) return manifest.condition.task;
   // A batch answering a suite's published condition images competes in that suite's task.
   if (manifest.kind === 'samples' && manifest.conditions !== undefined) return findSuite(manifest.conditions)?.task;
   if (manifest.kind === 'generator' || manifest.kind === 'denoiser' || manifest.kind === 'samples') {

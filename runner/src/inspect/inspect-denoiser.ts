@@ -120,6 +120,20 @@ export async function inspectDenoiser(
         ? new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [BATCH])
         : new ort.Tensor('int32', Int32Array.from(labels), [BATCH]);
   }
+  if (manifest.inputs.condition && manifest.condition) {
+    const c = inByName.get(manifest.inputs.condition)!;
+    const side = manifest.condition.resolution;
+    const fixed = c.shape.map((d, i) => (typeof d === 'number' && d > 0 && i > 0 ? d : undefined));
+    if (c.type !== 'float32')
+      return { ok: false, field: 'inputs.condition', problem: `condition input "${c.name}" must be float32, the graph declares ${c.type}` };
+    if (c.shape.length !== 4 || fixed.some((d, i) => d !== undefined && d !== [BATCH, 3, side, side][i]))
+      return {
+        ok: false,
+        field: 'condition.resolution',
+        problem: `condition input "${c.name}" is declared ${fmt(c.shape)}, but the manifest (condition.resolution ${side}) feeds ${fmt([BATCH, 3, side, side])}`,
+      };
+    feeds[c.name] = new ort.Tensor('float32', new Float32Array(BATCH * 3 * side * side), [BATCH, 3, side, side]);
+  }
   let out: ort.InferenceSession.ReturnType;
   try {
     out = await session.run(feeds, [manifest.outputs.prediction]);

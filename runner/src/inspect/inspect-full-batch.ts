@@ -89,6 +89,9 @@ export async function runFullBatch(model: Uint8Array, manifest: Manifest, batch:
             [manifest.inputs.x]: zeros('float32', [batch, ...shape]),
             [manifest.inputs.t]: time,
             ...(manifest.inputs.class ? { [manifest.inputs.class]: zeros(typeOf(s, manifest.inputs.class), [batch]) } : {}),
+            ...(manifest.inputs.condition && manifest.condition
+              ? { [manifest.inputs.condition]: zeros('float32', [batch, 3, manifest.condition.resolution, manifest.condition.resolution]) }
+              : {}),
           };
         },
         manifest.outputs.prediction,

@@ -55,6 +55,8 @@ export class OnnxDenoiser {
     private readonly manifest: DenoiserManifest,
     /** A text-conditioned model's `inputs.context` for the rows the sampler labels (see DenoiserSourceOptions.condition). */
     private readonly contextFeed?: (rows: Int32Array) => ort.Tensor,
+    /** An image-conditioned model's `inputs.condition` for the rows the sampler labels, likewise. */
+    private readonly conditionFeed?: (rows: Int32Array) => ort.Tensor,
   ) {
     const meta = (name: string) => session.inputMetadata.find((m) => m.name === name);
     for (const [role, name] of Object.entries(manifest.inputs)) {
@@ -102,6 +104,10 @@ export class OnnxDenoiser {
     if (inputs.context) {
       if (!classes || !this.contextFeed) throw new SamplingConfigError('a text-conditioned denoiser was called without its context');
       feeds[inputs.context] = this.contextFeed(classes);
+    }
+    if (inputs.condition) {
+      if (!classes || !this.conditionFeed) throw new SamplingConfigError('an image-conditioned denoiser was called without its condition');
+      feeds[inputs.condition] = this.conditionFeed(classes);
     }
     const where = this.where();
     const out = await runModel(this.session, feeds, [outputs.prediction], where);

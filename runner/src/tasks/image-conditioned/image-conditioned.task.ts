@@ -19,6 +19,7 @@ import { edgeF1 } from '../../metrics/edge-f1.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
 import { batchNormals } from '../../sampling/noise.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
+import { openConditionedDenoiser } from './conditioned-denoiser.js';
 
 /**
  * Image-conditioned suites (issue #17): the harness computes condition i from target i (conditions/suite-inputs.ts),
@@ -124,15 +125,18 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
   let executionProvider = ep;
 
   const opened = manifest.kind === 'image_to_image' ? await openSession(input.model, ep) : undefined;
+  const denoiser = manifest.kind === 'denoiser' ? await openConditionedDenoiser(input, manifest, suite, inputs) : undefined;
   try {
-    if (opened) {
-      warnings.push(...opened.warnings);
-      executionProvider = opened.executionProvider;
+    for (const o of [opened, denoiser]) {
+      if (!o) continue;
+      warnings.push(...o.warnings);
+      executionProvider = o.executionProvider;
     }
     let source: AsyncGenerator<Uint8Array>;
     if (manifest.kind === 'image_to_image') source = modelOutputs(input, manifest, suite, inputs, opened!.session);
+    else if (denoiser) source = denoiser.outputs;
     else if (manifest.kind === 'samples' && input.modelPath) source = batchOutputs(input.modelPath, suite);
-    else throw new ModelFailure(`suite ${suite.id} scores image_to_image models and sample batches, not ${manifest.kind}`);
+    else throw new ModelFailure(`suite ${suite.id} scores image_to_image models, denoisers and sample batches, not ${manifest.kind}`);
     const stage = manifest.kind === 'samples' ? 'decoding' : 'sampling';
     clock.startLoop();
     let done = 0;
@@ -157,6 +161,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
     if (done !== count) throw new ModelFailure(`the submission answered ${done} of the ${count} inputs`);
   } finally {
     await opened?.session.release();
+    await denoiser?.close();
   }
 
   const metrics: MetricResult[] = [];
@@ -168,6 +173,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
     seed: suite.seed,
     batchSize: suite.batch_size,
     quantization: suite.quantization,
+    ...(denoiser ? { sampler: denoiser.protocol() } : {}),
   };
   const batch = (data: Uint8Array) => ({ data, count, height: R, width: R });
   const want = new Set<string>(suite.metrics);

@@ -1,0 +1,96 @@
+import * as ort from 'onnxruntime-node';
+import { denoiserImageShape, type DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
+import { conditionSize, type ImageConditionedSuiteDefinition } from '../../../../contracts/suites/image-conditioned-suite.schemas.js';
+import { ModelFailure } from '../../evaluation/model-failure.js';
+import { type ExecutionProvider, openSession } from '../../evaluation/onnx-session.js';
+import { DenoiserSource, type DenoiserProtocol, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
+import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
+import type { EvaluationInput } from '../task-family.js';
+import { quantiseNchw, type SuiteInputs } from '../../conditions/suite-inputs.js';
+
+/** An image-conditioned denoiser's outputs, what it recorded and what it holds open. */
+export interface ConditionedDenoiser {
+  outputs: AsyncGenerator<Uint8Array>;
+  protocol(): DenoiserProtocol;
+  executionProvider: ExecutionProvider;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * An image-conditioned denoiser (manifest `condition`) sampled by the suite's sampler: output i is sampled
+ * with noise keyed by (seed, i), every network call fed condition i at `inputs.condition` (float32 NCHW in
+ * [−1, 1], the published input); classifier-free guidance, where the suite asks for it, feeds its
+ * unconditional rows a zero (mid-grey) condition. Outputs are quantised as the one-step models' are.
+ */
+export async function openConditionedDenoiser(
+  input: EvaluationInput,
+  manifest: DenoiserManifest,
+  suite: ImageConditionedSuiteDefinition,
+  inputs: SuiteInputs,
+): Promise<ConditionedDenoiser> {
+  if (!manifest.condition || !manifest.inputs.condition)
+    throw new ModelFailure(`suite ${suite.id} scores image-conditioned denoisers: the manifest declares no condition`);
+  if (manifest.condition.task !== suite.task)
+    throw new ModelFailure(`suite ${suite.id} is a ${suite.task} suite; the model competes in ${manifest.condition.task}`);
+  if (manifest.condition.resolution !== conditionSize(suite))
+    throw new ModelFailure(
+      `suite ${suite.id} feeds conditions of ${conditionSize(suite)}×${conditionSize(suite)}; the model declares condition.resolution ${manifest.condition.resolution}`,
+    );
+  if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
+  if (manifest.latent && !input.decoder) throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
+  const ep: ExecutionProvider = input.executionProvider ?? 'cpu';
+  const opened = await openSession(input.model, ep);
+  let decoder: LatentDecoder | undefined;
+  const close = async () => {
+    await opened.session.release();
+    await decoder?.close();
+  };
+  try {
+    decoder = manifest.latent ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), ep) : undefined;
+    const side = inputs.side;
+    const per = 3 * side * side;
+    // Rows 0..k−1: the batch's conditions; row k: the zero condition of guidance's unconditional rows.
+    let table = new Float32Array(0);
+    const conditionFeed = (rows: Int32Array): ort.Tensor => {
+      const out = new Float32Array(rows.length * per);
+      rows.forEach((r, i) => out.set(table.subarray(r * per, (r + 1) * per), i * per));
+      return new ort.Tensor('float32', out, [rows.length, 3, side, side]);
+    };
+    const count = inputs.count;
+    const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest, undefined, conditionFeed), manifest, {
+      n: count,
+      seed: suite.seed,
+      batchSize: suite.batch_size,
+      sampler: suite.sampler,
+      decoder,
+      onSamplesDone: (done) => input.onProgress?.(done / count),
+      condition: async (indices) => {
+        const k = indices.length;
+        table = new Float32Array((k + 1) * per);
+        indices.forEach((i, row) => table.set(inputs.conditions.subarray(i * per, (i + 1) * per), row * per));
+        return { rows: Int32Array.from({ length: k }, (_, i) => i), nullRow: k };
+      },
+    });
+    const R = suite.resolution;
+    const toMinusOneOne = manifest.output_range[0] === 0;
+    async function* outputs(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < count; at += suite.batch_size) {
+        const n = Math.min(suite.batch_size, count - at);
+        let { images } = await source.sampleRange(at, n);
+        if (toMinusOneOne) images = images.map((v) => v * 2 - 1);
+        yield quantiseNchw(images, n, R);
+      }
+    }
+    return {
+      outputs: outputs(),
+      protocol: () => source.protocol(),
+      executionProvider: opened.executionProvider,
+      warnings: [...opened.warnings, ...(decoder?.warnings ?? [])],
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
