@@ -38,17 +38,18 @@ describe('video generation (smoke-video-16x32)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('scores a coherent mover and per-frame noise and ranks the coherent one first', async () => {
+  /** Writes each named batch, submits it, expects it queued on `suiteId` alone, and returns each one's metrics. */
+  async function scoreBatches(
+    suiteId: string,
+    batches: Record<string, (path: string) => Promise<unknown>>,
+  ): Promise<Record<string, Record<string, number>>> {
     const ids: Record<string, string> = {};
-    for (const [name, perFrameNoise] of [
-      ['coherent-mover', false],
-      ['per-frame-noise', true],
-    ] as const) {
+    for (const [name, write] of Object.entries(batches)) {
       const path = join(dir, `${name}.npz`);
-      await writeExampleVideoBatch(path, { perFrameNoise });
-      const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest: exampleVideoManifest(name) });
+      const manifest = await write(path);
+      const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-video-16x32']);
+      expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual([suiteId]);
       ids[name] = r.body.evaluations[0].id;
     }
     const scores: Record<string, Record<string, number>> = {};
@@ -57,6 +58,20 @@ describe('video generation (smoke-video-16x32)', () => {
       expect(final.status, final.failureReason).toBe('succeeded');
       scores[name] = final.metrics;
     }
+    return scores;
+  }
+
+  it('scores a coherent mover and per-frame noise and ranks the coherent one first', async () => {
+    const scores = await scoreBatches('smoke-video-16x32', {
+      'coherent-mover': async (path) => {
+        await writeExampleVideoBatch(path);
+        return exampleVideoManifest('coherent-mover');
+      },
+      'per-frame-noise': async (path) => {
+        await writeExampleVideoBatch(path, { perFrameNoise: true });
+        return exampleVideoManifest('per-frame-noise');
+      },
+    });
     expect(scores['coherent-mover']!.fvd).toBeLessThan(scores['per-frame-noise']!.fvd);
     expect(scores['coherent-mover']!.temporal_consistency).toBeGreaterThan(scores['per-frame-noise']!.temporal_consistency);
     const all = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32');
@@ -105,24 +120,16 @@ describe('video generation (smoke-video-16x32)', () => {
     const published = await getJson(stack, '/api/suites/smoke-t2v-12x32/prompts');
     expect(published.count).toBe(224);
     expect(published.prompts[0]).toMatch(/^a [a-z]+ [a-z]+ on a [a-z]+ background$/);
-    const ids: Record<string, string> = {};
-    for (const [name, ignorePrompts] of [
-      ['prompt-following', false],
-      ['prompt-ignoring', true],
-    ] as const) {
-      const path = join(dir, `${name}.npz`);
-      await writeExamplePromptVideoBatch(path, { ignorePrompts });
-      const r = await submit(stack, stack.submitterToken, { file: await readFile(path), manifest: examplePromptVideoManifest(name) });
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(r.body.evaluations.map((e: any) => e.suite.id)).toEqual(['smoke-t2v-12x32']);
-      ids[name] = r.body.evaluations[0].id;
-    }
-    const scores: Record<string, Record<string, number>> = {};
-    for (const [name, id] of Object.entries(ids)) {
-      const { final } = await waitForEvaluation(stack, id, 120_000);
-      expect(final.status, final.failureReason).toBe('succeeded');
-      scores[name] = final.metrics;
-    }
+    const scores = await scoreBatches('smoke-t2v-12x32', {
+      'prompt-following': async (path) => {
+        await writeExamplePromptVideoBatch(path);
+        return examplePromptVideoManifest('prompt-following');
+      },
+      'prompt-ignoring': async (path) => {
+        await writeExamplePromptVideoBatch(path, { ignorePrompts: true });
+        return examplePromptVideoManifest('prompt-ignoring');
+      },
+    });
     expect(scores['prompt-following']!.clip_score_frames).toBeGreaterThan(scores['prompt-ignoring']!.clip_score_frames);
     const lb = await getJson(stack, '/api/leaderboards?task=video-generation&resolution=32&frames=12');
     expect(lb.boards.map((b: any) => b.suite.id)).toEqual(['smoke-t2v-12x32']);
