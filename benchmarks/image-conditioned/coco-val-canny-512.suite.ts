@@ -1,0 +1,39 @@
+// Canny-controlled generation on MS-COCO: the 5,000 images of COCO 2017 val, centre-cropped and resized to
+// 512×512 (ControlNet's resolution), their control maps computed by the harness with OpenCV's Canny(gray, 100, 200)
+// as ControlNet's annotator does. Outputs are scored by edge F1 of their re-extracted Canny map against the control
+// map (control fidelity, ranks) and by FID/KID (the FID Inception) against the source images. The control map is
+// the only condition: the captions ControlNet-style evaluations also feed are not part of this suite, so its
+// numbers compare within this board. Nothing is downloaded: the image batch is configured by path (README.md,
+// "Suites"), its sha256 is not pinned until a maintainer prepares and checks it, and the suite is listed as
+// unavailable until it is present.
+import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
+import { defineSuite } from '../../contracts/suites/suite.schemas.js';
+import { FID_INCEPTION } from '../imagenet/adm-assets.js';
+
+export default defineSuite({
+  id: 'coco-val-canny-512',
+  version: 1,
+  title: 'COCO 2017 val Canny control 512×512',
+  description:
+    "The 5,000 COCO 2017 val images at 512×512 with the harness's Canny maps (OpenCV Canny(gray, 100, 200)) as controls; edge F1 against the control (ranks), FID and KID (Inception) against the source images.",
+  task: 'controllable-generation',
+  resolution: 512,
+  kinds: ['image_to_image', 'samples'],
+  condition: { kind: 'canny', low: 100, high: 200 },
+  targets: {
+    type: 'adm-reference-batch',
+    file: 'coco2017-val-5k-512.npz',
+    sha256: SHA256_NOT_PINNED,
+    // val2017.zip (5,000 images) from cocodataset.org, each centre-cropped to a square and resized to 512×512 with
+    // PIL bicubic, in the order of instances_val2017.json's images list, as an ADM batch (arr_0 uint8 [5000, 512, 512, 3]).
+    source: 'http://images.cocodataset.org/zips/val2017.zip',
+  },
+  samples: 5000,
+  seed: 0,
+  batch_size: 8,
+  extractor: FID_INCEPTION,
+  metrics: ['edge_f1', 'fid', 'kid'],
+  primary: 'edge_f1',
+  drift_tolerance: 1e-6,
+  time_limit_s: 14400,
+});
