@@ -306,8 +306,8 @@ export interface ArenaPair {
   id: string;
   suite: { id: string; version: number };
   sampleIndex: number;
-  left: { url: string; index: number; gridSide: number };
-  right: { url: string; index: number; gridSide: number };
+  left: { url: string; index: number };
+  right: { url: string; index: number };
 }
 
 /** POST /api/arena/pairs/:id/vote: the names, revealed. */

@@ -46,7 +46,7 @@ describe('arena page', () => {
       });
       const body = (await res.json()) as any;
       expect(res.status, JSON.stringify(body)).toBe(201);
-      await scoreAs(stack, body.evaluations.find((e: any) => e.suite.id === 'smoke-32').id, { fid }, { grid: true });
+      await scoreAs(stack, body.evaluations.find((e: any) => e.suite.id === 'smoke-32').id, { fid }, { kept: 64 });
     }
     browser = await launchBrowser();
   });

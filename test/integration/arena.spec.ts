@@ -25,6 +25,8 @@ describe('arena', () => {
   const IS: Record<string, number> = { 'arena-a': 5, 'arena-b': 10, 'arena-c': 15, 'arena-private': 1 };
   const PRIVATE = 'arena-private';
   let seed = 900;
+  /** Each model's kept sample PNGs, by index (what the arena must serve for it). */
+  const keptOf: Record<string, Buffer[]> = {};
 
   async function submit(name: string, visibility: 'public' | 'private', fid: number) {
     const form = new FormData();
@@ -39,7 +41,8 @@ describe('arena', () => {
     const body = (await res.json()) as any;
     expect(res.status, JSON.stringify(body)).toBe(201);
     const scored = body.evaluations.find((e: any) => e.suite.id === 'smoke-32');
-    await scoreAs(stack, scored.id, { fid, inception_score: IS[name]! }, { grid: true });
+    // Kept samples only, no grid: the arena shows kept PNGs.
+    keptOf[name] = await scoreAs(stack, scored.id, { fid, inception_score: IS[name]! }, { kept: 64 });
   }
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -147,12 +150,18 @@ describe('arena', () => {
     expect(p.right.index).toBe(p.sampleIndex);
     expect(p.sampleIndex).toBeGreaterThanOrEqual(0);
     expect(p.sampleIndex).toBeLessThan(64);
-    for (const side of [p.left, p.right]) {
+    const { left, right } = await truth(p.id);
+    // Each side is exactly that model's kept PNG at the pair's index, behind a URL naming neither model.
+    for (const [side, name] of [
+      [p.left, left],
+      [p.right, right],
+    ] as const) {
       const img = await fetch(`${stack.baseUrl}${side.url}`);
       expect(img.status).toBe(200);
       expect(img.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await img.arrayBuffer()).equals(keptOf[name]![p.sampleIndex]!)).toBe(true);
     }
-    const { left, right } = await truth(p.id);
+    expect(keptOf[left]![p.sampleIndex]!.equals(keptOf[right]![p.sampleIndex]!)).toBe(false);
     const other = await newSession();
     const before = await voteCount();
     expect((await post(`/api/arena/pairs/${p.id}/vote`, { choice: 'left' }, asSession(other))).status).toBe(404);
@@ -362,6 +371,13 @@ describe('arena', () => {
       enoughVotes: false,
       note: 'too few votes to rate (2 < 5)',
     });
+    // The export carries the same standing: rated, and too few votes (no rating, its votes counted).
+    const rows = (await (await fetch(`${stack.baseUrl}/api/leaderboards/export?format=json&suite=smoke-32`)).json()) as any[];
+    const row = (name: string) => rows.find((r) => r.model === name);
+    expect(row('arena-a')).toMatchObject({ arena_rating: 1100, arena_rating_lo: 1050, arena_rating_hi: 1150, arena_votes: 25 });
+    expect(row('arena-b')).toMatchObject({ arena_rating: null, arena_rating_lo: null, arena_rating_hi: null, arena_votes: 2 });
+    const csv = await (await fetch(`${stack.baseUrl}/api/leaderboards/export?format=csv&suite=smoke-32`)).text();
+    expect(csv.split('\r\n')[0]).toContain('arena_rating,arena_rating_lo,arena_rating_hi,arena_votes');
     const page = await boards('&sort=arena&limit=1&offset=1');
     expect([names(page), page.total]).toEqual([['arena-a'], 3]);
     // The owner sees their private model (best FID): the arena never rated it, so it comes last.

@@ -94,7 +94,7 @@ describe('visibility per version, on every read endpoint', () => {
         const body = await submit(plan.owner === 'a' ? stack.submitterToken : b.secret, model, v.vis);
         const scored = body.evaluations.find((e: any) => e.suite.id === 'smoke-32');
         expect(scored, JSON.stringify(body.evaluations)).toBeDefined();
-        await scoreAs(stack, scored.id, { fid: v.fid }, { grid: true });
+        await scoreAs(stack, scored.id, { fid: v.fid }, { grid: true, kept: 4 });
         versions.push({
           model,
           owner: plan.owner === 'a' ? stack.owner : ownerB,

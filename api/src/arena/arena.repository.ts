@@ -30,11 +30,19 @@ export class ArenaRepository {
       where: {
         suiteVersionId,
         status: 'succeeded',
-        sampleGridSha256: { not: null },
+        samples: { some: {} },
         modelVersion: { visibility: 'public', model: { kind: { in: [...ARENA_KINDS] } } },
       },
       orderBy: { finishedAt: 'desc' },
-      select: { id: true, modelVersionId: true, sampleGridSha256: true },
+      select: { id: true, modelVersionId: true, samples: { select: { sampleIndex: true } } },
+    });
+  }
+
+  /** The kept PNG of one sample of an evaluation (evaluation_samples), or null. */
+  keptSample(evaluationId: string, sampleIndex: number) {
+    return this.prisma.evaluationSample.findUnique({
+      where: { evaluationId_sampleIndex: { evaluationId, sampleIndex } },
+      select: { imageSha256: true },
     });
   }
 
@@ -69,13 +77,13 @@ export class ArenaRepository {
         suiteVersion: { select: { suiteId: true, version: true } },
         leftEvaluation: {
           select: {
-            sampleGridSha256: true,
+            id: true,
             modelVersion: { select: { version: true, visibility: true, model: { select: { name: true, owner: true } } } },
           },
         },
         rightEvaluation: {
           select: {
-            sampleGridSha256: true,
+            id: true,
             modelVersion: { select: { version: true, visibility: true, model: { select: { name: true, owner: true } } } },
           },
         },

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { apiSchema } from '../common/openapi.js';
 
-/** The grid holds the first 64 samples (runner/src/evaluation/sample-grid.ts): the arena shows those. */
-export const ARENA_GRID_SIDE = 8;
 /** The header carrying an anonymous voter's session token. */
 export const ARENA_SESSION_HEADER = 'x-arena-session';
 
@@ -30,15 +28,16 @@ export const BoardQuery = z.strictObject({ sort: z.enum(['rating', 'votes']).def
 
 export const SessionView = apiSchema('ArenaSession', z.object({ token: z.string(), header: z.string() }));
 
-const Tile = z.object({ url: z.string(), index: z.number().int(), gridSide: z.number().int() });
+/** One side of a pair: the kept PNG of that model's sample at the pair's index (served anonymously by the pair's route). */
+const Side = z.object({ url: z.string(), index: z.number().int() });
 export const PairView = apiSchema(
   'ArenaPair',
   z.object({
     id: z.uuid(),
     suite: z.object({ id: z.string(), version: z.number().int() }),
     sampleIndex: z.number().int(),
-    left: Tile,
-    right: Tile,
+    left: Side,
+    right: Side,
   }),
 );
 

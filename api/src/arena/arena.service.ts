@@ -18,15 +18,7 @@ import { APP_CONFIG, type AppConfig, type ArenaConfig } from '../config/config.j
 import type { Principal } from '../auth/tokens.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ArenaRepository } from './arena.repository.js';
-import {
-  ARENA_GRID_SIDE,
-  ARENA_SESSION_HEADER,
-  ArenaSessionToken,
-  type BoardView,
-  StoredAgreement,
-  StoredEntry,
-  type VoteBody,
-} from './arena.schemas.js';
+import { ARENA_SESSION_HEADER, ArenaSessionToken, type BoardView, StoredAgreement, StoredEntry, type VoteBody } from './arena.schemas.js';
 import { ARENA_ALGORITHM, type ArenaVoteInput, rateArena } from './rating/arena-rating.js';
 import { arenaStanding, compareStandings } from './rating/standing.js';
 
@@ -101,13 +93,13 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
   async nextPair(voter: string, suiteId: string) {
     const sv = await this.arena.newestSuiteVersion(suiteId);
     if (!sv) throw new NotFoundException(`no suite ${suiteId}`);
-    const facts = SuiteFacts.safeParse(sv.definition);
-    const tiles = Math.min(ARENA_GRID_SIDE * ARENA_GRID_SIDE, facts.success ? facts.data.samples : 0);
-    // One evaluation per model version: its newest with a grid.
-    const byVersion = new Map<string, { id: string; modelVersionId: string }>();
-    for (const e of await this.arena.showableEvaluations(sv.id)) if (!byVersion.has(e.modelVersionId)) byVersion.set(e.modelVersionId, e);
+    // One evaluation per model version: its newest with kept samples (evaluation_samples), and which indices it kept.
+    const byVersion = new Map<string, { id: string; modelVersionId: string; kept: Set<number> }>();
+    for (const e of await this.arena.showableEvaluations(sv.id))
+      if (!byVersion.has(e.modelVersionId))
+        byVersion.set(e.modelVersionId, { id: e.id, modelVersionId: e.modelVersionId, kept: new Set(e.samples.map((k) => k.sampleIndex)) });
     const players = [...byVersion.values()];
-    if (players.length < 2 || tiles === 0)
+    if (players.length < 2)
       throw new NotFoundException(`suite ${suiteId} v${sv.version} has fewer than two public models with stored samples to compare`);
 
     const ratings = new Map<string, number>();
@@ -134,7 +126,8 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
         const [a, b] = [players[i], players[j]];
         const [low, high] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
         const done = judged.get(`${low}|${high}`) ?? new Set<number>();
-        const free = Array.from({ length: tiles }, (_, k) => k).filter((k) => !done.has(k));
+        // Indices both kept (the same class label or prompt and seed), in order, that this voter has not judged.
+        const free = [...a.kept].filter((k) => b.kept.has(k) && !done.has(k)).sort((x, y) => x - y);
         if (free.length === 0) continue;
         const gap = (ratings.get(a.modelVersionId) ?? 1000) - (ratings.get(b.modelVersionId) ?? 1000);
         const weight = pairWeight(gap, counted.get(pairKey(a.modelVersionId, b.modelVersionId)) ?? 0, this.settings);
@@ -158,18 +151,22 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
       id: pair.id,
       suite: { id: suiteId, version: sv.version },
       sampleIndex,
-      left: { url: `/api/arena/pairs/${pair.id}/left.png`, index: sampleIndex, gridSide: ARENA_GRID_SIDE },
-      right: { url: `/api/arena/pairs/${pair.id}/right.png`, index: sampleIndex, gridSide: ARENA_GRID_SIDE },
+      left: { url: `/api/arena/pairs/${pair.id}/left.png`, index: sampleIndex },
+      right: { url: `/api/arena/pairs/${pair.id}/right.png`, index: sampleIndex },
     };
   }
 
-  /** The stored grid of one side of a pair; the tile to show is the pair's sample index. Only public versions. */
+  /**
+   * The kept PNG of one side of a pair: that model's sample at the pair's index, by a URL that names neither
+   * model nor evaluation. Only public versions (a version made private since reads as no pair).
+   */
   async imagePath(pairId: string, side: 'left' | 'right'): Promise<string> {
     const pair = await this.arena.findPair(pairId);
     const e = pair && (side === 'left' ? pair.leftEvaluation : pair.rightEvaluation);
-    if (!e || e.modelVersion.visibility !== 'public' || !e.sampleGridSha256 || !(await this.store.has(e.sampleGridSha256)))
-      throw new NotFoundException(`no arena pair ${pairId}`);
-    return this.store.pathFor(e.sampleGridSha256);
+    if (!pair || !e || e.modelVersion.visibility !== 'public') throw new NotFoundException(`no arena pair ${pairId}`);
+    const kept = await this.arena.keptSample(e.id, pair.sampleIndex);
+    if (!kept || !(await this.store.has(kept.imageSha256))) throw new NotFoundException(`no arena pair ${pairId}`);
+    return this.store.pathFor(kept.imageSha256);
   }
 
   async vote(voter: string, pairId: string, body: VoteBody) {

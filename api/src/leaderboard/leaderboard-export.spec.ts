@@ -45,6 +45,7 @@ const generation: ExportBoard = {
       trigger: 'submission',
       drift: null,
       protocol: null,
+      arena: { rating: 1043.5, low: 1001.25, high: 1090, votes: 31 },
     },
     {
       rank: 2,
@@ -57,6 +58,7 @@ const generation: ExportBoard = {
       trigger: 'schedule',
       drift: { relativeChange: 0.25, flagged: true },
       protocol: { solver: 'ddim', steps: 50, guidance: 1.5, nfe: 50 },
+      arena: { rating: null, low: null, high: null, votes: 3 },
     },
   ],
 };
@@ -93,6 +95,7 @@ describe('leaderboard export', () => {
       ...['rank', 'model', 'model_id', 'model_version', 'visibility', 'owner', 'kind'],
       ...['sampler', 'steps', 'guidance', 'nfe'],
       ...['fid', 'fid_lo', 'fid_hi', 'sfid', 'miou'],
+      ...['arena_rating', 'arena_rating_lo', 'arena_rating_hi', 'arena_votes'],
       ...['finished_at', 'trigger', 'drift', 'drift_flagged', 'evaluation_id'],
     ]);
   });
@@ -104,15 +107,19 @@ describe('leaderboard export', () => {
     expect(rows[1]).toMatchObject({ drift: 0.25, drift_flagged: true, finished_at: null, visibility: 'private' });
     expect(rows[2]).toMatchObject({ suite: 'seg', protocol: 'dataset-hungarian', classes: 27, fid: null, miou: 0.5 });
     expect(rows[2]!.finished_at).toBe('2026-11-28T00:00:00.000Z');
+    // Arena standing: rated, too few votes (no rating, its votes still counted), not rated at all.
+    expect(rows[0]).toMatchObject({ arena_rating: 1043.5, arena_rating_lo: 1001.25, arena_rating_hi: 1090, arena_votes: 31 });
+    expect(rows[1]).toMatchObject({ arena_rating: null, arena_rating_lo: null, arena_rating_hi: null, arena_votes: 3 });
+    expect(rows[2]).toMatchObject({ arena_rating: null, arena_votes: null });
   });
 
   it('quotes CSV as RFC 4180 says', () => {
     const lines = toCsv(exportTable([generation])).split('\r\n');
     expect(lines[0]).toBe(
-      'suite,suite_version,task,resolution,protocol,classes,primary_metric,rank,model,model_id,model_version,visibility,owner,kind,sampler,steps,guidance,nfe,fid,fid_lo,fid_hi,sfid,finished_at,trigger,drift,drift_flagged,evaluation_id',
+      'suite,suite_version,task,resolution,protocol,classes,primary_metric,rank,model,model_id,model_version,visibility,owner,kind,sampler,steps,guidance,nfe,fid,fid_lo,fid_hi,sfid,arena_rating,arena_rating_lo,arena_rating_hi,arena_votes,finished_at,trigger,drift,drift_flagged,evaluation_id',
     );
     expect(lines[1]).toBe(
-      's,1,unconditional-generation,32,,,fid,1,"a,""b""",m1,2,public,o,generator,,,,,1.5,1.25,1.75,,2026-11-27T00:00:00.000Z,submission,,false,e1',
+      's,1,unconditional-generation,32,,,fid,1,"a,""b""",m1,2,public,o,generator,,,,,1.5,1.25,1.75,,1043.5,1001.25,1090,31,2026-11-27T00:00:00.000Z,submission,,false,e1',
     );
     expect(lines[3]).toBe('');
   });

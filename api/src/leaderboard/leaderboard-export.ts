@@ -1,6 +1,6 @@
 /**
  * The one leaderboard export (GET /api/leaderboards/export, which the dashboard's Export menu downloads):
- * one row per board entry, its columns decided here once. CSV and JSON are the same rows; JSON writes every
+ * one row per board entry (metrics, arena standing, provenance), its columns decided here once. CSV and JSON are the same rows; JSON writes every
  * column of every row, null where a board has no value (e.g. `classes` outside segmentation, `sampler` for
  * a generator).
  */
@@ -27,6 +27,8 @@ export interface ExportBoard {
     drift: { relativeChange?: number; flagged: boolean } | null;
     /** Provenance protocol choices (sampler, steps, guidance, nfe for denoisers). */
     protocol?: { solver?: unknown; steps?: unknown; guidance?: unknown; nfe?: unknown } | null;
+    /** The version's standing in the board's latest arena rating; null where the arena has not rated it. */
+    arena?: { rating: number | null; low: number | null; high: number | null; votes: number } | null;
   }>;
 }
 
@@ -67,6 +69,17 @@ const LEADING: Column[] = [
   ['nfe', (_, e) => num(e.protocol?.nfe)],
 ];
 
+/**
+ * The arena standing (README.md, "Arena"): rating with its 95% bootstrap interval, empty below the minimum vote
+ * count as on the board, and the votes it rests on; all empty where the arena has not rated the version.
+ */
+const ARENA: Column[] = [
+  ['arena_rating', (_, e) => e.arena?.rating],
+  ['arena_rating_lo', (_, e) => e.arena?.low],
+  ['arena_rating_hi', (_, e) => e.arena?.high],
+  ['arena_votes', (_, e) => e.arena?.votes],
+];
+
 const TRAILING: Column[] = [
   ['finished_at', (_, e) => (e.finishedAt ? new Date(e.finishedAt).toISOString() : null)],
   ['trigger', (_, e) => e.trigger],
@@ -88,7 +101,7 @@ function metricColumns(boards: Board[]): Column[] {
 
 /** The boards as export rows, one per entry, in board then rank order. */
 export function exportTable(boards: Board[]): ExportTable {
-  const columns = [...LEADING, ...metricColumns(boards), ...TRAILING];
+  const columns = [...LEADING, ...metricColumns(boards), ...ARENA, ...TRAILING];
   const rows = boards.flatMap((b) => b.entries.map((e) => Object.fromEntries(columns.map(([name, value]) => [name, value(b, e) ?? null]))));
   return { columns: columns.map(([name]) => name), rows };
 }

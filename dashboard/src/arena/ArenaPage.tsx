@@ -21,8 +21,8 @@ import type { GenbenchDataProvider } from '../data-provider';
 
 const TILE_PX = 256;
 
-/** One tile of a stored 8×8 sample grid, cut out by CSS (the API serves the grid; the pair says which tile). */
-const Tile = ({ url, index, gridSide, label }: { url: string; index: number; gridSide: number; label: string }) => {
+/** One side of a pair: that model's kept PNG for the pair's sample index, fetched with the voter's credentials. */
+const Tile = ({ url, label }: { url: string; label: string }) => {
   const dataProvider = useDataProvider<GenbenchDataProvider>();
   const [src, setSrc] = useState<string>();
   useEffect(() => {
@@ -37,9 +37,6 @@ const Tile = ({ url, index, gridSide, label }: { url: string; index: number; gri
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [dataProvider, url]);
-  const row = Math.floor(index / gridSide);
-  const col = index % gridSide;
-  const at = (k: number) => (gridSide === 1 ? 0 : (k / (gridSide - 1)) * 100);
   return (
     <Box
       role="img"
@@ -51,8 +48,7 @@ const Tile = ({ url, index, gridSide, label }: { url: string; index: number; gri
         imageRendering: 'pixelated',
         backgroundColor: 'grey.300',
         backgroundImage: src ? `url(${src})` : undefined,
-        backgroundSize: `${gridSide * 100}% ${gridSide * 100}%`,
-        backgroundPosition: `${at(col)}% ${at(row)}%`,
+        backgroundSize: '100% 100%',
       }}
     />
   );
