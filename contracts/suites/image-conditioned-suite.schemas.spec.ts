@@ -100,4 +100,21 @@ describe('image_to_image manifest', () => {
     expect(parseManifest(batch)).toEqual(batch);
     expect(() => parseManifest({ ...batch, classes: 10 })).toThrow(/conditions: a batch that answers condition images/);
   });
+
+  it('paired translation: a synthetic source remap pairs with synthetic targets only, and an unknown remap is refused', () => {
+    const translate = {
+      ...sr4,
+      task: 'image-translation' as const,
+      condition: { kind: 'paired-source' as const, sources: { type: 'synthetic-remap' as const, remap: 'channel-rotate' as const } },
+    };
+    expect(conditionSize(ImageConditionedSuiteDefinition.parse(translate))).toBe(32);
+    const file = { type: 'adm-reference-batch' as const, file: 'x.npz', sha256: '0'.repeat(64), source: 'https://example.org/x' };
+    expect(messages({ ...translate, targets: file })).toMatch(/condition\.sources: a synthetic source remap needs synthetic targets/);
+    expect(messages({ ...translate, condition: { kind: 'paired-source', sources: file } })).toMatch(
+      /file targets need a file of paired sources/,
+    );
+    expect(messages({ ...translate, condition: { kind: 'paired-source', sources: { type: 'synthetic-remap', remap: 'mirror' } } })).toMatch(
+      /condition\.sources\.remap/,
+    );
+  });
 });

@@ -35,10 +35,23 @@ export const CannyCondition = z.strictObject({
   low: z.literal(100).default(100),
   high: z.literal(200).default(200),
 });
-/** Paired translation (DDBM): source image i of an ADM-style batch configured by path answers target i. */
+/**
+ * A source domain the harness derives from synthetic targets (runner/src/conditions/paired-sources.ts):
+ * `channel-rotate` publishes source = (G, B, R) of target (R, G, B), a fixed colour remap that an exact
+ * translator inverts and the identity does not.
+ */
+export const SYNTHETIC_REMAPS = ['channel-rotate'] as const;
+export const SyntheticRemapSource = z.strictObject({
+  type: z.literal('synthetic-remap'),
+  remap: z.enum(SYNTHETIC_REMAPS),
+});
+/**
+ * Paired translation (DDBM): source image i answers target i, either derived by the harness from synthetic
+ * targets or image i of an ADM-style batch configured by path (the same order as the targets' batch).
+ */
 export const PairedSourceCondition = z.strictObject({
   kind: z.literal('paired-source'),
-  sources: FileReference,
+  sources: z.discriminatedUnion('type', [SyntheticRemapSource, FileReference]),
 });
 /** Instruction editing (InstructPix2Pix): source image i with instruction i (UTF-8, one per line), target i the edit. */
 export const EditInstructionCondition = z.strictObject({
@@ -127,6 +140,14 @@ export const ImageConditionedSuiteDefinition = z
       path: ['condition', 'degradation', 'factor'],
     },
   )
+  .refine(
+    (s) =>
+      s.condition.kind !== 'paired-source' || (s.condition.sources.type === 'synthetic-remap') === (s.targets.type === 'synthetic-shapes'),
+    {
+      message: 'a synthetic source remap needs synthetic targets, and file targets need a file of paired sources',
+      path: ['condition', 'sources'],
+    },
+  )
   .refine((s) => s.targets.type !== 'synthetic-shapes' || s.targets.n >= s.samples, {
     message: 'the synthetic target set must hold at least `samples` images',
     path: ['targets', 'n'],
@@ -159,7 +180,7 @@ export function imageConditionedAssets(
 ): Array<{ asset: { file: string; sha256: string; source: string }; kind: 'reference' | 'model' }> {
   const out: Array<{ asset: { file: string; sha256: string; source: string }; kind: 'reference' | 'model' }> = [];
   const c = suite.condition;
-  if (c.kind === 'paired-source' || c.kind === 'edit-instruction') {
+  if ((c.kind === 'paired-source' || c.kind === 'edit-instruction') && c.sources.type === 'adm-reference-batch') {
     const { file, sha256, source } = c.sources;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });
   }

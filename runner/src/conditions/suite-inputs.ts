@@ -4,7 +4,9 @@
 // batches configured by path). Conditions, NCHW float32 in [−1, 1]:
 // - `degradation`: DDRM's y = H·x + σ_y·ε of x = target/127.5 − 1 (degradations.ts), noise seeded by (seed, i);
 // - `canny`: OpenCV Canny(gray, 100, 200) of the target (canny.ts), edges 1 and background −1 in all 3 channels
-//   (ControlNet feeds its Canny map as a 3-channel image).
+//   (ControlNet feeds its Canny map as a 3-channel image);
+// - `paired-source`: source image i as x/127.5 − 1, derived from target i by the harness for synthetic suites
+//   (paired-sources.ts) or image i of the suite's source batch (the same order as its targets' batch).
 // Published (`GET /api/suites/:id/inputs`, `genbench inputs`) as an ADM-style npz: `arr_0` uint8 [N, m, m, 3],
 // the conditions quantised as ADM quantises images (clip((y + 1)·127.5, 0, 255) truncated), and `arr_1` float32
 // [N, 3, m, m], the exact values an `image_to_image` model is fed (noisy measurements are not on the uint8 grid).
@@ -18,6 +20,7 @@ import { openNpz, writeNpz } from '../io/npz.js';
 import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
 import { canny, rgbToGray } from './canny.js';
 import { degrade } from './degradations.js';
+import { remapSources } from './paired-sources.js';
 
 export interface SuiteInputs {
   count: number;
@@ -33,10 +36,22 @@ export interface SuiteInputs {
 
 /** The suite's targets: its first `samples` images. A file that is missing, wrong or too short is the suite's fault. */
 export async function suiteTargets(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<Uint8Array> {
-  const R = suite.resolution;
   const t = suite.targets;
-  if (t.type === 'synthetic-shapes') return makeSyntheticImages({ n: suite.samples, resolution: R, seed: t.seed });
-  if (!dirs) throw new SuiteFailure(`suite ${suite.id}: its targets are a file, and no reference directory is configured`);
+  if (t.type === 'synthetic-shapes') return makeSyntheticImages({ n: suite.samples, resolution: suite.resolution, seed: t.seed });
+  return firstImagesOf(suite, t, 'targets', dirs);
+}
+
+type FileReference = Extract<ImageConditionedSuiteDefinition['targets'], { type: 'adm-reference-batch' }>;
+
+/** The first `samples` images of one of the suite's ADM batches (its targets, its paired sources). */
+async function firstImagesOf(
+  suite: ImageConditionedSuiteDefinition,
+  t: FileReference,
+  what: string,
+  dirs?: AssetDirs,
+): Promise<Uint8Array> {
+  const R = suite.resolution;
+  if (!dirs) throw new SuiteFailure(`suite ${suite.id}: its ${what} are a file, and no reference directory is configured`);
   const path = await verifyAsset(dirs.referenceDir, t, 'reference');
   const reader = await openNpz(path);
   try {
@@ -82,21 +97,22 @@ export function conditionsOf(suite: ImageConditionedSuiteDefinition, targets: Ui
     }
     return out;
   }
+  if (c.kind === 'paired-source' && c.sources.type === 'synthetic-remap')
+    return toModelSpace(remapSources(c.sources.remap, targets), count, R);
   throw new SuiteFailure(
-    `suite ${suite.id}: ${c.kind} conditions (paired sources, edit instructions) are not computed by this harness yet`,
+    `suite ${suite.id}: ${c.kind} conditions read from a file (paired sources, edit instructions) come from suiteInputs, not from the targets alone`,
   );
 }
 
-/** The suite's targets and conditions. */
+/** The suite's targets and conditions (paired sources read from their batch, image i answering target i). */
 export async function suiteInputs(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<SuiteInputs> {
   const targets = await suiteTargets(suite, dirs);
-  return {
-    count: suite.samples,
-    resolution: suite.resolution,
-    side: conditionSize(suite),
-    targets,
-    conditions: conditionsOf(suite, targets),
-  };
+  const c = suite.condition;
+  const conditions =
+    c.kind === 'paired-source' && c.sources.type === 'adm-reference-batch'
+      ? toModelSpace(await firstImagesOf(suite, c.sources, 'paired sources', dirs), suite.samples, suite.resolution)
+      : conditionsOf(suite, targets);
+  return { count: suite.samples, resolution: suite.resolution, side: conditionSize(suite), targets, conditions };
 }
 
 /** NCHW float32 in [−1, 1] → NHWC uint8 as ADM quantises (clip((v + 1)·127.5, 0, 255), truncated). */
