@@ -35,6 +35,9 @@ import ucf101x256 from './video/ucf101-16f-256.suite.js';
 import smokeSr4x32 from './image-conditioned/smoke-sr4-32.suite.js';
 import smokeSr4x32Denoiser from './image-conditioned/smoke-sr4-32-denoiser.suite.js';
 import smokeCanny32 from './image-conditioned/smoke-canny-32.suite.js';
+import smokeTranslate32 from './image-conditioned/smoke-translate-32.suite.js';
+import edges2handbags64 from './image-conditioned/edges2handbags-64.suite.js';
+import diodeOutdoor256 from './image-conditioned/diode-outdoor-256.suite.js';
 import cocoValCanny512 from './image-conditioned/coco-val-canny-512.suite.js';
 import imagenet1kSr4 from './image-conditioned/imagenet-1k-sr4-256.suite.js';
 import imagenet1kDeblur from './image-conditioned/imagenet-1k-deblur-256.suite.js';
@@ -76,6 +79,9 @@ export const SUITES: readonly SuiteDefinition[] = [
   smokeSr4x32,
   smokeSr4x32Denoiser,
   smokeCanny32,
+  smokeTranslate32,
+  edges2handbags64,
+  diodeOutdoor256,
   cocoValCanny512,
   imagenet1kSr4,
   imagenet1kDeblur,

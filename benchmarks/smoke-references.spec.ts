@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { remapSources } from '../runner/src/conditions/paired-sources.js';
 import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
 import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
@@ -64,6 +65,11 @@ const PINNED: Record<string, Record<string, string>> = {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-translate-32 v1': {
+    targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
+    sources: '0f0951ac6101f711c895a7892bcfa6db96c81f2bc46886b5fe61cec6172d0fff',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
   'smoke-seg-dataset v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
   'smoke-seg-per-image v1': { dataset: '52137c1ff9b7afc653d1b146dbeb0937038610ef814133613e856c473772ca56' },
 };
@@ -108,6 +114,15 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
     // Conditions are computed from the targets (and the suite's seed): the targets' digest pins them too.
     if (suite.targets.type === 'synthetic-shapes')
       out.targets = sha256([makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed })]);
+    // A source domain the harness derives from the targets (paired translation) is pinned by its own digest.
+    if (
+      suite.targets.type === 'synthetic-shapes' &&
+      suite.condition.kind === 'paired-source' &&
+      suite.condition.sources.type === 'synthetic-remap'
+    ) {
+      const targets = makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed });
+      out.sources = sha256([remapSources(suite.condition.sources.remap, targets)]);
+    }
     if (suite.extractor.type === 'builtin-tiny-conv')
       out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
     return out;

@@ -1,4 +1,5 @@
 import { attr, GraphBuilder } from '../../runner/src/onnx/graph-builder.js';
+import { CHANNEL_ROTATE_TARGET_OF } from '../../runner/src/conditions/paired-sources.js';
 import type { ImageToImageManifest } from '../../contracts/manifest/image-to-image-manifest.schemas.js';
 import type { DenoiserManifest } from '../../contracts/manifest/denoiser-manifest.schemas.js';
 
@@ -76,5 +77,37 @@ export function exampleRestorerDenoiserManifest(name: string): DenoiserManifest 
     time_input: 'sigma',
     output_range: [-1, 1],
     condition: { task: 'image-restoration', resolution: 8 },
+  };
+}
+
+/**
+ * Example `image_to_image` translators for smoke-translate-32, written with the project's ONNX writer: a Gather of
+ * the source's channels. `invert` answers target channel c with source channel CHANNEL_ROTATE_TARGET_OF[c]
+ * (undoing the suite's remap exactly); `identity` answers the source unchanged.
+ */
+export function buildChannelTranslator(kind: 'invert' | 'identity', side = 32): Uint8Array {
+  const g = new GraphBuilder({ name: `example-translate-${kind}` });
+  g.input('source', 'float32', ['batch', 3, side, side]);
+  const order = kind === 'invert' ? CHANNEL_ROTATE_TARGET_OF : [0, 1, 2];
+  g.initializer(
+    'channels',
+    BigInt64Array.from(order, (c) => BigInt(c)),
+    [3],
+  );
+  g.node('Gather', ['source', 'channels'], ['x'], { axis: attr.int(1) });
+  g.output('x', 'float32', ['batch', 3, side, side]);
+  return g.toBytes();
+}
+
+export function exampleTranslatorManifest(name: string, resolution = 32): ImageToImageManifest {
+  return {
+    name,
+    kind: 'image_to_image',
+    task: 'image-translation',
+    resolution,
+    condition_resolution: resolution,
+    inputs: { condition: 'source' },
+    outputs: { images: 'x' },
+    output_range: [-1, 1],
   };
 }
