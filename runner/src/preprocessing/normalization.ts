@@ -36,3 +36,30 @@ export function normalizeNhwc(images: Uint8Array | Float32Array, count: number, 
   }
   return out;
 }
+
+/**
+ * One NHWC row of `width` pixels (3 channels, values in [0, 255]) → its place in a float32 NCHW batch:
+ * out[offset + c·plane + x], where `offset` is the index of (n, 0, y, 0). The same arithmetic as
+ * normalizeNhwc, value for value.
+ */
+export function normalizeRowIntoNchw(
+  row: Float32Array,
+  width: number,
+  how: Normalization,
+  out: Float32Array,
+  offset: number,
+  plane: number,
+): void {
+  for (let c = 0; c < 3; c++) {
+    const dst = offset + c * plane;
+    if (how === 'adm') {
+      for (let x = 0, p = c; x < width; x++, p += 3) out[dst + x] = (row[p]! - 128) / 128;
+    } else if (how === 'minus-one-one') {
+      for (let x = 0, p = c; x < width; x++, p += 3) out[dst + x] = row[p]! / 127.5 - 1;
+    } else {
+      const mean = IMAGENET_MEAN[c]!;
+      const std = IMAGENET_STD[c]!;
+      for (let x = 0, p = c; x < width; x++, p += 3) out[dst + x] = (row[p]! / 255 - mean) / std;
+    }
+  }
+}

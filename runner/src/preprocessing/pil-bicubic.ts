@@ -59,70 +59,178 @@ function coefficients(inSize: number, outSize: number): Coefficients {
   return { ksize, start, taps, weights };
 }
 
+// The weights depend only on the two sizes; a benchmark or an evaluation resizes every batch between the
+// same sizes, so they are computed once per (in, out) pair.
+const cached = new Map<string, Coefficients>();
+function cachedCoefficients(inSize: number, outSize: number): Coefficients {
+  const key = `${inSize}:${outSize}`;
+  let c = cached.get(key);
+  if (!c) {
+    if (cached.size >= 64) cached.clear();
+    c = coefficients(inSize, outSize);
+    cached.set(key, c);
+  }
+  return c;
+}
+
 /**
  * Resizes NHWC images (uint8 or float values) to `outHeight × outWidth` as clean-fid's PIL float-mode
  * bicubic resizer does (Pillow's antialiased bicubic, a = −0.5, per channel, clipped to [0, 255]);
  * returns float32 NHWC.
  */
 export function resizePilBicubic(images: Uint8Array | Float32Array, shape: ImageShape, outHeight: number, outWidth: number): Float32Array {
+  const { count, channels } = shape;
+  const out = new Float32Array(count * outHeight * outWidth * channels);
+  const rowLen = outWidth * channels;
+  resizePilBicubicRows(images, shape, outHeight, outWidth, (n, y, row) => out.set(row, (n * outHeight + y) * rowLen));
+  return out;
+}
+
+/**
+ * The same resize, handed out one output row at a time: `emit(n, y, row)` receives row `y` of image `n`,
+ * `outWidth × channels` float32 values already clipped to [0, 255] (NHWC order), in a buffer that is
+ * reused for the next row. Lets a caller put the values where it needs them (normalized, NCHW) without
+ * an intermediate image.
+ */
+export function resizePilBicubicRows(
+  images: Uint8Array | Float32Array,
+  shape: ImageShape,
+  outHeight: number,
+  outWidth: number,
+  emit: (n: number, y: number, row: Float32Array) => void,
+): void {
   checkImageBuffer('resizePilBicubic', images, shape);
   checkOutputSize('resizePilBicubic', outHeight, outWidth);
   const { count, height, width, channels } = shape;
-  const out = new Float32Array(count * outHeight * outWidth * channels);
   const needHorizontal = width !== outWidth;
   const needVertical = height !== outHeight;
-  const vert = coefficients(height, outHeight);
+  const vert = cachedCoefficients(height, outHeight);
   // Like Pillow, the horizontal pass only covers the source rows the vertical pass reads.
   const firstRow = needVertical ? vert.start[0]! : 0;
   const lastRow = needVertical ? vert.start[outHeight - 1]! + vert.taps[outHeight - 1]! : height;
   const rows = lastRow - firstRow;
-  const horiz = needHorizontal ? coefficients(width, outWidth) : undefined;
+  const horiz = needHorizontal ? cachedCoefficients(width, outWidth) : undefined;
   const tmpWidth = needHorizontal ? outWidth : width;
   const tmp = new Float32Array(rows * tmpWidth * channels);
   const inImage = height * width * channels;
-  const outImage = outHeight * outWidth * channels;
+  const rowLen = outWidth * channels;
+  const row = new Float32Array(rowLen);
+  const acc = new Float64Array(rowLen);
 
   for (let n = 0; n < count; n++) {
-    const src = n * inImage;
-    // Horizontal pass (or a float32 copy of the rows when only the height changes).
+    const src = n * inImage + firstRow * width * channels;
+    // Horizontal pass (or a float32 copy of the rows when only the height changes). Separate loops for
+    // uint8 and float32 sources keep each one's element reads monomorphic.
     if (horiz) {
-      for (let y = 0; y < rows; y++) {
-        const rowIn = src + (y + firstRow) * width * channels;
-        const rowOut = y * outWidth * channels;
-        for (let x = 0; x < outWidth; x++) {
-          const x0 = horiz.start[x]!;
-          const nt = horiz.taps[x]!;
-          const k = x * horiz.ksize;
-          for (let c = 0; c < channels; c++) {
-            let ss = 0;
-            for (let t = 0; t < nt; t++) ss += images[rowIn + (x0 + t) * channels + c]! * horiz.weights[k + t]!;
-            tmp[rowOut + x * channels + c] = ss;
-          }
-        }
-      }
+      if (images instanceof Uint8Array) horizontalU8(images, src, rows, width, channels, outWidth, horiz, tmp);
+      else horizontalF32(images, src, rows, width, channels, outWidth, horiz, tmp);
     } else {
-      tmp.set(images.subarray(src + firstRow * width * channels, src + lastRow * width * channels));
+      tmp.set(images.subarray(src, src + rows * width * channels));
     }
-    // Vertical pass (or the horizontal result as it is when only the width changes).
-    const dst = n * outImage;
-    const rowLen = outWidth * channels;
+    // Vertical pass (or the horizontal result as it is when only the width changes). Each output value is
+    // the double sum over taps in order t = 0, 1, …, rounded to float32, then clipped, as before; the sum
+    // is accumulated a whole row at a time.
     for (let y = 0; y < outHeight; y++) {
-      const rowOut = dst + y * rowLen;
       if (!needVertical) {
-        for (let i = 0; i < rowLen; i++) out[rowOut + i] = clip(tmp[y * rowLen + i]!);
-        continue;
+        const base = y * rowLen;
+        for (let i = 0; i < rowLen; i++) row[i] = clip(tmp[base + i]!);
+      } else {
+        verticalRow(tmp, (vert.start[y]! - firstRow) * rowLen, vert.taps[y]!, vert.weights, y * vert.ksize, rowLen, acc, row);
       }
-      const y0 = vert.start[y]! - firstRow;
-      const nt = vert.taps[y]!;
-      const k = y * vert.ksize;
-      for (let i = 0; i < rowLen; i++) {
-        let ss = 0;
-        for (let t = 0; t < nt; t++) ss += tmp[(y0 + t) * rowLen + i]! * vert.weights[k + t]!;
-        out[rowOut + i] = clip(Math.fround(ss));
+      emit(n, y, row);
+    }
+  }
+}
+
+// One output row: row[i] = clip(float32(Σ_t tmp[first + t·rowLen + i] · w_t)), the sum in double in tap order.
+function verticalRow(
+  tmp: Float32Array,
+  first: number,
+  nt: number,
+  weights: Float64Array,
+  k: number,
+  rowLen: number,
+  acc: Float64Array,
+  row: Float32Array,
+): void {
+  const w0 = weights[k]!;
+  for (let i = 0; i < rowLen; i++) acc[i] = 0 + tmp[first + i]! * w0;
+  for (let t = 1; t < nt; t++) {
+    const w = weights[k + t]!;
+    const base = first + t * rowLen;
+    for (let i = 0; i < rowLen; i++) acc[i] += tmp[base + i]! * w;
+  }
+  for (let i = 0; i < rowLen; i++) row[i] = clip(Math.fround(acc[i]!));
+}
+
+// For each kept source row, out[x, c] = Σ_t in[x0 + t, c] · w_t summed in double in tap order, stored float32.
+function horizontalU8(
+  images: Uint8Array,
+  src: number,
+  rows: number,
+  width: number,
+  channels: number,
+  outWidth: number,
+  horiz: Coefficients,
+  tmp: Float32Array,
+): void {
+  const { start, taps, weights, ksize } = horiz;
+  for (let y = 0; y < rows; y++) {
+    const rowIn = src + y * width * channels;
+    let o = y * outWidth * channels;
+    for (let x = 0; x < outWidth; x++) {
+      const nt = taps[x]!;
+      const k = x * ksize;
+      const p0 = rowIn + start[x]! * channels;
+      if (channels === 3) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        for (let t = 0, p = p0; t < nt; t++, p += 3) {
+          const w = weights[k + t]!;
+          s0 += images[p]! * w;
+          s1 += images[p + 1]! * w;
+          s2 += images[p + 2]! * w;
+        }
+        tmp[o++] = s0;
+        tmp[o++] = s1;
+        tmp[o++] = s2;
+      } else {
+        for (let c = 0; c < channels; c++) {
+          let ss = 0;
+          for (let t = 0; t < nt; t++) ss += images[p0 + t * channels + c]! * weights[k + t]!;
+          tmp[o++] = ss;
+        }
       }
     }
   }
-  return out;
+}
+
+function horizontalF32(
+  images: Float32Array,
+  src: number,
+  rows: number,
+  width: number,
+  channels: number,
+  outWidth: number,
+  horiz: Coefficients,
+  tmp: Float32Array,
+): void {
+  const { start, taps, weights, ksize } = horiz;
+  for (let y = 0; y < rows; y++) {
+    const rowIn = src + y * width * channels;
+    let o = y * outWidth * channels;
+    for (let x = 0; x < outWidth; x++) {
+      const nt = taps[x]!;
+      const k = x * ksize;
+      const p0 = rowIn + start[x]! * channels;
+      for (let c = 0; c < channels; c++) {
+        let ss = 0;
+        for (let t = 0; t < nt; t++) ss += images[p0 + t * channels + c]! * weights[k + t]!;
+        tmp[o++] = ss;
+      }
+    }
+  }
 }
 
 const PRECISION_BITS = 22;
@@ -150,12 +258,12 @@ export function resizePilBicubicUint8(images: Uint8Array, shape: ImageShape, out
   const out = new Uint8Array(count * outHeight * outWidth * channels);
   const needHorizontal = width !== outWidth;
   const needVertical = height !== outHeight;
-  const vert = coefficients(height, outHeight);
+  const vert = cachedCoefficients(height, outHeight);
   const vk = fixedPoint(vert);
   const firstRow = needVertical ? vert.start[0]! : 0;
   const lastRow = needVertical ? vert.start[outHeight - 1]! + vert.taps[outHeight - 1]! : height;
   const rows = lastRow - firstRow;
-  const horiz = needHorizontal ? coefficients(width, outWidth) : undefined;
+  const horiz = needHorizontal ? cachedCoefficients(width, outWidth) : undefined;
   const hk = horiz ? fixedPoint(horiz) : undefined;
   const tmpWidth = needHorizontal ? outWidth : width;
   const tmp = new Uint8Array(rows * tmpWidth * channels);

@@ -50,6 +50,21 @@ describe('preprocess', () => {
     expect(preprocess(imgs, 2, 16, 'tf1-bilinear', 21, 'adm')).not.toEqual(preprocess(imgs, 2, 16, 'pil-bicubic', 21, 'adm'));
   });
 
+  it('pil-bicubic, normalized row by row into NCHW, equals resizing the batch and then normalizing it, value for value', () => {
+    for (const [src, target] of [
+      [40, 29],
+      [29, 40],
+      [33, 8],
+    ] as const) {
+      const imgs = new Uint8Array(3 * src * src * 3);
+      for (let n = 0; n < 3; n++) imgs.set(image(src, n + 3), n * src * src * 3);
+      for (const how of ['imagenet', 'adm', 'minus-one-one'] as const) {
+        const fused = preprocess(imgs, 3, src, 'pil-bicubic', target, how);
+        expect(fused).toEqual(normalizeNhwc(resizeNhwc(imgs, 3, src, 'pil-bicubic', target), 3, target, how));
+      }
+    }
+  });
+
   it('names an unknown protocol', () => {
     expect(() => resizeNhwc(image(4, 0), 1, 4, 'lanczos' as never, 8)).toThrow(/unknown resize protocol lanczos/);
   });

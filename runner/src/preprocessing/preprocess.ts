@@ -1,9 +1,9 @@
 // Resize (by a named protocol) then normalize: what stands between a batch of uint8 images and a feature
 // extractor's input tensor.
 
-import { normalizeNhwc } from './normalization.js';
+import { normalizeNhwc, normalizeRowIntoNchw } from './normalization.js';
 import { type Normalization } from '../../../contracts/enums.js';
-import { resizePilBicubic, resizePilBicubicUint8 } from './pil-bicubic.js';
+import { resizePilBicubic, resizePilBicubicRows, resizePilBicubicUint8 } from './pil-bicubic.js';
 import { resizeTf1Bilinear } from './tf1-bilinear.js';
 import { RESIZE_PROTOCOLS, type ResizeProtocol } from '../../../contracts/enums.js';
 
@@ -35,7 +35,8 @@ export function resizeNhwc(
 /**
  * uint8 NHWC images of `srcSize × srcSize × 3` → float32 NCHW `[count, 3, targetSize, targetSize]`:
  * resized by `protocol` when the sizes differ (never when they are equal: both protocols are the
- * identity then), then normalized.
+ * identity then), then normalized. `pil-bicubic` normalizes each resized row straight into the NCHW
+ * tensor (the same values as resizing the whole batch, then normalizing it).
  */
 export function preprocess(
   images: Uint8Array,
@@ -45,6 +46,15 @@ export function preprocess(
   targetSize: number,
   normalization: Normalization,
 ): Float32Array {
+  if (srcSize !== targetSize && protocol === 'pil-bicubic') {
+    const out = new Float32Array(count * 3 * targetSize * targetSize);
+    const plane = targetSize * targetSize;
+    const shape = { count, height: srcSize, width: srcSize, channels: 3 };
+    resizePilBicubicRows(images, shape, targetSize, targetSize, (n, y, row) =>
+      normalizeRowIntoNchw(row, targetSize, normalization, out, n * 3 * plane + y * targetSize, plane),
+    );
+    return out;
+  }
   const pixels = srcSize === targetSize ? images : resizeNhwc(images, count, srcSize, protocol, targetSize);
   return normalizeNhwc(pixels, count, targetSize, normalization);
 }
