@@ -61,6 +61,57 @@ describe("resizePilBicubic (clean-fid's Pillow float-mode bicubic)", () => {
   });
 });
 
+/** The float-mode resize as a plain two-pass loop (the code before the fast paths), bit for bit the reference. */
+function plainPilBicubic(img: Uint8Array, size: number, out: number): Float32Array {
+  const weightsFor = (i: number) => {
+    const scale = size / out;
+    const fs = Math.max(scale, 1);
+    const center = (i + 0.5) * scale;
+    const x0 = Math.max(Math.trunc(center - 2 * fs + 0.5), 0);
+    const x1 = Math.min(Math.trunc(center + 2 * fs + 0.5), size);
+    const k = (x: number) => {
+      x = Math.abs(x);
+      return x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? (((x - 5) * x + 8) * x - 4) * -0.5 : 0;
+    };
+    const w = Array.from({ length: x1 - x0 }, (_, t) => k((t + x0 - center + 0.5) / fs));
+    const total = w.reduce((a, b) => a + b, 0);
+    return { x0, w: w.map((v) => v / total) };
+  };
+  const tmp = new Float32Array(size * out * 3);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < out; x++) {
+      const { x0, w } = weightsFor(x);
+      for (let c = 0; c < 3; c++) {
+        let ss = 0;
+        for (let t = 0; t < w.length; t++) ss += img[(y * size + x0 + t) * 3 + c]! * w[t]!;
+        tmp[(y * out + x) * 3 + c] = ss;
+      }
+    }
+  const res = new Float32Array(out * out * 3);
+  for (let y = 0; y < out; y++) {
+    const { x0: y0, w } = weightsFor(y);
+    for (let i = 0; i < out * 3; i++) {
+      let ss = 0;
+      for (let t = 0; t < w.length; t++) ss += tmp[(y0 + t) * out * 3 + i]! * w[t]!;
+      res[y * out * 3 + i] = Math.min(Math.max(Math.fround(ss), 0), 255);
+    }
+  }
+  return res;
+}
+
+describe('resizePilBicubic fast paths (cached weights, 5-tap windows, row-at-a-time vertical pass)', () => {
+  it.each([
+    [256, 224],
+    [64, 57],
+    [24, 61],
+    [30, 9],
+    [4, 11],
+  ])("give the plain two-pass loop's float32 values exactly, tolerance 0 (%i → %i)", (size, out) => {
+    const img = Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 131 + ((i * i) % 251)) % 256);
+    expect(resizePilBicubic(img, { count: 1, height: size, width: size, channels: 3 }, out, out)).toEqual(plainPilBicubic(img, size, out));
+  });
+});
+
 describe("resizePilBicubicUint8 (Pillow's 8-bit bicubic, torchvision Resize on a PIL image)", () => {
   let ref8: Record<string, NdArray>;
   beforeAll(async () => {

@@ -30,6 +30,8 @@ interface Coefficients {
   start: Int32Array;
   taps: Int32Array;
   weights: Float64Array;
+  /** The same windows widened to 5 taps each (fiveTaps), or null where they cannot be; computed on first use. */
+  five?: { start: Int32Array; weights: Float64Array } | null;
 }
 
 function coefficients(inSize: number, outSize: number): Coefficients {
@@ -153,14 +155,59 @@ function verticalRow(
   acc: Float64Array,
   row: Float32Array,
 ): void {
-  const w0 = weights[k]!;
-  for (let i = 0; i < rowLen; i++) acc[i] = 0 + tmp[first + i]! * w0;
-  for (let t = 1; t < nt; t++) {
+  // The usual tap counts written out (0 + a·w0 + b·w1 + … adds left to right, as the loop does).
+  if (nt === 4 || nt === 5) {
+    const w0 = weights[k]!;
+    const w1 = weights[k + 1]!;
+    const w2 = weights[k + 2]!;
+    const w3 = weights[k + 3]!;
+    const a = first;
+    const b = a + rowLen;
+    const c = b + rowLen;
+    const d = c + rowLen;
+    if (nt === 4) {
+      for (let i = 0; i < rowLen; i++) {
+        row[i] = clip(Math.fround(0 + tmp[a + i]! * w0 + tmp[b + i]! * w1 + tmp[c + i]! * w2 + tmp[d + i]! * w3));
+      }
+    } else {
+      const w4 = weights[k + 4]!;
+      const e = d + rowLen;
+      for (let i = 0; i < rowLen; i++) {
+        row[i] = clip(Math.fround(0 + tmp[a + i]! * w0 + tmp[b + i]! * w1 + tmp[c + i]! * w2 + tmp[d + i]! * w3 + tmp[e + i]! * w4));
+      }
+    }
+    return;
+  }
+  acc.fill(0);
+  for (let t = 0; t < nt; t++) {
     const w = weights[k + t]!;
     const base = first + t * rowLen;
     for (let i = 0; i < rowLen; i++) acc[i] += tmp[base + i]! * w;
   }
   for (let i = 0; i < rowLen; i++) row[i] = clip(Math.fround(acc[i]!));
+}
+
+// The common case of a 3-channel uint8 source whose windows have at most 5 taps (downscales by up to
+// 5/4, upscales of any factor), with every window widened to exactly 5 taps by zero weights on either
+// side, inside the row, so the loop has no branch per pixel. Exact: a uint8 pixel times +0 is +0, and the
+// running sum, which starts at +0 and stays +0 or nonzero, is unchanged by adding +0.
+function fiveTaps(c: Coefficients, inSize: number): { start: Int32Array; weights: Float64Array } | undefined {
+  if (c.five !== undefined) return c.five ?? undefined;
+  let most = 0;
+  for (const nt of c.taps) most = Math.max(most, nt);
+  c.five = null;
+  if (most > 5 || inSize < 5) return undefined;
+  const n = c.start.length;
+  const start = new Int32Array(n);
+  const weights = new Float64Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    const s = Math.min(c.start[i]!, inSize - 5);
+    start[i] = s;
+    const lead = c.start[i]! - s;
+    for (let t = 0; t < c.taps[i]!; t++) weights[i * 5 + lead + t] = c.weights[i * c.ksize + t]!;
+  }
+  c.five = { start, weights };
+  return c.five;
 }
 
 // For each kept source row, out[x, c] = Σ_t in[x0 + t, c] · w_t summed in double in tap order, stored float32.
@@ -174,6 +221,28 @@ function horizontalU8(
   horiz: Coefficients,
   tmp: Float32Array,
 ): void {
+  const five = channels === 3 ? fiveTaps(horiz, width) : undefined;
+  if (five) {
+    const { start, weights } = five;
+    for (let y = 0; y < rows; y++) {
+      const rowIn = src + y * width * 3;
+      let o = y * outWidth * 3;
+      for (let x = 0; x < outWidth; x++) {
+        const k = x * 5;
+        const w0 = weights[k]!;
+        const w1 = weights[k + 1]!;
+        const w2 = weights[k + 2]!;
+        const w3 = weights[k + 3]!;
+        const w4 = weights[k + 4]!;
+        const p = rowIn + start[x]! * 3;
+        tmp[o] = 0 + images[p]! * w0 + images[p + 3]! * w1 + images[p + 6]! * w2 + images[p + 9]! * w3 + images[p + 12]! * w4;
+        tmp[o + 1] = 0 + images[p + 1]! * w0 + images[p + 4]! * w1 + images[p + 7]! * w2 + images[p + 10]! * w3 + images[p + 13]! * w4;
+        tmp[o + 2] = 0 + images[p + 2]! * w0 + images[p + 5]! * w1 + images[p + 8]! * w2 + images[p + 11]! * w3 + images[p + 14]! * w4;
+        o += 3;
+      }
+    }
+    return;
+  }
   const { start, taps, weights, ksize } = horiz;
   for (let y = 0; y < rows; y++) {
     const rowIn = src + y * width * channels;
@@ -216,6 +285,28 @@ function horizontalF32(
   horiz: Coefficients,
   tmp: Float32Array,
 ): void {
+  const five = channels === 3 ? fiveTaps(horiz, width) : undefined;
+  if (five) {
+    const { start, weights } = five;
+    for (let y = 0; y < rows; y++) {
+      const rowIn = src + y * width * 3;
+      let o = y * outWidth * 3;
+      for (let x = 0; x < outWidth; x++) {
+        const k = x * 5;
+        const w0 = weights[k]!;
+        const w1 = weights[k + 1]!;
+        const w2 = weights[k + 2]!;
+        const w3 = weights[k + 3]!;
+        const w4 = weights[k + 4]!;
+        const p = rowIn + start[x]! * 3;
+        tmp[o] = 0 + images[p]! * w0 + images[p + 3]! * w1 + images[p + 6]! * w2 + images[p + 9]! * w3 + images[p + 12]! * w4;
+        tmp[o + 1] = 0 + images[p + 1]! * w0 + images[p + 4]! * w1 + images[p + 7]! * w2 + images[p + 10]! * w3 + images[p + 13]! * w4;
+        tmp[o + 2] = 0 + images[p + 2]! * w0 + images[p + 5]! * w1 + images[p + 8]! * w2 + images[p + 11]! * w3 + images[p + 14]! * w4;
+        o += 3;
+      }
+    }
+    return;
+  }
   const { start, taps, weights, ksize } = horiz;
   for (let y = 0; y < rows; y++) {
     const rowIn = src + y * width * channels;
