@@ -1,6 +1,7 @@
 // Benchmark (not a test): CLIP image-embedding throughput of the project's pipeline (FeatureExtractor.extract
-// on uint8 NHWC images at their native size → pil-bicubic resize (in JavaScript, overlapped with inference; only
-// tf1-bilinear is compiled into the session) → normalise → image encoder → embedding,
+// on uint8 NHWC images at their native size → pil-bicubic resize and normalisation (in JavaScript, on the main
+// thread before each run, not overlapped with inference; only tf1-bilinear is compiled into the session) →
+// image encoder → embedding,
 // then L2 normalisation, as ClipModelSession.embedImages does for CLIP score and CMMD) against a bare
 // onnxruntime session running the same encoder on tensors already resized and normalised, with the same
 // thread count and provider, in one process. Prints img/s of each and their ratio; the target is ≥ 0.90
