@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../api/src/auth/issue-token.js';
 import {
   buildResizeRestorer,
   buildResizeRestorerDenoiser,
@@ -10,13 +12,19 @@ import {
 } from '../../benchmarks/image-conditioned/example-models.js';
 import { readNpz, writeNpz } from '../../runner/src/io/npz.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
-import { getJson, type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
+import { getJson, type TestStack, startStack, waitFor, waitForEvaluation } from '../support/stack.js';
 import { storedFiles, uploadLeftovers } from '../support/submissions.js';
 
-async function submit(stack: TestStack, file: Uint8Array, manifest: unknown): Promise<{ status: number; body: any }> {
+async function submit(
+  stack: TestStack,
+  file: Uint8Array,
+  manifest: unknown,
+  visibility?: 'public' | 'private',
+): Promise<{ status: number; body: any }> {
   const form = new FormData();
   form.append('file', new Blob([file]), 'model');
   form.append('manifest', JSON.stringify(manifest));
+  if (visibility) form.append('visibility', visibility);
   const res = await fetch(`${stack.baseUrl}/api/models`, {
     method: 'POST',
     body: form,
@@ -86,6 +94,51 @@ describe('image-conditioned submissions (smoke-sr4-32)', () => {
       input: expect.stringMatching(/^[0-9a-f]{64}$/),
       target: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+    expect(kept.items[3].conditionImages).toEqual({
+      input: `/api/evaluations/${ids.bilinear}/samples/3/input.png`,
+      target: `/api/evaluations/${ids.bilinear}/samples/3/target.png`,
+    });
+    // ×4 super-resolution: an 8 px input and a 32 px target beside the 32 px output.
+    for (const [role, side] of [
+      ['input', 8],
+      ['target', 32],
+    ] as const) {
+      const res = await fetch(`${stack.baseUrl}${kept.items[3].conditionImages[role]}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([side, side]);
+    }
+    const none = await fetch(`${stack.baseUrl}/api/evaluations/${ids.bilinear}/samples/3/mask.png`);
+    expect(none.status).toBe(404);
+  }, 240_000);
+
+  it("serves a private evaluation's inputs and targets to its owner and admins only: another submitter and anonymous get 404", async () => {
+    const r = await submit(stack, buildResizeRestorer('linear'), exampleRestorerManifest(`${stack.owner}-private`), 'private');
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = r.body.evaluations[0].id as string;
+    // As the owner: anonymous readers do not see the private one.
+    const final = await waitFor(
+      `evaluation ${id}`,
+      async () => {
+        const e = await getJson(stack, `/api/evaluations/${id}`, stack.submitterToken);
+        return ['queued', 'running'].includes(e.status) ? undefined : e;
+      },
+      120_000,
+    );
+    expect(final.status, final.failureReason).toBe('succeeded');
+    const other = (await issueToken(stack.config, { name: 'other', role: 'submitter', owner: `${stack.owner}-other` })).secret;
+    const get = (path: string, token?: string) =>
+      fetch(`${stack.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    for (const role of ['input', 'target']) {
+      const path = `/api/evaluations/${id}/samples/0/${role}.png`;
+      for (const token of [stack.submitterToken, stack.adminToken]) expect((await get(path, token)).status).toBe(200);
+      for (const token of [other, undefined]) {
+        const res = await get(path, token);
+        expect(res.status).toBe(404);
+        expect(((await res.json()) as { message: string }).message).toMatch(/not found or private/);
+      }
+    }
   }, 240_000);
 
   it('refuses with 400, storing nothing, an output of another size than the targets and a batch of another count', async () => {

@@ -370,6 +370,8 @@ describe('visibility per version, on every read endpoint', () => {
       // checks a private version's samples answer 404 to another submitter and to anonymous readers.
       'GET /api/evaluations/:id/samples',
       'GET /api/evaluations/:id/samples/:index.png',
+      // An image-conditioned sample's input and target, under the same rule: test/integration/image-conditioned.spec.ts.
+      'GET /api/evaluations/:id/samples/:index/:role.png',
       'GET /api/suites',
       'GET /api/suites/:id',
       'GET /api/suites/:id/prompts',

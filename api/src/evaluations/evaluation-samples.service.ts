@@ -26,6 +26,18 @@ export function sampleImageUrl(evaluationId: string, index: number): string {
   return `/api/evaluations/${evaluationId}/samples/${index}.png`;
 }
 
+/** The URL of the image a kept sample's condition names by role (an image-conditioned sample's input, its target). */
+export function conditionImageUrl(evaluationId: string, index: number, role: string): string {
+  return `/api/evaluations/${evaluationId}/samples/${index}/${role}.png`;
+}
+
+/** The images a stored condition names, `{role: sha256}`; none for prompt and class conditions. */
+function conditionImages(condition: unknown): Record<string, string> {
+  const images = (condition as { images?: unknown } | null)?.images;
+  if (!images || typeof images !== 'object') return {};
+  return Object.fromEntries(Object.entries(images).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /**
  * Kept samples: the runner stores each PNG by content (storeImage), then records which index it is and what
  * it answered (record); readers see them under the evaluation's own visibility (auth/visibility.ts).
@@ -98,6 +110,10 @@ export class EvaluationSamplesService {
         width: r.width,
         height: r.height,
         image: sampleImageUrl(id, r.sampleIndex),
+        // Suite data (public), served through the evaluation's route so that the page has one source and one rule.
+        conditionImages: Object.fromEntries(
+          Object.keys(conditionImages(r.condition)).map((role) => [role, conditionImageUrl(id, r.sampleIndex, role)]),
+        ),
       })),
     };
   }
@@ -108,6 +124,15 @@ export class EvaluationSamplesService {
     const row = await this.samples.find(id, index);
     if (!row || !(await this.store.has(row.imageSha256))) throw new NotFoundException(`evaluation ${id} kept no sample ${index}`);
     return this.store.pathFor(row.imageSha256);
+  }
+
+  /** Where the image that sample `index`'s condition names as `role` is stored; 404 like the sample itself. */
+  async conditionImagePath(id: string, index: number, role: string, principal?: Principal): Promise<string> {
+    await this.requireVisible(id, principal);
+    const row = await this.samples.find(id, index);
+    const sha = row ? conditionImages(row.condition)[role] : undefined;
+    if (!sha || !(await this.store.has(sha))) throw new NotFoundException(`evaluation ${id} kept no ${role} image for sample ${index}`);
+    return this.store.pathFor(sha);
   }
 
   private async requireVisible(id: string, principal?: Principal) {

@@ -12,6 +12,7 @@ import {
   EvaluationSamplesView,
   EvaluationView,
   ListEvaluationsQuery,
+  SampleImageRole,
   SampleIndex,
 } from './evaluations.schemas.js';
 import { EvaluationsService } from './evaluations.service.js';
@@ -75,6 +76,25 @@ export class EvaluationsController {
     const path = await this.samples.imagePath(evaluationId, parseInput(SampleIndex, index, 'sample index'), principal);
     // Content-addressed and immutable once recorded; private ones must not sit in shared caches.
     return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-${index}.png"` });
+  }
+
+  /** An image-conditioned sample's input or target: suite data, served under the evaluation's visibility. */
+  @Get(':id/samples/:index/:role.png')
+  @ApiOperation({ summary: "One image a kept sample's condition names (its input, its target) as PNG" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', SampleIndex)
+  @ApiZodParam('role', SampleImageRole)
+  @ApiFileResponse(['image/png'], 'The condition image')
+  async conditionImage(
+    @Param('id') id: string,
+    @Param('index') index: string,
+    @Param('role') role: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
+    const r = parseInput(SampleImageRole, role, 'image role');
+    const path = await this.samples.conditionImagePath(evaluationId, parseInput(SampleIndex, index, 'sample index'), r, principal);
+    return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-${index}-${r}.png"` });
   }
 
   @Post(':id/cancel')

@@ -23,6 +23,9 @@ export type ListEvaluationsQuery = z.infer<typeof ListEvaluationsQuery>;
 export const EvaluationId = z.uuid({ message: 'evaluation ids are UUIDs' });
 export const SampleIndex = z.coerce.number().int().min(0).max(1_000_000);
 
+/** A role a kept sample's condition names an image by (`input`, `target`), as the runner records it. */
+export const SampleImageRole = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
+
 /** GET /api/evaluations/:id/samples: the kept samples, by index. */
 export const EvaluationSamplesView = apiSchema(
   'EvaluationSamples',
@@ -36,6 +39,8 @@ export const EvaluationSamplesView = apiSchema(
         width: z.number().int(),
         height: z.number().int(),
         image: z.string(),
+        /** URLs of the images the condition names, by role (`input`, `target`); `{}` for prompt and class conditions. */
+        conditionImages: z.record(z.string(), z.string()),
       }),
     ),
   }),
