@@ -346,5 +346,13 @@ export interface SampleCondition {
 /** GET /api/evaluations/:id/samples: the suite's first K samples, each with its condition and PNG URL. */
 export interface EvaluationSamples {
   evaluationId: string;
-  items: Array<{ index: number; condition: SampleCondition; width: number; height: number; image: string }>;
+  items: Array<{
+    index: number;
+    condition: SampleCondition;
+    width: number;
+    height: number;
+    image: string;
+    /** URLs of the images the condition names, by role: an image-conditioned sample's `input` and `target`. */
+    conditionImages?: Record<string, string>;
+  }>;
 }

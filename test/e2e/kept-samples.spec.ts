@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildResizeRestorer, exampleRestorerManifest } from '../../benchmarks/image-conditioned/example-models.js';
 import { exampleSampleBatchImages, exampleSampleBatchManifest } from '../../benchmarks/text-to-image/example-models.js';
 import { writeNpz } from '../../runner/src/io/npz.js';
 import { syntheticPrompts } from '../../runner/src/text/synthetic-prompts.js';
@@ -11,14 +12,16 @@ import { submit } from '../support/submissions.js';
 import { buildDashboard, launchBrowser, openPage } from './browser.js';
 
 /**
- * Kept samples in the dashboard (issues #15.4, #20.1): a text-to-image evaluation's page shows each prompt
- * beside its image, and the compare page shows two models' images for the same prompts side by side.
+ * Kept samples in the dashboard (issues #15.4, #20.1, #17): a text-to-image evaluation's page shows each prompt
+ * beside its image, the compare page shows two models' images for the same prompts side by side, and an
+ * image-conditioned evaluation's page shows input | output | target.
  */
 describe('kept samples pages', () => {
   let stack: TestStack;
   let browser: Browser;
   let dir: string;
   const ids: string[] = [];
+  let restorerId: string;
   const prompts = syntheticPrompts(0).map((p) => p.text);
 
   beforeAll(async () => {
@@ -40,7 +43,13 @@ describe('kept samples pages', () => {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       ids.push(r.body.evaluations[0].id);
     }
-    for (const id of ids) {
+    const restorer = await submit(stack, stack.submitterToken, {
+      file: buildResizeRestorer('linear'),
+      manifest: exampleRestorerManifest(`${stack.owner}-bilinear`),
+    });
+    expect(restorer.status, JSON.stringify(restorer.body)).toBe(201);
+    restorerId = restorer.body.evaluations[0].id;
+    for (const id of [...ids, restorerId]) {
       const { final } = await waitForEvaluation(stack, id, 120_000);
       expect(final.status, final.failureReason).toBe('succeeded');
     }
@@ -86,6 +95,27 @@ describe('kept samples pages', () => {
         ),
       )
       .toEqual([32, 32]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows an image-conditioned evaluation's kept samples as input | output | target (smoke-sr4-32: 8, 32, 32 px)", async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${stack.baseUrl}/#/evaluations/${restorerId}/show`);
+    const row = page.getByTestId('kept-triplet-0');
+    await row.waitFor();
+    const widths = (role: string) =>
+      row
+        .getByTestId(`kept-triplet-${role}`)
+        .evaluate((el: { complete: boolean; naturalWidth: number }) => (el.complete ? el.naturalWidth : 0));
+    for (const [role, width] of [
+      ['input', 8],
+      ['output', 32],
+      ['target', 32],
+    ] as const)
+      await expect.poll(() => widths(role)).toBe(width);
+    // The first 8 of the 64 kept, until "Show all" is pressed.
+    await expect.poll(() => page.getByTestId('kept-triplets').locator('tbody tr').count()).toBe(8);
     expect(problems).toEqual([]);
     await page.close();
   });

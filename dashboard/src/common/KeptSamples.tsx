@@ -23,6 +23,7 @@ export function conditionText(c: SampleCondition | undefined): string {
   if (!c) return '—';
   if (typeof c.prompt === 'string') return c.prompt;
   if (typeof c.class_label === 'number') return `class ${c.class_label}`;
+  if (c.images && Object.keys(c.images).length > 0) return `image condition (${Object.keys(c.images).join(', ')})`;
   return 'unconditional';
 }
 
@@ -62,7 +63,17 @@ function useKeptSamplesOf(ids: readonly string[]): Array<EvaluationSamples | und
 }
 
 /** One kept sample, scaled without smoothing (smoke suites' samples are 32 px). */
-export const SampleImage = ({ url, alt, size = 128 }: { url: string; alt: string; size?: number }) => {
+export const SampleImage = ({
+  url,
+  alt,
+  size = 128,
+  testId = 'kept-sample-image',
+}: {
+  url: string;
+  alt: string;
+  size?: number;
+  testId?: string;
+}) => {
   const { src, error } = useImage(url);
   if (src)
     return (
@@ -70,7 +81,7 @@ export const SampleImage = ({ url, alt, size = 128 }: { url: string; alt: string
         component="img"
         src={src}
         alt={alt}
-        data-testid="kept-sample-image"
+        data-testid={testId}
         sx={{ width: size, height: size, display: 'block', imageRendering: 'pixelated', borderRadius: 0.5, bgcolor: 'action.hover' }}
       />
     );
@@ -86,6 +97,68 @@ export const SampleImage = ({ url, alt, size = 128 }: { url: string; alt: string
 };
 
 const FIRST = 16;
+const TRIPLETS_FIRST = 8;
+
+type KeptSample = EvaluationSamples['items'][number];
+
+/** An image-conditioned sample: the condition it answered, its output and the target it is scored against. */
+const Triplet = ({ s }: { s: KeptSample & { conditionImages: { input: string; target: string } } }) => {
+  const cells = [
+    { role: 'input', url: s.conditionImages.input },
+    { role: 'output', url: s.image },
+    { role: 'target', url: s.conditionImages.target },
+  ];
+  return (
+    <TableRow data-testid={`kept-triplet-${s.index}`}>
+      <TableCell>
+        <Typography variant="caption" color="text.secondary">
+          #{s.index}
+        </Typography>
+      </TableCell>
+      {cells.map((c) => (
+        <TableCell key={c.role} align="center">
+          <Box sx={{ display: 'inline-block' }}>
+            <SampleImage url={c.url} alt={`sample ${s.index}: ${c.role}`} size={96} testId={`kept-triplet-${c.role}`} />
+          </Box>
+        </TableCell>
+      ))}
+    </TableRow>
+  );
+};
+
+const hasInputAndTarget = (s: KeptSample): s is KeptSample & { conditionImages: { input: string; target: string } } =>
+  typeof s.conditionImages?.input === 'string' && typeof s.conditionImages.target === 'string';
+
+/** Image-conditioned kept samples as input | output | target rows (inputs are shown at their own size, scaled up). */
+const TripletsTable = ({ items }: { items: KeptSample[] }) => {
+  const [all, setAll] = useState(false);
+  const triplets = items.filter(hasInputAndTarget);
+  const shown = all ? triplets : triplets.slice(0, TRIPLETS_FIRST);
+  return (
+    <Box data-testid="kept-samples" sx={{ overflowX: 'auto' }}>
+      <Table size="small" data-testid="kept-triplets">
+        <TableHead>
+          <TableRow>
+            <TableCell>Index</TableCell>
+            <TableCell align="center">Input</TableCell>
+            <TableCell align="center">Output</TableCell>
+            <TableCell align="center">Target</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {shown.map((s) => (
+            <Triplet key={s.index} s={s} />
+          ))}
+        </TableBody>
+      </Table>
+      {triplets.length > TRIPLETS_FIRST && (
+        <Button size="small" sx={{ mt: 1 }} onClick={() => setAll(!all)}>
+          {all ? `Show the first ${TRIPLETS_FIRST}` : `Show all ${triplets.length}`}
+        </Button>
+      )}
+    </Box>
+  );
+};
 
 /** The evaluation page's condition + image pairs: the prompt (or class label) each of the first samples answered. */
 export const KeptSamplesPanel = ({ evaluation }: { evaluation: Evaluation }) => {
@@ -93,6 +166,7 @@ export const KeptSamplesPanel = ({ evaluation }: { evaluation: Evaluation }) => 
   const [all, setAll] = useState(false);
   if (error) return <Alert severity="warning">Could not load the kept samples: {error}</Alert>;
   if (!data || data.items.length === 0) return null;
+  if (data.items.some(hasInputAndTarget)) return <TripletsTable items={data.items} />;
   const shown = all ? data.items : data.items.slice(0, FIRST);
   return (
     <Box data-testid="kept-samples">
