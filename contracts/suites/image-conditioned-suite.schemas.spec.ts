@@ -117,4 +117,29 @@ describe('image_to_image manifest', () => {
       /condition\.sources\.remap/,
     );
   });
+
+  it('instruction editing: CLIP metrics need the suite’s clip and an edit condition; synthetic edits take no files, file sources need instructions and captions', () => {
+    const edit = {
+      ...sr4,
+      task: 'image-editing' as const,
+      kinds: ['samples' as const],
+      condition: { kind: 'edit-instruction' as const, sources: { type: 'synthetic-colour-edits' as const, seed: 0 } },
+      clip: { type: 'builtin-clip-like' as const, context_length: 16 },
+      metrics: ['clip_directional' as const, 'clip_i' as const],
+      primary: 'clip_directional' as const,
+    };
+    expect(ImageConditionedSuiteDefinition.parse(edit).metrics).toEqual(['clip_directional', 'clip_i']);
+    expect(messages({ ...edit, clip: undefined })).toMatch(/metrics: clip_i and clip_directional score instruction edits/);
+    expect(messages({ ...sr4, metrics: ['psnr', 'clip_i'] })).toMatch(/clip_i and clip_directional score instruction edits/);
+    const file = { type: 'adm-reference-batch' as const, file: 'x.npz', sha256: '0'.repeat(64), source: 'https://example.org/x' };
+    const text = { file: 'x.txt', sha256: '0'.repeat(64), source: 'https://example.org/x' };
+    expect(messages({ ...edit, condition: { ...edit.condition, instructions: text } })).toMatch(
+      /synthetic edits need synthetic targets and no files/,
+    );
+    const fromFiles = { ...edit, targets: file, condition: { kind: 'edit-instruction', sources: file, instructions: text } };
+    expect(messages(fromFiles)).toMatch(/file sources need file targets, instructions and captions/);
+    expect(
+      ImageConditionedSuiteDefinition.parse({ ...fromFiles, condition: { ...fromFiles.condition, captions: text } }).condition.kind,
+    ).toBe('edit-instruction');
+  });
 });

@@ -3,6 +3,7 @@ import { SamplerParams } from '../sampling/sampler-plan.js';
 import { Degradation, DEGRADATION_KINDS } from '../conditions/degradation.schemas.js';
 import { IMAGE_CONDITIONED_TASKS } from '../enums.js';
 import { Extractor, FileReference, PreviewSamples, Sha256, SyntheticReference } from './generation-parts.schemas.js';
+import { ClipModel } from './text-to-image-suite.schemas.js';
 
 /**
  * An image-conditioned suite (issue #17): the harness computes one condition per target image (a DDRM
@@ -53,11 +54,26 @@ export const PairedSourceCondition = z.strictObject({
   kind: z.literal('paired-source'),
   sources: z.discriminatedUnion('type', [SyntheticRemapSource, FileReference]),
 });
-/** Instruction editing (InstructPix2Pix): source image i with instruction i (UTF-8, one per line), target i the edit. */
+/**
+ * Synthetic edits (runner/src/conditions/synthetic-edits.ts): prompt i of the smoke text-to-image grammar
+ * (runner/src/text/synthetic-prompts.ts, prompts shuffled by `seed`) drawn as the source, an instruction
+ * "make the {shape} {colour}" and the same drawing with the new foreground colour as the target; the captions
+ * before and after the edit are the two prompts (CLIP directional similarity's caption change).
+ */
+export const SyntheticEditSources = z.strictObject({
+  type: z.literal('synthetic-colour-edits'),
+  seed: z.number().int().min(0),
+});
+/**
+ * Instruction editing (InstructPix2Pix): source image i with instruction i, target i the edit. From files: the
+ * sources batch, instructions (UTF-8, one per line) and captions (UTF-8, one edit a line: input caption, a tab,
+ * output caption).
+ */
 export const EditInstructionCondition = z.strictObject({
   kind: z.literal('edit-instruction'),
-  sources: FileReference,
-  instructions: z.strictObject({ file: z.string().min(1), sha256: Sha256, source: z.string() }),
+  sources: z.discriminatedUnion('type', [SyntheticEditSources, FileReference]),
+  instructions: z.strictObject({ file: z.string().min(1), sha256: Sha256, source: z.string() }).optional(),
+  captions: z.strictObject({ file: z.string().min(1), sha256: Sha256, source: z.string() }).optional(),
 });
 export const ImageCondition = z.discriminatedUnion(
   'kind',
@@ -82,7 +98,9 @@ export const CONDITIONS_OF_TASK = {
 
 /** `denoiser`: image-conditioned denoisers (manifest `condition`) the suite's `sampler` drives. */
 export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples', 'denoiser'] as const;
-export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1'] as const;
+export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1', 'clip_i', 'clip_directional'] as const;
+/** Metrics read from the suite's CLIP (`clip`): edits' image similarity and directional similarity. */
+export const CLIP_EDIT_METRICS = ['clip_i', 'clip_directional'] as const;
 /** Metrics that a lower value ranks higher: the distances. */
 const DISTANCES = new Set<string>(['fid', 'kid']);
 
@@ -115,6 +133,8 @@ export const ImageConditionedSuiteDefinition = z
     sampler: SamplerParams.optional(),
     /** Outputs kept as PNGs with their input and target (evaluation pages' input | output | target); default 64. */
     preview_samples: PreviewSamples.optional(),
+    /** The CLIP that CLIP-I and CLIP directional similarity read (the builtin CLIP-like pair for smoke suites). */
+    clip: ClipModel.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
   .refine((s) => !s.kinds.includes('denoiser') || s.sampler !== undefined, {
@@ -145,6 +165,26 @@ export const ImageConditionedSuiteDefinition = z
       s.condition.kind !== 'paired-source' || (s.condition.sources.type === 'synthetic-remap') === (s.targets.type === 'synthetic-shapes'),
     {
       message: 'a synthetic source remap needs synthetic targets, and file targets need a file of paired sources',
+      path: ['condition', 'sources'],
+    },
+  )
+  .refine(
+    (s) =>
+      !s.metrics.some((m) => (CLIP_EDIT_METRICS as readonly string[]).includes(m)) ||
+      (s.condition.kind === 'edit-instruction' && s.clip !== undefined),
+    {
+      message: 'clip_i and clip_directional score instruction edits, with the suite’s `clip`',
+      path: ['metrics'],
+    },
+  )
+  .refine(
+    (s) =>
+      s.condition.kind !== 'edit-instruction' ||
+      (s.condition.sources.type === 'synthetic-colour-edits'
+        ? s.targets.type === 'synthetic-shapes' && !s.condition.instructions && !s.condition.captions
+        : s.targets.type === 'adm-reference-batch' && !!s.condition.instructions && !!s.condition.captions),
+    {
+      message: 'synthetic edits need synthetic targets and no files; file sources need file targets, instructions and captions',
       path: ['condition', 'sources'],
     },
   )
@@ -184,7 +224,15 @@ export function imageConditionedAssets(
     const { file, sha256, source } = c.sources;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });
   }
-  if (c.kind === 'edit-instruction') out.push({ asset: c.instructions, kind: 'reference' });
+  if (c.kind === 'edit-instruction') {
+    if (c.instructions) out.push({ asset: c.instructions, kind: 'reference' });
+    if (c.captions) out.push({ asset: c.captions, kind: 'reference' });
+  }
+  if (suite.clip?.type === 'onnx-files') {
+    const { source } = suite.clip;
+    for (const part of [suite.clip.image, suite.clip.text, suite.clip.tokenizer])
+      out.push({ asset: { file: part.file, sha256: part.sha256, source }, kind: 'model' });
+  }
   if (suite.targets.type === 'adm-reference-batch') {
     const { file, sha256, source } = suite.targets;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });

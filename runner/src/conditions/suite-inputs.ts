@@ -21,6 +21,7 @@ import { makeSyntheticImages } from '../onnx/models/synthetic-images.js';
 import { canny, rgbToGray } from './canny.js';
 import { degrade } from './degradations.js';
 import { remapSources } from './paired-sources.js';
+import { syntheticEdits } from './synthetic-edits.js';
 
 export interface SuiteInputs {
   count: number;
@@ -32,11 +33,16 @@ export interface SuiteInputs {
   targets: Uint8Array;
   /** float32 NCHW [count, 3, side, side] in [−1, 1] (plus noise). */
   conditions: Float32Array;
+  /** Instruction editing: instruction i for source i, and the captions before and after edit i (CLIP directional). */
+  edits?: { instructions: string[]; before: string[]; after: string[] };
 }
 
 /** The suite's targets: its first `samples` images. A file that is missing, wrong or too short is the suite's fault. */
 export async function suiteTargets(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<Uint8Array> {
   const t = suite.targets;
+  const c = suite.condition;
+  if (t.type === 'synthetic-shapes' && c.kind === 'edit-instruction' && c.sources.type === 'synthetic-colour-edits')
+    return syntheticEdits(suite.samples, suite.resolution, c.sources.seed, t.seed).targets;
   if (t.type === 'synthetic-shapes') return makeSyntheticImages({ n: suite.samples, resolution: suite.resolution, seed: t.seed });
   return firstImagesOf(suite, t, 'targets', dirs);
 }
@@ -106,8 +112,22 @@ export function conditionsOf(suite: ImageConditionedSuiteDefinition, targets: Ui
 
 /** The suite's targets and conditions (paired sources read from their batch, image i answering target i). */
 export async function suiteInputs(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<SuiteInputs> {
-  const targets = await suiteTargets(suite, dirs);
   const c = suite.condition;
+  if (c.kind === 'edit-instruction') {
+    if (c.sources.type !== 'synthetic-colour-edits' || suite.targets.type !== 'synthetic-shapes')
+      throw new SuiteFailure(`suite ${suite.id}: edit instructions and captions read from files are not computed by this harness yet`);
+    const e = syntheticEdits(suite.samples, suite.resolution, c.sources.seed, suite.targets.seed);
+    const { instructions, before, after } = e;
+    return {
+      count: suite.samples,
+      resolution: suite.resolution,
+      side: suite.resolution,
+      targets: e.targets,
+      conditions: toModelSpace(e.sources, suite.samples, suite.resolution),
+      edits: { instructions, before, after },
+    };
+  }
+  const targets = await suiteTargets(suite, dirs);
   const conditions =
     c.kind === 'paired-source' && c.sources.type === 'adm-reference-batch'
       ? toModelSpace(await firstImagesOf(suite, c.sources, 'paired sources', dirs), suite.samples, suite.resolution)
@@ -126,11 +146,16 @@ export function quantiseNchw(images: Float32Array, count: number, side: number):
   return out;
 }
 
-/** Writes the published inputs: `arr_0` uint8 [N, m, m, 3] and `arr_1` float32 [N, 3, m, m]. */
+/**
+ * Writes the published inputs: `arr_0` uint8 [N, m, m, 3] and `arr_1` float32 [N, 3, m, m]; for instruction
+ * editing also `instructions`, uint8 [bytes]: the N instructions in UTF-8, one a line ("\n" between them).
+ */
 export async function writeSuiteInputs(path: string, inputs: SuiteInputs): Promise<void> {
   const { count, side, conditions } = inputs;
+  const text = inputs.edits ? new TextEncoder().encode(inputs.edits.instructions.join('\n')) : undefined;
   await writeNpz(path, {
     arr_0: { dtype: 'uint8', shape: [count, side, side, 3], data: quantiseNchw(conditions, count, side) },
     arr_1: { dtype: 'float32', shape: [count, 3, side, side], data: conditions },
+    ...(text ? { instructions: { dtype: 'uint8' as const, shape: [text.length], data: text } } : {}),
   });
 }

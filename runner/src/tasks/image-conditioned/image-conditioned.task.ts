@@ -16,6 +16,7 @@ import { StageClock } from '../../evaluation/stage-clock.js';
 import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { openNpz } from '../../io/npz.js';
 import { edgeF1 } from '../../metrics/edge-f1.js';
+import { editScores } from './editing.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
 import { batchNormals } from '../../sampling/noise.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
@@ -194,6 +195,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
       metrics.push({ id: 'edge_f1', value: edgeF1(predicted, control, count, n).edge_f1 });
     }
   });
+  metrics.push(...(await clock.time('metrics', () => editScores(suite, inputs, outputs, ep, input.assetDirs))));
   const featureIds = suite.metrics.filter((m) => m === 'fid' || m === 'kid');
   if (featureIds.length > 0) {
     const extractor = await FeatureExtractor.open(suite.extractor, ep, { modelsDir: input.assetDirs.modelsDir });

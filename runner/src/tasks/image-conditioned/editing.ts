@@ -1,0 +1,43 @@
+import type { AssetDirs } from '../../../../contracts/assets/asset-dirs.js';
+import type { ImageConditionedSuiteDefinition } from '../../../../contracts/suites/image-conditioned-suite.schemas.js';
+import { quantiseNchw, type SuiteInputs } from '../../conditions/suite-inputs.js';
+import { SuiteFailure } from '../../evaluation/evaluation-failure.js';
+import type { ExecutionProvider } from '../../evaluation/onnx-session.js';
+import type { MetricResult } from '../../evaluation/scoring.js';
+import { clipDirectionalSimilarity, clipImageSimilarity } from '../../metrics/edit-metrics.js';
+import { ClipModelSession } from '../text-to-image/clip-model.js';
+
+/**
+ * Instruction editing's CLIP scores (issue #17, InstructPix2Pix's evaluation): CLIP-I of each output against the
+ * image it edited (the published source, as quantised for submitters) and CLIP directional similarity of the
+ * image change against the caption change, with the suite's CLIP (clip-model.ts, shared with text-to-image).
+ * The two pull apart: returning the input unchanged maximises CLIP-I (1) and scores 0 directionally.
+ */
+export async function editScores(
+  suite: ImageConditionedSuiteDefinition,
+  inputs: SuiteInputs,
+  outputs: Uint8Array,
+  ep: ExecutionProvider,
+  dirs: AssetDirs,
+): Promise<MetricResult[]> {
+  const want = suite.metrics.filter((m) => m === 'clip_i' || m === 'clip_directional');
+  if (want.length === 0) return [];
+  if (!suite.clip || !inputs.edits) throw new SuiteFailure(`suite ${suite.id}: CLIP edit metrics need the suite's clip and its edits`);
+  const { count, resolution: R } = inputs;
+  const clip = await ClipModelSession.open(suite.clip, R, ep, dirs);
+  try {
+    const set = (e: { data: Float32Array; dim: number }) => ({ data: e.data, dim: e.dim, rows: count });
+    const out = set(await clip.embedImages(outputs, count, R));
+    const src = set(await clip.embedImages(quantiseNchw(inputs.conditions, count, R), count, R));
+    const metrics: MetricResult[] = [];
+    if (want.includes('clip_i')) metrics.push({ id: 'clip_i', value: clipImageSimilarity(out, src).value });
+    if (want.includes('clip_directional')) {
+      const after = set(await clip.embedPrompts(inputs.edits.after));
+      const before = set(await clip.embedPrompts(inputs.edits.before));
+      metrics.push({ id: 'clip_directional', value: clipDirectionalSimilarity(out, src, after, before).value });
+    }
+    return metrics;
+  } finally {
+    await clip.close();
+  }
+}
