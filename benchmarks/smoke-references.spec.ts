@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { remapSources } from '../runner/src/conditions/paired-sources.js';
+import { syntheticEdits } from '../runner/src/conditions/synthetic-edits.js';
 import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
 import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
@@ -65,6 +66,13 @@ const PINNED: Record<string, Record<string, string>> = {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-edit-32 v1': {
+    sources: 'd48e9e9fb32b6449dea832107af4a6c52b17116b15b6139a77e74784f4c1e297',
+    targets: 'ce6bf55d68d2587ef9304e461f52bf0c9da823c29d1d01bb4b64ba34b8e62cd7',
+    prompts: 'f1e903311640d980f0bf24bd8ede425349c9ab62802c957c7ced20d9b5099f96',
+    clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
   'smoke-translate-32 v1': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     sources: '0f0951ac6101f711c895a7892bcfa6db96c81f2bc46886b5fe61cec6172d0fff',
@@ -111,6 +119,18 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
     return out;
   }
   if (isImageConditionedSuite(suite)) {
+    // Synthetic edits: sources, targets and instructions generated together (synthetic-edits.ts), and the CLIP.
+    const c = suite.condition;
+    if (c.kind === 'edit-instruction' && c.sources.type === 'synthetic-colour-edits' && suite.targets.type === 'synthetic-shapes') {
+      const e = syntheticEdits(suite.samples, suite.resolution, c.sources.seed, suite.targets.seed);
+      out.sources = sha256([e.sources]);
+      out.targets = sha256([e.targets]);
+      out.prompts = sha256([new TextEncoder().encode([e.instructions, e.before, e.after].map((l) => l.join('\n')).join('\n\n'))]);
+      if (suite.clip?.type === 'builtin-clip-like') out.clip = clipLikeDigest(suite.resolution, suite.clip.context_length);
+      if (suite.extractor.type === 'builtin-tiny-conv')
+        out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
+      return out;
+    }
     // Conditions are computed from the targets (and the suite's seed): the targets' digest pins them too.
     if (suite.targets.type === 'synthetic-shapes')
       out.targets = sha256([makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed })]);

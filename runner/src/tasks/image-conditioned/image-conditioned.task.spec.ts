@@ -6,6 +6,7 @@ import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 import type { Manifest } from '../../../../contracts/manifest/manifest.schemas.js';
 import smokeCanny from '../../../../benchmarks/image-conditioned/smoke-canny-32.suite.js';
 import smokeSr4 from '../../../../benchmarks/image-conditioned/smoke-sr4-32.suite.js';
+import smokeEdit from '../../../../benchmarks/image-conditioned/smoke-edit-32.suite.js';
 import smokeTranslate from '../../../../benchmarks/image-conditioned/smoke-translate-32.suite.js';
 import {
   buildChannelTranslator,
@@ -145,5 +146,28 @@ describe('image-conditioned task family (smoke-sr4-32)', () => {
     );
     expect(score(exact, 'psnr')).toBe(100);
     expect(score(exact, 'psnr')).toBeGreaterThanOrEqual(score(invert, 'psnr'));
+  });
+
+  it('instruction editing: the edit beats returning the input on CLIP directional similarity, and the input wins CLIP-I (exact 1 and 0 within 1e-6)', async () => {
+    const inputs = await suiteInputs(smokeEdit);
+    expect(inputs.edits!.instructions[0]).toMatch(/^make the (circle|square|diamond|cross) [a-z]+$/);
+    const path = join(dir, 'edit-inputs.npz');
+    await writeSuiteInputs(path, inputs);
+    const npz = await readNpz(path);
+    expect(new TextDecoder().decode(npz.instructions!.data as Uint8Array).split('\n')).toEqual(inputs.edits!.instructions);
+    const batch = async (name: string, data: Uint8Array) => {
+      const p = join(dir, `${name}.npz`);
+      await writeNpz(p, { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data } });
+      return run({ name, kind: 'samples', resolution: 32, classes: 0, conditions: 'smoke-edit-32' }, new Uint8Array(), p, smokeEdit);
+    };
+    const edited = await batch('edited', inputs.targets);
+    const unchanged = await batch('unchanged', npz.arr_0!.data as Uint8Array);
+    expect(edited.metrics.map((m) => m.id)).toEqual(['clip_directional', 'clip_i', 'psnr', 'ssim']);
+    expect(score(edited, 'clip_directional')).toBeGreaterThan(score(unchanged, 'clip_directional') + 0.3);
+    expect(Math.abs(score(unchanged, 'clip_directional'))).toBeLessThan(1e-6);
+    expect(score(unchanged, 'clip_i')).toBeCloseTo(1, 6);
+    expect(score(unchanged, 'clip_i')).toBeGreaterThan(score(edited, 'clip_i'));
+    expect(score(edited, 'psnr')).toBe(100);
+    expect(score(edited, 'psnr')).toBeGreaterThan(score(unchanged, 'psnr'));
   });
 });
