@@ -11,7 +11,7 @@ import { FID_INCEPTION } from '../imagenet/adm-assets.js';
 const COCO = 'https://cocodataset.org/#download (2014 Val images and 2014 Train/Val annotations)';
 
 /** CLIP ViT-L/14 (openai/clip-vit-large-patch14, torchmetrics' default for CLIP score) as ONNX. */
-const CLIP_VIT_L14 = {
+export const CLIP_VIT_L14 = {
   type: 'onnx-files' as const,
   id: 'openai-clip-vit-large-patch14',
   source:
