@@ -12,6 +12,7 @@ import { isVideoSuite } from '../contracts/suites/video-suite.schemas.js';
 import { type SamplerModel, planSampling } from '../contracts/sampling/sampler-plan.js';
 import { FileExtractor, type GenerationSuiteDefinition, SuiteDefinition } from '../contracts/suites/suite.schemas.js';
 import { DINOV2_VITL14 } from './extractors/dinov2.js';
+import { planShards } from '../runner/src/sharding/shard-plan.js';
 import { SUITES, findSuite } from './index.js';
 
 const KNOWN_METRICS = new Set<string>(METRICS.map((m) => m.id));
@@ -75,6 +76,15 @@ describe('benchmarks/ suites', () => {
       }
     }
     expect(IMAGENET).toHaveLength(16);
+  });
+
+  it('let the ImageNet 512 Heun board (50,000 samples, 63 network evaluations each) be split into shards of whole batches', () => {
+    expect(SUITES.filter((s) => 'sharding' in s && s.sharding !== undefined).map((s) => s.id)).toEqual(['imagenet-512-cond-heun-32']);
+    const s = generationSuite('imagenet-512-cond-heun-32');
+    const plan = planShards(s.samples, s.batch_size, s.sharding!.max_shards);
+    expect(plan).toHaveLength(64);
+    expect(plan.every((r, i) => r.start % s.batch_size === 0 && r.start === (i === 0 ? 0 : plan[i - 1]!.end))).toBe(true);
+    expect(plan.at(-1)!.end).toBe(50_000);
   });
 
   it('declare the sampler of each ImageNet denoiser board, and it can drive the usual model families', () => {

@@ -19,6 +19,8 @@ export function admSuite(s: {
   kinds: GenerationSuiteInput['kinds'];
   sampler?: GenerationSuiteInput['sampler'];
   time_limit_s: number;
+  /** Whether an evaluation may be split over runners (README, "Sharded evaluations"); it does not change scores. */
+  sharding?: GenerationSuiteInput['sharding'];
 }): GenerationSuiteDefinition {
   return defineSuite({
     id: s.id,
@@ -39,5 +41,6 @@ export function admSuite(s: {
     drift_tolerance: 1e-4,
     time_limit_s: s.time_limit_s,
     ...(s.sampler ? { sampler: s.sampler } : {}),
+    ...(s.sharding ? { sharding: s.sharding } : {}),
   });
 }

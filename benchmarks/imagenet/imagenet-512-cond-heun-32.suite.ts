@@ -15,4 +15,7 @@ export default admSuite({
   kinds: ['denoiser'],
   sampler: { solver: 'heun', steps: 32, guidance: 1, eta: 0 },
   time_limit_s: 48 * 3600,
+  // 63 network evaluations a sample at 512²: hours on one GPU, so a deployment with GENBENCH_SHARDS > 1 splits
+  // it (782 batches of 64; at most 64 shards of about 12 batches each).
+  sharding: { max_shards: 64 },
 });

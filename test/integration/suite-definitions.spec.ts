@@ -49,6 +49,22 @@ describe('stored suite definitions', () => {
     expect(suite.versions).toEqual([expect.objectContaining({ version: 1, definition: JSON.parse(JSON.stringify(SUITE)) })]);
   });
 
+  it('takes `sharding` declared, changed or dropped under the same version in place (it does not change scores), and still refuses any other change', async () => {
+    const stored = async () =>
+      (await prisma.suiteVersion.findUniqueOrThrow({ where: { suiteId_version: { suiteId: SUITE.id, version: 1 } } })).definition;
+    const sharded = { ...SUITE, sharding: { max_shards: 4 } };
+    await stack.app.get(SuitesService).sync([sharded]);
+    expect(await stored()).toEqual(JSON.parse(JSON.stringify(sharded)));
+    await stack.app.get(SuitesService).sync([{ ...SUITE, sharding: { max_shards: 2 } }]);
+    expect(await stored()).toMatchObject({ sharding: { max_shards: 2 } });
+    await expect(stack.app.get(SuitesService).sync([{ ...sharded, samples: SUITE.samples + 1 }])).rejects.toThrow(
+      SuiteVersionConflictError,
+    );
+    await stack.app.get(SuitesService).sync([SUITE]);
+    expect(await stored()).toEqual(JSON.parse(JSON.stringify(SUITE)));
+    expect((await getJson(stack, `/api/suites/${SUITE.id}`)).versions).toHaveLength(1);
+  });
+
   describe('a stored definition that no longer validates', () => {
     const why = new RegExp(`^suite ${SUITE.id} v1: its stored definition does not validate against today's suite schema \\(extractor: `);
 

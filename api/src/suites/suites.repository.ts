@@ -35,6 +35,11 @@ export class SuitesRepository {
     });
   }
 
+  /** Replaces a stored version's definition (sync, for a change that cannot alter scores). */
+  async updateDefinition(suiteId: string, version: number, definition: Prisma.InputJsonValue): Promise<void> {
+    await this.prisma.suiteVersion.update({ where: { suiteId_version: { suiteId, version } }, data: { definition } });
+  }
+
   listWithVersions() {
     return this.prisma.suite.findMany({ orderBy: { id: 'asc' }, include: { versions: { orderBy: { version: 'desc' } } } });
   }

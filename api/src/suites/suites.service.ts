@@ -87,9 +87,19 @@ export class SuitesService {
         // Compared after parsing the stored definition with today's schema, so a field added later with a
         // default that keeps old behaviour is not mistaken for a change of the suite.
         const reparsed = SuiteDefinition.safeParse(stored.definition);
-        const same = reparsed.success && isDeepStrictEqual(JSON.parse(JSON.stringify(reparsed.data)), definition);
-        if (!same) throw new SuiteVersionConflictError(def.id, def.version);
-        continue;
+        const before = reparsed.success ? (JSON.parse(JSON.stringify(reparsed.data)) as Record<string, unknown>) : undefined;
+        if (before && isDeepStrictEqual(before, definition)) continue;
+        // `sharding` says how an evaluation may be spread over runners, not what it computes (a sharded
+        // evaluation's metrics are the unsharded ones bit for bit, README "Sharded evaluations"): declaring
+        // or changing it updates the stored version in place instead of asking for a new version.
+        if (before && isDeepStrictEqual(withoutSharding(before), withoutSharding(definition as Record<string, unknown>))) {
+          await this.suites.updateDefinition(def.id, def.version, definition);
+          this.log.log(
+            `suite ${def.id} v${def.version}: sharding now ${JSON.stringify((definition as Record<string, unknown>).sharding ?? null)}`,
+          );
+          continue;
+        }
+        throw new SuiteVersionConflictError(def.id, def.version);
       }
       await this.suites.createVersion({
         suiteId: def.id,
@@ -238,4 +248,9 @@ export function publicReason(suite: SuiteDefinition, missing: readonly MissingFi
     return `  ${m.file} ${what}: ${how}`;
   });
   return `${head}; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
+}
+
+function withoutSharding(definition: Record<string, unknown>): Record<string, unknown> {
+  const { sharding: _sharding, ...rest } = definition;
+  return rest;
 }
