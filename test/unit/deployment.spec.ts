@@ -76,17 +76,15 @@ describe('docker-compose.yml', () => {
     statSync(join(root, 'runner/src/worker/healthcheck.mjs'));
   });
 
-  it('mounts named volumes where the services write', () => {
+  it('mounts named volumes where the services write, and a volume of its own per runner container at its cache', () => {
     const mounted = (svc: string) => (compose.services[svc].volumes as string[]).map((v) => v.split(':'));
     const api = compose.services.api.environment;
     for (const dir of [api.GENBENCH_DATA_DIR, api.GENBENCH_ARTIFACT_DIR]) {
       expect(mounted('api').some(([vol, path]) => compose.volumes[vol!] !== undefined && dir.startsWith(path))).toBe(true);
     }
-    expect(
-      mounted('runner').some(
-        ([vol, path]) => compose.volumes[vol!] !== undefined && path === compose.services.runner.environment.GENBENCH_CACHE_DIR,
-      ),
-    ).toBe(true);
+    // An anonymous volume (a bare container path): each of `--scale runner=N`'s containers gets its own, so
+    // one runner's heartbeat file never answers another's health check.
+    expect(mounted('runner')).toContainEqual([compose.services.runner.environment.GENBENCH_CACHE_DIR]);
     expect(mounted('postgres').some(([, path]) => path === '/var/lib/postgresql/data')).toBe(true);
   });
 
@@ -95,6 +93,55 @@ describe('docker-compose.yml', () => {
     expect(compose.services.api.environment.REDIS_URL).toBe('redis://redis:6379');
     expect(compose.services.runner.environment.REDIS_URL).toBe('redis://redis:6379');
     expect(compose.services.api.environment.GENBENCH_QUEUE_PREFIX).toBe(compose.services.runner.environment.GENBENCH_QUEUE_PREFIX);
+  });
+});
+
+describe('docker-compose.yml scales runners (`docker compose up --scale runner=N`, README "Scaling")', () => {
+  const runner = compose.services.runner;
+
+  it('gives the runner service nothing that only one container can hold: no container_name, no host port', () => {
+    expect(runner.container_name).toBeUndefined();
+    expect(runner.ports).toBeUndefined();
+    expect(runner.network_mode).toBeUndefined();
+    // a fixed hostname would give every replica the same default runner id (hostname-pid)
+    expect(runner.hostname).toBeUndefined();
+    expect(runner.environment.GENBENCH_RUNNER_ID).toBeUndefined();
+    expect(runner.deploy?.replicas ?? 1).toBeGreaterThanOrEqual(1);
+    // named volumes would be shared by every replica; the runner mounts none of them read-write
+    for (const v of runner.volumes as string[]) {
+      const [vol, , mode] = v.split(':');
+      if (compose.volumes[vol!] !== undefined) expect(mode, v).toBe('ro');
+    }
+  });
+
+  it('points every runner at the API and Redis by service name, with what a sharded deployment needs', () => {
+    const env = runner.environment;
+    expect(new URL(env.GENBENCH_API_URL).hostname).toBe('api');
+    expect(new URL(env.REDIS_URL).hostname).toBe('redis');
+    expect(env.GENBENCH_QUEUE_PREFIX).toBe(compose.services.api.environment.GENBENCH_QUEUE_PREFIX);
+    expect(env.GENBENCH_RUNNER_TOKEN).toMatch(/^\$\{GENBENCH_RUNNER_TOKEN/);
+    // a dead runner's shard job is released after its lock; each runner takes one job (shard) at a time by default
+    expect(Number(env.GENBENCH_LOCK_S)).toBeGreaterThan(0);
+    expect(env.GENBENCH_CONCURRENCY).toMatch(/^\$\{GENBENCH_CONCURRENCY:-1\}$/);
+    expect(Object.keys(runner.depends_on).sort()).toEqual(['api', 'redis']);
+    // the API decides the shards; the runners only take the jobs
+    expect(compose.services.api.environment.GENBENCH_SHARDS).toMatch(/^\$\{GENBENCH_SHARDS:-1\}$/);
+  });
+
+  it('runs Redis as BullMQ needs it under that load: append-only persistence and maxmemory-policy noeviction', () => {
+    const cmd = (compose.services.redis.command as string[]).join(' ');
+    expect(cmd).toMatch(/--appendonly yes/);
+    expect(cmd).toMatch(/--maxmemory-policy noeviction/);
+    expect((compose.services.redis.volumes as string[]).some((v) => v.endsWith(':/data'))).toBe(true);
+  });
+
+  it('documents scaling in the README: the command, GENBENCH_SHARDS, Redis and PostgreSQL needs', () => {
+    const at = readme.indexOf('\n### Scaling');
+    expect(at).toBeGreaterThan(readme.indexOf('\n## Deployment'));
+    const next = readme.slice(at + 1).search(/\n#{2,3} /);
+    const section = readme.slice(at, next < 0 ? undefined : at + 1 + next);
+    for (const needle of ['docker compose up --scale runner=N', '`GENBENCH_SHARDS`', 'noeviction', 'appendonly', 'bench:shards'])
+      expect(section, needle).toContain(needle);
   });
 });
 
