@@ -196,10 +196,20 @@ describe('arena', () => {
   it('never shows a private model, to anyone, and leaves it off the board', async () => {
     const voters = [asSession(await newSession()), { authorization: `Bearer ${stack.submitterToken}` }];
     const seen = new Set<string>();
+    // Nor its kept samples: no served image is one of the private evaluation's PNGs (all distinct from the public ones).
+    const privatePngs = keptOf[PRIVATE]!.map((b) => b.toString('base64'));
+    const publicPngs = new Set(Object.keys(FID).flatMap((name) => keptOf[name]!.map((b) => b.toString('base64'))));
+    expect(privatePngs.filter((b) => publicPngs.has(b))).toEqual([]);
     for (const headers of voters)
       for (let k = 0; k < 12; k++) {
-        const { left, right } = await truth((await pair(headers)).id);
+        const p = await pair(headers);
+        const { left, right } = await truth(p.id);
         seen.add(left).add(right);
+        for (const side of [p.left, p.right]) {
+          const served = Buffer.from(await (await fetch(`${stack.baseUrl}${side.url}`)).arrayBuffer()).toString('base64');
+          expect(publicPngs.has(served)).toBe(true);
+          expect(privatePngs.includes(served)).toBe(false);
+        }
       }
     expect([...seen].sort()).toEqual(Object.keys(FID).sort());
   });
