@@ -98,11 +98,22 @@ export const CONDITIONS_OF_TASK = {
 
 /** `denoiser`: image-conditioned denoisers (manifest `condition`) the suite's `sampler` drives. */
 export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples', 'denoiser'] as const;
-export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1', 'clip_i', 'clip_directional'] as const;
+export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1', 'clip_i', 'clip_directional', 'lpips'] as const;
 /** Metrics read from the suite's CLIP (`clip`): edits' image similarity and directional similarity. */
 export const CLIP_EDIT_METRICS = ['clip_i', 'clip_directional'] as const;
 /** Metrics that a lower value ranks higher: the distances. */
-const DISTANCES = new Set<string>(['fid', 'kid']);
+const DISTANCES = new Set<string>(['fid', 'kid', 'lpips']);
+
+/**
+ * LPIPS's network: the random-weight stand-in built in memory (smoke suites), or an LPIPS manifest
+ * (contracts/manifest/lpips-manifest.schemas.ts) by path under the models directory, as scripts/export_lpips.py
+ * writes it; absent, the evaluation is unavailable with a message saying what to download.
+ */
+export const LpipsNetworkRef = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('builtin-tiny-lpips'), seed: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('manifest'), file: z.string().min(1) }),
+]);
+export type LpipsNetworkRef = z.infer<typeof LpipsNetworkRef>;
 
 export const ImageConditionedSuiteDefinition = z
   .strictObject({
@@ -125,6 +136,8 @@ export const ImageConditionedSuiteDefinition = z
     quantization: z.literal('adm-truncate').default('adm-truncate'),
     /** FID/KID's extractor, outputs against the targets. */
     extractor: Extractor,
+    /** LPIPS's network, needed when `metrics` names lpips. */
+    lpips: LpipsNetworkRef.optional(),
     metrics: z.array(z.enum(IMAGE_CONDITIONED_METRICS)).min(1),
     primary: z.enum(IMAGE_CONDITIONED_METRICS),
     drift_tolerance: z.number().min(0).default(1e-6),
@@ -145,6 +158,10 @@ export const ImageConditionedSuiteDefinition = z
     message:
       'the condition does not fit the task (image-restoration: degradation; controllable-generation: canny; image-translation: paired-source; image-editing: edit-instruction)',
     path: ['condition', 'kind'],
+  })
+  .refine((s) => !s.metrics.includes('lpips') || s.lpips !== undefined, {
+    message: 'a suite that scores lpips must name its network (lpips)',
+    path: ['lpips'],
   })
   .refine((s) => !s.metrics.includes('edge_f1') || s.condition.kind === 'canny', {
     message: 'edge_f1 scores Canny control only',

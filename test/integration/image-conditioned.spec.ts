@@ -78,13 +78,20 @@ describe('image-conditioned submissions (smoke-sr4-32)', () => {
       ids[name] = r.body.evaluations[0].id;
     }
     const psnr: Record<string, number> = {};
+    const lpips: Record<string, number> = {};
     for (const [name, id] of Object.entries(ids)) {
       const { final } = await waitForEvaluation(stack, id, 120_000);
       expect(final.status, final.failureReason).toBe('succeeded');
       psnr[name] = final.metrics.psnr;
+      lpips[name] = final.metrics.lpips;
       expect(final.metrics.ssim).toBeGreaterThan(0);
     }
     expect(psnr.bilinear).toBeGreaterThan(psnr.nearest! + 0.5);
+    // Stand-in LPIPS, a distance: the bilinear outputs are nearer their targets.
+    expect(lpips.bilinear).toBeLessThan(lpips.nearest!);
+    console.log(
+      `smoke-sr4-32: bilinear psnr ${psnr.bilinear} lpips ${lpips.bilinear}; nearest psnr ${psnr.nearest} lpips ${lpips.nearest}`,
+    );
     const board = await getJson(stack, '/api/leaderboards?suite=smoke-sr4-32');
     const names = board.boards[0].entries.map((e: any) => e.model.name);
     expect(names).toEqual([`${stack.owner}-bilinear`, `${stack.owner}-nearest`]);

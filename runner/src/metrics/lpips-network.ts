@@ -13,6 +13,7 @@ import { ModelFailure } from '../evaluation/model-failure.js';
 import { ArrayFileError } from '../io/array-file-error.js';
 import { readNpz } from '../io/npz.js';
 import type { RgbBatch } from './image-fidelity.js';
+import { buildTinyLpipsNet, TINY_LPIPS_CHANNELS } from '../onnx/models/tiny-lpips-net.js';
 import { type FeatureMaps, lpipsDistances } from './lpips.js';
 
 /** The LPIPS manifest, network or lin weights are absent or unusable; the message says what to do. */
@@ -42,13 +43,26 @@ export class LpipsNetwork {
     private readonly networkPath: string,
   ) {}
 
+  /** The random-weight stand-in (onnx/models/tiny-lpips-net.ts), built in memory: smoke suites' LPIPS. */
+  static async builtin(seed: number, ep: ExecutionProvider = 'cpu'): Promise<LpipsNetwork> {
+    const net = buildTinyLpipsNet(seed);
+    const manifest: LpipsManifest = {
+      name: `builtin-tiny-lpips-${seed}`,
+      kind: 'lpips',
+      network: { file: '(in memory)', input: 'images', layers: TINY_LPIPS_CHANNELS.map((_, l) => `relu${l + 1}`) },
+      lin: { file: '(in memory)' },
+    };
+    const { session } = await openSession(net.model, ep);
+    return new LpipsNetwork(session, manifest, net.lins, manifest.name);
+  }
+
   static async open(manifestPath: string, ep: ExecutionProvider = 'cpu'): Promise<LpipsNetwork> {
     let text: string;
     try {
       text = await readFile(manifestPath, 'utf8');
     } catch (err) {
       throw new LpipsConfigError(
-        `cannot read LPIPS manifest ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `cannot read LPIPS manifest ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; ${LPIPS_EXPORT_HINT}`,
         {
           cause: err,
         },

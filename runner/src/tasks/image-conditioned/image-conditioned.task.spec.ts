@@ -21,6 +21,7 @@ import { quantiseNchw, suiteInputs, toModelSpace, writeSuiteInputs } from '../..
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { readNpz, writeNpz } from '../../io/npz.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
+import { LpipsConfigError, LpipsNetwork } from '../../metrics/lpips-network.js';
 import { makeSyntheticImages } from '../../onnx/models/synthetic-images.js';
 import { runEvaluation } from '../evaluate.js';
 import type { EvaluationOutput } from '../task-family.js';
@@ -63,12 +64,15 @@ describe('image-conditioned task family (smoke-sr4-32)', () => {
     expect(npz.arr_0!.data).toEqual(quantiseNchw(inputs.conditions, 64, 8));
   });
 
-  it('a bilinear upsampler beats nearest-neighbour block copies on PSNR and SSIM, and scores equal the reference metric of its outputs', async () => {
+  it('a bilinear upsampler beats nearest-neighbour block copies on PSNR, SSIM and stand-in LPIPS, and scores equal the reference metric of its outputs (PSNR 1e-10, LPIPS 1e-9)', async () => {
     const bilinear = await run(exampleRestorerManifest('bilinear'), buildResizeRestorer('linear'));
     const nearest = await run(exampleRestorerManifest('nearest'), buildResizeRestorer('nearest'));
-    expect(bilinear.metrics.map((m) => m.id)).toEqual(['psnr', 'ssim', 'fid', 'kid']);
+    expect(bilinear.metrics.map((m) => m.id)).toEqual(['psnr', 'ssim', 'fid', 'kid', 'lpips']);
     expect(score(bilinear, 'psnr')).toBeGreaterThan(score(nearest, 'psnr') + 0.5);
     expect(score(bilinear, 'ssim')).toBeGreaterThan(score(nearest, 'ssim'));
+    // LPIPS is a distance: lower ranks higher.
+    expect(score(bilinear, 'lpips')).toBeLessThan(score(nearest, 'lpips'));
+    expect(score(bilinear, 'lpips')).toBeGreaterThan(0);
     for (const m of bilinear.metrics) expect(Number.isFinite(m.value), m.id).toBe(true);
     expect(bilinear.protocol).toMatchObject({ conditionSize: 8, samples: 64, condition: smokeSr4.condition });
     // The same outputs as a sample batch answering the published inputs score the same (within float32 of the model).
@@ -86,11 +90,31 @@ describe('image-conditioned task family (smoke-sr4-32)', () => {
     for (const o of outputs) all.set(o, (at += o.length) - o.length);
     const ref = imageFidelity({ data: all, count: 64, height: 32, width: 32 }, { data: inputs.targets, count: 64, height: 32, width: 32 });
     expect(score(bilinear, 'psnr')).toBeCloseTo(ref.psnr, 10);
+    const network = await LpipsNetwork.builtin(7);
+    try {
+      const d = await network.distances(
+        { data: all, count: 64, height: 32, width: 32 },
+        { data: inputs.targets, count: 64, height: 32, width: 32 },
+      );
+      expect(Math.abs(score(bilinear, 'lpips') - d.reduce((a, b) => a + b, 0) / 64)).toBeLessThan(1e-9);
+    } finally {
+      await network.close();
+    }
     const path = join(dir, 'bilinear.npz');
     await writeNpz(path, { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: all } });
     const batch = await run({ name: 'b', kind: 'samples', resolution: 32, classes: 0, conditions: 'smoke-sr4-32' }, new Uint8Array(), path);
     expect(score(batch, 'psnr')).toBeCloseTo(score(bilinear, 'psnr'), 10);
     expect(score(batch, 'ssim')).toBeCloseTo(score(bilinear, 'ssim'), 10);
+  });
+
+  it('LPIPS configured by path: an absent network makes the evaluation unavailable, saying what to download', async () => {
+    const suite = { ...smokeSr4, lpips: { type: 'manifest' as const, file: 'lpips/absent-lpips.json' } };
+    await expect(run(exampleRestorerManifest('bilinear'), buildResizeRestorer('linear'), undefined, suite)).rejects.toThrow(
+      /LPIPS manifest .*absent-lpips\.json.*scripts\/export_lpips\.py/,
+    );
+    await expect(run(exampleRestorerManifest('bilinear'), buildResizeRestorer('linear'), undefined, suite)).rejects.toBeInstanceOf(
+      LpipsConfigError,
+    );
   });
 
   it('refuses, as the model’s fault, an output of another size, a batch of another count and a model for other conditions', async () => {
@@ -112,8 +136,9 @@ describe('image-conditioned task family (smoke-sr4-32)', () => {
     });
     const batch = (name: string) => ({ name, kind: 'samples' as const, resolution: 32, classes: 0, conditions: 'smoke-canny-32' });
     const sources = await run(batch('sources'), new Uint8Array(), targets, smokeCanny);
-    expect(sources.metrics.map((m) => m.id)).toEqual(['edge_f1', 'fid', 'kid']);
+    expect(sources.metrics.map((m) => m.id)).toEqual(['edge_f1', 'fid', 'kid', 'lpips']);
     expect(score(sources, 'edge_f1')).toBe(1);
+    expect(score(sources, 'lpips')).toBe(0);
     expect(score(sources, 'fid')).toBeLessThan(1e-3);
     // The control map itself (edges white on black) against a flat grey image with no edges at all.
     const manifest = { ...exampleRestorerManifest('edges', 32, 32), task: 'controllable-generation' as const };

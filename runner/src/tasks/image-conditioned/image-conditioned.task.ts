@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
   conditionSize,
@@ -17,6 +18,7 @@ import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { openNpz } from '../../io/npz.js';
 import { edgeF1 } from '../../metrics/edge-f1.js';
 import { editScores } from './editing.js';
+import { LpipsNetwork } from '../../metrics/lpips-network.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
 import { batchNormals } from '../../sampling/noise.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
@@ -196,6 +198,21 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
     }
   });
   metrics.push(...(await clock.time('metrics', () => editScores(suite, inputs, outputs, ep, input.assetDirs))));
+  if (want.has('lpips')) {
+    // The network by path as FID's Inception is: an absent manifest or file is an LpipsConfigError naming what to download.
+    const ref = suite.lpips!;
+    const network =
+      ref.type === 'builtin-tiny-lpips'
+        ? await LpipsNetwork.builtin(ref.seed, ep)
+        : await LpipsNetwork.open(join(input.assetDirs.modelsDir, ref.file), ep);
+    try {
+      const d = await clock.time('metrics', () => network.distances(batch(outputs), batch(inputs.targets), suite.batch_size));
+      metrics.push({ id: 'lpips', value: d.reduce((a, b) => a + b, 0) / d.length });
+      protocol.lpips = ref;
+    } finally {
+      await network.close();
+    }
+  }
   const featureIds = suite.metrics.filter((m) => m === 'fid' || m === 'kid');
   if (featureIds.length > 0) {
     const extractor = await FeatureExtractor.open(suite.extractor, ep, { modelsDir: input.assetDirs.modelsDir });
