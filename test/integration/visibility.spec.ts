@@ -372,6 +372,8 @@ describe('visibility per version, on every read endpoint', () => {
       'GET /api/evaluations/:id/samples/:index.png',
       // An image-conditioned sample's input and target, under the same rule: test/integration/image-conditioned.spec.ts.
       'GET /api/evaluations/:id/samples/:index/:role.png',
+      // A video evaluation's animated previews: test/integration/video-previews.spec.ts checks the 404s.
+      'GET /api/evaluations/:id/samples/:index.webp',
       'GET /api/suites',
       'GET /api/suites/:id',
       'GET /api/suites/:id/prompts',

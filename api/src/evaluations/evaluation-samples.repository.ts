@@ -2,12 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
-/** A kept sample as the runner reports it, its PNG already in the artifact store. */
+/** A kept sample as the runner reports it, its PNG (or animated WebP) already in the artifact store. */
 export interface SampleRow {
   sampleIndex: number;
   imageSha256: string;
   width: number;
   height: number;
+  /** `image/png`, or `image/webp` for a video's animated preview. */
+  mediaType: string;
+  frames: number | null;
   condition: Prisma.InputJsonValue;
 }
 

@@ -97,6 +97,19 @@ export class EvaluationsController {
     return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${id}-${index}-${r}.png"` });
   }
 
+  /** A video evaluation's kept sample: the whole video as an animated, lossless WebP (issue #21.4). */
+  @Get(':id/samples/:index.webp')
+  @ApiOperation({ summary: "One kept video sample as animated WebP (a video evaluation's preview)" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', SampleIndex)
+  @ApiFileResponse(['image/webp'], 'The animated preview')
+  async sampleAnimation(@Param('id') id: string, @Param('index') index: string, @CurrentPrincipal() principal: Principal | undefined) {
+    const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
+    const i = parseInput(SampleIndex, index, 'sample index');
+    const path = await this.samples.imagePath(evaluationId, i, principal, 'image/webp');
+    return new StreamableFile(createReadStream(path), { type: 'image/webp', disposition: `inline; filename="${id}-${index}.webp"` });
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('admin')

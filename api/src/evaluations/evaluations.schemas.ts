@@ -38,6 +38,14 @@ export const EvaluationSamplesView = apiSchema(
         condition: z.record(z.string(), z.unknown()),
         width: z.number().int(),
         height: z.number().int(),
+        /** `image/png`, or `image/webp`: a video evaluation's animated preview of the whole video (issue #21.4). */
+        mediaType: z.enum(['image/png', 'image/webp']),
+        /**
+         * Frames stored in an animated preview (libwebp stores a run of identical consecutive video frames once,
+         * shown for the run's length, so this can be fewer than the video's); null for a still image.
+         */
+        frames: z.number().int().nullable(),
+        /** The file: `/samples/:index.png`, or `/samples/:index.webp` for an animated preview. */
         image: z.string(),
         /** URLs of the images the condition names, by role (`input`, `target`); `{}` for prompt and class conditions. */
         conditionImages: z.record(z.string(), z.string()),

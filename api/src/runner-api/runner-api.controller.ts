@@ -218,19 +218,22 @@ export class RunnerApiController {
     return this.runner.sampleGrid(evaluationId, await readLimited(req, GRID_LIMIT));
   }
 
-  /** One PNG of a kept sample (or an image its condition names), stored by sha256; recorded by POST .../samples. */
+  /** One PNG of a kept sample (or an image its condition names, or a video's animated WebP), stored by sha256; recorded by POST .../samples. */
   @Put('evaluations/:id/sample-images')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upload one PNG of a kept sample (or of an image its condition names)' })
   @ApiZodParam('id', EvaluationId)
-  @ApiConsumes('image/png')
+  @ApiConsumes('image/png', 'image/webp')
   @ApiBody({ required: true, schema: { type: 'string', format: 'binary' } })
   @ApiZodResponse(StoredSampleImage)
   @ApiErrors(409, 413, 415)
   async sampleImage(@Param('id') id: string, @Req() req: Request) {
     const evaluationId = parseInput(EvaluationId, id, 'evaluation id');
-    if (req.headers['content-type'] !== 'image/png') throw new UnsupportedMediaTypeException('send the sample image as image/png');
-    return this.samples.storeImage(evaluationId, await readLimited(req, SAMPLE_IMAGE_LIMIT));
+    // A video's kept sample is its animated WebP preview (issue #21.4); every other sample is a PNG.
+    const type = req.headers['content-type'];
+    if (type !== 'image/png' && type !== 'image/webp')
+      throw new UnsupportedMediaTypeException('send the sample image as image/png (or a video preview as animated image/webp)');
+    return this.samples.storeImage(evaluationId, await readLimited(req, SAMPLE_IMAGE_LIMIT), type);
   }
 
   /** Records kept samples (index, uploaded PNG, condition); an index recorded before keeps its row. */
@@ -267,7 +270,7 @@ const SAMPLE_IMAGE_LIMIT: PayloadLimit = {
   subject: 'the sample image',
   path: 'image',
   bytes: MAX_SAMPLE_IMAGE_BYTES,
-  setting: 'fixed: one PNG of one sample',
+  setting: 'fixed: one PNG of one sample, or one video preview',
 };
 
 /**
