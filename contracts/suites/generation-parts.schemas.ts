@@ -52,7 +52,14 @@ export const Extractor = z.discriminatedUnion('type', [BuiltinExtractor, FileExt
 export const PreviewSamples = z.number().int().min(0).max(256);
 export const DEFAULT_PREVIEW_SAMPLES = 64;
 
-/** K of a suite: its `preview_samples`, or 64, never more than the samples it draws. */
-export function previewSampleCount(suite: { samples: number; preview_samples?: number }): number {
-  return Math.min(suite.preview_samples ?? DEFAULT_PREVIEW_SAMPLES, suite.samples);
+/**
+ * Video suites keep their first 8 videos, each as an animated WebP of all its frames (issue #21.4): a few
+ * previews, since a 256² video of 16 frames is megabytes where a still is kilobytes.
+ */
+export const DEFAULT_PREVIEW_VIDEOS = 8;
+
+/** K of a suite: its `preview_samples`, or 64 (8 for video suites), never more than the samples it draws. */
+export function previewSampleCount(suite: { task?: string; samples: number; preview_samples?: number }): number {
+  const fallback = suite.task === 'video-generation' ? DEFAULT_PREVIEW_VIDEOS : DEFAULT_PREVIEW_SAMPLES;
+  return Math.min(suite.preview_samples ?? fallback, suite.samples);
 }

@@ -32,7 +32,7 @@ describe('SampleSetCollector', () => {
       [4, { class_label: 2 }],
     ]);
     for (const s of kept) {
-      const { data, info } = await sharp(Buffer.from(s.png)).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(Buffer.from(s.image)).raw().toBuffer({ resolveWithObject: true });
       expect([info.width, info.height, info.channels]).toEqual([R, R, 3]);
       expect(new Set(data)).toEqual(new Set([s.index]));
     }
@@ -67,6 +67,26 @@ describe('SampleSetCollector', () => {
     expect(new Set(decoded.data)).toEqual(new Set([200]));
     const t = await sharp(Buffer.from(kept!.images!.target!)).raw().toBuffer();
     expect(new Set(t)).toEqual(new Set([50]));
+  });
+
+  it('keeps a video as a lossless animated WebP: every frame decodes to its pixels exactly (tolerance 0), 1000/fps ms each', async () => {
+    const T = 3;
+    const frame = R * R * 3;
+    // Video k, frame f: every byte 10·k + f + 1 (distinct consecutive frames, so none is merged), copied at add().
+    const pixels = new Uint8Array(2 * T * frame);
+    for (let k = 0; k < 2; k++) for (let f = 0; f < T; f++) pixels.fill(10 * k + f + 1, (k * T + f) * frame, (k * T + f + 1) * frame);
+    const c = new SampleSetCollector(2);
+    c.add({ ...batch(0, 2), videos: { frames: T, fps: 8, pixels } });
+    pixels.fill(0);
+    const kept = await c.toSamples();
+    expect(kept.map((s) => s.mediaType)).toEqual(['image/webp', 'image/webp']);
+    for (const s of kept) {
+      const meta = await sharp(Buffer.from(s.image)).metadata();
+      expect([meta.format, meta.pages, meta.width, meta.height, meta.loop, meta.delay]).toEqual(['webp', T, R, R, 0, [125, 125, 125]]);
+      const { data, info } = await sharp(Buffer.from(s.image), { pages: -1 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([R, T * R]);
+      for (let f = 0; f < T; f++) expect(new Set(data.subarray(f * frame, (f + 1) * frame))).toEqual(new Set([10 * s.index + f + 1]));
+    }
   });
 
   it('keeps nothing with K = 0', async () => {

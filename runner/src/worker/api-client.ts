@@ -143,9 +143,13 @@ export class RunnerApiClient {
     await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-grid`, png);
   }
 
-  /** Uploads one PNG (a kept sample, or an image its condition names); answers its sha256. */
-  async sampleImage(evaluationId: string, png: Uint8Array): Promise<{ sha256: string }> {
-    const res = await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-images`, png);
+  /** Uploads one PNG (a kept sample, or an image its condition names) or a video's animated WebP; answers its sha256. */
+  async sampleImage(
+    evaluationId: string,
+    image: Uint8Array,
+    mediaType: 'image/png' | 'image/webp' = 'image/png',
+  ): Promise<{ sha256: string }> {
+    const res = await this.request('PUT', `/api/runner/evaluations/${evaluationId}/sample-images`, image, mediaType);
     return (await res.json()) as { sha256: string };
   }
 

@@ -315,11 +315,11 @@ function startClaimHeartbeat(
   return () => clearInterval(timer);
 }
 
-/** Uploads each kept sample's PNG (stored by sha256), then records them all in one post (idempotent per index). */
+/** Uploads each kept sample's PNG or animated WebP (stored by sha256), then records them all in one post (idempotent per index). */
 async function uploadKeptSamples(api: RunnerApiClient, evaluationId: string, samples: readonly KeptSample[]): Promise<void> {
   const records = [];
   for (const s of samples) {
-    const { sha256 } = await api.sampleImage(evaluationId, s.png);
+    const { sha256 } = await api.sampleImage(evaluationId, s.image, s.mediaType);
     // Images shown beside the sample (an image-conditioned family's input and target) are stored first, by sha256.
     const images: Record<string, string> = { ...s.condition.images };
     for (const [role, png] of Object.entries(s.images ?? {})) images[role] = (await api.sampleImage(evaluationId, png)).sha256;

@@ -19,4 +19,9 @@ export interface ImageBatch {
    * `condition.images` (sample-set.ts, worker/evaluate.processor.ts).
    */
   attached?: Array<Record<string, { pixels: Uint8Array; side: number }>>;
+  /**
+   * The whole videos of a video family's batch (`images` holds their first frames): uint8 [count, frames, R, R, 3]
+   * meant at `fps`. Kept samples encode them as animated WebPs (sample-set.ts, issue #21.4).
+   */
+  videos?: { frames: number; fps: number; pixels: Uint8Array };
 }

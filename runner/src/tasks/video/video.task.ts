@@ -191,8 +191,14 @@ async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
     const videos = model ? model.batches() : npzVideos(input.modelPath!, 'the sample batch', n, suite.batch_size, modelFault, T);
     for await (const b of videos) {
       if (b.resolution !== R) throw new ModelFailure(`the sample batch holds ${b.resolution}² frames; suite ${suite.id} is ${R}²`);
-      // The first frame of every video, for the evaluation's sample grid.
-      await input.onSamples?.({ start: b.start, count: b.count, resolution: R, images: pickFrames(b, [0]) });
+      // The first frame of every video, for the evaluation's sample grid; the whole videos, for the kept previews.
+      await input.onSamples?.({
+        start: b.start,
+        count: b.count,
+        resolution: R,
+        images: pickFrames(b, [0]),
+        videos: { frames: T, fps: suite.fps, pixels: b.videos },
+      });
       await clock.time('features', async () => {
         if (want('fvd')) {
           const c = await network.clipFeatures(b.videos, b.count, new Array<number>(b.count).fill(clipStart(T, clipFrames, 'first')));
