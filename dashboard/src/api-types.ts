@@ -346,11 +346,14 @@ export interface SampleCondition {
 /** GET /api/evaluations/:id/samples: the suite's first K samples, each with its condition and PNG URL. */
 export interface EvaluationSamples {
   evaluationId: string;
+  /** `mediaType` image/webp: a video evaluation's animated preview, `frames` frames stored (issue #21.4). */
   items: Array<{
     index: number;
     condition: SampleCondition;
     width: number;
     height: number;
+    mediaType: 'image/png' | 'image/webp';
+    frames: number | null;
     image: string;
     /** URLs of the images the condition names, by role: an image-conditioned sample's `input` and `target`. */
     conditionImages?: Record<string, string>;

@@ -160,7 +160,10 @@ const TripletsTable = ({ items }: { items: KeptSample[] }) => {
   );
 };
 
-/** The evaluation page's condition + image pairs: the prompt (or class label) each of the first samples answered. */
+/**
+ * The evaluation page's condition + image pairs: the prompt (or class label) each of the first samples answered.
+ * A video evaluation's samples are animated WebPs, which an <img> plays as it is.
+ */
 export const KeptSamplesPanel = ({ evaluation }: { evaluation: Evaluation }) => {
   const { data, error } = useKeptSamples(evaluation.id, evaluation.status);
   const [all, setAll] = useState(false);
@@ -179,6 +182,12 @@ export const KeptSamplesPanel = ({ evaluation }: { evaluation: Evaluation }) => 
                 #{s.index}{' '}
               </Typography>
               {conditionText(s.condition)}
+              {s.mediaType === 'image/webp' && (
+                <Typography component="span" variant="caption" color="text.secondary" data-testid="kept-sample-animated">
+                  {' '}
+                  · animated
+                </Typography>
+              )}
             </Typography>
           </Box>
         ))}
