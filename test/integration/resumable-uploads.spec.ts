@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer, type Server, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,52 +11,10 @@ import { submitCommand, type SubmitOptions } from '../../runner/src/cli/commands
 import { CliError } from '../../runner/src/cli/cli-error.js';
 import { sha256OfFile, tusUpload } from '../../runner/src/cli/submit/tus-upload.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
+import { cuttingProxy } from '../support/cutting-proxy.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { getJson, type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
 import { storedFiles } from '../support/submissions.js';
-
-/**
- * A TCP proxy in front of the API that can cut the connection once `cutAfter` request bytes have passed
- * (an interrupted network), and records the Upload-Offset of every PATCH it forwards.
- */
-function cuttingProxy(target: number) {
-  const state = { cutAfter: Infinity, forwarded: 0, patchOffsets: [] as number[], cut: false };
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk: Buffer) => {
-      const text = chunk.subarray(0, 2048).toString('latin1');
-      if (text.startsWith('PATCH ')) state.patchOffsets.push(Number(/\r\nupload-offset: *(\d+)/i.exec(text)?.[1]));
-      state.forwarded += chunk.length;
-      if (!state.cut && state.forwarded > state.cutAfter) {
-        // Forward up to the cut, then drop both ends mid-request.
-        state.cut = true;
-        upstream.end(chunk.subarray(0, chunk.length - (state.forwarded - state.cutAfter)));
-        setTimeout(() => {
-          client.destroy();
-          upstream.destroy();
-        }, 100);
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  return {
-    state,
-    listen: () => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port))),
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 /** Issue #18.2: resumable (tus) uploads, the submission that names them, and `genbench submit`. */
 describe('resumable uploads', () => {
