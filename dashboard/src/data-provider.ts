@@ -36,6 +36,7 @@ import type {
 } from './api-types';
 import { readToken } from './auth/token-store';
 import { withValidationErrors } from './common/form-errors';
+import { sha256OfFile, tusUpload } from './submit/tus-upload';
 
 /**
  * The only module that talks HTTP. The API lives at the same origin under /api and validates its query
@@ -254,13 +255,15 @@ const notSupported = (what: string) => () => Promise.reject(new HttpError(`${wha
 export interface SubmitModelInput {
   token: string;
   file: File;
-  /** The decoder ONNX of a latent denoiser (multipart field `decoder`). */
+  /** The decoder ONNX of a latent denoiser (submission field `decoder`). */
   decoder?: File;
-  /** A text-conditioned model's text encoder ONNX and tokenizer.json (multipart fields `text_encoder`, `tokenizer`). */
+  /** A text-conditioned model's text encoder ONNX and tokenizer.json (submission fields `text_encoder`, `tokenizer`). */
   textEncoder?: File;
   tokenizer?: File;
   manifest: string;
   visibility: Visibility;
+  /** Bytes sent so far of each file (by submission field), as the tus uploads go. */
+  onProgress?: (field: string, sent: number, total: number) => void;
 }
 
 /** The paths of each writable resource's records (POST to the collection; PATCH and DELETE to one record). */
@@ -364,15 +367,25 @@ export const dataProvider: GenbenchDataProvider = {
   updateMany: notSupported('updateMany'),
   deleteMany: notSupported('deleteMany'),
 
-  submitModel: async ({ token, file, decoder, textEncoder, tokenizer, manifest, visibility }) => {
-    const body = new FormData();
-    body.append('manifest', manifest);
-    body.append('visibility', visibility);
-    body.append('file', file, file.name);
-    if (decoder) body.append('decoder', decoder, decoder.name);
-    if (textEncoder) body.append('text_encoder', textEncoder, textEncoder.name);
-    if (tokenizer) body.append('tokenizer', tokenizer, tokenizer.name);
-    return call<SubmitResult>('/models', { method: 'POST', body, token });
+  submitModel: async ({ token, file, decoder, textEncoder, tokenizer, manifest, visibility, onProgress }) => {
+    // Each file goes up through tus (resumable, see submit/tus-upload.ts); the submission then names the
+    // finished uploads with their sha256, and the API validates it exactly as it does a multipart one.
+    const files = Object.entries({ file, decoder, text_encoder: textEncoder, tokenizer }).filter(
+      (e): e is [string, File] => e[1] !== undefined,
+    );
+    const uploads: Record<string, string> = {};
+    const sha256: Record<string, string> = {};
+    for (const [field, f] of files) {
+      sha256[field] = await sha256OfFile(f);
+      uploads[field] = await tusUpload({
+        file: f,
+        sha256: sha256[field],
+        token,
+        field,
+        onProgress: (sent, total) => onProgress?.(field, sent, total),
+      });
+    }
+    return call<SubmitResult>('/models', { method: 'POST', body: { manifest, visibility, uploads, sha256 }, token });
   },
   previewSuites: (manifest) => call<SuitePreview>('/suites/preview', { method: 'POST', body: { manifest } }),
   whoami: (token) => call<Whoami>('/auth/whoami', { token }),

@@ -1,5 +1,5 @@
 import SendIcon from '@mui/icons-material/Send';
-import { Alert, Box, Card, CardContent, Link as MuiLink, Stack, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, LinearProgress, Link as MuiLink, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import {
   FileField,
@@ -77,6 +77,22 @@ const VISIBILITY_CHOICES = [
   { id: 'private', name: 'Private: seen only by you and admins' },
 ];
 
+const FIELD_LABELS: Record<string, string> = { file: 'model', decoder: 'decoder', text_encoder: 'text encoder', tokenizer: 'tokenizer' };
+
+/** One bar per file being uploaded (tus), with the bytes sent; a dropped connection resumes, so a bar may pause. */
+const UploadProgress = ({ progress }: { progress: Record<string, { sent: number; total: number }> }) => (
+  <Stack spacing={0.5} data-testid="upload-progress">
+    {Object.entries(progress).map(([field, { sent, total }]) => (
+      <Box key={field} data-testid="upload-file" data-field={field} data-sent={sent} data-total={total}>
+        <Typography variant="body2">
+          Uploading {FIELD_LABELS[field] ?? field}: {(sent / 1e6).toFixed(1)} of {(total / 1e6).toFixed(1)} MB
+        </Typography>
+        <LinearProgress variant="determinate" value={total > 0 ? (100 * sent) / total : 100} />
+      </Box>
+    ))}
+  </Stack>
+);
+
 const IssueList = ({ issues, testId }: { issues: Issue[]; testId: string }) =>
   issues.length === 0 ? null : (
     <Box component="ul" data-testid={testId} sx={{ m: 0, mt: 0.5, pl: 2.5, color: 'error.main', fontSize: 13 }}>
@@ -96,7 +112,8 @@ const IssueList = ({ issues, testId }: { issues: Issue[]; testId: string }) =>
 
 /**
  * Upload an ONNX model with its manifest. The token is checked first (GET /api/auth/whoami), so a wrong
- * one fails before a large upload. A rejection shows each issue by the input it concerns; an accepted
+ * one fails before a large upload. Each file goes up resumably (tus, with a progress bar per file), then
+ * the submission names the finished uploads. A rejection shows each issue by the input it concerns; an accepted
  * upload is followed live until every evaluation has a score or a failure reason.
  */
 export const SubmitPage = () => {
@@ -105,6 +122,7 @@ export const SubmitPage = () => {
   const [issues, setIssues] = useState<Issue[]>([]);
   const [general, setGeneral] = useState<string>();
   const [result, setResult] = useState<SubmitResult>();
+  const [progress, setProgress] = useState<Record<string, { sent: number; total: number }>>({});
   // Stable: react-admin's Form resets its values whenever defaultValues change identity.
   const [defaultValues] = useState<FormValues>(() => ({ manifest: EXAMPLE_MANIFEST, visibility: 'public' }));
 
@@ -112,6 +130,7 @@ export const SubmitPage = () => {
     setIssues([]);
     setGeneral(undefined);
     setResult(undefined);
+    setProgress({});
     const me = token.me ?? (await token.check());
     if (!me) return {};
     if (me.role === 'runner') {
@@ -128,6 +147,7 @@ export const SubmitPage = () => {
         tokenizer: declaresTextEncoder(values.manifest) ? values.tokenizer?.rawFile : undefined,
         manifest: values.manifest ?? '',
         visibility: values.visibility ?? 'public',
+        onProgress: (field, sent, total) => setProgress((p) => ({ ...p, [field]: { sent, total } })),
       });
       setResult(res);
       return undefined;
@@ -254,6 +274,7 @@ export const SubmitPage = () => {
                 helperText="A private model's scores are ranked, but only you and admins see them."
                 data-testid="visibility-input"
               />
+              {Object.keys(progress).length > 0 && <UploadProgress progress={progress} />}
               {general && (
                 <Alert severity="error" data-testid="submit-error">
                   {general}
