@@ -34,7 +34,7 @@ export class ArenaRepository {
         modelVersion: { visibility: 'public', model: { kind: { in: [...ARENA_KINDS] } } },
       },
       orderBy: { finishedAt: 'desc' },
-      select: { id: true, modelVersionId: true, samples: { select: { sampleIndex: true } } },
+      select: { id: true, modelVersionId: true, samples: { select: { sampleIndex: true, condition: true } } },
     });
   }
 

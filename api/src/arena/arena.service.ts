@@ -27,6 +27,25 @@ const NOT_A_RANKING = new Set(['kid_std']);
 
 const SuiteFacts = z.looseObject({ samples: z.number().int(), metrics: z.array(z.string()) });
 
+/** A kept sample's condition as a key: JSON with sorted object keys, so equal conditions read equal. */
+export function conditionKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(conditionKey).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${conditionKey((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The indices two players may be compared on: both kept that index for the same condition (class label or prompt). */
+export function sharedIndices(a: ReadonlyMap<number, string>, b: ReadonlyMap<number, string>): number[] {
+  return [...a.entries()]
+    .filter(([i, key]) => b.get(i) === key)
+    .map(([i]) => i)
+    .sort((x, y) => x - y);
+}
+
 /**
  * How informative a pair of models is: exp(−|Δrating| / closeness) / (1 + votes already on the pair)^repeatPenalty,
  * so models close in rating and little compared are drawn most (GENBENCH_ARENA_PAIR_CLOSENESS, _REPEAT_PENALTY).
@@ -94,10 +113,14 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
     const sv = await this.arena.newestSuiteVersion(suiteId);
     if (!sv) throw new NotFoundException(`no suite ${suiteId}`);
     // One evaluation per model version: its newest with kept samples (evaluation_samples), and which indices it kept.
-    const byVersion = new Map<string, { id: string; modelVersionId: string; kept: Set<number> }>();
+    const byVersion = new Map<string, { id: string; modelVersionId: string; kept: Map<number, string> }>();
     for (const e of await this.arena.showableEvaluations(sv.id))
       if (!byVersion.has(e.modelVersionId))
-        byVersion.set(e.modelVersionId, { id: e.id, modelVersionId: e.modelVersionId, kept: new Set(e.samples.map((k) => k.sampleIndex)) });
+        byVersion.set(e.modelVersionId, {
+          id: e.id,
+          modelVersionId: e.modelVersionId,
+          kept: new Map(e.samples.map((k) => [k.sampleIndex, conditionKey(k.condition)])),
+        });
     const players = [...byVersion.values()];
     if (players.length < 2)
       throw new NotFoundException(`suite ${suiteId} v${sv.version} has fewer than two public models with stored samples to compare`);
@@ -127,7 +150,7 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
         const [low, high] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
         const done = judged.get(`${low}|${high}`) ?? new Set<number>();
         // Indices both kept (the same class label or prompt and seed), in order, that this voter has not judged.
-        const free = [...a.kept].filter((k) => b.kept.has(k) && !done.has(k)).sort((x, y) => x - y);
+        const free = sharedIndices(a.kept, b.kept).filter((k) => !done.has(k));
         if (free.length === 0) continue;
         const gap = (ratings.get(a.modelVersionId) ?? 1000) - (ratings.get(b.modelVersionId) ?? 1000);
         const weight = pairWeight(gap, counted.get(pairKey(a.modelVersionId, b.modelVersionId)) ?? 0, this.settings);
