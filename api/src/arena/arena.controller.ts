@@ -58,24 +58,27 @@ export class ArenaController {
   }
 
   @Get('pairs/:id/left.png')
-  @ApiOperation({ summary: "The left model's sample grid; show the tile at the pair's sample index" })
+  @ApiOperation({ summary: "The left model's kept sample at the pair's index (an animated WebP on video suites)" })
   @ApiZodParam('id', PairId)
-  @ApiFileResponse(['image/png'], 'The PNG grid')
+  @ApiFileResponse(['image/png', 'image/webp'], 'The kept sample')
   left(@Param('id') id: string) {
     return this.image(id, 'left');
   }
 
   @Get('pairs/:id/right.png')
-  @ApiOperation({ summary: "The right model's sample grid; show the tile at the pair's sample index" })
+  @ApiOperation({ summary: "The right model's kept sample at the pair's index (an animated WebP on video suites)" })
   @ApiZodParam('id', PairId)
-  @ApiFileResponse(['image/png'], 'The PNG grid')
+  @ApiFileResponse(['image/png', 'image/webp'], 'The kept sample')
   right(@Param('id') id: string) {
     return this.image(id, 'right');
   }
 
   private async image(id: string, side: 'left' | 'right') {
-    const path = await this.arena.imagePath(parseInput(PairId, id, 'pair id'), side);
-    return new StreamableFile(createReadStream(path), { type: 'image/png', disposition: `inline; filename="${side}.png"` });
+    const { path, mediaType } = await this.arena.image(parseInput(PairId, id, 'pair id'), side);
+    return new StreamableFile(createReadStream(path), {
+      type: mediaType,
+      disposition: `inline; filename="${side}.${mediaType === 'image/webp' ? 'webp' : 'png'}"`,
+    });
   }
 
   @Post('pairs/:id/vote')

@@ -42,7 +42,7 @@ export class ArenaRepository {
   keptSample(evaluationId: string, sampleIndex: number) {
     return this.prisma.evaluationSample.findUnique({
       where: { evaluationId_sampleIndex: { evaluationId, sampleIndex } },
-      select: { imageSha256: true },
+      select: { imageSha256: true, mediaType: true },
     });
   }
 

@@ -180,16 +180,17 @@ export class ArenaService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The kept PNG of one side of a pair: that model's sample at the pair's index, by a URL that names neither
+   * The kept sample of one side of a pair (a PNG, or a video's animated WebP): that model's sample at the pair's index, by a URL that names neither
    * model nor evaluation. Only public versions (a version made private since reads as no pair).
    */
-  async imagePath(pairId: string, side: 'left' | 'right'): Promise<string> {
+  async image(pairId: string, side: 'left' | 'right'): Promise<{ path: string; mediaType: string }> {
     const pair = await this.arena.findPair(pairId);
     const e = pair && (side === 'left' ? pair.leftEvaluation : pair.rightEvaluation);
     if (!pair || !e || e.modelVersion.visibility !== 'public') throw new NotFoundException(`no arena pair ${pairId}`);
     const kept = await this.arena.keptSample(e.id, pair.sampleIndex);
     if (!kept || !(await this.store.has(kept.imageSha256))) throw new NotFoundException(`no arena pair ${pairId}`);
-    return this.store.pathFor(kept.imageSha256);
+    // A video suite's kept samples are animated WebPs: served as what they are.
+    return { path: this.store.pathFor(kept.imageSha256), mediaType: kept.mediaType };
   }
 
   async vote(voter: string, pairId: string, body: VoteBody) {

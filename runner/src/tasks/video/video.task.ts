@@ -198,6 +198,8 @@ async function evaluateVideo(input: EvaluationInput): Promise<TaskResult> {
         resolution: R,
         images: pickFrames(b, [0]),
         videos: { frames: T, fps: suite.fps, pixels: b.videos },
+        // A prompted suite's videos are kept beside the prompt each answers.
+        ...(prompts ? { conditions: prompts.slice(b.start, b.start + b.count).map((prompt) => ({ prompt })) } : {}),
       });
       await clock.time('features', async () => {
         if (want('fvd')) {
