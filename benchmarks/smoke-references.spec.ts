@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { remapSources } from '../runner/src/conditions/paired-sources.js';
 import { syntheticEdits } from '../runner/src/conditions/synthetic-edits.js';
 import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
+import { buildTinyLpipsNet } from '../runner/src/onnx/models/tiny-lpips-net.js';
 import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
 import { syntheticSegmentationSample } from '../runner/src/segmentation/synthetic-dataset.js';
 import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
@@ -54,17 +55,20 @@ const PINNED: Record<string, Record<string, string>> = {
     video_network: 'c9a1c38c38af694b0cb9db5414eff5a943399e63dc49da5332365c551ad2308c',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
-  'smoke-sr4-32 v1': {
+  'smoke-sr4-32 v2': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+    lpips: 'dbc12d2b4640b698f2fc178469c142107125312b723c1a55f53e4c0af8af9496',
   },
-  'smoke-sr4-32-denoiser v1': {
+  'smoke-sr4-32-denoiser v2': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+    lpips: 'dbc12d2b4640b698f2fc178469c142107125312b723c1a55f53e4c0af8af9496',
   },
-  'smoke-canny-32 v1': {
+  'smoke-canny-32 v2': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+    lpips: 'dbc12d2b4640b698f2fc178469c142107125312b723c1a55f53e4c0af8af9496',
   },
   'smoke-edit-32 v1': {
     sources: 'd48e9e9fb32b6449dea832107af4a6c52b17116b15b6139a77e74784f4c1e297',
@@ -145,6 +149,11 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
     }
     if (suite.extractor.type === 'builtin-tiny-conv')
       out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
+    // The LPIPS stand-in's ONNX bytes and its linear-layer weights (lpips-network.ts builds them so).
+    if (suite.lpips?.type === 'builtin-tiny-lpips') {
+      const net = buildTinyLpipsNet(suite.lpips.seed);
+      out.lpips = sha256([net.model, ...net.lins.map((w) => new Uint8Array(w.buffer, w.byteOffset, w.byteLength))]);
+    }
     return out;
   }
   if (isVideoSuite(suite)) {
