@@ -22,6 +22,7 @@ describe('kept samples pages', () => {
   let dir: string;
   const ids: string[] = [];
   let restorerId: string;
+  let nearestId: string;
   const prompts = syntheticPrompts(0).map((p) => p.text);
 
   beforeAll(async () => {
@@ -49,7 +50,13 @@ describe('kept samples pages', () => {
     });
     expect(restorer.status, JSON.stringify(restorer.body)).toBe(201);
     restorerId = restorer.body.evaluations[0].id;
-    for (const id of [...ids, restorerId]) {
+    const nearest = await submit(stack, stack.submitterToken, {
+      file: buildResizeRestorer('nearest'),
+      manifest: exampleRestorerManifest(`${stack.owner}-nearest`),
+    });
+    expect(nearest.status, JSON.stringify(nearest.body)).toBe(201);
+    nearestId = nearest.body.evaluations[0].id;
+    for (const id of [...ids, restorerId, nearestId]) {
       const { final } = await waitForEvaluation(stack, id, 120_000);
       expect(final.status, final.failureReason).toBe('succeeded');
     }
@@ -116,6 +123,30 @@ describe('kept samples pages', () => {
       await expect.poll(() => widths(role)).toBe(width);
     // The first 8 of the 64 kept, until "Show all" is pressed.
     await expect.poll(() => page.getByTestId('kept-triplets').locator('tbody tr').count()).toBe(8);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('compares two restorers on the same inputs: each row shows the input and target once, then both outputs', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(
+      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-sr4-32', evaluations: [restorerId, nearestId].join(',') }).toString()}`,
+    );
+    const side = page.getByTestId('compare-kept-samples');
+    await side.waitFor();
+    expect(await side.getByTestId('compare-kept-model').allInnerTexts()).toEqual([
+      `${stack.owner}-bilinear v1`,
+      `${stack.owner}-nearest v1`,
+    ]);
+    const row = side.getByTestId('compare-kept-row-3');
+    const width = (testId: string, n = 0) =>
+      row
+        .getByTestId(testId)
+        .nth(n)
+        .evaluate((el: { complete: boolean; naturalWidth: number }) => (el.complete ? el.naturalWidth : 0));
+    await expect.poll(() => width('compare-kept-input')).toBe(8);
+    await expect.poll(() => width('compare-kept-target')).toBe(32);
+    await expect.poll(() => row.getByTestId('kept-sample-image').count()).toBe(2);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -10,13 +10,14 @@ import { buildDashboard, launchBrowser, openPage } from './browser.js';
 
 /**
  * Animated previews in the dashboard (issue #21.4): a video evaluation's page shows its kept videos as
- * animated WebPs, and the image on the page changes as it plays.
+ * animated WebPs, and the image on the page changes as it plays; the compare page plays two models' side by side.
  */
 describe('video evaluation page', () => {
   let stack: TestStack;
   let browser: Browser;
   let dir: string;
   let id: string;
+  let noiseId: string;
 
   beforeAll(async () => {
     await buildDashboard();
@@ -30,8 +31,18 @@ describe('video evaluation page', () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     id = r.body.evaluations[0].id;
-    const { final } = await waitForEvaluation(stack, id, 120_000);
-    expect(final.status, final.failureReason).toBe('succeeded');
+    const noisePath = join(dir, 'noise.npz');
+    await writeExampleVideoBatch(noisePath, { perFrameNoise: true });
+    const noise = await submit(stack, stack.submitterToken, {
+      file: await readFile(noisePath),
+      manifest: exampleVideoManifest(`${stack.owner}-noise`),
+    });
+    expect(noise.status, JSON.stringify(noise.body)).toBe(201);
+    noiseId = noise.body.evaluations[0].id;
+    for (const e of [id, noiseId]) {
+      const { final } = await waitForEvaluation(stack, e, 120_000);
+      expect(final.status, final.failureReason).toBe('succeeded');
+    }
     browser = await launchBrowser();
   }, 240_000);
   afterAll(async () => {
@@ -59,6 +70,34 @@ describe('video evaluation page', () => {
       .poll(
         async () => {
           seen.add(await snapshot());
+          return seen.size;
+        },
+        { timeout: 10_000, interval: 150 },
+      )
+      .toBeGreaterThan(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("plays both models' videos side by side on the compare page", async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(
+      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-video-16x32', evaluations: [id, noiseId].join(',') }).toString()}`,
+    );
+    const row = page.getByTestId('compare-kept-samples').getByTestId('compare-kept-row-0');
+    await row.waitFor();
+    const images = row.getByTestId('kept-sample-image');
+    await expect.poll(() => images.count()).toBe(2);
+    for (const n of [0, 1])
+      await expect
+        .poll(() => images.nth(n).evaluate((el: { complete: boolean; naturalWidth: number }) => (el.complete ? el.naturalWidth : 0)))
+        .toBe(32);
+    // The coherent mover's preview plays here too: what the page shows changes over its 2 s.
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          seen.add((await images.nth(0).screenshot({ animations: 'allow' })).toString('base64'));
           return seen.size;
         },
         { timeout: 10_000, interval: 150 },

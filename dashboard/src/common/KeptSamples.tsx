@@ -245,6 +245,28 @@ export const SamplesSideBySide = ({ evaluations }: { evaluations: Evaluation[] }
                       #{i}{' '}
                     </Typography>
                     <span data-testid="compare-kept-condition">{conditionText(conditions[0])}</span>
+                    {(() => {
+                      // An image-conditioned suite: the input every model answered, and the target, beside the outputs.
+                      const first = kept.map((k) => k.samples.get(i)).find((x) => x !== undefined);
+                      if (!first || !hasInputAndTarget(first)) return null;
+                      return (
+                        <Box sx={{ display: 'flex', gap: 1, mt: 0.5 }}>
+                          {(['input', 'target'] as const).map((role) => (
+                            <Box key={role} component="figure" sx={{ m: 0 }}>
+                              <SampleImage
+                                url={first.conditionImages[role]}
+                                alt={`${role} ${i}`}
+                                size={64}
+                                testId={`compare-kept-${role}`}
+                              />
+                              <Typography component="figcaption" variant="caption" color="text.secondary">
+                                {role}
+                              </Typography>
+                            </Box>
+                          ))}
+                        </Box>
+                      );
+                    })()}
                     {texts.size > 1 && (
                       <Typography variant="caption" color="warning.main" component="div">
                         conditions differ between these scores
