@@ -7,7 +7,7 @@
 // ancestral, 50 steps in compute_metrics' signature (100 as its command line's default). Nothing is downloaded:
 // the batches and text files are configured by path (README.md, "Suites"), their sha256 is not pinned until a
 // maintainer prepares and checks them, and the suite is listed as unavailable until they are present. The
-// harness does not yet read file-based edit sets (suite-inputs.ts refuses them as the suite's fault), and its
+// harness reads them as a file-based edit set (runner/src/conditions/suite-inputs.ts, fileEdits), and its
 // CLIP preprocessing is PIL bicubic to 224 where clip_similarity.py uses torch's bicubic interpolate: numbers
 // compare within this board.
 import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';

@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 import type { Manifest } from '../../../../contracts/manifest/manifest.schemas.js';
+import { defineSuite } from '../../../../contracts/suites/suite.schemas.js';
 import smokeCanny from '../../../../benchmarks/image-conditioned/smoke-canny-32.suite.js';
 import smokeSr4 from '../../../../benchmarks/image-conditioned/smoke-sr4-32.suite.js';
 import ip2pTest from '../../../../benchmarks/image-conditioned/instructpix2pix-test-5k-512.suite.js';
@@ -16,6 +18,7 @@ import {
   exampleTranslatorManifest,
 } from '../../../../benchmarks/image-conditioned/example-models.js';
 import { remapSources } from '../../conditions/paired-sources.js';
+import { syntheticEdits } from '../../conditions/synthetic-edits.js';
 import { degrade } from '../../conditions/degradations.js';
 import { quantiseNchw, suiteInputs, toModelSpace, writeSuiteInputs } from '../../conditions/suite-inputs.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
@@ -195,7 +198,60 @@ describe('image-conditioned task family (smoke-sr4-32)', () => {
     expect(score(unchanged, 'clip_i')).toBeGreaterThan(score(edited, 'clip_i'));
     expect(score(edited, 'psnr')).toBe(100);
     expect(score(edited, 'psnr')).toBeGreaterThan(score(unchanged, 'psnr'));
-    // A real edit set from files (configured by path) is refused as the suite's fault until the harness reads one.
-    await expect(suiteInputs(ip2pTest, assetDirs)).rejects.toThrow(/edit instructions and captions read from files are not computed/);
+    // A real edit set is configured by path: without its files it is unavailable, saying what is missing.
+    await expect(suiteInputs(ip2pTest, assetDirs)).rejects.toThrow(/ip2p-test-5k/);
+  });
+
+  it('a file-based edit set (sources and targets batches, instructions, caption pairs) gives the same inputs and scores as the same edits drawn by the harness', async () => {
+    const edits = await suiteInputs(smokeEdit);
+    const refDir = await mkdtemp(join(tmpdir(), 'edit-files-'));
+    // The harness's own uint8 sources (smoke-edit-32: prompt seed 0, targets drawn with seed 1).
+    const { sources } = syntheticEdits(64, 32, 0, 1);
+    await writeNpz(join(refDir, 'sources.npz'), { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: sources } });
+    await writeNpz(join(refDir, 'targets.npz'), { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: edits.targets } });
+    await writeFile(join(refDir, 'instructions.txt'), `${edits.edits!.instructions.join('\n')}\n`);
+    // CRLF line ends, as a file prepared on another system may have.
+    await writeFile(join(refDir, 'captions.tsv'), edits.edits!.before.map((b, i) => `${b}\t${edits.edits!.after[i]}`).join('\r\n'));
+    const pin = async (file: string) => ({
+      file,
+      sha256: createHash('sha256')
+        .update(await readFile(join(refDir, file)))
+        .digest('hex'),
+      source: 'https://example.org/test-edits',
+    });
+    const fileSuite = defineSuite({
+      ...smokeEdit,
+      id: 'file-edit-test',
+      condition: {
+        kind: 'edit-instruction',
+        sources: { type: 'adm-reference-batch', ...(await pin('sources.npz')) },
+        instructions: await pin('instructions.txt'),
+        captions: await pin('captions.tsv'),
+      },
+      targets: { type: 'adm-reference-batch', ...(await pin('targets.npz')) },
+    });
+    const dirs = { ...assetDirs, referenceDir: refDir };
+    try {
+      const fromFiles = await suiteInputs(fileSuite, dirs);
+      expect(fromFiles.edits).toEqual(edits.edits);
+      // Compared as booleans: a failing toEqual on 200k-element arrays takes minutes to print.
+      expect(Buffer.from(fromFiles.targets).equals(Buffer.from(edits.targets))).toBe(true);
+      expect(Buffer.from(fromFiles.conditions.buffer).equals(Buffer.from(edits.conditions.buffer))).toBe(true);
+      const p = join(dir, 'file-edited.npz');
+      await writeNpz(p, { arr_0: { dtype: 'uint8', shape: [64, 32, 32, 3], data: edits.targets } });
+      const manifest = { name: 'file-edited', kind: 'samples' as const, resolution: 32, classes: 0, conditions: 'file-edit-test' };
+      const viaFiles = await runEvaluation({ model: new Uint8Array(), manifest, suite: fileSuite, assetDirs: dirs, modelPath: p });
+      const viaHarness = await run({ ...manifest, conditions: 'smoke-edit-32' }, new Uint8Array(), p, smokeEdit);
+      expect(viaFiles.metrics).toEqual(viaHarness.metrics);
+      // A caption line without its tab is the suite's fault, naming the line.
+      await writeFile(join(refDir, 'captions.tsv'), 'a red circle on a blue background\n');
+      const broken = defineSuite({
+        ...fileSuite,
+        condition: { ...fileSuite.condition, captions: await pin('captions.tsv') } as typeof fileSuite.condition,
+      });
+      await expect(suiteInputs(broken, dirs)).rejects.toThrow(/holds 1 caption pairs; the suite scores 64/);
+    } finally {
+      await rm(refDir, { recursive: true, force: true });
+    }
   });
 });
