@@ -276,7 +276,7 @@ function horizontalU8(
 }
 
 // horizontalU8 for float32 sources, written out twice on purpose: one loop over `Uint8Array | Float32Array` is
-// polymorphic to V8 and measured about 1.5× slower here (bench:clip's preprocessing), so each type keeps its own.
+// polymorphic to V8, and splitting it was part of 1c60ce3's measured gain (4.4 → 3.1 ms of CPU per 256→224 image).
 function horizontalF32(
   images: Float32Array,
   src: number,
