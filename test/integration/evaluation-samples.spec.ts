@@ -8,7 +8,7 @@ import { PrismaService } from '../../api/src/database/prisma.service.js';
 import { exampleSampleBatchManifest, writeExampleSampleBatch } from '../../benchmarks/text-to-image/example-models.js';
 import { syntheticPrompts } from '../../runner/src/text/synthetic-prompts.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
-import { getJson, type TestStack, startStack, waitFor } from '../support/stack.js';
+import { type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
 import { submit } from '../support/submissions.js';
 
 /**
@@ -34,14 +34,7 @@ describe('kept samples of a scored evaluation (smoke-t2i-32)', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const id = r.body.evaluations[0].id as string;
     // As the owner: anonymous readers do not see the private one.
-    const final = await waitFor(
-      `evaluation ${id}`,
-      async () => {
-        const e = await getJson(stack, `/api/evaluations/${id}`, stack.submitterToken);
-        return ['queued', 'running'].includes(e.status) ? undefined : e;
-      },
-      120_000,
-    );
+    const { final } = await waitForEvaluation(stack, id, 120_000, stack.submitterToken);
     expect(final.status, final.failureReason).toBe('succeeded');
     return id;
   }

@@ -12,7 +12,7 @@ import {
 } from '../../benchmarks/image-conditioned/example-models.js';
 import { readNpz, writeNpz } from '../../runner/src/io/npz.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
-import { getJson, type TestStack, startStack, waitFor, waitForEvaluation } from '../support/stack.js';
+import { getJson, type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
 import { storedFiles, uploadLeftovers } from '../support/submissions.js';
 
 async function submit(
@@ -125,14 +125,7 @@ describe('image-conditioned submissions (smoke-sr4-32)', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const id = r.body.evaluations[0].id as string;
     // As the owner: anonymous readers do not see the private one.
-    const final = await waitFor(
-      `evaluation ${id}`,
-      async () => {
-        const e = await getJson(stack, `/api/evaluations/${id}`, stack.submitterToken);
-        return ['queued', 'running'].includes(e.status) ? undefined : e;
-      },
-      120_000,
-    );
+    const { final } = await waitForEvaluation(stack, id, 120_000, stack.submitterToken);
     expect(final.status, final.failureReason).toBe('succeeded');
     const other = (await issueToken(stack.config, { name: 'other', role: 'submitter', owner: `${stack.owner}-other` })).secret;
     const get = (path: string, token?: string) =>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../api/src/auth/issue-token.js';
 import { exampleVideoManifest, exampleVideos, writeExampleVideoBatch } from '../../benchmarks/video/example-models.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
-import { getJson, type TestStack, startStack, waitFor } from '../support/stack.js';
+import { type TestStack, startStack, waitForEvaluation } from '../support/stack.js';
 import { submit } from '../support/submissions.js';
 
 const T = 16;
@@ -40,14 +40,7 @@ describe('animated previews of a video evaluation (smoke-video-16x32)', () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     id = r.body.evaluations[0].id as string;
-    const final = await waitFor(
-      `evaluation ${id}`,
-      async () => {
-        const e = await getJson(stack, `/api/evaluations/${id}`, stack.submitterToken);
-        return ['queued', 'running'].includes(e.status) ? undefined : e;
-      },
-      120_000,
-    );
+    const { final } = await waitForEvaluation(stack, id, 120_000, stack.submitterToken);
     expect(final.status, final.failureReason).toBe('succeeded');
   }, 240_000);
   afterAll(async () => {

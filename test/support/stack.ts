@@ -147,11 +147,13 @@ export async function waitForEvaluation(
   stack: Pick<TestStack, 'baseUrl'>,
   id: string,
   timeoutMs = 90_000,
+  /** Read as this token's holder: a private evaluation is seen by its owner and admins only. */
+  token?: string,
 ): Promise<{ final: any; seen: string[] }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const e = await getJson(stack, `/api/evaluations/${id}`);
+    const e = await getJson(stack, `/api/evaluations/${id}`, token);
     if (seen.at(-1) !== e.status) seen.push(e.status);
     if (!['queued', 'running'].includes(e.status)) return { final: e, seen };
     if (Date.now() > deadline) throw new Error(`evaluation ${id} still ${e.status} after ${timeoutMs} ms (seen: ${seen.join(' → ')})`);
