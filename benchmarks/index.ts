@@ -39,6 +39,8 @@ import smokeTranslate32 from './image-conditioned/smoke-translate-32.suite.js';
 import edges2handbags64 from './image-conditioned/edges2handbags-64.suite.js';
 import diodeOutdoor256 from './image-conditioned/diode-outdoor-256.suite.js';
 import smokeEdit32 from './image-conditioned/smoke-edit-32.suite.js';
+import smokeEdit32Denoiser from './image-conditioned/smoke-edit-32-denoiser.suite.js';
+import smokeCannyText32 from './image-conditioned/smoke-canny-text-32.suite.js';
 import instructPix2PixTest5k from './image-conditioned/instructpix2pix-test-5k-512.suite.js';
 import cocoValCanny512 from './image-conditioned/coco-val-canny-512.suite.js';
 import imagenet1kSr4 from './image-conditioned/imagenet-1k-sr4-256.suite.js';
@@ -85,6 +87,8 @@ export const SUITES: readonly SuiteDefinition[] = [
   edges2handbags64,
   diodeOutdoor256,
   smokeEdit32,
+  smokeEdit32Denoiser,
+  smokeCannyText32,
   instructPix2PixTest5k,
   cocoValCanny512,
   imagenet1kSr4,

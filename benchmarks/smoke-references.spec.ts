@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { remapSources } from '../runner/src/conditions/paired-sources.js';
 import { syntheticEdits } from '../runner/src/conditions/synthetic-edits.js';
+import { drawnPrompts } from '../runner/src/conditions/suite-inputs.js';
 import { buildTinyExtractor } from '../runner/src/onnx/models/tiny-extractor.js';
 import { buildTinyLpipsNet } from '../runner/src/onnx/models/tiny-lpips-net.js';
 import { makeSyntheticImages } from '../runner/src/onnx/models/synthetic-images.js';
@@ -77,6 +78,19 @@ const PINNED: Record<string, Record<string, string>> = {
     clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
   },
+  'smoke-edit-32-denoiser v1': {
+    sources: 'd48e9e9fb32b6449dea832107af4a6c52b17116b15b6139a77e74784f4c1e297',
+    targets: 'ce6bf55d68d2587ef9304e461f52bf0c9da823c29d1d01bb4b64ba34b8e62cd7',
+    prompts: 'f1e903311640d980f0bf24bd8ede425349c9ab62802c957c7ced20d9b5099f96',
+    clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+  },
+  'smoke-canny-text-32 v1': {
+    targets: '4fefd30ffb32b61d7fc087e63d70c0a6acbb7976cda264d657475cae085be03a',
+    prompts: '2dbd90fe31a6391c045191226f9582257b11d57b2bab4dba1518a63e54e7d6bb',
+    extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
+    lpips: 'dbc12d2b4640b698f2fc178469c142107125312b723c1a55f53e4c0af8af9496',
+  },
   'smoke-translate-32 v1': {
     targets: 'e4f161e2fbcc4da219dd73f1b4ffe67927b0439d7f71ca73f2d3b977fd4766d0',
     sources: '0f0951ac6101f711c895a7892bcfa6db96c81f2bc46886b5fe61cec6172d0fff',
@@ -135,8 +149,14 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
         out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
       return out;
     }
+    // Text-guided control: targets drawn from the prompt grammar, captioned by their prompts.
+    if (c.kind === 'canny' && c.captions?.type === 'synthetic-prompts' && suite.targets.type === 'synthetic-shapes') {
+      const drawn = drawnPrompts(suite.samples, suite.resolution, c.captions.seed, suite.targets.seed);
+      out.targets = sha256([drawn.targets]);
+      out.prompts = sha256([new TextEncoder().encode(drawn.captions.join('\n'))]);
+    }
     // Conditions are computed from the targets (and the suite's seed): the targets' digest pins them too.
-    if (suite.targets.type === 'synthetic-shapes')
+    else if (suite.targets.type === 'synthetic-shapes')
       out.targets = sha256([makeSyntheticImages({ n: suite.targets.n, resolution: suite.resolution, seed: suite.targets.seed })]);
     // A source domain the harness derives from the targets (paired translation) is pinned by its own digest.
     if (

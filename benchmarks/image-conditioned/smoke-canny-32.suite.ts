@@ -3,7 +3,7 @@ import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 /**
  * Offline smoke suite for Canny-controlled generation: the control map of each of 64 synthetic 32×32 images
  * (OpenCV Canny(gray, 100, 200) as ControlNet's annotator, edges 1 on −1 in 3 channels); outputs scored by edge F1
- * of their re-extracted Canny map against the control (ranks),, by FID/KID against the images the maps came from, and by LPIPS (random-weight stand-in network) against them.
+ * of their re-extracted Canny map against the control (ranks), by FID/KID against the images the maps came from, and by LPIPS (random-weight stand-in network) against them.
  */
 export default defineSuite({
   id: 'smoke-canny-32',

@@ -53,12 +53,14 @@ function discMask(): Float32Array {
 
 /**
  * Adds the drawing to `g`: from `context` [N, 2, K] (or, prompt-ignoring, a fixed red/blue context) to
- * `image` [N, 3, R, R] in [−1, 1]: background + (foreground − background) · disc.
+ * `image` [N, 3, R, R] in [−1, 1]: background + (foreground − background) · mask, the mask a centred disc or
+ * the graph's own tensor `mask` ([N or 1, 1, R, R], 1 on the shape).
  */
-export function drawFromContext(g: GraphBuilder, followPrompt: boolean): void {
+export function drawFromContext(g: GraphBuilder, followPrompt: boolean, mask = 'disc'): void {
   const palette = new Float32Array(K * 3);
   PALETTE.forEach((c, k) => c.rgb.forEach((v, ch) => (palette[k * 3 + ch] = v / 127.5 - 1)));
-  g.initializer('palette', palette, [K, 3]).initializer('disc', discMask(), [1, 1, RESOLUTION, RESOLUTION]);
+  g.initializer('palette', palette, [K, 3]);
+  if (mask === 'disc') g.initializer('disc', discMask(), [1, 1, RESOLUTION, RESOLUTION]);
   g.initializer('idx0', BigInt64Array.from([0n]), []).initializer('idx1', BigInt64Array.from([1n]), []);
   g.initializer('col_shape', BigInt64Array.from([0n, 3n, 1n, 1n]), [4]);
   let ctx = 'context';
@@ -76,7 +78,7 @@ export function drawFromContext(g: GraphBuilder, followPrompt: boolean): void {
     .node('Reshape', ['fg_flat', 'col_shape'], ['fg'])
     .node('Reshape', ['bg_flat', 'col_shape'], ['bg'])
     .node('Sub', ['fg', 'bg'], ['diff'])
-    .node('Mul', ['diff', 'disc'], ['shape'])
+    .node('Mul', ['diff', mask], ['shape'])
     .node('Add', ['bg', 'shape'], ['image']);
 }
 

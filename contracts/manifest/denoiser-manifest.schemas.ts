@@ -88,7 +88,9 @@ export const DenoiserManifest = z
     /**
      * An image-conditioned denoiser (issue #17): every network call also takes the suite's condition images,
      * float32 NCHW [rows, 3, resolution, resolution] in [−1, 1] as GET /api/suites/:id/inputs publishes them, at
-     * `inputs.condition`; it competes in `task` on suites whose conditions are that size.
+     * `inputs.condition`; it competes in `task` on suites whose conditions are that size. With a `text_encoder`
+     * it also takes the suite's text for each input (edit instruction, control caption) at `inputs.context`;
+     * guidance's unconditional rows then get the empty prompt's encoding and the zero condition together.
      */
     condition: z.strictObject({ task: z.enum(IMAGE_CONDITIONED_TASKS), resolution: z.number().int().min(1).max(1024) }).optional(),
   })
@@ -169,11 +171,12 @@ export const DenoiserManifest = z
         message: 'an image-conditioned denoiser declares both inputs.condition and condition {task, resolution}',
       });
     }
-    if (m.condition !== undefined && (m.frames !== undefined || m.text_encoder !== undefined || m.classes > 0)) {
+    // A text encoder is allowed beside the condition: instruction editing and text-guided control (InstructPix2Pix).
+    if (m.condition !== undefined && (m.frames !== undefined || m.classes > 0)) {
       ctx.addIssue({
         code: 'custom',
         path: ['condition'],
-        message: 'an image-conditioned denoiser is an image model without classes or text (no frames, classes 0, no text_encoder)',
+        message: 'an image-conditioned denoiser is an image model without classes (no frames, classes 0)',
       });
     }
     if (m.frames !== undefined && m.classifier !== undefined) {

@@ -30,11 +30,25 @@ export const DegradationCondition = z.strictObject({
   /** Measurement noise on images in [−1, 1] (DDRM's `sigma_0`), drawn per condition from the suite's seed. */
   sigma_y: z.number().min(0).max(1),
 });
-/** Canny control maps as ControlNet's annotator computes them: OpenCV `Canny(gray, 100, 200)` (runner/src/conditions/canny.ts). */
+/**
+ * The captions of a text-guided control suite, fed to text-and-image models with each control map (ControlNet's
+ * prompt): `synthetic-prompts` draws the targets from the smoke text-to-image grammar (prompt i of
+ * syntheticPrompts(seed), drawn with the targets' seed) and captions target i with its prompt; a file holds one
+ * caption per line (UTF-8), line i captioning target i.
+ */
+export const ControlCaptions = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('synthetic-prompts'), seed: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('text-file'), file: z.string().min(1), sha256: Sha256, source: z.string() }),
+]);
+/**
+ * Canny control maps as ControlNet's annotator computes them: OpenCV `Canny(gray, 100, 200)` (runner/src/conditions/canny.ts),
+ * with, for text-guided control, a caption per map.
+ */
 export const CannyCondition = z.strictObject({
   kind: z.literal('canny'),
   low: z.literal(100).default(100),
   high: z.literal(200).default(200),
+  captions: ControlCaptions.optional(),
 });
 /**
  * A source domain the harness derives from synthetic targets (runner/src/conditions/paired-sources.ts):
@@ -205,6 +219,16 @@ export const ImageConditionedSuiteDefinition = z
       path: ['condition', 'sources'],
     },
   )
+  .refine(
+    (s) =>
+      s.condition.kind !== 'canny' ||
+      s.condition.captions === undefined ||
+      (s.condition.captions.type === 'synthetic-prompts') === (s.targets.type === 'synthetic-shapes'),
+    {
+      message: 'synthetic prompt captions need synthetic targets (drawn from the prompts), and file targets a caption file',
+      path: ['condition', 'captions'],
+    },
+  )
   .refine((s) => s.targets.type !== 'synthetic-shapes' || s.targets.n >= s.samples, {
     message: 'the synthetic target set must hold at least `samples` images',
     path: ['targets', 'n'],
@@ -214,6 +238,31 @@ export type ImageConditionedSuiteInput = z.input<typeof ImageConditionedSuiteDef
 
 export function isImageConditionedSuite(s: { task: string }): s is ImageConditionedSuiteDefinition {
   return (IMAGE_CONDITIONED_TASKS as readonly string[]).includes(s.task);
+}
+
+/**
+ * The text a suite feeds a text-and-image model with each condition: the edit instruction (instruction editing,
+ * which a model cannot do without it), a caption (text-guided control, which a model may ignore), or none.
+ */
+export function suiteText(suite: ImageConditionedSuiteDefinition): { what: 'instruction' | 'caption'; required: boolean } | undefined {
+  const c = suite.condition;
+  if (c.kind === 'edit-instruction') return { what: 'instruction', required: true };
+  if (c.kind === 'canny' && c.captions !== undefined) return { what: 'caption', required: false };
+  return undefined;
+}
+
+/**
+ * Why a model with (or without) a text encoder does not fit the suite's text, or undefined: instruction editing
+ * needs the instruction, and a suite that publishes no text cannot condition a text-and-image model. A
+ * captioned control suite scores both (a model may leave the caption unread). Asked at submission
+ * (suite-fit.ts) and again by the runner before anything runs.
+ */
+export function suiteTextMismatch(suite: ImageConditionedSuiteDefinition, hasTextEncoder: boolean): string | undefined {
+  const text = suiteText(suite);
+  if (hasTextEncoder && !text) return `${suite.id} publishes no text with its conditions, so it cannot condition a model with a text_encoder`;
+  if (!hasTextEncoder && text?.required)
+    return `${suite.id} edits by instruction: the model needs inputs.context and a text_encoder to read the instructions`;
+  return undefined;
 }
 
 /** Whether a higher value of an image-conditioned metric ranks higher. */
@@ -239,6 +288,10 @@ export function imageConditionedAssets(
   const c = suite.condition;
   if ((c.kind === 'paired-source' || c.kind === 'edit-instruction') && c.sources.type === 'adm-reference-batch') {
     const { file, sha256, source } = c.sources;
+    out.push({ asset: { file, sha256, source }, kind: 'reference' });
+  }
+  if (c.kind === 'canny' && c.captions?.type === 'text-file') {
+    const { file, sha256, source } = c.captions;
     out.push({ asset: { file, sha256, source }, kind: 'reference' });
   }
   if (c.kind === 'edit-instruction') {

@@ -5,7 +5,7 @@ import { SamplingConfigError } from '../sampling/errors.js';
 import { type SamplerModel, type SamplerParams, type SamplingPlan, expectedNfe, planSampling } from '../sampling/sampler-plan.js';
 import { timeInputValue } from '../sampling/schedules.js';
 import { isSegmentationSuite } from './segmentation-suite.schemas.js';
-import { conditionSize, isImageConditionedSuite } from './image-conditioned-suite.schemas.js';
+import { conditionSize, isImageConditionedSuite, suiteTextMismatch } from './image-conditioned-suite.schemas.js';
 import { isTextToImageSuite } from './text-to-image-suite.schemas.js';
 import { isVideoSuite, type VideoSuiteDefinition } from './video-suite.schemas.js';
 import type { SuiteDefinition } from './suite.schemas.js';
@@ -96,6 +96,10 @@ export function whyNotScored(suite: SuiteDefinition, manifest: Manifest, facts: 
         : `the sample batch answers the inputs of ${manifest.conditions}, not those of ${suite.id}`;
     if (manifest.kind === 'samples' && facts.imagesInBatch !== undefined && facts.imagesInBatch !== suite.samples)
       return `the sample batch holds ${facts.imagesInBatch} images; this suite publishes ${suite.samples} inputs and scores one output per input`;
+    if (manifest.kind === 'image_to_image' || manifest.kind === 'denoiser') {
+      const why = suiteTextMismatch(suite, manifest.text_encoder !== undefined);
+      if (why) return why;
+    }
     if (manifest.kind === 'denoiser') {
       if (!manifest.condition) return `${suite.id} scores image-conditioned denoisers (manifest condition and inputs.condition)`;
       if (manifest.condition.resolution !== conditionSize(suite))

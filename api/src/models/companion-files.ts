@@ -65,8 +65,8 @@ export const COMPANION_FILES: readonly CompanionFile[] = [
     role: 'text_encoder',
     field: 'text_encoder',
     description:
-      'the text encoder ONNX of a text-conditioned denoiser or generator (manifest "text_encoder"): token ids [N, L] (+ attention mask) → context [N, L, D] and/or pooled [N, D]',
-    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator') && m.text_encoder !== undefined,
+      'the text encoder ONNX of a text-conditioned denoiser, generator or image_to_image model (manifest "text_encoder"): token ids [N, L] (+ attention mask) → context [N, L, D] and/or pooled [N, D]',
+    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator' || m.kind === 'image_to_image') && m.text_encoder !== undefined,
     inspection: 'textEncoderPath',
     messages: {
       missing: 'the manifest declares a text_encoder: send its ONNX as multipart field "text_encoder"',
@@ -78,7 +78,7 @@ export const COMPANION_FILES: readonly CompanionFile[] = [
     role: 'tokenizer',
     field: 'tokenizer',
     description: 'the Hugging Face tokenizer.json of a text-conditioned model\'s text encoder (manifest "text_encoder")',
-    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator') && m.text_encoder !== undefined,
+    requiredBy: (m) => (m.kind === 'denoiser' || m.kind === 'generator' || m.kind === 'image_to_image') && m.text_encoder !== undefined,
     inspection: 'tokenizerPath',
     messages: {
       missing: 'the manifest declares a text_encoder: send its tokenizer.json as multipart field "tokenizer"',

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 // - `degradation`: DDRM's y = H·x + σ_y·ε of x = target/127.5 − 1 (degradations.ts), noise seeded by (seed, i);
 // - `canny`: OpenCV Canny(gray, 100, 200) of the target (canny.ts), edges 1 and background −1 in all 3 channels
 //   (ControlNet feeds its Canny map as a 3-channel image);
+//   A captioned (text-guided) control suite also feeds caption i to text-and-image models;
 // - `paired-source`: source image i as x/127.5 − 1, derived from target i by the harness for synthetic suites
 //   (paired-sources.ts) or image i of the suite's source batch (the same order as its targets' batch).
 // Published (`GET /api/suites/:id/inputs`, `genbench inputs`) as an ADM-style npz: `arr_0` uint8 [N, m, m, 3],
@@ -23,6 +24,7 @@ import { canny, rgbToGray } from './canny.js';
 import { degrade } from './degradations.js';
 import { remapSources } from './paired-sources.js';
 import { syntheticEdits } from './synthetic-edits.js';
+import { drawPrompt, syntheticPrompts } from '../text/synthetic-prompts.js';
 
 export interface SuiteInputs {
   count: number;
@@ -36,6 +38,11 @@ export interface SuiteInputs {
   conditions: Float32Array;
   /** Instruction editing: instruction i for source i, and the captions before and after edit i (CLIP directional). */
   edits?: { instructions: string[]; before: string[]; after: string[] };
+  /**
+   * The text fed with condition i to a text-and-image model (inputs.context): the edit instructions, or the
+   * captions of a text-guided control suite; published beside the images under `field`.
+   */
+  text?: { field: 'instructions' | 'captions'; lines: string[] };
 }
 
 /** The suite's targets: its first `samples` images. A file that is missing, wrong or too short is the suite's fault. */
@@ -44,6 +51,8 @@ export async function suiteTargets(suite: ImageConditionedSuiteDefinition, dirs?
   const c = suite.condition;
   if (t.type === 'synthetic-shapes' && c.kind === 'edit-instruction' && c.sources.type === 'synthetic-colour-edits')
     return syntheticEdits(suite.samples, suite.resolution, c.sources.seed, t.seed).targets;
+  if (t.type === 'synthetic-shapes' && c.kind === 'canny' && c.captions?.type === 'synthetic-prompts')
+    return drawnPrompts(suite.samples, suite.resolution, c.captions.seed, t.seed).targets;
   if (t.type === 'synthetic-shapes') return makeSyntheticImages({ n: suite.samples, resolution: suite.resolution, seed: t.seed });
   return firstImagesOf(suite, t, 'targets', dirs);
 }
@@ -111,6 +120,43 @@ export function conditionsOf(suite: ImageConditionedSuiteDefinition, targets: Ui
   );
 }
 
+/**
+ * Prompt i of syntheticPrompts(promptSeed) drawn with drawPrompt(·, size, drawSeed, i): the targets of a
+ * text-guided control smoke suite and their captions.
+ */
+export function drawnPrompts(count: number, size: number, promptSeed: number, drawSeed: number): { targets: Uint8Array; captions: string[] } {
+  const prompts = syntheticPrompts(promptSeed);
+  if (count > prompts.length) throw new SuiteFailure(`synthetic prompts: ${count} images asked, the grammar has ${prompts.length} prompts`);
+  const px = size * size * 3;
+  const targets = new Uint8Array(count * px);
+  for (let i = 0; i < count; i++) targets.set(drawPrompt(prompts[i]!, size, drawSeed, i), i * px);
+  return { targets, captions: prompts.slice(0, count).map((p) => p.text) };
+}
+
+/** The captions of a text-guided control suite: its synthetic prompts, or the first `samples` lines of its file. */
+async function controlCaptions(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<string[] | undefined> {
+  const c = suite.condition;
+  if (c.kind !== 'canny' || !c.captions) return undefined;
+  if (c.captions.type === 'synthetic-prompts') return syntheticPrompts(c.captions.seed).slice(0, suite.samples).map((p) => p.text);
+  return textLines(suite, c.captions, 'captions', dirs);
+}
+
+/** The first `samples` lines of one of the suite's text files; fewer is the suite's fault. */
+async function textLines(
+  suite: ImageConditionedSuiteDefinition,
+  asset: { file: string; sha256: string; source: string },
+  what: string,
+  dirs: AssetDirs | undefined,
+): Promise<string[]> {
+  const n = suite.samples;
+  if (!dirs) throw new SuiteFailure(`suite ${suite.id}: its ${what} are a file, and no reference directory is configured`);
+  const text = await readFile(await verifyAsset(dirs.referenceDir, asset, 'reference'), 'utf8');
+  const all = text.split(/\r?\n/);
+  if (all.at(-1) === '') all.pop();
+  if (all.length < n) throw new SuiteFailure(`suite ${suite.id}: ${asset.file} holds ${all.length} ${what}; the suite scores ${n}`);
+  return all.slice(0, n);
+}
+
 /** The suite's targets and conditions (paired sources read from their batch, image i answering target i). */
 export async function suiteInputs(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<SuiteInputs> {
   const c = suite.condition;
@@ -127,6 +173,7 @@ export async function suiteInputs(suite: ImageConditionedSuiteDefinition, dirs?:
       targets: e.targets,
       conditions: toModelSpace(e.sources, suite.samples, suite.resolution),
       edits: { instructions, before, after },
+      text: { field: 'instructions', lines: instructions },
     };
   }
   const targets = await suiteTargets(suite, dirs);
@@ -134,7 +181,15 @@ export async function suiteInputs(suite: ImageConditionedSuiteDefinition, dirs?:
     c.kind === 'paired-source' && c.sources.type === 'adm-reference-batch'
       ? toModelSpace(await firstImagesOf(suite, c.sources, 'paired sources', dirs), suite.samples, suite.resolution)
       : conditionsOf(suite, targets);
-  return { count: suite.samples, resolution: suite.resolution, side: conditionSize(suite), targets, conditions };
+  const captions = await controlCaptions(suite, dirs);
+  return {
+    count: suite.samples,
+    resolution: suite.resolution,
+    side: conditionSize(suite),
+    targets,
+    conditions,
+    ...(captions ? { text: { field: 'captions' as const, lines: captions } } : {}),
+  };
 }
 
 /** NCHW float32 in [−1, 1] → NHWC uint8 as ADM quantises (clip((v + 1)·127.5, 0, 255), truncated). */
@@ -150,15 +205,16 @@ export function quantiseNchw(images: Float32Array, count: number, side: number):
 
 /**
  * Writes the published inputs: `arr_0` uint8 [N, m, m, 3] and `arr_1` float32 [N, 3, m, m]; for instruction
- * editing also `instructions`, uint8 [bytes]: the N instructions in UTF-8, one a line ("\n" between them).
+ * editing also `instructions`, and for text-guided control `captions`, uint8 [bytes]: the N texts in UTF-8, one
+ * a line ("\n" between them).
  */
 export async function writeSuiteInputs(path: string, inputs: SuiteInputs): Promise<void> {
   const { count, side, conditions } = inputs;
-  const text = inputs.edits ? new TextEncoder().encode(inputs.edits.instructions.join('\n')) : undefined;
+  const text = inputs.text ? new TextEncoder().encode(inputs.text.lines.join('\n')) : undefined;
   await writeNpz(path, {
     arr_0: { dtype: 'uint8', shape: [count, side, side, 3], data: quantiseNchw(conditions, count, side) },
     arr_1: { dtype: 'float32', shape: [count, 3, side, side], data: conditions },
-    ...(text ? { instructions: { dtype: 'uint8' as const, shape: [text.length], data: text } } : {}),
+    ...(text ? { [inputs.text!.field]: { dtype: 'uint8' as const, shape: [text.length], data: text } } : {}),
   });
 }
 
@@ -177,14 +233,7 @@ async function fileEdits(
   if (c.kind !== 'edit-instruction' || !c.instructions || !c.captions)
     throw new SuiteFailure(`suite ${suite.id}: a file-based edit set names its instructions and captions files`);
   const n = suite.samples;
-  const lines = async (asset: { file: string; sha256: string; source: string }, what: string): Promise<string[]> => {
-    if (!dirs) throw new SuiteFailure(`suite ${suite.id}: its ${what} are a file, and no reference directory is configured`);
-    const text = await readFile(await verifyAsset(dirs.referenceDir, asset, 'reference'), 'utf8');
-    const all = text.split(/\r?\n/);
-    if (all.at(-1) === '') all.pop();
-    if (all.length < n) throw new SuiteFailure(`suite ${suite.id}: ${asset.file} holds ${all.length} ${what}; the suite scores ${n}`);
-    return all.slice(0, n);
-  };
+  const lines = (asset: { file: string; sha256: string; source: string }, what: string) => textLines(suite, asset, what, dirs);
   const instructions = await lines(c.instructions, 'instructions');
   const before: string[] = [];
   const after: string[] = [];
@@ -206,5 +255,6 @@ async function fileEdits(
     targets,
     conditions: toModelSpace(images, n, suite.resolution),
     edits: { instructions, before, after },
+    text: { field: 'instructions', lines: instructions },
   };
 }

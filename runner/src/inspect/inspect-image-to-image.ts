@@ -9,19 +9,23 @@ import { onnxErrorText } from '../onnx/error-text.js';
  * Submission-time checks of an `image_to_image` model (issue #17): the mapped tensor names exist and are the
  * graph's only inputs, the condition input is float32 NCHW, and a dry run on 2 mid-grey conditions of the
  * declared condition_resolution returns float32 [2, 3, resolution, resolution] in output_range. An output of
- * another size than the targets is refused here, before anything is stored.
+ * another size than the targets is refused here, before anything is stored. A text-and-image model is fed two
+ * prompts encoded by its own text encoder (inspect-text-model.ts) at `inputs.context`.
  */
 export async function inspectImageToImage(
   session: ort.InferenceSession,
   manifest: ImageToImageManifest,
   inputs: TensorInfo[],
   outputs: TensorInfo[],
+  context?: ort.Tensor,
 ): Promise<InspectionReport> {
   const inByName = new Map(inputs.map((i) => [i.name, i]));
   const names = [
     ['condition', manifest.inputs.condition] as const,
     ...(manifest.inputs.noise ? [['noise', manifest.inputs.noise] as const] : []),
+    ...(manifest.inputs.context ? [['context', manifest.inputs.context] as const] : []),
   ];
+  if (manifest.inputs.context && !context) throw new Error('a text-and-image model is inspected with its encoded prompts');
   for (const [role, name] of names)
     if (!inByName.has(name))
       return {
@@ -65,6 +69,7 @@ export async function inspectImageToImage(
       return { ok: false, field: 'inputs.noise', problem: `input "${z.name}" must be float32, the graph declares ${z.type}` };
     feeds[z.name] = new ort.Tensor('float32', batchNormals(0, [0, 1], manifest.noise_dim, 0), [batch, manifest.noise_dim]);
   }
+  if (manifest.inputs.context && context) feeds[manifest.inputs.context] = context;
   let out: ort.InferenceSession.ReturnType;
   try {
     out = await session.run(feeds, [manifest.outputs.images]);
@@ -73,7 +78,7 @@ export async function inspectImageToImage(
     return {
       ok: false,
       field: 'file',
-      problem: `the model failed on a dry run of ${batch} conditions [${batch}, 3, ${side}, ${side}]: ${why}`,
+      problem: `the model failed on a dry run of ${batch} conditions [${batch}, 3, ${side}, ${side}]${context ? ' with 2 encoded prompts' : ''}: ${why}`,
     };
   }
   const img = out[manifest.outputs.images]!;

@@ -1,6 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { denoiserOutputShape, denoiserSampleShape, type DenoiserManifest } from '../../../contracts/manifest/denoiser-manifest.schemas.js';
 import type { GeneratorManifest } from '../../../contracts/manifest/manifest.schemas.js';
+import type { ImageToImageManifest } from '../../../contracts/manifest/image-to-image-manifest.schemas.js';
+import { inspectImageToImage } from './inspect-image-to-image.js';
 import type { InspectionReport, TensorInfo } from '../../../contracts/inspection/inspection.js';
 import { EvaluationFailure } from '../evaluation/evaluation-failure.js';
 import { OnnxDenoiser } from '../evaluation/sources/denoiser-source.js';
@@ -9,7 +11,7 @@ import { TextConditioning } from '../text/text-conditioning.js';
 import { onnxErrorText } from '../onnx/error-text.js';
 
 /**
- * Submission-time checks of a text-conditioned `denoiser` or `generator` (manifest `text_encoder`): the
+ * Submission-time checks of a text-conditioned `denoiser`, `generator` or `image_to_image` model (manifest `text_encoder`): the
  * tokenizer.json loads and encodes the empty prompt, the text encoder has the declared tensors and encodes
  * two prompts into float32 of the declared rank, the model has its declared tensors, its context input takes
  * the encoder's output, and one dry run on those 2 prompts returns the declared shape. Each problem names the
@@ -31,7 +33,7 @@ function fieldOf(message: string): string {
 
 export async function inspectTextConditionedModel(
   bytes: Uint8Array,
-  manifest: DenoiserManifest | GeneratorManifest,
+  manifest: DenoiserManifest | GeneratorManifest | ImageToImageManifest,
   extras: { textEncoder?: Uint8Array; tokenizer?: Uint8Array },
 ): Promise<InspectionReport> {
   const spec = manifest.text_encoder!;
@@ -69,6 +71,21 @@ export async function inspectTextConditionedModel(
             field: `inputs.${role}`,
             problem: `the graph has no input named "${name}" (inputs: ${session.inputNames.join(', ')})`,
           };
+      if (manifest.kind === 'image_to_image') {
+        try {
+          text.checkFits(session, manifest.inputs.context!, 'model');
+        } catch (err) {
+          if (err instanceof EvaluationFailure) return { ok: false, field: 'text_encoder', problem: err.message };
+          throw err;
+        }
+        return await inspectImageToImage(
+          session,
+          manifest,
+          inputs,
+          outputs,
+          new ort.Tensor('float32', context, [BATCH, ...text.rowShape]),
+        );
+      }
       const out = manifest.kind === 'denoiser' ? manifest.outputs.prediction : manifest.outputs.images;
       if (!session.outputNames.includes(out))
         return {
@@ -80,11 +97,20 @@ export async function inspectTextConditionedModel(
         text.checkFits(session, manifest.inputs.context!, manifest.kind);
         const rowSize = text.rowShape.reduce((a, b) => a * b, 1);
         if (manifest.kind === 'denoiser') {
-          const net = new OnnxDenoiser(session, manifest, (rows) => {
-            const data = new Float32Array(rows.length * rowSize);
-            rows.forEach((r, i) => data.set(context.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
-            return new ort.Tensor('float32', data, [rows.length, ...text.rowShape]);
-          });
+          // An image-conditioned one (instruction editing, text-guided control) also gets mid-grey conditions.
+          const side = manifest.condition?.resolution;
+          const net = new OnnxDenoiser(
+            session,
+            manifest,
+            (rows) => {
+              const data = new Float32Array(rows.length * rowSize);
+              rows.forEach((r, i) => data.set(context.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
+              return new ort.Tensor('float32', data, [rows.length, ...text.rowShape]);
+            },
+            side === undefined
+              ? undefined
+              : (rows) => new ort.Tensor('float32', new Float32Array(rows.length * 3 * side * side), [rows.length, 3, side, side]),
+          );
           const x = new Float32Array(BATCH * denoiserSampleShape(manifest).reduce((a, b) => a * b, 1));
           const t = new Float32Array(BATCH).fill(manifest.schedule.kind === 'linear-interpolant' ? 0.5 : 1);
           const y = await net.denoise(x, t, Int32Array.from([0, 1]));

@@ -19,7 +19,8 @@ process.once('message', (msg: InspectRequest) => {
 async function inspect(msg: InspectRequest): Promise<void> {
   try {
     // A sample batch is not an ONNX model: its .npz is checked and read through, never loaded whole.
-    const textConditioned = (msg.manifest.kind === 'denoiser' || msg.manifest.kind === 'generator') && msg.manifest.text_encoder;
+    const kind = msg.manifest.kind;
+    const textConditioned = (kind === 'denoiser' || kind === 'generator' || kind === 'image_to_image') && msg.manifest.text_encoder;
     let report =
       msg.manifest.kind === 'samples'
         ? await inspectSampleBatch(msg.path, msg.manifest)

@@ -6,6 +6,8 @@ import { type ExecutionProvider, openSession } from '../../evaluation/onnx-sessi
 import { DenoiserSource, type DenoiserProtocol, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
 import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
 import type { EvaluationInput } from '../task-family.js';
+import type { TextConditioningRecord } from '../../text/text-conditioning.js';
+import { ConditionText } from './condition-text.js';
 import { quantiseNchw, type SuiteInputs } from '../../conditions/suite-inputs.js';
 
 /** An image-conditioned denoiser's outputs, what it recorded and what it holds open. */
@@ -14,6 +16,8 @@ export interface ConditionedDenoiser {
   protocol(): DenoiserProtocol;
   executionProvider: ExecutionProvider;
   warnings: string[];
+  /** What the text conditioning recorded, for a text-and-image denoiser. */
+  text?: () => TextConditioningRecord;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,10 @@ export interface ConditionedDenoiser {
  * An image-conditioned denoiser (manifest `condition`) sampled by the suite's sampler: output i is sampled
  * with noise keyed by (seed, i), every network call fed condition i at `inputs.condition` (float32 NCHW in
  * [−1, 1], the published input); classifier-free guidance, where the suite asks for it, feeds its
- * unconditional rows a zero (mid-grey) condition. Outputs are quantised as the one-step models' are.
+ * unconditional rows a zero (mid-grey) condition. A text-and-image denoiser (manifest `text_encoder`, as
+ * InstructPix2Pix) also gets the suite's text for input i at `inputs.context`, and its unconditional rows the
+ * empty prompt's encoding with the zero condition: one guidance scale over both (InstructPix2Pix's separate
+ * text and image scales are not offered). Outputs are quantised as the one-step models' are.
  */
 export async function openConditionedDenoiser(
   input: EvaluationInput,
@@ -40,13 +47,19 @@ export async function openConditionedDenoiser(
   if (!suite.sampler) throw new ModelFailure(`suite ${suite.id} declares no sampler, so it cannot score denoisers`);
   if (manifest.latent && !input.decoder) throw new ModelFailure('the manifest declares a latent space but the submission has no decoder');
   const ep: ExecutionProvider = input.executionProvider ?? 'cpu';
-  const opened = await openSession(input.model, ep);
+  const text = await ConditionText.open(input, manifest.text_encoder, suite, inputs, ep);
+  const opened = await openSession(input.model, ep).catch(async (err: unknown) => {
+    await text?.close();
+    throw err;
+  });
   let decoder: LatentDecoder | undefined;
   const close = async () => {
     await opened.session.release();
     await decoder?.close();
+    await text?.close();
   };
   try {
+    if (text) text.checkFits(opened.session, manifest.inputs.context!, 'denoiser');
     decoder = manifest.latent ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), ep) : undefined;
     const side = inputs.side;
     const per = 3 * side * side;
@@ -57,8 +70,18 @@ export async function openConditionedDenoiser(
       rows.forEach((r, i) => out.set(table.subarray(r * per, (r + 1) * per), i * per));
       return new ort.Tensor('float32', out, [rows.length, 3, side, side]);
     };
+    // The same rows of the text table: the batch's texts, then the empty prompt's encoding.
+    const rowSize = text ? text.rowShape.reduce((a, b) => a * b, 1) : 0;
+    let texts = new Float32Array(0);
+    const contextFeed = text
+      ? (rows: Int32Array): ort.Tensor => {
+          const out = new Float32Array(rows.length * rowSize);
+          rows.forEach((r, i) => out.set(texts.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
+          return new ort.Tensor('float32', out, [rows.length, ...text.rowShape]);
+        }
+      : undefined;
     const count = inputs.count;
-    const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest, undefined, conditionFeed), manifest, {
+    const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest, contextFeed, conditionFeed), manifest, {
       n: count,
       seed: suite.seed,
       batchSize: suite.batch_size,
@@ -69,6 +92,11 @@ export async function openConditionedDenoiser(
         const k = indices.length;
         table = new Float32Array((k + 1) * per);
         indices.forEach((i, row) => table.set(inputs.conditions.subarray(i * per, (i + 1) * per), row * per));
+        if (text) {
+          texts = new Float32Array((k + 1) * rowSize);
+          texts.set(await text.encode(Array.from(indices)), 0);
+          texts.set(text.text.empty, k * rowSize);
+        }
         return { rows: Int32Array.from({ length: k }, (_, i) => i), nullRow: k };
       },
     });
@@ -86,7 +114,8 @@ export async function openConditionedDenoiser(
       outputs: outputs(),
       protocol: () => source.protocol(),
       executionProvider: opened.executionProvider,
-      warnings: [...opened.warnings, ...(decoder?.warnings ?? [])],
+      warnings: [...opened.warnings, ...(text?.text.warnings ?? []), ...(decoder?.warnings ?? [])],
+      ...(text ? { text: () => text.text.record() } : {}),
       close,
     };
   } catch (err) {

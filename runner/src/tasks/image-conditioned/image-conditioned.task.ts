@@ -23,6 +23,7 @@ import { imageFidelity } from '../../metrics/image-fidelity.js';
 import { batchNormals } from '../../sampling/noise.js';
 import type { EvaluationInput, TaskFamily, TaskResult } from '../task-family.js';
 import { openConditionedDenoiser } from './conditioned-denoiser.js';
+import { ConditionText } from './condition-text.js';
 
 /**
  * Image-conditioned suites (issue #17): the harness computes condition i from target i (conditions/suite-inputs.ts),
@@ -65,21 +66,24 @@ async function* modelOutputs(
   suite: ImageConditionedSuiteDefinition,
   inputs: SuiteInputs,
   session: ort.InferenceSession,
+  text: ConditionText | undefined,
 ): AsyncGenerator<Uint8Array> {
   const { count, side, resolution: R } = inputs;
   const per = 3 * side * side;
   for (let at = 0; at < count; at += suite.batch_size) {
     const n = Math.min(suite.batch_size, count - at);
+    const idx = Array.from({ length: n }, (_, k) => at + k);
     const feeds: Record<string, ort.Tensor> = {
       [manifest.inputs.condition]: new ort.Tensor('float32', inputs.conditions.slice(at * per, (at + n) * per), [n, 3, side, side]),
     };
     if (manifest.inputs.noise && manifest.noise_dim) {
-      const idx = Array.from({ length: n }, (_, k) => at + k);
       feeds[manifest.inputs.noise] = new ort.Tensor('float32', batchNormals(suite.seed, idx, manifest.noise_dim, 0), [
         n,
         manifest.noise_dim,
       ]);
     }
+    if (text && manifest.inputs.context)
+      feeds[manifest.inputs.context] = new ort.Tensor('float32', await text.encode(idx), [n, ...text.rowShape]);
     const out = (await runModel(session, feeds, [manifest.outputs.images], `answering conditions ${at}..${at + n - 1}`))[
       manifest.outputs.images
     ]!;
@@ -127,16 +131,26 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
   const warnings: string[] = [];
   let executionProvider = ep;
 
-  const opened = manifest.kind === 'image_to_image' ? await openSession(input.model, ep) : undefined;
-  const denoiser = manifest.kind === 'denoiser' ? await openConditionedDenoiser(input, manifest, suite, inputs) : undefined;
+  // A text-and-image model's encoder (instruction i or caption i with condition i); refused before anything runs
+  // where the suite's text and the model's do not fit.
+  const text =
+    manifest.kind === 'image_to_image' ? await ConditionText.open(input, manifest.text_encoder, suite, inputs, ep) : undefined;
+  let opened: Awaited<ReturnType<typeof openSession>> | undefined;
+  let denoiser: Awaited<ReturnType<typeof openConditionedDenoiser>> | undefined;
   try {
+    opened = manifest.kind === 'image_to_image' ? await openSession(input.model, ep) : undefined;
+    if (text && opened && manifest.kind === 'image_to_image') {
+      text.checkFits(opened.session, manifest.inputs.context!, 'model');
+      warnings.push(...text.text.warnings);
+    }
+    denoiser = manifest.kind === 'denoiser' ? await openConditionedDenoiser(input, manifest, suite, inputs) : undefined;
     for (const o of [opened, denoiser]) {
       if (!o) continue;
       warnings.push(...o.warnings);
       executionProvider = o.executionProvider;
     }
     let source: AsyncGenerator<Uint8Array>;
-    if (manifest.kind === 'image_to_image') source = modelOutputs(input, manifest, suite, inputs, opened!.session);
+    if (manifest.kind === 'image_to_image') source = modelOutputs(input, manifest, suite, inputs, opened!.session, text);
     else if (denoiser) source = denoiser.outputs;
     else if (manifest.kind === 'samples' && input.modelPath) source = batchOutputs(input.modelPath, suite);
     else throw new ModelFailure(`suite ${suite.id} scores image_to_image models, denoisers and sample batches, not ${manifest.kind}`);
@@ -165,6 +179,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
   } finally {
     await opened?.session.release();
     await denoiser?.close();
+    await text?.close();
   }
 
   const metrics: MetricResult[] = [];
@@ -177,6 +192,8 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
     batchSize: suite.batch_size,
     quantization: suite.quantization,
     ...(denoiser ? { sampler: denoiser.protocol() } : {}),
+    ...(text ? { text: { fed: inputs.text!.field, ...text.text.record() } } : {}),
+    ...(denoiser?.text ? { text: { fed: inputs.text!.field, ...denoiser.text() } } : {}),
   };
   const batch = (data: Uint8Array) => ({ data, count, height: R, width: R });
   const want = new Set<string>(suite.metrics);
