@@ -270,8 +270,22 @@ describe('availability', () => {
       const refPath = join(dirs.referenceDir, s.reference.file);
       const modelPath = join(dirs.modelsDir, s.extractor.file);
       expect(a.missing).toEqual([
-        { file: s.reference.file, expectedPath: refPath, source: s.reference.source, sha256: s.reference.sha256, problem: 'absent' },
-        { file: s.extractor.file, expectedPath: modelPath, source: s.extractor.source, sha256: s.extractor.sha256, problem: 'absent' },
+        {
+          file: s.reference.file,
+          expectedPath: refPath,
+          source: s.reference.source,
+          sha256: s.reference.sha256,
+          kind: 'reference',
+          problem: 'absent',
+        },
+        {
+          file: s.extractor.file,
+          expectedPath: modelPath,
+          source: s.extractor.source,
+          sha256: s.extractor.sha256,
+          kind: 'model',
+          problem: 'absent',
+        },
       ]);
       expect(a.message).toContain(s.id);
       expect(a.message).toContain(refPath);

@@ -28,8 +28,35 @@ const MADE_BY: Record<string, (expectedPath: string) => string> = {
     `download ${FID_INCEPTION_PB} and convert it with \`genbench export-inception --pb classify_image_graph_def.pb --out ${out}\``,
 };
 
+/**
+ * The three files scripts/export_lpips.py writes for `--net alex|vgg` (an LPIPS manifest, its network and its lin
+ * weights: contracts/manifest/lpips-manifest.schemas.ts), under whatever folder they are named in.
+ */
+const LPIPS_EXPORT = /(?:^|\/)lpips_(alex|vgg)(?:\.json|\.onnx|_lin\.npz)$/;
+
+/** How scripts/export_lpips.py makes the LPIPS files at `out` (a path under the models directory). */
+function lpipsExport(net: string, out: string): string {
+  const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/')) : '.';
+  const weights = net === 'alex' ? 'AlexNet' : 'VGG16';
+  return (
+    `make it with \`python scripts/export_lpips.py --net ${net} --out-dir ${dir}\`, which writes lpips_${net}.json, lpips_${net}.onnx ` +
+    `and lpips_${net}_lin.npz there (pip install lpips torch torchvision onnx; torchvision downloads the ${weights} ImageNet ` +
+    `weights from download.pytorch.org, the lin weights ship inside lpips)`
+  );
+}
+
+/** The `source` of LPIPS files (a manifest, its network, its lin weights): made by this script, published by nobody. */
+export const LPIPS_EXPORT_SOURCE = 'scripts/export_lpips.py';
+
 /** For a file a genbench command makes: how to make it at `out`; undefined for files that are downloaded as they are. */
-export function howToMake(asset: Pick<AssetRef, 'file'>, out: string): string | undefined {
+export function howToMake(asset: Pick<AssetRef, 'file'> & { source?: string }, out: string): string | undefined {
+  const lpips = LPIPS_EXPORT.exec(asset.file);
+  if (lpips) return lpipsExport(lpips[1]!, out);
+  if (asset.source === LPIPS_EXPORT_SOURCE)
+    return (
+      `make it with \`python scripts/export_lpips.py --net alex|vgg\` (pip install lpips torch torchvision onnx) and put it at ${out}, ` +
+      'the name its LPIPS manifest gives it'
+    );
   return MADE_BY[asset.file]?.(out);
 }
 

@@ -10,5 +10,5 @@ export { firstFew } from './datasets/dataset-error.js';
 export { datasetInstructions } from './datasets/segmentation-dataset-files.js';
 export { inspectInChild } from './inspect/run-inspection.js';
 export { publishInputsInChild } from './conditions/publish-inputs.js';
-export { type Availability, availability, type MissingFile, suiteAssets } from './suites/availability.js';
+export { type Availability, availability, type MissingFile, missingProblem, suiteAssets } from './suites/availability.js';
 export { planShards } from './sharding/shard-plan.js';

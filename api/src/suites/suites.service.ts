@@ -3,7 +3,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isImageConditionedSuite } from '../../../contracts/suites/image-conditioned-suite.schemas.js';
-import { type Availability, availability, type MissingFile, suiteAssets } from '../../../runner/src/api-entry.js';
+import { type Availability, availability, type MissingFile, missingProblem } from '../../../runner/src/api-entry.js';
 import { firstFew, publishInputsInChild } from '../../../runner/src/api-entry.js';
 import { datasetInstructions } from '../../../runner/src/api-entry.js';
 import { isSegmentationSuite } from '../../../contracts/suites/segmentation-suite.schemas.js';
@@ -235,17 +235,10 @@ export function publicReason(suite: SuiteDefinition, missing: readonly MissingFi
       `  ${datasetInstructions(suite, dir)}`
     );
   }
-  const kinds = new Map(suiteAssets(suite).map(({ asset, kind }) => [asset.file, kind]));
   const lines = missing.map((m) => {
-    const what =
-      m.problem === 'absent'
-        ? 'missing'
-        : m.problem === 'sha256-mismatch'
-          ? 'has the wrong sha256'
-          : 'has no pinned sha256 to check against';
-    const dir = DIR_SETTING[kinds.get(m.file) ?? 'reference'];
+    const dir = DIR_SETTING[m.kind ?? 'reference'];
     const how = howToMake(m, `${dir}/${m.file}`) ?? `download it from ${m.source} and put it in ${dir}`;
-    return `  ${m.file} ${what}: ${how}`;
+    return `  ${m.file} ${missingProblem(m)}: ${how}`;
   });
   return `${head}; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
 }

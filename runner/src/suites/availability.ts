@@ -1,10 +1,18 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { AssetDirs } from '../../../contracts/assets/asset-dirs.js';
 import { assetPath, assetPresent, verifyAsset, MissingAssetError } from '../assets/assets.js';
-import { howToGet, type AssetKind, type AssetRef } from '../../../contracts/assets/asset-ref.js';
+import { howToGet, LPIPS_EXPORT_SOURCE, type AssetKind, type AssetRef } from '../../../contracts/assets/asset-ref.js';
 import { checkSegmentationDataset, datasetInstructions } from '../datasets/segmentation-dataset-files.js';
 import { isSegmentationSuite, type SegmentationSuiteDefinition } from '../../../contracts/suites/segmentation-suite.schemas.js';
 import type { SuiteDefinition } from '../../../contracts/suites/suite.schemas.js';
-import { imageConditionedAssets, isImageConditionedSuite } from '../../../contracts/suites/image-conditioned-suite.schemas.js';
+import {
+  imageConditionedAssets,
+  isImageConditionedSuite,
+  type ImageConditionedSuiteDefinition,
+} from '../../../contracts/suites/image-conditioned-suite.schemas.js';
+import { parseLpipsManifest } from '../../../contracts/manifest/lpips-manifest.schemas.js';
+import { ManifestError } from '../../../contracts/manifest/manifest.schemas.js';
 import { isTextToImageSuite, textToImageAssets } from '../../../contracts/suites/text-to-image-suite.schemas.js';
 import { isVideoSuite, videoAssets } from '../../../contracts/suites/video-suite.schemas.js';
 
@@ -15,9 +23,13 @@ export interface MissingFile {
   expectedPath: string;
   /** Where to download it from, or how to make it. */
   source: string;
-  /** Pinned checksum of a downloaded asset; absent for dataset files, which are checked by presence. */
+  /** Pinned checksum of a downloaded asset; absent for dataset and LPIPS files, which are checked by presence. */
   sha256?: string;
-  problem: MissingAssetError['problem'];
+  /** The directory it goes in (`GENBENCH_REFERENCE_DIR` or `GENBENCH_MODELS_DIR`); absent for dataset files. */
+  kind?: AssetKind;
+  /** `invalid-manifest`: an LPIPS manifest that is there but does not parse (`detail` says why). */
+  problem: MissingAssetError['problem'] | 'invalid-manifest';
+  detail?: string;
 }
 
 export type Availability = { available: true } | { available: false; missing: MissingFile[]; message: string };
@@ -58,7 +70,7 @@ export async function availability(suite: SuiteDefinition, dirs: AssetDirs, opti
   const missing: MissingFile[] = [];
   for (const { asset, kind } of suiteAssets(suite)) {
     const dir = kind === 'reference' ? dirs.referenceDir : dirs.modelsDir;
-    const entry = { file: asset.file, expectedPath: assetPath(dir, asset), source: asset.source, sha256: asset.sha256 };
+    const entry = { file: asset.file, expectedPath: assetPath(dir, asset), source: asset.source, sha256: asset.sha256, kind };
     if (!options.verify) {
       if (!(await assetPresent(dir, asset))) missing.push({ ...entry, problem: 'absent' });
       continue;
@@ -70,18 +82,73 @@ export async function availability(suite: SuiteDefinition, dirs: AssetDirs, opti
       else missing.push({ ...entry, problem: 'absent' });
     }
   }
+  if (isImageConditionedSuite(suite)) missing.push(...(await missingLpipsFiles(suite, dirs.modelsDir)));
   if (missing.length === 0) return { available: true };
-  const lines = missing.map((m) => {
-    const what =
-      m.problem === 'absent'
-        ? 'missing'
-        : m.problem === 'sha256-mismatch'
-          ? 'has the wrong sha256'
-          : 'has no pinned sha256 to check against';
-    return `  ${m.file} ${what}: ${howToGet({ file: m.file, source: m.source, sha256: m.sha256 ?? '' }, m.expectedPath)}`;
-  });
+  const lines = missing.map(
+    (m) => `  ${m.file} ${missingProblem(m)}: ${howToGet({ file: m.file, source: m.source, sha256: m.sha256 ?? '' }, m.expectedPath)}`,
+  );
   const message = `suite ${suite.id} v${suite.version} cannot run here; ${missing.length === 1 ? 'a file it needs' : `${missing.length} files it needs`}:\n${lines.join('\n')}`;
   return { available: false, missing, message };
+}
+
+/** What is wrong with a file a suite needs, in a few words ("missing", "has the wrong sha256", …). */
+export function missingProblem(m: Pick<MissingFile, 'problem' | 'detail'>): string {
+  switch (m.problem) {
+    case 'absent':
+      return 'missing';
+    case 'sha256-mismatch':
+      return 'has the wrong sha256';
+    case 'sha256-not-pinned':
+      return 'has no pinned sha256 to check against';
+    case 'invalid-manifest':
+      return `is not a valid LPIPS manifest (${m.detail ?? 'unreadable'})`;
+  }
+}
+
+/**
+ * LPIPS's files when the suite scores lpips with a network by path, looked for where the image-conditioned task
+ * opens them (join(modelsDir, file), then lpips-network.ts): the manifest and, once it is there, the network and
+ * lin weights it names, relative to the manifest. Presence only, with or without `verify`: the files are
+ * exported locally by scripts/export_lpips.py rather than downloaded, and no checksum of them is pinned. The
+ * built-in stand-in needs no file.
+ */
+async function missingLpipsFiles(suite: ImageConditionedSuiteDefinition, modelsDir: string): Promise<MissingFile[]> {
+  const ref = suite.lpips;
+  if (!suite.metrics.includes('lpips') || ref?.type !== 'manifest') return [];
+  const manifestPath = join(modelsDir, ref.file);
+  const entry = (path: string) => ({
+    file: relative(modelsDir, path) || path,
+    expectedPath: path,
+    source: LPIPS_EXPORT_SOURCE,
+    kind: 'model' as const,
+  });
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    return [{ ...entry(manifestPath), problem: 'absent' }];
+  }
+  let manifest;
+  try {
+    manifest = parseLpipsManifest(text);
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    return [{ ...entry(manifestPath), problem: 'invalid-manifest', detail: err.message }];
+  }
+  const missing: MissingFile[] = [];
+  for (const file of [manifest.network.file, manifest.lin.file]) {
+    const path = resolve(dirname(manifestPath), file);
+    if (!(await isFile(path))) missing.push({ ...entry(path), problem: 'absent' });
+  }
+  return missing;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
