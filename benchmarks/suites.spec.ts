@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAssetDirs, type AssetDirs } from '../contracts/assets/asset-dirs.js';
 import { METRICS } from '../contracts/metrics/registry.js';
-import { availability } from '../runner/src/suites/availability.js';
+import { availability, suiteAssets } from '../runner/src/suites/availability.js';
 import { isSegmentationSuite } from '../contracts/suites/segmentation-suite.schemas.js';
 import { isTextToImageSuite } from '../contracts/suites/text-to-image-suite.schemas.js';
 import { isVideoSuite } from '../contracts/suites/video-suite.schemas.js';
@@ -338,6 +338,31 @@ describe('availability', () => {
     expect(a.missing.map((m) => m.problem)).toEqual(['sha256-not-pinned', 'sha256-mismatch']);
     expect(a.message).toMatch(/no pinned sha256/);
     expect(a.message).toMatch(/wrong sha256/);
+  });
+
+  // DDRM's paper reports LPIPS for its ImageNet tasks (AlexNet, the lpips default: its code names none); DDBM's
+  // evaluator uses torchmetrics' VGG LPIPS (evaluations/evaluator.py). The suite files say where each comes from.
+  it.each([
+    ['imagenet-1k-sr4-256', 'alex'],
+    ['imagenet-1k-deblur-256', 'alex'],
+    ['imagenet-1k-inpaint-256', 'alex'],
+    ['edges2handbags-64', 'vgg'],
+    ['diode-outdoor-256', 'vgg'],
+  ])('%s scores LPIPS (%s) by path, and is unavailable, saying how to export it, while that is all it lacks', async (id, net) => {
+    const s = findSuite(id)!;
+    if (!isImageConditionedSuite(s)) throw new Error(`${id} is not image-conditioned`);
+    const file = `lpips/lpips_${net}.json`;
+    expect(s).toMatchObject({ version: 2, lpips: { type: 'manifest', file } });
+    expect(s.metrics).toContain('lpips');
+    for (const { asset, kind } of suiteAssets(s)) {
+      const d = kind === 'reference' ? dirs.referenceDir : dirs.modelsDir;
+      await mkdir(join(d, asset.file, '..'), { recursive: true });
+      await writeFile(join(d, asset.file), 'present: availability checks presence only');
+    }
+    const a = await availability(s, dirs);
+    if (a.available) throw new Error(`${id} is available without its LPIPS network`);
+    expect(a.missing.map((m) => [m.file, m.kind, m.problem])).toEqual([[file, 'model', 'absent']]);
+    expect(a.message).toContain(`python scripts/export_lpips.py --net ${net} --out-dir ${join(dirs.modelsDir, 'lpips')}`);
   });
 
   it('does not throw when the directories themselves do not exist or are files', async () => {

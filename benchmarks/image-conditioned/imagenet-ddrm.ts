@@ -3,10 +3,15 @@
 // deblurring (σ = 10, 5 taps) and box inpainting, each with measurement noise σ_y = 0.05. Nothing is downloaded:
 // the target batch is configured by path (README.md, "Suites"), its sha256 is not pinned until a maintainer
 // prepares and checks it, and the suites are listed as unavailable until it is present.
+//
+// v2 adds LPIPS, which DDRM's paper reports beside PSNR for these tasks. DDRM's code computes PSNR only
+// (github.com/bahjat-kawar/ddrm, runners/diffusion.py) and names no LPIPS network, so the suites use AlexNet, the
+// lpips package's default, by path (benchmarks/extractors/lpips.ts); they are unavailable until it is exported.
 import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
 import type { Degradation } from '../../contracts/conditions/degradation.schemas.js';
 import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { FID_INCEPTION } from '../imagenet/adm-assets.js';
+import { LPIPS_ALEX } from '../extractors/lpips.js';
 
 const TARGETS = {
   type: 'adm-reference-batch' as const,
@@ -20,9 +25,9 @@ const TARGETS = {
 export function ddrmSuite(id: string, title: string, degradation: Degradation) {
   return defineSuite({
     id,
-    version: 1,
+    version: 2,
     title,
-    description: `DDRM's 1k ImageNet val subset at 256×256, ${title}, σ_y = 0.05; PSNR (ranks), SSIM, FID and KID (Inception) of the outputs against the originals.`,
+    description: `DDRM's 1k ImageNet val subset at 256×256, ${title}, σ_y = 0.05; PSNR (ranks), SSIM, FID, KID (Inception) and LPIPS (AlexNet) of the outputs against the originals.`,
     task: 'image-restoration',
     resolution: 256,
     kinds: ['image_to_image', 'samples'],
@@ -32,7 +37,8 @@ export function ddrmSuite(id: string, title: string, degradation: Degradation) {
     seed: 0,
     batch_size: 16,
     extractor: FID_INCEPTION,
-    metrics: ['psnr', 'ssim', 'fid', 'kid'],
+    lpips: LPIPS_ALEX,
+    metrics: ['psnr', 'ssim', 'fid', 'kid', 'lpips'],
     primary: 'psnr',
     drift_tolerance: 1e-6,
     time_limit_s: 7200,
