@@ -179,6 +179,11 @@ describe('limits and the messages that name them', () => {
     expect(coco.unavailableReason).toContain('$GENBENCH_DATASETS_DIR/cocostuff/curated/val2017/');
     const withReference = unavailable.find((s) => /download it from \S+ and put it in \$GENBENCH_REFERENCE_DIR/.test(s.unavailableReason!));
     expect(withReference, 'a suite missing a reference batch').toBeDefined();
+    // An LPIPS network by path counts as a file the suite needs: one the export script makes, in the models directory.
+    const handbags = unavailable.find((s) => s.id === 'edges2handbags-64')!;
+    expect(handbags.unavailableReason).toContain(
+      'lpips/lpips_vgg.json missing: make it with `python scripts/export_lpips.py --net vgg --out-dir $GENBENCH_MODELS_DIR/lpips`',
+    );
 
     // Admins see where this server looks.
     const asAdmin = (await getJson(stack, `/api/suites/${coco.id}`, stack.adminToken)) as { unavailableReason: string };
