@@ -13,6 +13,7 @@ import { loadConfig } from '../api/src/config/config.js';
 import { ensureDatabase, migrate } from '../api/src/database/migrator.js';
 import { writeExampleDenoisers } from '../benchmarks/smoke/example-denoisers.js';
 import { writeExampleTextToImage } from '../benchmarks/text-to-image/example-models.js';
+import { writeExampleImageConditioned } from '../benchmarks/image-conditioned/example-text-models.js';
 import { writeExampleModels } from '../benchmarks/smoke/example-models.js';
 import { writeExampleSegmentationModels } from '../benchmarks/segmentation/example-models.js';
 import { startRunner } from '../runner/src/worker/runner.js';
@@ -96,6 +97,7 @@ const examples: Array<{ name: string; modelPath: string; manifestPath: string; c
   ...(await writeExampleDenoisers(join(config.dataDir, 'examples'))),
   ...(await writeExampleSegmentationModels(join(config.dataDir, 'examples'))),
   ...(await writeExampleTextToImage(join(config.dataDir, 'examples'))),
+  ...(await writeExampleImageConditioned(join(config.dataDir, 'examples'))),
 ];
 
 interface DemoEvaluation {

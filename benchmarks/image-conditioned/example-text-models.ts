@@ -1,9 +1,12 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PALETTE, PROMPT_WORDS } from '../../runner/src/text/synthetic-prompts.js';
 import { attr, GraphBuilder } from '../../runner/src/onnx/graph-builder.js';
 import { CLIP_STYLE_EOS, clipStyleTokenizerJson } from '../../runner/src/text/clip-style-tokenizer.js';
 import type { ImageToImageManifest } from '../../contracts/manifest/image-to-image-manifest.schemas.js';
 import type { DenoiserManifest } from '../../contracts/manifest/denoiser-manifest.schemas.js';
-import { drawFromContext, EXAMPLE_TEXT_ENCODER } from '../text-to-image/example-models.js';
+import { buildExampleTextEncoder, drawFromContext, EXAMPLE_TEXT_ENCODER, exampleTokenizerJson } from '../text-to-image/example-models.js';
+import { buildResizeRestorer, exampleRestorerManifest } from './example-models.js';
 
 /**
  * Example text-and-image submissions (issue #17), written with the project's ONNX writer; each brings its own text
@@ -209,4 +212,44 @@ export function exampleCannyFillManifest(name: string, readCaption: boolean): Im
     output_range: [-1, 1],
     ...(readCaption ? { text_encoder: EXAMPLE_TEXT_ENCODER } : {}),
   };
+}
+
+/** A demo submission: the main file, its manifest, and the companion files by multipart field. */
+export interface ExampleImageConditionedSubmission {
+  name: string;
+  modelPath: string;
+  manifestPath: string;
+  companions: Array<{ field: string; path: string }>;
+}
+
+/**
+ * Writes the demo's image-conditioned submissions into `dir`: the bilinear ×4 restorer (smoke-sr4-32), the
+ * instruction-following editor with its text encoder and tokenizer (smoke-edit-32), and the caption-reading Canny
+ * fill with the text-to-image examples' encoder and tokenizer (smoke-canny-text-32).
+ */
+export async function writeExampleImageConditioned(dir: string): Promise<ExampleImageConditionedSubmission[]> {
+  await mkdir(dir, { recursive: true });
+  const file = (name: string) => join(dir, name);
+  const write = async (name: string, model: Uint8Array, manifest: { name: string }, companions: Array<[string, Uint8Array | string]>) => {
+    await writeFile(file(`${name}.onnx`), model);
+    await writeFile(file(`${name}.json`), JSON.stringify({ ...manifest, name }, null, 2) + '\n');
+    const parts: Array<{ field: string; path: string }> = [];
+    for (const [field, bytes] of companions) {
+      const path = file(`${name}-${field}${field === 'tokenizer' ? '.json' : '.onnx'}`);
+      await writeFile(path, bytes);
+      parts.push({ field, path });
+    }
+    return { name, modelPath: file(`${name}.onnx`), manifestPath: file(`${name}.json`), companions: parts };
+  };
+  return [
+    await write('sr4-bilinear', buildResizeRestorer('linear'), exampleRestorerManifest('sr4-bilinear'), []),
+    await write('edit-recolour', buildRecolourEditor(true), exampleEditorManifest('edit-recolour'), [
+      ['text_encoder', buildInstructionEncoder()],
+      ['tokenizer', exampleEditTokenizerJson()],
+    ]),
+    await write('canny-fill-captioned', buildCannyFill(true), exampleCannyFillManifest('canny-fill-captioned', true), [
+      ['text_encoder', buildExampleTextEncoder()],
+      ['tokenizer', exampleTokenizerJson()],
+    ]),
+  ];
 }

@@ -259,7 +259,8 @@ export function suiteText(suite: ImageConditionedSuiteDefinition): { what: 'inst
  */
 export function suiteTextMismatch(suite: ImageConditionedSuiteDefinition, hasTextEncoder: boolean): string | undefined {
   const text = suiteText(suite);
-  if (hasTextEncoder && !text) return `${suite.id} publishes no text with its conditions, so it cannot condition a model with a text_encoder`;
+  if (hasTextEncoder && !text)
+    return `${suite.id} publishes no text with its conditions, so it cannot condition a model with a text_encoder`;
   if (!hasTextEncoder && text?.required)
     return `${suite.id} edits by instruction: the model needs inputs.context and a text_encoder to read the instructions`;
   return undefined;

@@ -20,6 +20,9 @@ const EXAMPLES = [
   'rgb-features',
   't2i-disc-ddim',
   't2i-drawn-samples',
+  'sr4-bilinear',
+  'edit-recolour',
+  'canny-fill-captioned',
 ];
 
 async function freePort(): Promise<number> {
@@ -125,6 +128,8 @@ describe('npm run demo, twice on one database', () => {
     expect(json, run.output).toEqual([]);
     for (const name of EXAMPLES) expect(run.output).toMatch(new RegExp(`^  ${name}: queued on `, 'm'));
     expect(run.output).toMatch(/^ {2}tiny-gan-smooth on smoke-32: succeeded \(fid \d/m);
+    // A text-and-image model: the editor reads each instruction through its own text encoder.
+    expect(run.output).toMatch(/^ {2}edit-recolour on smoke-edit-32: succeeded \(clip_directional \d/m);
 
     const admin = /^An admin token .*: (gb_admin_\S+)$/m.exec(run.output)?.[1];
     expect(admin, run.output).toBeDefined();

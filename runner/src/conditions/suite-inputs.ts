@@ -124,7 +124,12 @@ export function conditionsOf(suite: ImageConditionedSuiteDefinition, targets: Ui
  * Prompt i of syntheticPrompts(promptSeed) drawn with drawPrompt(·, size, drawSeed, i): the targets of a
  * text-guided control smoke suite and their captions.
  */
-export function drawnPrompts(count: number, size: number, promptSeed: number, drawSeed: number): { targets: Uint8Array; captions: string[] } {
+export function drawnPrompts(
+  count: number,
+  size: number,
+  promptSeed: number,
+  drawSeed: number,
+): { targets: Uint8Array; captions: string[] } {
   const prompts = syntheticPrompts(promptSeed);
   if (count > prompts.length) throw new SuiteFailure(`synthetic prompts: ${count} images asked, the grammar has ${prompts.length} prompts`);
   const px = size * size * 3;
@@ -137,7 +142,10 @@ export function drawnPrompts(count: number, size: number, promptSeed: number, dr
 async function controlCaptions(suite: ImageConditionedSuiteDefinition, dirs?: AssetDirs): Promise<string[] | undefined> {
   const c = suite.condition;
   if (c.kind !== 'canny' || !c.captions) return undefined;
-  if (c.captions.type === 'synthetic-prompts') return syntheticPrompts(c.captions.seed).slice(0, suite.samples).map((p) => p.text);
+  if (c.captions.type === 'synthetic-prompts')
+    return syntheticPrompts(c.captions.seed)
+      .slice(0, suite.samples)
+      .map((p) => p.text);
   return textLines(suite, c.captions, 'captions', dirs);
 }
 

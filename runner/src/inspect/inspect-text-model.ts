@@ -78,13 +78,7 @@ export async function inspectTextConditionedModel(
           if (err instanceof EvaluationFailure) return { ok: false, field: 'text_encoder', problem: err.message };
           throw err;
         }
-        return await inspectImageToImage(
-          session,
-          manifest,
-          inputs,
-          outputs,
-          new ort.Tensor('float32', context, [BATCH, ...text.rowShape]),
-        );
+        return await inspectImageToImage(session, manifest, inputs, outputs, new ort.Tensor('float32', context, [BATCH, ...text.rowShape]));
       }
       const out = manifest.kind === 'denoiser' ? manifest.outputs.prediction : manifest.outputs.images;
       if (!session.outputNames.includes(out))

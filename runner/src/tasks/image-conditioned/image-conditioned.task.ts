@@ -133,8 +133,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
 
   // A text-and-image model's encoder (instruction i or caption i with condition i); refused before anything runs
   // where the suite's text and the model's do not fit.
-  const text =
-    manifest.kind === 'image_to_image' ? await ConditionText.open(input, manifest.text_encoder, suite, inputs, ep) : undefined;
+  const text = manifest.kind === 'image_to_image' ? await ConditionText.open(input, manifest.text_encoder, suite, inputs, ep) : undefined;
   let opened: Awaited<ReturnType<typeof openSession>> | undefined;
   let denoiser: Awaited<ReturnType<typeof openConditionedDenoiser>> | undefined;
   try {

@@ -34,8 +34,12 @@ const assetDirs = loadAssetDirs({});
 const score = (out: EvaluationOutput, id: string) => out.metrics.find((m) => m.id === id)!.value;
 const editText = { textEncoder: buildInstructionEncoder(), tokenizer: new TextEncoder().encode(exampleEditTokenizerJson()) };
 const captionText = { textEncoder: buildExampleTextEncoder(), tokenizer: new TextEncoder().encode(exampleTokenizerJson()) };
-const run = (manifest: Manifest, model: Uint8Array, suite: SuiteDefinition, text: { textEncoder?: Uint8Array; tokenizer?: Uint8Array } = {}) =>
-  runEvaluation({ model, manifest, suite, assetDirs, ...text });
+const run = (
+  manifest: Manifest,
+  model: Uint8Array,
+  suite: SuiteDefinition,
+  text: { textEncoder?: Uint8Array; tokenizer?: Uint8Array } = {},
+) => runEvaluation({ model, manifest, suite, assetDirs, ...text });
 
 describe('text-and-image models on image-conditioned suites', () => {
   let dir: string;
@@ -93,9 +97,9 @@ describe('text-and-image models on image-conditioned suites', () => {
     await expect(run(noText, buildRecolourEditor(true), smokeEdit)).rejects.toThrow(
       /smoke-edit-32 edits by instruction: the model needs inputs.context and a text_encoder/,
     );
-    await expect(
-      run(exampleCannyFillManifest('fill', true), buildCannyFill(true), smokeCanny, captionText),
-    ).rejects.toThrow(/smoke-canny-32 publishes no text with its conditions/);
+    await expect(run(exampleCannyFillManifest('fill', true), buildCannyFill(true), smokeCanny, captionText)).rejects.toThrow(
+      /smoke-canny-32 publishes no text with its conditions/,
+    );
     const err = await run(exampleEditorManifest('no-tokenizer'), buildRecolourEditor(true), smokeEdit, {
       textEncoder: editText.textEncoder,
     }).catch((e: unknown) => e);
