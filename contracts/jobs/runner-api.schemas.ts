@@ -151,6 +151,9 @@ export const SampleCondition = z
   .looseObject({
     class_label: z.number().int().min(0).optional(),
     prompt: z.string().optional(),
+    /** An image-conditioned sample's text beside its input image: the edit instruction, or the control caption. */
+    instruction: z.string().optional(),
+    caption: z.string().optional(),
     images: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   })
   .refine((c) => JSON.stringify(c).length <= 16 * 1024, { message: 'a condition is at most 16 KiB of JSON' });

@@ -339,6 +339,9 @@ export interface ArenaBoard {
 export interface SampleCondition {
   class_label?: number;
   prompt?: string;
+  /** An image-conditioned sample's text beside its input image: the edit instruction or the control caption. */
+  instruction?: string;
+  caption?: string;
   images?: Record<string, string>;
   [key: string]: unknown;
 }

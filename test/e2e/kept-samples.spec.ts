@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResizeRestorer, exampleRestorerManifest } from '../../benchmarks/image-conditioned/example-models.js';
+import {
+  buildInstructionEncoder,
+  buildRecolourEditor,
+  exampleEditorManifest,
+  exampleEditTokenizerJson,
+} from '../../benchmarks/image-conditioned/example-text-models.js';
+import { syntheticEdits } from '../../runner/src/conditions/synthetic-edits.js';
 import { exampleSampleBatchImages, exampleSampleBatchManifest } from '../../benchmarks/text-to-image/example-models.js';
 import { writeNpz } from '../../runner/src/io/npz.js';
 import { syntheticPrompts } from '../../runner/src/text/synthetic-prompts.js';
@@ -14,7 +21,7 @@ import { buildDashboard, launchBrowser, openPage } from './browser.js';
 /**
  * Kept samples in the dashboard (issues #15.4, #20.1, #17): a text-to-image evaluation's page shows each prompt
  * beside its image, the compare page shows two models' images for the same prompts side by side, and an
- * image-conditioned evaluation's page shows input | output | target.
+ * image-conditioned evaluation's page shows input | output | target, with the instruction an edit was given.
  */
 describe('kept samples pages', () => {
   let stack: TestStack;
@@ -23,6 +30,7 @@ describe('kept samples pages', () => {
   const ids: string[] = [];
   let restorerId: string;
   let nearestId: string;
+  const editorIds: string[] = [];
   const prompts = syntheticPrompts(0).map((p) => p.text);
 
   beforeAll(async () => {
@@ -56,7 +64,21 @@ describe('kept samples pages', () => {
     });
     expect(nearest.status, JSON.stringify(nearest.body)).toBe(201);
     nearestId = nearest.body.evaluations[0].id;
-    for (const id of [...ids, restorerId, nearestId]) {
+    // Two instruction editors with their text encoder and tokenizer: one follows the instruction, one paints white.
+    for (const [name, follows] of [
+      ['instructed', true],
+      ['white', false],
+    ] as const) {
+      const r = await submit(stack, stack.submitterToken, {
+        file: buildRecolourEditor(follows),
+        manifest: exampleEditorManifest(`${stack.owner}-${name}`),
+        text_encoder: buildInstructionEncoder(),
+        tokenizer: new TextEncoder().encode(exampleEditTokenizerJson()),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      editorIds.push(r.body.evaluations[0].id);
+    }
+    for (const id of [...ids, restorerId, nearestId, ...editorIds]) {
       const { final } = await waitForEvaluation(stack, id, 120_000);
       expect(final.status, final.failureReason).toBe('succeeded');
     }
@@ -147,6 +169,25 @@ describe('kept samples pages', () => {
     await expect.poll(() => width('compare-kept-input')).toBe(8);
     await expect.poll(() => width('compare-kept-target')).toBe(32);
     await expect.poll(() => row.getByTestId('kept-sample-image').count()).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the instruction each edit was given under its input, on the evaluation page and on compare', async () => {
+    const instructions = syntheticEdits(64, 32, 0, 1).instructions;
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${stack.baseUrl}/#/evaluations/${editorIds[0]}/show`);
+    const row = page.getByTestId('kept-triplet-2');
+    await row.waitFor();
+    expect(await row.getByTestId('kept-triplet-text').innerText()).toBe(`“${instructions[2]}”`);
+    await page.goto(
+      `${stack.baseUrl}/#/leaderboards/compare?${new URLSearchParams({ suite: 'smoke-edit-32', evaluations: editorIds.join(',') }).toString()}`,
+    );
+    const side = page.getByTestId('compare-kept-samples');
+    await side.waitFor();
+    expect(await side.getByTestId('compare-kept-row-5').getByTestId('compare-kept-condition').innerText()).toBe(
+      `instruction: ${instructions[5]}`,
+    );
     expect(problems).toEqual([]);
     await page.close();
   });

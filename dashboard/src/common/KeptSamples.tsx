@@ -22,6 +22,8 @@ import { useImage } from './SampleGrid';
 export function conditionText(c: SampleCondition | undefined): string {
   if (!c) return '—';
   if (typeof c.prompt === 'string') return c.prompt;
+  if (typeof c.instruction === 'string') return `instruction: ${c.instruction}`;
+  if (typeof c.caption === 'string') return `caption: ${c.caption}`;
   if (typeof c.class_label === 'number') return `class ${c.class_label}`;
   if (c.images && Object.keys(c.images).length > 0) return `image condition (${Object.keys(c.images).join(', ')})`;
   return 'unconditional';
@@ -101,13 +103,23 @@ const TRIPLETS_FIRST = 8;
 
 type KeptSample = EvaluationSamples['items'][number];
 
-/** An image-conditioned sample: the condition it answered, its output and the target it is scored against. */
+/**
+ * An image-conditioned sample: the condition it answered (with the instruction or caption it was given, if any),
+ * its output and the target it is scored against.
+ */
 const Triplet = ({ s }: { s: KeptSample & { conditionImages: { input: string; target: string } } }) => {
   const cells = [
     { role: 'input', url: s.conditionImages.input },
     { role: 'output', url: s.image },
     { role: 'target', url: s.conditionImages.target },
   ];
+  // The instruction or caption fed with the input image (instruction editing, text-guided control).
+  const said =
+    typeof s.condition.instruction === 'string'
+      ? `“${s.condition.instruction}”`
+      : typeof s.condition.caption === 'string'
+        ? `“${s.condition.caption}”`
+        : undefined;
   return (
     <TableRow data-testid={`kept-triplet-${s.index}`}>
       <TableCell>
@@ -120,6 +132,11 @@ const Triplet = ({ s }: { s: KeptSample & { conditionImages: { input: string; ta
           <Box sx={{ display: 'inline-block' }}>
             <SampleImage url={c.url} alt={`sample ${s.index}: ${c.role}`} size={96} testId={`kept-triplet-${c.role}`} />
           </Box>
+          {c.role === 'input' && said && (
+            <Typography variant="caption" component="div" sx={{ maxWidth: 160, mx: 'auto' }} data-testid="kept-triplet-text">
+              {said}
+            </Typography>
+          )}
         </TableCell>
       ))}
     </TableRow>

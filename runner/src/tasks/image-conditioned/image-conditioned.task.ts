@@ -169,7 +169,12 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
         input: { pixels: shown.subarray(k * m * m * 3, (k + 1) * m * m * 3), side: m },
         target: { pixels: inputs.targets.subarray((done + k) * R * R * 3, (done + k + 1) * R * R * 3), side: R },
       }));
-      await input.onSamples?.({ start: done, count: n, resolution: R, images, attached });
+      // And, where the suite feeds text, the instruction or caption it was given with the input image.
+      const said = inputs.text;
+      const conditions = said
+        ? Array.from({ length: n }, (_, k) => ({ [said.field === 'instructions' ? 'instruction' : 'caption']: said.lines[done + k]! }))
+        : undefined;
+      await input.onSamples?.({ start: done, count: n, resolution: R, images, attached, ...(conditions ? { conditions } : {}) });
       done += n;
       input.onProgress?.(done / count);
       input.onStage?.(clock.progress(done, count, stage));
