@@ -1,25 +1,39 @@
 // Canny-controlled generation on MS-COCO: the 5,000 images of COCO 2017 val, centre-cropped and resized to
 // 512×512 (ControlNet's resolution), their control maps computed by the harness with OpenCV's Canny(gray, 100, 200)
 // as ControlNet's annotator does. Outputs are scored by edge F1 of their re-extracted Canny map against the control
-// map (control fidelity, ranks) and by FID/KID (the FID Inception) against the source images. The control map is
-// the only condition: the captions ControlNet-style evaluations also feed are not part of this suite, so its
-// numbers compare within this board. Nothing is downloaded: the image batch is configured by path (README.md,
-// "Suites"), its sha256 is not pinned until a maintainer prepares and checks it, and the suite is listed as
-// unavailable until it is present.
+// map (control fidelity, ranks) and by FID/KID (the FID Inception) against the source images. v2 adds each
+// image's caption, as ControlNet-style evaluations feed it with the map: text-and-image models (manifest
+// inputs.context + text_encoder) get caption i with map i, and models without text are scored on the same board
+// from the map alone (v1 published no captions). The caption is one of COCO's five per image, fixed so every
+// model reads the same: the annotation with the lowest id in captions_val2017.json. Nothing is downloaded: the
+// image batch and the captions are configured by path (README.md, "Suites"), their sha256 is not pinned until a
+// maintainer prepares and checks them, and the suite is listed as unavailable until they are present.
 import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
 import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { FID_INCEPTION } from '../imagenet/adm-assets.js';
 
 export default defineSuite({
   id: 'coco-val-canny-512',
-  version: 1,
-  title: 'COCO 2017 val Canny control 512×512',
+  version: 2,
+  title: 'COCO 2017 val Canny control 512×512 (with captions)',
   description:
-    "The 5,000 COCO 2017 val images at 512×512 with the harness's Canny maps (OpenCV Canny(gray, 100, 200)) as controls; edge F1 against the control (ranks), FID and KID (Inception) against the source images.",
+    "The 5,000 COCO 2017 val images at 512×512 with the harness's Canny maps (OpenCV Canny(gray, 100, 200)) as controls and one COCO caption each for text-guided models; edge F1 against the control (ranks), FID and KID (Inception) against the source images.",
   task: 'controllable-generation',
   resolution: 512,
   kinds: ['image_to_image', 'samples'],
-  condition: { kind: 'canny', low: 100, high: 200 },
+  condition: {
+    kind: 'canny',
+    low: 100,
+    high: 200,
+    captions: {
+      type: 'text-file',
+      file: 'coco2017-val-5k-captions.txt',
+      sha256: SHA256_NOT_PINNED,
+      // annotations_trainval2017.zip's captions_val2017.json: for each image of the batch, in the batch's order,
+      // the caption of its lowest-id annotation, trimmed, whitespace runs collapsed to one space, one a line (UTF-8).
+      source: 'http://images.cocodataset.org/annotations/annotations_trainval2017.zip',
+    },
+  },
   targets: {
     type: 'adm-reference-batch',
     file: 'coco2017-val-5k-512.npz',

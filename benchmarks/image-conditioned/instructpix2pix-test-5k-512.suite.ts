@@ -26,7 +26,10 @@ export default defineSuite({
     "InstructPix2Pix's evaluation edits: 5,000 images of its clip-filtered test split at 512×512 with their instructions; outputs scored by CLIP directional similarity (ViT-L/14, ranks) and CLIP-I against the input, and PSNR/SSIM against the dataset's edited image.",
   task: 'image-editing',
   resolution: 512,
-  kinds: ['samples'],
+  // One-step editors fed each source with its instruction's encoding (manifest inputs.context + text_encoder), and
+  // sample batches. Denoisers are not offered: InstructPix2Pix samples with separate text and image guidance
+  // scales, which the harness's sampler does not have.
+  kinds: ['image_to_image', 'samples'],
   condition: {
     kind: 'edit-instruction',
     sources: {
