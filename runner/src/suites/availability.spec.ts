@@ -99,3 +99,25 @@ describe('availability of an LPIPS network by path', () => {
     expect(a.message).toMatch(/lpips\/lpips_alex\.json is not a valid LPIPS manifest \(invalid LPIPS manifest: lin: .*\): make it with/);
   });
 });
+
+describe('availability of a captioned control suite', () => {
+  it('lists the captions file beside the image batch and the Inception (coco-val-canny-512 v2), all under their directories', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'genbench-captions-availability-'));
+    try {
+      const dirs = loadAssetDirs({ GENBENCH_REFERENCE_DIR: join(dir, 'reference'), GENBENCH_MODELS_DIR: join(dir, 'models') });
+      const a = await availability(findSuite('coco-val-canny-512')!, dirs);
+      expect(a.available).toBe(false);
+      if (a.available) return;
+      expect(a.missing.map((m) => [m.file, m.kind]).sort()).toEqual(
+        [
+          ['coco2017-val-5k-512.npz', 'reference'],
+          ['coco2017-val-5k-captions.txt', 'reference'],
+          ['inception-2015-12-05.onnx', 'model'],
+        ].sort(),
+      );
+      expect(a.missing.find((m) => m.file === 'coco2017-val-5k-captions.txt')!.source).toMatch(/annotations_trainval2017\.zip/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
