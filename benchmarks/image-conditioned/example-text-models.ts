@@ -55,10 +55,14 @@ export const EXAMPLE_EDIT_TEXT_ENCODER = {
 };
 
 /**
- * Adds the recolouring to `g`: from `source` [N, 3, R, R] and `colour` [N, 3, 1, 1] (both in [−1, 1]) to `x`:
- * every pixel whose summed absolute difference from the top-left pixel exceeds 0.01 takes `colour`.
+ * Adds the recolouring to `g`: from `source` [N, 3, R, R] in [−1, 1] and a one-hot colour `context` [N, 1, K]
+ * to `x`: every pixel whose summed absolute difference from the top-left pixel exceeds 0.01 takes the colour.
  */
-function recolour(g: GraphBuilder, colour: string): void {
+function recolour(g: GraphBuilder, context: string): void {
+  const palette = new Float32Array(K * 3);
+  PALETTE.forEach((c, k) => c.rgb.forEach((v, ch) => (palette[k * 3 + ch] = v / 127.5 - 1)));
+  g.initializer('palette', palette, [K, 3]).initializer('colour_shape', BigInt64Array.from([-1n, 3n, 1n, 1n]), [4]);
+  g.node('MatMul', [context, 'palette'], ['rgb']).node('Reshape', ['rgb', 'colour_shape'], ['colour']);
   g.initializer('corner_starts', BigInt64Array.from([0n, 0n]), [2])
     .initializer('corner_ends', BigInt64Array.from([1n, 1n]), [2])
     .initializer('hw_axes', BigInt64Array.from([2n, 3n]), [2])
@@ -70,7 +74,7 @@ function recolour(g: GraphBuilder, colour: string): void {
     .node('ReduceSum', ['distance', 'channel_axis'], ['summed'], { keepdims: attr.int(1) })
     .node('Greater', ['summed', 'threshold'], ['is_shape'])
     .node('Cast', ['is_shape'], ['mask'], { to: attr.int(1) })
-    .node('Sub', [colour, 'source'], ['change'])
+    .node('Sub', ['colour', 'source'], ['change'])
     .node('Mul', ['change', 'mask'], ['masked_change'])
     .node('Add', ['source', 'masked_change'], ['x']);
 }
@@ -79,9 +83,6 @@ function recolour(g: GraphBuilder, colour: string): void {
 export function buildRecolourEditor(readInstruction: boolean): Uint8Array {
   const g = new GraphBuilder({ name: `example-edit-recolour-${readInstruction ? 'instructed' : 'white'}` });
   g.input('source', 'float32', ['batch', 3, R, R]).input('context', 'float32', ['batch', 1, K]);
-  const palette = new Float32Array(K * 3);
-  PALETTE.forEach((c, k) => c.rgb.forEach((v, ch) => (palette[k * 3 + ch] = v / 127.5 - 1)));
-  g.initializer('palette', palette, [K, 3]).initializer('colour_shape', BigInt64Array.from([-1n, 3n, 1n, 1n]), [4]);
   let ctx = 'context';
   if (!readInstruction) {
     // The context is still read (times 0) so the graph uses the input it declares; the colour is always white.
@@ -91,8 +92,7 @@ export function buildRecolourEditor(readInstruction: boolean): Uint8Array {
     g.node('Mul', ['context', 'zero'], ['ignored']).node('Add', ['ignored', 'white'], ['fixed']);
     ctx = 'fixed';
   }
-  g.node('MatMul', [ctx, 'palette'], ['rgb']).node('Reshape', ['rgb', 'colour_shape'], ['colour']);
-  recolour(g, 'colour');
+  recolour(g, ctx);
   g.output('x', 'float32', ['batch', 3, R, R]);
   return g.toBytes();
 }
@@ -122,11 +122,7 @@ export function buildRecolourEditDenoiser(): Uint8Array {
     .input('t', 'float32', ['batch'])
     .input('source', 'float32', ['batch', 3, R, R])
     .input('context', 'float32', ['batch', 1, K]);
-  const palette = new Float32Array(K * 3);
-  PALETTE.forEach((c, k) => c.rgb.forEach((v, ch) => (palette[k * 3 + ch] = v / 127.5 - 1)));
-  g.initializer('palette', palette, [K, 3]).initializer('colour_shape', BigInt64Array.from([-1n, 3n, 1n, 1n]), [4]);
-  g.node('MatMul', ['context', 'palette'], ['rgb']).node('Reshape', ['rgb', 'colour_shape'], ['colour']);
-  recolour(g, 'colour');
+  recolour(g, 'context');
   g.initializer('nothing', new Float32Array([0]), []).initializer('t_shape', BigInt64Array.from([-1n, 1n, 1n, 1n]), [4]);
   g.node('Mul', ['x_t', 'nothing'], ['x_zero'])
     .node('Reshape', ['t', 't_shape'], ['t4'])

@@ -1,4 +1,5 @@
 import { defineSuite } from '../../contracts/suites/suite.schemas.js';
+import smokeCanny from './smoke-canny-32.suite.js';
 
 /**
  * Offline smoke suite for text-guided Canny control (ControlNet's setting: a control map and a caption): 64
@@ -10,23 +11,13 @@ import { defineSuite } from '../../contracts/suites/suite.schemas.js';
  * and stand-in LPIPS. Examples: benchmarks/image-conditioned/example-text-models.ts.
  */
 export default defineSuite({
+  ...smokeCanny,
   id: 'smoke-canny-text-32',
   version: 1,
   title: 'Smoke text-guided Canny control 32×32',
   description:
     '64 Canny maps (OpenCV Canny(gray, 100, 200)) of synthetic 32×32 drawings with their captions "a {colour} {shape} on a {colour} background" (GET /api/suites/smoke-canny-text-32/inputs: arr_0 maps, captions one a line); outputs scored by edge F1 against the control map (ranks), PSNR, tiny-conv FID/KID and stand-in LPIPS against the drawings; runs offline in seconds.',
-  task: 'controllable-generation',
-  resolution: 32,
-  kinds: ['image_to_image', 'samples'],
+  // smoke-canny-32's targets seed (here the drawings' seed), extractor and LPIPS stand-in.
   condition: { kind: 'canny', low: 100, high: 200, captions: { type: 'synthetic-prompts', seed: 0 } },
-  targets: { type: 'synthetic-shapes', n: 64, seed: 5 },
-  samples: 64,
-  seed: 0,
-  batch_size: 32,
-  extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 32, normalization: 'minus-one-one' },
-  lpips: { type: 'builtin-tiny-lpips', seed: 7 },
   metrics: ['edge_f1', 'psnr', 'fid', 'kid', 'lpips'],
-  primary: 'edge_f1',
-  drift_tolerance: 1e-6,
-  time_limit_s: 300,
 });
