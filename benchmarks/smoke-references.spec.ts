@@ -88,6 +88,7 @@ const PINNED: Record<string, Record<string, string>> = {
   'smoke-canny-text-32 v1': {
     targets: '4fefd30ffb32b61d7fc087e63d70c0a6acbb7976cda264d657475cae085be03a',
     prompts: '2dbd90fe31a6391c045191226f9582257b11d57b2bab4dba1518a63e54e7d6bb',
+    clip: '0d09c18c82701877e9a15c74c1d1fdb55b146868acfe272371d80b36b601161b',
     extractor: '6fe49cb8e6caf68d2984ed0a8a5ac8a6149bf515f33a4e6bada6c3d4bf4758bf',
     lpips: 'dbc12d2b4640b698f2fc178469c142107125312b723c1a55f53e4c0af8af9496',
   },
@@ -169,6 +170,7 @@ function generatedData(suite: (typeof SUITES)[number]): Record<string, string> {
     }
     if (suite.extractor.type === 'builtin-tiny-conv')
       out.extractor = sha256([buildTinyExtractor({ inputSize: suite.extractor.input_size, seed: suite.extractor.seed })]);
+    if (suite.clip?.type === 'builtin-clip-like') out.clip = clipLikeDigest(suite.resolution, suite.clip.context_length);
     // The LPIPS stand-in's ONNX bytes and its linear-layer weights (lpips-network.ts builds them so).
     if (suite.lpips?.type === 'builtin-tiny-lpips') {
       const net = buildTinyLpipsNet(suite.lpips.seed);

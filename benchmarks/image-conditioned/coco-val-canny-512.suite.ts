@@ -4,20 +4,22 @@
 // map (control fidelity, ranks) and by FID/KID (the FID Inception) against the source images. v2 adds each
 // image's caption, as ControlNet-style evaluations feed it with the map: text-and-image models (manifest
 // inputs.context + text_encoder) get caption i with map i, and models without text are scored on the same board
-// from the map alone (v1 published no captions). The caption is one of COCO's five per image, fixed so every
+// from the map alone (v1 published no captions), and outputs are also scored by CLIP score (ViT-L/14, as the
+// coco-30k text-to-image suites) against their captions. The caption is one of COCO's five per image, fixed so every
 // model reads the same: the annotation with the lowest id in captions_val2017.json. Nothing is downloaded: the
 // image batch and the captions are configured by path (README.md, "Suites"), their sha256 is not pinned until a
 // maintainer prepares and checks them, and the suite is listed as unavailable until they are present.
 import { SHA256_NOT_PINNED } from '../../contracts/assets/asset-ref.js';
 import { defineSuite } from '../../contracts/suites/suite.schemas.js';
 import { FID_INCEPTION } from '../imagenet/adm-assets.js';
+import { CLIP_VIT_L14 } from '../text-to-image/coco-30k.js';
 
 export default defineSuite({
   id: 'coco-val-canny-512',
   version: 2,
   title: 'COCO 2017 val Canny control 512×512 (with captions)',
   description:
-    "The 5,000 COCO 2017 val images at 512×512 with the harness's Canny maps (OpenCV Canny(gray, 100, 200)) as controls and one COCO caption each for text-guided models; edge F1 against the control (ranks), FID and KID (Inception) against the source images.",
+    "The 5,000 COCO 2017 val images at 512×512 with the harness's Canny maps (OpenCV Canny(gray, 100, 200)) as controls and one COCO caption each for text-guided models; edge F1 against the control (ranks), CLIP score (ViT-L/14) against the captions, FID and KID (Inception) against the source images.",
   task: 'controllable-generation',
   resolution: 512,
   kinds: ['image_to_image', 'samples'],
@@ -46,7 +48,9 @@ export default defineSuite({
   seed: 0,
   batch_size: 8,
   extractor: FID_INCEPTION,
-  metrics: ['edge_f1', 'fid', 'kid'],
+  // CLIP score of each output against its caption (text fidelity), with text-to-image's COCO CLIP.
+  clip: CLIP_VIT_L14,
+  metrics: ['edge_f1', 'clip_score', 'fid', 'kid'],
   primary: 'edge_f1',
   drift_tolerance: 1e-6,
   time_limit_s: 14400,

@@ -112,7 +112,17 @@ export const CONDITIONS_OF_TASK = {
 
 /** `denoiser`: image-conditioned denoisers (manifest `condition`) the suite's `sampler` drives. */
 export const IMAGE_CONDITIONED_KINDS = ['image_to_image', 'samples', 'denoiser'] as const;
-export const IMAGE_CONDITIONED_METRICS = ['psnr', 'ssim', 'fid', 'kid', 'edge_f1', 'clip_i', 'clip_directional', 'lpips'] as const;
+export const IMAGE_CONDITIONED_METRICS = [
+  'psnr',
+  'ssim',
+  'fid',
+  'kid',
+  'edge_f1',
+  'clip_i',
+  'clip_directional',
+  'lpips',
+  'clip_score',
+] as const;
 /** Metrics read from the suite's CLIP (`clip`): edits' image similarity and directional similarity. */
 export const CLIP_EDIT_METRICS = ['clip_i', 'clip_directional'] as const;
 /** Metrics that a lower value ranks higher: the distances. */
@@ -160,7 +170,10 @@ export const ImageConditionedSuiteDefinition = z
     sampler: SamplerParams.optional(),
     /** Outputs kept as PNGs with their input and target (evaluation pages' input | output | target); default 64. */
     preview_samples: PreviewSamples.optional(),
-    /** The CLIP that CLIP-I and CLIP directional similarity read (the builtin CLIP-like pair for smoke suites). */
+    /**
+     * The CLIP that CLIP-I and CLIP directional similarity (editing) and CLIP score against the captions (text-guided
+     * control) read (the builtin CLIP-like pair for smoke suites).
+     */
     clip: ClipModel.optional(),
   })
   .refine((s) => s.metrics.includes(s.primary), { message: 'primary must be one of metrics', path: ['primary'] })
@@ -205,6 +218,14 @@ export const ImageConditionedSuiteDefinition = z
       (s.condition.kind === 'edit-instruction' && s.clip !== undefined),
     {
       message: 'clip_i and clip_directional score instruction edits, with the suite’s `clip`',
+      path: ['metrics'],
+    },
+  )
+  .refine(
+    (s) =>
+      !s.metrics.includes('clip_score') || (s.condition.kind === 'canny' && s.condition.captions !== undefined && s.clip !== undefined),
+    {
+      message: 'clip_score scores outputs against the captions of a captioned control suite, with the suite’s `clip`',
       path: ['metrics'],
     },
   )

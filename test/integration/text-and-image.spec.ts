@@ -85,6 +85,7 @@ describe('text-and-image submissions (smoke-edit-32, smoke-edit-32-denoiser, smo
     const captioned = await metricsOf(r.body.evaluations[0].id);
     const fixed = await metricsOf(plain.body.evaluations.find((e: any) => e.suite.id === 'smoke-canny-text-32').id);
     expect(captioned.metrics.psnr).toBeGreaterThan(fixed.metrics.psnr! + 5);
+    expect(captioned.metrics.clip_score).toBeGreaterThan(fixed.metrics.clip_score! + 40);
     expect(captioned.protocol.text).toMatchObject({ fed: 'captions' });
   }, 240_000);
 

@@ -101,7 +101,7 @@ describe('availability of an LPIPS network by path', () => {
 });
 
 describe('availability of a captioned control suite', () => {
-  it('lists the captions file beside the image batch and the Inception (coco-val-canny-512 v2), all under their directories', async () => {
+  it('lists the captions file beside the image batch, the Inception and the CLIP (coco-val-canny-512 v2), all under their directories', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'genbench-captions-availability-'));
     try {
       const dirs = loadAssetDirs({ GENBENCH_REFERENCE_DIR: join(dir, 'reference'), GENBENCH_MODELS_DIR: join(dir, 'models') });
@@ -113,6 +113,9 @@ describe('availability of a captioned control suite', () => {
           ['coco2017-val-5k-512.npz', 'reference'],
           ['coco2017-val-5k-captions.txt', 'reference'],
           ['inception-2015-12-05.onnx', 'model'],
+          ['clip-vit-large-patch14-vision.onnx', 'model'],
+          ['clip-vit-large-patch14-text.onnx', 'model'],
+          ['clip-vit-large-patch14-tokenizer.json', 'model'],
         ].sort(),
       );
       expect(a.missing.find((m) => m.file === 'coco2017-val-5k-captions.txt')!.source).toMatch(/annotations_trainval2017\.zip/);

@@ -17,7 +17,7 @@ import { StageClock } from '../../evaluation/stage-clock.js';
 import { ADM_IMAGES, requireAdmImagesOr } from '../../io/adm-batch.js';
 import { openNpz } from '../../io/npz.js';
 import { edgeF1 } from '../../metrics/edge-f1.js';
-import { editScores } from './editing.js';
+import { clipScores } from './clip-metrics.js';
 import { LpipsNetwork } from '../../metrics/lpips-network.js';
 import { imageFidelity } from '../../metrics/image-fidelity.js';
 import { batchNormals } from '../../sampling/noise.js';
@@ -218,7 +218,7 @@ async function evaluateImageConditioned(input: EvaluationInput): Promise<TaskRes
       metrics.push({ id: 'edge_f1', value: edgeF1(predicted, control, count, n).edge_f1 });
     }
   });
-  metrics.push(...(await clock.time('metrics', () => editScores(suite, inputs, outputs, ep, input.assetDirs))));
+  metrics.push(...(await clock.time('metrics', () => clipScores(suite, inputs, outputs, ep, input.assetDirs))));
   if (want.has('lpips')) {
     // The network by path as FID's Inception is: an absent manifest or file is an LpipsConfigError naming what to download.
     const ref = suite.lpips!;

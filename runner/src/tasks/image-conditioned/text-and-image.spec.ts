@@ -61,10 +61,15 @@ describe('text-and-image models on image-conditioned suites', () => {
     expect(npz.instructions).toBeUndefined();
   });
 
-  it('text-guided control: reading the caption beats ignoring it on PSNR, FID and LPIPS; both fill the same regions, so edge F1 is equal (1e-12)', async () => {
+  it('text-guided control: reading the caption beats ignoring it on CLIP score, PSNR, FID and LPIPS; both fill the same regions, so edge F1 is equal (1e-12)', async () => {
     const captioned = await run(exampleCannyFillManifest('fill-captioned', true), buildCannyFill(true), smokeCannyText, captionText);
     const fixed = await run(exampleCannyFillManifest('fill-white-on-black', false), buildCannyFill(false), smokeCannyText);
-    expect(captioned.metrics.map((m) => m.id)).toEqual(['edge_f1', 'psnr', 'fid', 'kid', 'lpips']);
+    expect(captioned.metrics.map((m) => m.id)).toEqual(['edge_f1', 'clip_score', 'psnr', 'fid', 'kid', 'lpips']);
+    // The tiny CLIP-like encoders embed the two colours. Reading the caption scores 100 on each drawing whose map has
+    // edges (60 of 64: 93.75); where the colours are too alike in grey for Canny the fill is empty and the drawing
+    // all background. White on black matches a caption only where it names those colours.
+    expect(score(captioned, 'clip_score')).toBeCloseTo(93.75, 9);
+    expect(score(fixed, 'clip_score')).toBeLessThan(score(captioned, 'clip_score') - 40);
     // The fill's boundary sits a pixel off the drawn one, so the re-extracted edges agree only in part.
     expect(score(captioned, 'edge_f1')).toBeGreaterThan(0.5);
     expect(Math.abs(score(captioned, 'edge_f1') - score(fixed, 'edge_f1'))).toBeLessThan(1e-12);
