@@ -11,6 +11,8 @@ import { ModelFailure } from '../../evaluation/model-failure.js';
 import { runEvaluation } from '../../tasks/evaluate.js';
 import { inspectModel } from '../../inspect/inspect-model.js';
 import { inspectSampleBatch } from '../../inspect/inspect-samples.js';
+import { inspectTextConditionedModel } from '../../inspect/inspect-text-model.js';
+import { inspectLatentDecoder } from '../../inspect/inspect-denoiser.js';
 import { ManifestError, parseManifest } from '../../../../contracts/manifest/manifest.schemas.js';
 import { CliError } from '../cli-error.js';
 import { defaultNoiseThreads } from '../../sampling/noise-pool.js';
@@ -32,6 +34,8 @@ type EvaluateOptions = {
   suite: string;
   decoder?: string;
   classifier?: string;
+  textEncoder?: string;
+  tokenizer?: string;
   ep: string;
   json?: boolean;
 };
@@ -45,6 +49,8 @@ export function register(program: Command): void {
     .requiredOption('--suite <id>', `suite id (${SUITES.map((s) => s.id).join(', ')})`)
     .option('--decoder <file>', 'decoder ONNX of a latent denoiser')
     .option('--classifier <file>', 'classifier-gradient ONNX of a classifier-guided denoiser (manifest "classifier")')
+    .option('--text-encoder <file>', 'text encoder ONNX of a text-conditioned model (manifest "text_encoder")')
+    .option('--tokenizer <file>', 'Hugging Face tokenizer.json of that text encoder')
     .option(
       '--ep <provider>',
       'execution provider: auto (CUDA where installed, else CPU), cpu, webgpu or cuda',
@@ -71,17 +77,38 @@ export function register(program: Command): void {
       const model = manifest.kind === 'samples' ? new Uint8Array(0) : await readInput(opts.model, 'model');
       const decoder = opts.decoder ? await readInput(opts.decoder, 'decoder') : undefined;
       const classifier = opts.classifier ? await readInput(opts.classifier, 'classifier') : undefined;
-      const report =
+      // A text-conditioned model (text-to-image, text-and-image) brings its text encoder and tokenizer, as on submission.
+      const textSpec = 'text_encoder' in manifest ? manifest.text_encoder : undefined;
+      if (textSpec && (!opts.textEncoder || !opts.tokenizer))
+        throw new CliError(
+          `${opts.manifest} declares a text_encoder: pass its ONNX with --text-encoder and its tokenizer.json with --tokenizer`,
+        );
+      if (!textSpec && (opts.textEncoder || opts.tokenizer))
+        throw new CliError(`${opts.manifest} declares no text_encoder, so --text-encoder and --tokenizer have nothing to encode for`);
+      const textEncoder = opts.textEncoder ? await readInput(opts.textEncoder, 'text encoder') : undefined;
+      const tokenizer = opts.tokenizer ? await readInput(opts.tokenizer, 'tokenizer') : undefined;
+      let report =
         manifest.kind === 'samples'
           ? await inspectSampleBatch(opts.model, manifest)
-          : await inspectModel(model, manifest, { decoder, classifier });
+          : textSpec && manifest.kind !== 'extractor' && manifest.kind !== 'segmenter'
+            ? await inspectTextConditionedModel(model, manifest, { textEncoder, tokenizer })
+            : await inspectModel(model, manifest, { decoder, classifier });
+      // A text-conditioned latent denoiser's decoder gets the dry run any latent denoiser's gets (as at submission).
+      if (report.ok && textSpec && manifest.kind === 'denoiser' && manifest.latent) {
+        const decoded = await inspectLatentDecoder(manifest, decoder);
+        if (!decoded.ok) report = decoded;
+      }
       if (!report.ok) {
         const file =
           report.field === 'decoder'
             ? (opts.decoder ?? 'decoder')
             : report.field?.startsWith('classifier')
               ? (opts.classifier ?? 'classifier')
-              : opts.model;
+              : report.field === 'text_encoder'
+                ? opts.textEncoder!
+                : report.field === 'tokenizer'
+                  ? opts.tokenizer!
+                  : opts.model;
         throw new CliError(`${file}: ${report.problem}`);
       }
 
@@ -103,6 +130,8 @@ export function register(program: Command): void {
           modelPath: opts.model,
           decoder,
           classifier,
+          textEncoder,
+          tokenizer,
           manifest,
           suite,
           executionProvider: provider,
