@@ -10,10 +10,11 @@
 // dgm-eval's DINOv2 transform calls it): the same normalized weights as fixed-point integers
 // round-half-away(w · 2²²) (PRECISION_BITS = 32 − 8 − 2), each sum started at 2²¹ (rounding), shifted right
 // by 22 and clipped to [0, 255], stored as uint8 after each pass.
+// resizePilUint8 is that 8-bit path with Pillow's other filters (Image.BILINEAR: support 1, the triangle;
+// Image.LANCZOS: support 3, sinc(x)·sinc(x/3)), for preparing reference batches as scripts that call
+// Image.resize do (genbench prepare-batch).
 
 import { checkImageBuffer, checkOutputSize, type ImageShape } from './image-shape.js';
-
-const SUPPORT = 2;
 
 function bicubic(x: number): number {
   const a = -0.5;
@@ -22,6 +23,30 @@ function bicubic(x: number): number {
   if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
   return 0;
 }
+
+function bilinear(x: number): number {
+  if (x < 0) x = -x;
+  return x < 1 ? 1 - x : 0;
+}
+
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  x *= Math.PI;
+  return Math.sin(x) / x;
+}
+
+// Pillow's lanczos_filter: sinc(x)·sinc(x/3) on [−3, 3).
+function lanczos(x: number): number {
+  return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0;
+}
+
+/** Pillow's resampling filters (Resample.c: the kernel and its support), as Image.BICUBIC, BILINEAR, LANCZOS. */
+export const PIL_FILTERS = {
+  bicubic: { support: 2, kernel: bicubic },
+  bilinear: { support: 1, kernel: bilinear },
+  lanczos: { support: 3, kernel: lanczos },
+} as const;
+export type PilFilter = keyof typeof PIL_FILTERS;
 
 interface Coefficients {
   /** Taps per output index (the stride of `weights`). */
@@ -34,10 +59,11 @@ interface Coefficients {
   five?: { start: Int32Array; weights: Float64Array } | null;
 }
 
-function coefficients(inSize: number, outSize: number): Coefficients {
+function coefficients(inSize: number, outSize: number, filter: PilFilter): Coefficients {
+  const { support: filterSupport, kernel } = PIL_FILTERS[filter];
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);
-  const support = SUPPORT * filterscale;
+  const support = filterSupport * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const taps = new Int32Array(outSize);
@@ -50,7 +76,7 @@ function coefficients(inSize: number, outSize: number): Coefficients {
     const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
     let total = 0;
     for (let x = 0; x < xmax; x++) {
-      const w = bicubic((x + xmin - center + 0.5) * ss);
+      const w = kernel((x + xmin - center + 0.5) * ss);
       weights[i * ksize + x] = w;
       total += w;
     }
@@ -64,12 +90,12 @@ function coefficients(inSize: number, outSize: number): Coefficients {
 // The weights depend only on the two sizes; a benchmark or an evaluation resizes every batch between the
 // same sizes, so they are computed once per (in, out) pair.
 const cached = new Map<string, Coefficients>();
-function cachedCoefficients(inSize: number, outSize: number): Coefficients {
-  const key = `${inSize}:${outSize}`;
+function cachedCoefficients(inSize: number, outSize: number, filter: PilFilter = 'bicubic'): Coefficients {
+  const key = `${filter}:${inSize}:${outSize}`;
   let c = cached.get(key);
   if (!c) {
     if (cached.size >= 64) cached.clear();
-    c = coefficients(inSize, outSize);
+    c = coefficients(inSize, outSize, filter);
     cached.set(key, c);
   }
   return c;
@@ -345,18 +371,27 @@ function clip8(ss: number): number {
  * Image.BICUBIC (antialiased, a = −0.5, fixed-point, uint8 between and after the passes); returns uint8 NHWC.
  */
 export function resizePilBicubicUint8(images: Uint8Array, shape: ImageShape, outHeight: number, outWidth: number): Uint8Array {
-  checkImageBuffer('resizePilBicubicUint8', images, shape);
-  checkOutputSize('resizePilBicubicUint8', outHeight, outWidth);
+  return resizePilUint8(images, shape, outHeight, outWidth, 'bicubic');
+}
+
+/**
+ * Resizes uint8 NHWC images to `outHeight × outWidth` as Pillow resizes an 8-bit RGB image with `filter`
+ * (Image.BICUBIC, BILINEAR or LANCZOS: antialiased, fixed-point, uint8 between and after the passes); returns
+ * uint8 NHWC.
+ */
+export function resizePilUint8(images: Uint8Array, shape: ImageShape, outHeight: number, outWidth: number, filter: PilFilter): Uint8Array {
+  checkImageBuffer('resizePilUint8', images, shape);
+  checkOutputSize('resizePilUint8', outHeight, outWidth);
   const { count, height, width, channels } = shape;
   const out = new Uint8Array(count * outHeight * outWidth * channels);
   const needHorizontal = width !== outWidth;
   const needVertical = height !== outHeight;
-  const vert = cachedCoefficients(height, outHeight);
+  const vert = cachedCoefficients(height, outHeight, filter);
   const vk = fixedPoint(vert);
   const firstRow = needVertical ? vert.start[0]! : 0;
   const lastRow = needVertical ? vert.start[outHeight - 1]! + vert.taps[outHeight - 1]! : height;
   const rows = lastRow - firstRow;
-  const horiz = needHorizontal ? cachedCoefficients(width, outWidth) : undefined;
+  const horiz = needHorizontal ? cachedCoefficients(width, outWidth, filter) : undefined;
   const hk = horiz ? fixedPoint(horiz) : undefined;
   const tmpWidth = needHorizontal ? outWidth : width;
   const tmp = new Uint8Array(rows * tmpWidth * channels);
