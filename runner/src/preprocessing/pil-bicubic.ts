@@ -11,7 +11,7 @@
 // round-half-away(w · 2²²) (PRECISION_BITS = 32 − 8 − 2), each sum started at 2²¹ (rounding), shifted right
 // by 22 and clipped to [0, 255], stored as uint8 after each pass.
 // resizePilUint8 is that 8-bit path with Pillow's other filters (Image.BILINEAR: support 1, the triangle;
-// Image.LANCZOS: support 3, sinc(x)·sinc(x/3)), for preparing reference batches as scripts that call
+// Image.LANCZOS: support 3, sinc(x)·sinc(x/3); Image.BOX: support 1/2), for preparing reference batches as scripts that call
 // Image.resize do (genbench prepare-batch).
 
 import { checkImageBuffer, checkOutputSize, type ImageShape } from './image-shape.js';
@@ -40,9 +40,15 @@ function lanczos(x: number): number {
   return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0;
 }
 
-/** Pillow's resampling filters (Resample.c: the kernel and its support), as Image.BICUBIC, BILINEAR, LANCZOS. */
+// Pillow's box_filter: 1 on (−0.5, 0.5].
+function box(x: number): number {
+  return x > -0.5 && x <= 0.5 ? 1 : 0;
+}
+
+/** Pillow's resampling filters (Resample.c: the kernel and its support), as Image.BICUBIC, BILINEAR, LANCZOS, BOX. */
 export const PIL_FILTERS = {
   bicubic: { support: 2, kernel: bicubic },
+  box: { support: 0.5, kernel: box },
   bilinear: { support: 1, kernel: bilinear },
   lanczos: { support: 3, kernel: lanczos },
 } as const;
@@ -376,7 +382,7 @@ export function resizePilBicubicUint8(images: Uint8Array, shape: ImageShape, out
 
 /**
  * Resizes uint8 NHWC images to `outHeight × outWidth` as Pillow resizes an 8-bit RGB image with `filter`
- * (Image.BICUBIC, BILINEAR or LANCZOS: antialiased, fixed-point, uint8 between and after the passes); returns
+ * (Image.BICUBIC, BILINEAR, LANCZOS or BOX: antialiased, fixed-point, uint8 between and after the passes); returns
  * uint8 NHWC.
  */
 export function resizePilUint8(images: Uint8Array, shape: ImageShape, outHeight: number, outWidth: number, filter: PilFilter): Uint8Array {

@@ -95,6 +95,20 @@ describe('genbench prepare-batch against Pillow 9.4 (libjpeg-turbo 2.1.5)', () =
     },
   );
 
+  it.each([
+    ['wide.jpg', 75, 52],
+    ['tall.png', 40, 57],
+    ['rgba.png', 30, 31],
+  ])(
+    "--crop adm equals guided-diffusion's center_crop_arr on %s (%i×%i) at 24, 16, 12 and 7 (0 to 3 box halvings), tolerance 0",
+    async (name) => {
+      for (const size of [24, 16, 12, 7]) {
+        const b = await batch([name], { size, crop: 'adm', resample: 'bicubic' });
+        expect(bytesEqual(b.image(0), ref[`${name}/whole/adm/bicubic/${size}`]!.data as Uint8Array), `${size}`).toBe(true);
+      }
+    },
+  );
+
   it("crops 75×52 at x = 12 (Python's round(11.5), half to even), not at guided-diffusion's floor 11", async () => {
     const img = await decodePilRgb(join(FILES, 'wide.jpg'));
     const at = (x0: number) => {
@@ -254,7 +268,7 @@ describe('genbench prepare-batch: bad input is a one-line error and exit code 2,
     [
       'an unknown crop',
       () => ['--images', join(bad, 'imgs'), '--size', '8', '--crop', 'middle', '--out', join(dir, 'e10.npz')],
-      /--crop must be one of center, none, not "middle"/,
+      /--crop must be one of center, none, adm, not "middle"/,
     ],
   ])('refuses %s', async (_what, args, message) => {
     const argv = args();

@@ -3,7 +3,8 @@
 // README.md "Suites"): each file decoded to RGB as Pillow's Image.open(p).convert("RGB") does, optionally the left
 // or right half of a pix2pix AB image (DDBM's EdgesDataset: AB.crop((0, 0, w // 2, h)) / AB.crop((w // 2, 0, w, h))),
 // optionally centre-cropped to its shorter side (torchvision's center_crop, as DDRM's CenterCropLongEdge calls it),
-// then resized to S × S by Pillow's 8-bit Image.resize (runner/src/preprocessing/pil-bicubic.ts). Rows are streamed
+// then resized to S × S by Pillow's 8-bit Image.resize (runner/src/preprocessing/pil-bicubic.ts); or scaled and
+// cropped as guided-diffusion's center_crop_arr does (`--crop adm`). Rows are streamed
 // to the .npz one image at a time, so a 5,000 × 512² batch never sits in memory.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -24,7 +25,7 @@ export interface PrepareBatchOptions {
   /** One path per line, relative to `images`: which files, in which order. */
   list?: string;
   size: number;
-  crop: 'center' | 'none';
+  crop: 'center' | 'none' | 'adm';
   splitAb?: 'left' | 'right';
   resample: PilFilter;
   out: string;
@@ -100,12 +101,31 @@ export function prepareImage(img: RgbImage, opts: Pick<PrepareBatchOptions, 'siz
     const w2 = Math.floor(out.width / 2);
     out = opts.splitAb === 'left' ? cropRgb(out, 0, 0, w2, out.height) : cropRgb(out, w2, 0, out.width - w2, out.height);
   }
+  if (out.width === 0 || out.height === 0) throw new CliError(`an image of ${img.width}×${img.height} has no pixels left to resize`);
+  if (opts.crop === 'adm') return centerCropArr(out, opts.size, opts.resample);
   if (opts.crop === 'center') {
     const s = Math.min(out.width, out.height);
     out = cropRgb(out, roundHalfEven((out.width - s) / 2), roundHalfEven((out.height - s) / 2), s, s);
   }
-  if (out.width === 0 || out.height === 0) throw new CliError(`an image of ${img.width}×${img.height} has no pixels left to resize`);
   return resizePilUint8(out.data, { count: 1, height: out.height, width: out.width, channels: 3 }, opts.size, opts.size, opts.resample);
+}
+
+function resizeRgb(img: RgbImage, height: number, width: number, filter: PilFilter): RgbImage {
+  const shape = { count: 1, height: img.height, width: img.width, channels: 3 };
+  return { data: resizePilUint8(img.data, shape, height, width, filter), height, width };
+}
+
+/**
+ * guided-diffusion's center_crop_arr (image_datasets.py; DDRM's datasets/__init__.py imports it): halve with
+ * Image.BOX while the shorter side is ≥ 2S, resize so the shorter side is S (each side round(x · S / short),
+ * Python's round, with `filter`: ADM's is bicubic), then take the S × S square at floor((H − S) / 2), floor((W − S) / 2).
+ */
+function centerCropArr(img: RgbImage, size: number, filter: PilFilter): Uint8Array {
+  let out = img;
+  while (Math.min(out.width, out.height) >= 2 * size) out = resizeRgb(out, Math.floor(out.height / 2), Math.floor(out.width / 2), 'box');
+  const scale = size / Math.min(out.width, out.height);
+  out = resizeRgb(out, roundHalfEven(out.height * scale), roundHalfEven(out.width * scale), filter);
+  return cropRgb(out, Math.floor((out.width - size) / 2), Math.floor((out.height - size) / 2), size, size).data;
 }
 
 // Python's sorted() on str orders by code point, which is the byte order of UTF-8.
@@ -222,8 +242,8 @@ export function register(program: Command): void {
     .requiredOption('--size <S>', 'output side in pixels', positiveInteger('--size'))
     .requiredOption(
       '--crop <mode>',
-      'center: crop to the centred square of the shorter side before resizing (torchvision center_crop); none: resize the whole image to S×S',
-      oneOf('--crop', ['center', 'none'] as const),
+      "center: crop to the centred square of the shorter side before resizing (torchvision center_crop, offsets rounded half to even); none: resize the whole image to S×S; adm: guided-diffusion's center_crop_arr (box halvings while the shorter side is ≥ 2S, --resample so the shorter side is S, floor-centred S×S crop)",
+      oneOf('--crop', ['center', 'none', 'adm'] as const),
     )
     .option(
       '--split-ab <half>',
@@ -232,7 +252,7 @@ export function register(program: Command): void {
     )
     .option(
       '--resample <filter>',
-      "Pillow's Image.resize filter on the 8-bit image: bicubic, bilinear or lanczos",
+      "Pillow's Image.resize filter on the 8-bit image: bicubic, bilinear, lanczos or box",
       oneOf('--resample', Object.keys(PIL_FILTERS) as PilFilter[]),
       'bicubic',
     )
