@@ -56,9 +56,9 @@ async function batch(names: string[], opts: Omit<PrepareBatchOptions, 'images' |
 }
 
 describe('genbench prepare-batch against Pillow 9.4 (libjpeg-turbo 2.1.5)', () => {
-  it('decodes JPEG (4:2:0, 4:2:2, grey) and PNG (RGB, grey, grey+alpha, RGBA, palette, 1-bit) to the RGB that convert("RGB") gives, tolerance 0', async () => {
+  it('decodes JPEG (4:2:0, 4:2:2, 4:4:4, grey) and PNG (RGB, grey, grey+alpha, RGBA, palette, 1-bit) to the RGB that convert("RGB") gives, tolerance 0', async () => {
     const names = (await readdir(FILES)).sort();
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(11);
     for (const name of names) {
       const img = await decodePilRgb(join(FILES, name));
       const expected = ref[`decoded/${name}`]!;
@@ -86,7 +86,17 @@ describe('genbench prepare-batch against Pillow 9.4 (libjpeg-turbo 2.1.5)', () =
   it.each(FILTERS)(
     'whole images, centre-cropped or not, resized to 24 with %s equal Pillow exactly, tolerance 0 (torchvision center_crop, then Image.resize)',
     async (resample) => {
-      const names = ['wide.jpg', 'tall.png', 'grey.jpg', 'grey.png', 'grey-alpha.png', 'rgba.png', 'palette.png', 'bilevel.png'];
+      const names = [
+        'wide.jpg',
+        'tall.png',
+        'full-chroma.jpg',
+        'grey.jpg',
+        'grey.png',
+        'grey-alpha.png',
+        'rgba.png',
+        'palette.png',
+        'bilevel.png',
+      ];
       for (const crop of ['center', 'none'] as const) {
         const b = await batch(names, { size: 24, crop, resample });
         for (const [i, name] of names.entries())
