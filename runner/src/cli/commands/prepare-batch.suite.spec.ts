@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import edges2handbags from '../../../../benchmarks/image-conditioned/edges2handbags-64.suite.js';
 import { loadAssetDirs } from '../../../../contracts/assets/asset-dirs.js';
 import { defineSuite } from '../../../../contracts/suites/suite.schemas.js';
-import { isImageConditionedSuite } from '../../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { canny, rgbToGray } from '../../conditions/canny.js';
 import { suiteInputs, toModelSpace } from '../../conditions/suite-inputs.js';
 import { readNpz } from '../../io/npz.js';
@@ -78,12 +77,11 @@ describe('edges2handbags-64 on batches built by genbench prepare-batch', () => {
       ...edges2handbags,
       id: 'edges2handbags-64-prepared',
       samples: N,
-      condition: { ...edges2handbags.condition, sources: { ...sources, sha256: edgesSha } },
+      condition: { kind: 'paired-source', sources: { ...sources, sha256: edgesSha } },
       targets: { ...edges2handbags.targets, sha256: photosSha },
       extractor: { type: 'builtin-tiny-conv', seed: 7, input_size: 64, normalization: 'minus-one-one' },
       lpips: { type: 'builtin-tiny-lpips', seed: 7 },
     });
-    if (!isImageConditionedSuite(suite)) throw new Error('not an image-conditioned suite');
     const assetDirs = { ...loadAssetDirs({}), referenceDir: refDir };
 
     // The published inputs are the left halves, the targets the right halves, in Python's sorted() order of the
