@@ -18,7 +18,11 @@ const TARGETS = {
   file: 'imagenet1k-val-ddrm-1k-256.npz',
   sha256: SHA256_NOT_PINNED,
   // ILSVRC2012 validation images: the 1,000 of DDRM's imagenet_val_1k.txt (github.com/bahjat-kawar/ddrm) in its
-  // order, centre-cropped and resized to 256×256 as guided-diffusion does, as an ADM batch (arr_0 uint8 [1000, 256, 256, 3]).
+  // order, prepared as DDRM reads that list (`subset_1k: True`, datasets/imagenet_subset.py): torchvision's
+  // center_crop to the shorter side, then Resize(256), Pillow bilinear — not guided-diffusion's center_crop_arr,
+  // which DDRM uses only for images outside the list — as an ADM batch (arr_0 uint8 [1000, 256, 256, 3]);
+  // `genbench prepare-batch --crop center --resample bilinear --size 256` writes it.
+  // (v2 states this; v1 said "as guided-diffusion does", which is not DDRM's path for the 1k list.)
   source: 'https://image-net.org/download',
 };
 
