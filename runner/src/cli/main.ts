@@ -7,6 +7,7 @@ import * as imageMetrics from './commands/image-metrics.command.js';
 import * as inputs from './commands/inputs.command.js';
 import * as metrics from './commands/metrics.command.js';
 import * as prepareBatch from './commands/prepare-batch.command.js';
+import * as prepareCaptions from './commands/prepare-captions.command.js';
 import * as prompts from './commands/prompts.command.js';
 import * as segScore from './commands/seg-score.command.js';
 import * as submit from './commands/submit.command.js';
@@ -15,7 +16,7 @@ import * as submit from './commands/submit.command.js';
 const program = new Command('genbench').description('Benchmark harness for visual generative models').showHelpAfterError().exitOverride();
 
 const commands: Array<{ register(program: Command): void }> = [evaluate, segScore, features, metrics, prompts, exportInception];
-commands.push(imageMetrics, inputs, prepareBatch, submit);
+commands.push(imageMetrics, inputs, prepareBatch, prepareCaptions, submit);
 commands.push(await import('./commands/sample.command.js'));
 for (const c of commands) c.register(program);
 
