@@ -27,6 +27,13 @@ const EVALUATION_CHILD = fileURLToPath(new URL('../../runner/src/worker/evaluati
 const PRELOAD = pathToFileURL(fileURLToPath(new URL('../support/peak-rss.preload.mjs', import.meta.url))).href;
 /** README, "Security and bounds": reading an upload holds about 2 MiB per array being read, plus the rows asked for. */
 const MEMORY_MARGIN = 64 * MiB;
+/**
+ * Reading a 384 MiB batch through raises peak RSS further by memory the runtime has not yet reclaimed (inflated
+ * chunks already read past, heap growth): 24 to 67 MiB above the 3 MiB batch's over 9 runs on Node 20 and 24,
+ * which broke the 64 MiB margin once in CI on Node 24. Holding the batch would add 384 MiB, so 128 MiB still tells
+ * the two apart.
+ */
+const READ_THROUGH_MARGIN = 128 * MiB;
 const BOMB_MIB = 512;
 const SHAPE = [1024, 32, 32, 3];
 
@@ -152,7 +159,7 @@ describe('the upload check (inspection child) refuses hostile sample batches wit
     const run = await runChild(INSPECT_CHILD, { path: files.zeros, manifest: samplesManifest('zeros') });
     expect(run.messages.at(-1), run.stderr).toMatchObject({ ok: true, outputs: [{ name: 'arr_0', shape: [131_072, 32, 32, 3] }] });
     console.info(`inspection child, 384 MiB honest batch: peak RSS ${mib(run.peakBytes)} (3 MiB batch: ${mib(baseline.peakBytes)})`);
-    expect(run.peakBytes).toBeLessThan(baseline.peakBytes + MEMORY_MARGIN);
+    expect(run.peakBytes).toBeLessThan(baseline.peakBytes + READ_THROUGH_MARGIN);
   });
 
   it.each([
