@@ -84,10 +84,15 @@ export class TextConditioning {
   }
 
   /**
-   * Refuses a model whose context input cannot take this encoding: its declared dimensions (other than the
-   * batch, and the symbolic ones) must equal the encoder's per-prompt shape.
+   * Refuses a model that has no input `inputName` (its inputs.context), or whose context input cannot take this
+   * encoding: its declared dimensions (other than the batch, and the symbolic ones) must equal the encoder's
+   * per-prompt shape.
    */
   checkFits(session: ort.InferenceSession, inputName: string, what: string): void {
+    if (!session.inputNames.includes(inputName))
+      throw new ModelFailure(
+        `the graph has no input named "${inputName}" for inputs.context (its inputs: ${session.inputNames.join(', ')})`,
+      );
     const meta = session.inputMetadata.find((m) => m.name === inputName);
     if (!meta?.isTensor) return;
     const want = this.rowShape;

@@ -32,12 +32,8 @@ export class ConditionText {
     return new ConditionText(await TextConditioning.open(input.textEncoder, input.tokenizer, spec, ep), inputs.text.lines);
   }
 
-  /** Refuses a graph whose context input cannot take the encoding (text-conditioning.ts). */
+  /** Refuses a graph without the context input, or one that cannot take the encoding (text-conditioning.ts). */
   checkFits(session: ort.InferenceSession, contextInput: string, what: string): void {
-    if (!session.inputNames.includes(contextInput))
-      throw new ModelFailure(
-        `the graph has no input named "${contextInput}" for inputs.context (its inputs: ${session.inputNames.join(', ')})`,
-      );
     this.text.checkFits(session, contextInput, what);
   }
 

@@ -110,7 +110,15 @@ describe('text-and-image models on image-conditioned suites', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFailure);
     expect((err as Error).message).toMatch(/no tokenizer file/);
-    // An encoder whose context does not fit the model's context input.
+    // A context input the graph does not have, then an encoder whose context does not fit the model's.
+    await expect(
+      run(
+        { ...exampleEditorManifest('renamed'), inputs: { condition: 'source', context: 'prompt' } },
+        buildRecolourEditor(true),
+        smokeEdit,
+        editText,
+      ),
+    ).rejects.toThrow(/the graph has no input named "prompt" for inputs.context \(its inputs: source, context\)/);
     await expect(run(exampleEditorManifest('misfit'), buildRecolourEditor(true), smokeEdit, captionText)).rejects.toThrow(
       /does not fit the model/,
     );

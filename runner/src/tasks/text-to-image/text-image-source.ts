@@ -69,12 +69,7 @@ export async function openTextImageSource(
         await text.close();
       };
       try {
-        const context = manifest.inputs.context;
-        if (!opened.session.inputNames.includes(context))
-          throw new ModelFailure(
-            `the graph has no input named "${context}" for inputs.context (its inputs: ${opened.session.inputNames.join(', ')})`,
-          );
-        text.checkFits(opened.session, context, manifest.kind);
+        text.checkFits(opened.session, manifest.inputs.context, manifest.kind);
         const warnings = [...opened.warnings, ...text.warnings];
         if (manifest.kind === 'generator') {
           return {
