@@ -120,13 +120,14 @@ describe('dashboard submit page over tus', () => {
       expect(statuses.length).toBeGreaterThan(0);
       expect(statuses.every((s) => s === 'queued')).toBe(true);
       expect(proxy.state.cut).toBe(true);
-      // The first PATCH starts at 0 and is cut. Chromium may replay a request dropped on a reused connection once
-      // on its own (the same PATCH from 0, which the server refuses with 409 as it already holds bytes); then
-      // tus-js-client asks the server's offset (HEAD) and the last PATCH sends only the rest, from there.
+      // The first PATCH starts at 0 and is cut. Before the last PATCH sends only the rest, from the server's offset,
+      // there may be more PATCHes from 0: Chromium replays a request dropped on a reused connection on its own (the
+      // server refuses it with 409 once it holds bytes), and a HEAD that reaches the server before it has stored the
+      // cut request's bytes is rightly answered 0 (seen in CI: [0, 0, 0, 463202]). A handful at most: no retry storm.
       const offsets = proxy.state.patchOffsets;
       expect(offsets[0], JSON.stringify(proxy.state)).toBe(0);
       expect(offsets.length, JSON.stringify(proxy.state)).toBeGreaterThanOrEqual(2);
-      expect(offsets.length, JSON.stringify(proxy.state)).toBeLessThanOrEqual(3);
+      expect(offsets.length, JSON.stringify(proxy.state)).toBeLessThanOrEqual(12);
       const resumedFrom = offsets.at(-1)!;
       expect(resumedFrom).toBeGreaterThan(0);
       expect(resumedFrom).toBeLessThan(model.length);
