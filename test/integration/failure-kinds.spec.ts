@@ -222,7 +222,7 @@ describe('failure kinds: who must act, and what is retried', () => {
 
   it('an infrastructure fault (a reference file missing on this runner) is retried, then recorded after 3 attempts', async () => {
     const id = ids['test-fk-missing-here']!;
-    const { final } = await waitForEvaluation(stack, id, 110_000);
+    const { final } = await waitForEvaluation(stack, id, 60_000);
     expect(final.status).toBe('failed');
     expect(final.failureKind).toBe('infrastructure');
     expect(final.attempts).toBe(3);
@@ -232,6 +232,9 @@ describe('failure kinds: who must act, and what is retried', () => {
     const retried = logsOf(id).filter((l) => l.kind === 'infrastructure');
     expect(retried.map((l) => l.lastAttempt)).toEqual([false, false, true]);
     expect(retried[0]?.err?.stack).toMatch(/MissingAssetError/);
+    // Each failed attempt gave its claim up, so its retry claimed at once instead of waiting out the 30 s lease.
+    expect(logsOf(id).filter((l) => /claimed by another runner/.test(l.msg ?? ''))).toEqual([]);
+    expect(logsOf(id).filter((l) => /claim not released/.test(l.msg ?? ''))).toEqual([]);
     // The column, as the API's answer says.
     const db = new pg.Client({ connectionString: stack.config.databaseUrl });
     await db.connect();

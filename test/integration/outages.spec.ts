@@ -8,7 +8,8 @@ import { SuitesService } from '../../api/src/suites/suites.service.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { type RunnerProcess, spawnRunner } from '../support/runner-process.js';
 import { getJson, type TestStack, startStack, submitModel, waitForEvaluation, waitFor } from '../support/stack.js';
-import { SLOW_SUITE, slowManifest } from '../support/test-suites.js';
+import { migratedScratchDatabase } from '../support/scratch-database.js';
+import { SHARDED_SUITE, shardedManifest, SLOW_SUITE, slowManifest } from '../support/test-suites.js';
 
 /**
  * Partial outages (issue #13): a Redis that is down or stuck, a Redis that loses the queue under a live
@@ -343,6 +344,88 @@ describe('claims', () => {
     expect(e).toMatchObject({ status: 'succeeded', attempts: 2, metrics: { fid: 2 } });
     expect(e.provenance.runnerId).toBe('B');
     expect((await row(stack, id)).runner_id).toBe('B');
+  });
+});
+
+describe('released claims', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // A lease far longer than the test: only a release lets another runner in.
+    stack = await startStack({ runners: 0, config: { claimLeaseMs: 600_000, reconcileIntervalMs: 0 } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  const post = (path: string, body: unknown) =>
+    timed(`${stack.baseUrl}/api/runner/evaluations/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('lets the next attempt claim at once after its claim is released, and refuses the released claim afterwards', async () => {
+    const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 42 }), {
+      ...exampleManifest('released'),
+    });
+    expect(r.status).toBe(201);
+    const id: string = r.body.evaluations[0].id;
+    expect((await post(`${id}/claim`, { runnerId: 'A' })).body.attempt).toBe(1);
+    expect((await post(`${id}/claim`, { runnerId: 'B' })).status).toBe(409);
+    // Only the claim that holds it can give it up.
+    expect((await post(`${id}/release`, { runnerId: 'B', attempt: 1 })).body.accepted).toBe(false);
+    expect((await post(`${id}/release`, { runnerId: 'A', attempt: 2 })).body.accepted).toBe(false);
+    expect((await post(`${id}/release`, { runnerId: 'A', attempt: 1 })).body.accepted).toBe(true);
+    expect((await row(stack, id)).runner_id).toBe(null);
+    // A released claim is gone: a late heartbeat cannot take it back, and it can store nothing.
+    expect((await post(`${id}/heartbeat`, { runnerId: 'A', attempt: 1 })).body.accepted).toBe(false);
+    expect((await post(`${id}/release`, { runnerId: 'A', attempt: 1 })).body.accepted).toBe(false);
+    expect((await post(`${id}/failure`, { runnerId: 'A', attempt: 1, kind: 'model', reason: 'late' })).status).toBe(409);
+    const b = await post(`${id}/claim`, { runnerId: 'B' });
+    expect(b.status, JSON.stringify(b.body)).toBe(200);
+    expect(b.body.attempt).toBe(2);
+    expect((await row(stack, id)).runner_id).toBe('B');
+    expect((await post(`${id}/release`, { runnerId: 'nobody', attempt: 'two' })).status).toBe(400);
+  });
+
+  it("does the same for a shard's claim, leaving the other shards' claims alone", async () => {
+    // A database of its own: the sharded suite is registered there only.
+    const scratch = await migratedScratchDatabase('released_shard');
+    const sharded = await startStack({
+      runners: 0,
+      databaseUrl: scratch.url,
+      config: { shards: 2, claimLeaseMs: 600_000, reconcileIntervalMs: 0, reconciler: false },
+    });
+    try {
+      await sharded.app.get(SuitesService).sync([SHARDED_SUITE]);
+      const r = await submitModel(
+        sharded,
+        sharded.submitterToken,
+        buildTinyGenerator({ noiseDim: 16, resolution: 16, classes: 0, seed: 43 }),
+        shardedManifest('released-shard'),
+      );
+      expect(r.status).toBe(201);
+      const id = r.body.evaluations.find((e: any) => e.suite.id === SHARDED_SUITE.id)?.id as string;
+      const shardPost = (path: string, body: unknown) =>
+        timed(`${sharded.baseUrl}/api/runner/evaluations/${id}/shards/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sharded.runnerToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await shardPost('0/claim', { runnerId: 'A' })).body.attempt).toBe(1);
+      expect((await shardPost('1/claim', { runnerId: 'A' })).body.attempt).toBe(1);
+      expect((await shardPost('0/claim', { runnerId: 'B' })).status).toBe(409);
+      expect((await shardPost('0/release', { runnerId: 'B', attempt: 1 })).body.accepted).toBe(false);
+      expect((await shardPost('0/release', { runnerId: 'A', attempt: 1 })).body.accepted).toBe(true);
+      expect((await shardPost('0/heartbeat', { runnerId: 'A', attempt: 1 })).body.accepted).toBe(false);
+      const b = await shardPost('0/claim', { runnerId: 'B' });
+      expect(b.status, JSON.stringify(b.body)).toBe(200);
+      expect(b.body.attempt).toBe(2);
+      expect((await shardPost('1/heartbeat', { runnerId: 'A', attempt: 1 })).body.accepted).toBe(true);
+      expect((await shardPost('1/claim', { runnerId: 'B' })).status).toBe(409);
+    } finally {
+      await sharded.close();
+      await scratch.drop();
+    }
   });
 });
 

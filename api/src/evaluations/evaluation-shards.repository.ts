@@ -108,6 +108,15 @@ export class EvaluationShardsRepository {
     return r.count > 0;
   }
 
+  /** Gives up a shard's live claim whose attempt failed and will be retried (EvaluationsRepository.release). */
+  async release(evaluationId: string, index: number, claim: Claim): Promise<boolean> {
+    const r = await this.prisma.evaluationShard.updateMany({
+      where: this.held(evaluationId, index, claim),
+      data: { runnerId: null, heartbeatAt: null },
+    });
+    return r.count > 0;
+  }
+
   /** Renews the shard's claim, raises its progress, and sets the evaluation's to the sum over its shards. */
   async setProgress(evaluationId: string, index: number, claim: Claim, progress: number, stage?: Prisma.InputJsonValue): Promise<boolean> {
     const renewed = await this.prisma.evaluationShard.updateMany({

@@ -107,6 +107,19 @@ export class EvaluationsRepository {
   }
 
   /**
+   * Gives up a live claim whose attempt failed and will be retried, so the retry (on any runner) claims at
+   * once instead of waiting out the lease: the row keeps its status and attempts, loses its runner and lease.
+   * The released claim's later posts (heartbeat, progress, result) are refused like a lapsed one's.
+   */
+  async release(id: string, claim: Claim): Promise<boolean> {
+    const r = await this.prisma.evaluation.updateMany({
+      where: { id, status: 'running', runnerId: claim.runnerId, attempts: claim.attempt },
+      data: { runnerId: null, heartbeatAt: null },
+    });
+    return r.count > 0;
+  }
+
+  /**
    * Renews the claim and raises the progress; progress never goes backwards within an attempt. The stage
    * breakdown, when given, replaces the stored one in the same statement as the lease renewal.
    */

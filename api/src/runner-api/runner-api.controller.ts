@@ -86,6 +86,17 @@ export class RunnerApiController {
     return this.runner.heartbeat(parseInput(EvaluationId, id, 'evaluation id'), parseInput(HeartbeatBody, body, 'heartbeat'));
   }
 
+  /** After a failed attempt that BullMQ will retry: the retry claims at once instead of waiting out the lease. */
+  @Post('evaluations/:id/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give up the claim of an attempt that failed and will be retried' })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodBody(HeartbeatBody)
+  @ApiZodResponse(Accepted)
+  release(@Param('id') id: string, @Body() body: unknown) {
+    return this.runner.release(parseInput(EvaluationId, id, 'evaluation id'), parseInput(HeartbeatBody, body, 'release'));
+  }
+
   @Post('evaluations/:id/result')
   @HttpCode(200)
   @ApiOperation({ summary: 'Post the metrics and provenance of a finished evaluation' })
@@ -143,6 +154,18 @@ export class RunnerApiController {
   shardHeartbeat(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
     const [e, i] = this.shardParams(id, index);
     return this.runner.shardHeartbeat(e, i, parseInput(HeartbeatBody, body, 'heartbeat'));
+  }
+
+  @Post('evaluations/:id/shards/:index/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Give up a shard's claim whose attempt failed and will be retried" })
+  @ApiZodParam('id', EvaluationId)
+  @ApiZodParam('index', ShardIndex)
+  @ApiZodBody(HeartbeatBody)
+  @ApiZodResponse(Accepted)
+  shardRelease(@Param('id') id: string, @Param('index') index: string, @Body() body: unknown) {
+    const [e, i] = this.shardParams(id, index);
+    return this.runner.shardRelease(e, i, parseInput(HeartbeatBody, body, 'release'));
   }
 
   /** The shard's partial result, GBSHARD1 bytes (runner/src/sharding/shard-partial-codec.ts), streamed into the artifact store. */

@@ -267,6 +267,15 @@ export class RunnerApiService {
     return { accepted: await this.evaluations.heartbeat(id, body) };
   }
 
+  /** `accepted: false` when the claim was no longer the evaluation's (nothing to give up). */
+  async release(id: string, body: HeartbeatBody): Promise<{ accepted: boolean }> {
+    return { accepted: await this.evaluations.release(id, body) };
+  }
+
+  async shardRelease(id: string, index: number, body: HeartbeatBody): Promise<{ accepted: boolean }> {
+    return { accepted: await this.shards.release(id, index, body) };
+  }
+
   async result(id: string, body: ResultBody) {
     const claim = { runnerId: body.provenance.runnerId, attempt: body.attempt };
     const outcome = await this.evaluations.complete(id, claim, body.metrics, body.provenance as unknown as Prisma.InputJsonValue);

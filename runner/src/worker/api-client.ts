@@ -124,6 +124,12 @@ export class RunnerApiClient {
     return ((await res.json()) as { accepted: boolean }).accepted;
   }
 
+  /** Gives up the claim of an attempt that failed and will be retried; false when it was no longer held. */
+  async release(evaluationId: string, claim: HeartbeatBody, shard?: number): Promise<boolean> {
+    const res = await this.once('POST', `${at(evaluationId, shard)}/release`, claim);
+    return ((await res.json()) as { accepted: boolean }).accepted;
+  }
+
   /** Uploads a shard's partial result (GBSHARD1 bytes) into the API's artifact store; answers its sha256. */
   async shardPartial(evaluationId: string, shard: number, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
     const res = await this.request('PUT', `${at(evaluationId, shard)}/partial`, bytes, 'application/octet-stream');

@@ -35,6 +35,9 @@ export class EvaluationChildError extends Error {
   }
 }
 
+/** How long a failed attempt waits for the API to take back its claim before BullMQ retries it anyway. */
+const RELEASE_WAIT_MS = 5000;
+
 /**
  * Processes one evaluation job: claim it from the API, fetch the artifact, run the suite in a child
  * process, post the result. Failures have a kind (runner-api.schemas.ts, FailureKind) that says who must
@@ -49,6 +52,7 @@ export class EvaluationChildError extends Error {
  * the evaluation's (cancelled, or taken over after the lease lapsed) stops the child and stores nothing.
  * A claim refused because another runner's claim is alive delays the job until that lease would run out,
  * without spending an attempt: the other runner usually finishes first, and the job then finds nothing to do.
+ * An attempt that fails and will be retried gives its claim up, so the retry is not held back by the lease.
  */
 export function createEvaluateProcessor(deps: ProcessorDeps) {
   const { api, config, log } = deps;
@@ -269,6 +273,21 @@ export function createEvaluateProcessor(deps: ProcessorDeps) {
         },
         lastAttempt ? 'evaluation failed: infrastructure, attempts exhausted' : 'evaluation failed: infrastructure, to be retried',
       );
+      // The retry (BullMQ's next attempt, on this runner or another) claims at once rather than after our lease:
+      // the heartbeat stops first so that no beat renews the claim after it is given up. Best effort, bounded:
+      // a claim not released only lapses, as a dead runner's does.
+      if (claim && !lastAttempt) {
+        stopHeartbeat();
+        const held: HeartbeatBody = { runnerId: config.runnerId, attempt: claim.attempt };
+        await Promise.race([
+          api
+            .release(evaluationId, held, shard)
+            .catch((e: unknown) =>
+              log.warn({ evaluationId, shard, err: (e as Error).message }, 'claim not released; the retry waits for its lease'),
+            ),
+          new Promise((r) => setTimeout(r, RELEASE_WAIT_MS).unref()),
+        ]);
+      }
       // Without a claim there is nothing of ours to end: the job fails and the reconciler records its reason.
       if (claim && lastAttempt && !deps.shutdown?.aborted) {
         await api
