@@ -6,7 +6,7 @@ import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.
 import { scoreAs } from '../support/manual-runner.js';
 import { migratedScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { startStack, type TestStack } from '../support/stack.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /**
  * The arena page (issue #20): an anonymous visitor sees two unnamed samples, votes with the buttons, sees the
@@ -21,7 +21,6 @@ describe('arena page', () => {
   const FID: Record<string, number> = { 'e2e-arena-a': 10, 'e2e-arena-b': 20 };
 
   beforeAll(async () => {
-    await buildDashboard();
     // A database of its own: the arena pairs every public model of the board, so the other browser tests'
     // public smoke-32 models would join its pairs and its board.
     scratch = await migratedScratchDatabase('e2e_arena');

@@ -7,7 +7,7 @@ import { issueToken } from '../../api/src/auth/issue-token.js';
 import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { getJson, startStack, submitModel, type TestStack } from '../support/stack.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /** Full-page screenshots of each page the tests visit, kept as artifacts (test-results/ is gitignored). */
 const SHOTS = join('test-results', 'dashboard');
@@ -35,7 +35,6 @@ describe('dashboard', () => {
   let noisyBytes: Uint8Array;
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack({ runners: 0 });
     browser = await launchBrowser();
     const dir = join(stack.dataDir, 'e2e-models');

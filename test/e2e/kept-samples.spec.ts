@@ -16,7 +16,7 @@ import { writeNpz } from '../../runner/src/io/npz.js';
 import { syntheticPrompts } from '../../runner/src/text/synthetic-prompts.js';
 import { startStack, type TestStack, waitForEvaluation } from '../support/stack.js';
 import { submit } from '../support/submissions.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /**
  * Kept samples in the dashboard (issues #15.4, #20.1, #17): a text-to-image evaluation's page shows each prompt
@@ -34,7 +34,6 @@ describe('kept samples pages', () => {
   const prompts = syntheticPrompts(0).map((p) => p.text);
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack();
     dir = await mkdtemp(join(tmpdir(), 'kept-e2e-'));
     const { data, shape } = exampleSampleBatchImages();

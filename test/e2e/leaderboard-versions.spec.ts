@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuitesService } from '../../api/src/suites/suites.service.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { submitVersions, versionsSuite } from '../support/versions-suite.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /** Full-page screenshots, kept as artifacts (test-results/ is gitignored). */
 const SHOTS = join('test-results', 'leaderboard-versions');
@@ -26,7 +26,6 @@ describe('leaderboard: one row per model, or every version', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack({ runners: 0 });
     await stack.app.get(SuitesService).sync([SUITE]);
     await submitVersions(

@@ -8,7 +8,7 @@ import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildGaussianDenoiser, buildLatentDecoder } from '../../runner/src/onnx/models/gaussian-denoiser.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { getJson, startStack, type TestStack } from '../support/stack.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 const SHOTS = join('test-results', 'newcomer');
 async function shot(page: Page, name: string): Promise<void> {
@@ -51,7 +51,6 @@ describe('dashboard for a newcomer', () => {
   const long = (n: number) => `${stack.owner}-a-generator-with-a-rather-long-descriptive-name-${n}`;
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack({ runners: 1 });
     browser = await launchBrowser();
     await mkdir(SHOTS, { recursive: true });

@@ -8,7 +8,7 @@ import { exampleManifest } from '../../benchmarks/smoke/example-models.js';
 import { buildTinyGenerator } from '../../runner/src/onnx/models/tiny-generator.js';
 import { cuttingProxy } from '../support/cutting-proxy.js';
 import { getJson, startStack, type TestStack } from '../support/stack.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /**
  * Issue #18.2 in the browser: the submit page sends each file through tus (/api/uploads) with a progress
@@ -27,7 +27,6 @@ describe('dashboard submit page over tus', () => {
   const sha256 = createHash('sha256').update(model).digest('hex');
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack({ runners: 0, config: { maxUploadBytes: MAX } });
     browser = await launchBrowser();
     dir = join(stack.dataDir, 'e2e-tus');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleVideoManifest, writeExampleVideoBatch } from '../../benchmarks/video/example-models.js';
 import { startStack, type TestStack, waitForEvaluation } from '../support/stack.js';
 import { submit } from '../support/submissions.js';
-import { buildDashboard, launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage } from './browser.js';
 
 /**
  * Animated previews in the dashboard (issue #21.4): a video evaluation's page shows its kept videos as
@@ -20,7 +20,6 @@ describe('video evaluation page', () => {
   let noiseId: string;
 
   beforeAll(async () => {
-    await buildDashboard();
     stack = await startStack();
     dir = await mkdtemp(join(tmpdir(), 'video-e2e-'));
     const path = join(dir, 'coherent.npz');
