@@ -12,7 +12,7 @@ import { type SamplerParams, type Solver } from '../../../../contracts/sampling/
 import { Schedule, noiseLevel, type ScheduleInput, type TimeInput } from '../../../../contracts/sampling/schedules.js';
 import { exactFlowMap } from '../../sampling/testing/gaussian-denoiser.js';
 import { ModelFailure } from '../model-failure.js';
-import { DenoiserSource, OnnxDenoiser } from './denoiser-source.js';
+import { DenoiserSource, GuidanceRows, OnnxDenoiser } from './denoiser-source.js';
 import type { ImageBatch } from './image-batch.js';
 import { LatentDecoder } from './latent-decoder.js';
 
@@ -331,5 +331,22 @@ describe('denoiser source: broken models', () => {
     await expect(source(model, { solver: 'ddim', steps: 4, guidance: 3 })).rejects.toThrow(
       /classifier-free guidance \(scale 3\).*null_class/,
     );
+  });
+});
+
+describe('GuidanceRows', () => {
+  it("feeds the rows the sampler labels, the unconditional row last (zeros unless given), until the next batch's load", () => {
+    const rows = new GuidanceRows([1, 2]);
+    rows.load(Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([-1, -2]));
+    const { rows: labels, nullRow } = GuidanceRows.labels(3);
+    expect(Array.from(labels)).toEqual([0, 1, 2]);
+    expect(nullRow).toBe(3);
+    // Classifier-free guidance's layout: the conditional rows, then as many unconditional ones.
+    const t = rows.feed(Int32Array.from([2, 0, 3, 3]));
+    expect(t.type).toBe('float32');
+    expect(t.dims).toEqual([4, 1, 2]);
+    expect(Array.from(t.data as Float32Array)).toEqual([5, 6, 1, 2, -1, -2, -1, -2]);
+    rows.load(Float32Array.from([7, 8]));
+    expect(Array.from(rows.feed(Int32Array.from([1, 0])).data as Float32Array)).toEqual([0, 0, 7, 8]);
   });
 });

@@ -189,6 +189,40 @@ export interface DenoiserSourceOptions {
   condition?: (indices: Int32Array) => Promise<{ rows: Int32Array; nullRow: number }>;
 }
 
+/**
+ * The rows a conditioned denoiser's extra input (a text context, an image condition) is gathered from, one
+ * batch at a time: rows 0..k−1 are the batch's own (its prompts' encodings, its conditions) and row k is the
+ * unconditional one of classifier-free guidance (the empty prompt's encoding, the zero condition). `feed` is
+ * the OnnxDenoiser's contextFeed or conditionFeed: the rows the sampler labels, as float32 [rows, ...rowShape].
+ */
+export class GuidanceRows {
+  private table = new Float32Array(0);
+  private readonly rowSize: number;
+
+  constructor(private readonly rowShape: readonly number[]) {
+    this.rowSize = rowShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Holds the batch's k rows, then `unconditional` (zeros when absent), until the next batch. */
+  load(batch: Float32Array, unconditional?: Float32Array): void {
+    this.table = new Float32Array(batch.length + this.rowSize);
+    this.table.set(batch, 0);
+    if (unconditional) this.table.set(unconditional, batch.length);
+  }
+
+  readonly feed = (rows: Int32Array): ort.Tensor => {
+    const size = this.rowSize;
+    const out = new Float32Array(rows.length * size);
+    rows.forEach((r, i) => out.set(this.table.subarray(r * size, (r + 1) * size), i * size));
+    return new ort.Tensor('float32', out, [rows.length, ...this.rowShape]);
+  };
+
+  /** The sampler's labels for a batch of k loaded rows (DenoiserSourceOptions.condition). */
+  static labels(k: number): { rows: Int32Array; nullRow: number } {
+    return { rows: Int32Array.from({ length: k }, (_, i) => i), nullRow: k };
+  }
+}
+
 /** What the denoiser source records in the protocol: the solver settings and the grid it walked. */
 export interface DenoiserProtocol extends Omit<SamplingRecord, 'cfg'> {
   classifierFreeGuidance: boolean;

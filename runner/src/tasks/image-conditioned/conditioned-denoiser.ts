@@ -1,9 +1,8 @@
-import * as ort from 'onnxruntime-node';
 import { denoiserImageShape, type DenoiserManifest } from '../../../../contracts/manifest/denoiser-manifest.schemas.js';
 import { conditionSize, type ImageConditionedSuiteDefinition } from '../../../../contracts/suites/image-conditioned-suite.schemas.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { type ExecutionProvider, openSession } from '../../evaluation/onnx-session.js';
-import { DenoiserSource, type DenoiserProtocol, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
+import { DenoiserSource, type DenoiserProtocol, GuidanceRows, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
 import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
 import type { EvaluationInput } from '../task-family.js';
 import type { TextConditioningRecord } from '../../text/text-conditioning.js';
@@ -63,25 +62,12 @@ export async function openConditionedDenoiser(
     decoder = manifest.latent ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), ep) : undefined;
     const side = inputs.side;
     const per = 3 * side * side;
-    // Rows 0..k−1: the batch's conditions; row k: the zero condition of guidance's unconditional rows.
-    let table = new Float32Array(0);
-    const conditionFeed = (rows: Int32Array): ort.Tensor => {
-      const out = new Float32Array(rows.length * per);
-      rows.forEach((r, i) => out.set(table.subarray(r * per, (r + 1) * per), i * per));
-      return new ort.Tensor('float32', out, [rows.length, 3, side, side]);
-    };
-    // The same rows of the text table: the batch's texts, then the empty prompt's encoding.
-    const rowSize = text ? text.rowShape.reduce((a, b) => a * b, 1) : 0;
-    let texts = new Float32Array(0);
-    const contextFeed = text
-      ? (rows: Int32Array): ort.Tensor => {
-          const out = new Float32Array(rows.length * rowSize);
-          rows.forEach((r, i) => out.set(texts.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
-          return new ort.Tensor('float32', out, [rows.length, ...text.rowShape]);
-        }
-      : undefined;
+    // The batch's conditions, then the zero condition of guidance's unconditional rows; for a text-and-image
+    // model the same rows of its texts, then the empty prompt's encoding.
+    const conditions = new GuidanceRows([3, side, side]);
+    const contexts = text ? new GuidanceRows(text.rowShape) : undefined;
     const count = inputs.count;
-    const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest, contextFeed, conditionFeed), manifest, {
+    const source = new DenoiserSource(new OnnxDenoiser(opened.session, manifest, contexts?.feed, conditions.feed), manifest, {
       n: count,
       seed: suite.seed,
       batchSize: suite.batch_size,
@@ -89,15 +75,11 @@ export async function openConditionedDenoiser(
       decoder,
       onSamplesDone: (done) => input.onProgress?.(done / count),
       condition: async (indices) => {
-        const k = indices.length;
-        table = new Float32Array((k + 1) * per);
-        indices.forEach((i, row) => table.set(inputs.conditions.subarray(i * per, (i + 1) * per), row * per));
-        if (text) {
-          texts = new Float32Array((k + 1) * rowSize);
-          texts.set(await text.encode(Array.from(indices)), 0);
-          texts.set(text.text.empty, k * rowSize);
-        }
-        return { rows: Int32Array.from({ length: k }, (_, i) => i), nullRow: k };
+        const batch = new Float32Array(indices.length * per);
+        indices.forEach((i, row) => batch.set(inputs.conditions.subarray(i * per, (i + 1) * per), row * per));
+        conditions.load(batch);
+        if (text) contexts!.load(await text.encode(Array.from(indices)), text.text.empty);
+        return GuidanceRows.labels(indices.length);
       },
     });
     const R = suite.resolution;

@@ -5,7 +5,7 @@ import type { GeneratorManifest } from '../../../../contracts/manifest/manifest.
 import type { TextToImageSuiteDefinition } from '../../../../contracts/suites/text-to-image-suite.schemas.js';
 import { ModelFailure } from '../../evaluation/model-failure.js';
 import { type ExecutionProvider, firstNonFinite, openSession, runModel } from '../../evaluation/onnx-session.js';
-import { DenoiserSource, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
+import { DenoiserSource, GuidanceRows, OnnxDenoiser } from '../../evaluation/sources/denoiser-source.js';
 import type { ImageBatch } from '../../evaluation/sources/image-batch.js';
 import type { ImageSource } from '../../evaluation/sources/image-source.js';
 import { LatentDecoder } from '../../evaluation/sources/latent-decoder.js';
@@ -119,16 +119,9 @@ export async function textDenoiserSource(
     ? await LatentDecoder.open(input.decoder!, manifest.latent, denoiserImageShape(manifest), input.executionProvider ?? 'cpu')
     : undefined;
   if (decoder) keepDecoder(decoder);
-  // Rows 0..k−1 of the table are the batch's prompts, row k the empty prompt: the sampler labels each network
-  // row with its table row, the unconditional rows of guidance with k.
-  const rowSize = text.rowShape.reduce((a, b) => a * b, 1);
-  let table = new Float32Array(0);
-  const contextFeed = (rows: Int32Array): ort.Tensor => {
-    const out = new Float32Array(rows.length * rowSize);
-    rows.forEach((r, i) => out.set(table.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
-    return new ort.Tensor('float32', out, [rows.length, ...text.rowShape]);
-  };
-  return new DenoiserSource(new OnnxDenoiser(session, manifest, contextFeed), manifest, {
+  // The batch's prompts, then the empty prompt's encoding for guidance's unconditional rows.
+  const contexts = new GuidanceRows(text.rowShape);
+  return new DenoiserSource(new OnnxDenoiser(session, manifest, contexts.feed), manifest, {
     n: prompts.length,
     seed: suite.seed,
     batchSize: suite.batch_size,
@@ -136,15 +129,12 @@ export async function textDenoiserSource(
     decoder,
     onSamplesDone,
     condition: async (indices) => {
-      const k = indices.length;
       const encoded = await text.encode(
         Array.from(indices, (i) => prompts[i]!),
         indices,
       );
-      table = new Float32Array((k + 1) * rowSize);
-      table.set(encoded, 0);
-      table.set(text.empty, k * rowSize);
-      return { rows: Int32Array.from({ length: k }, (_, i) => i), nullRow: k };
+      contexts.load(encoded, text.empty);
+      return GuidanceRows.labels(indices.length);
     },
   });
 }
