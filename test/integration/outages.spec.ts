@@ -267,6 +267,14 @@ describe('Redis down at start', () => {
   });
 });
 
+/** A runner's post to /api/runner/evaluations/<path>, with the stack's runner token, timed. */
+const runnerPost = (stack: TestStack, path: string, body: unknown) =>
+  timed(`${stack.baseUrl}/api/runner/evaluations/${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
 describe('claims', () => {
   const LEASE_MS = 1500;
   let stack: TestStack;
@@ -277,12 +285,7 @@ describe('claims', () => {
     await stack?.close();
   });
 
-  const post = (path: string, body: unknown) =>
-    timed(`${stack.baseUrl}/api/runner/evaluations/${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) => runnerPost(stack, path, body);
   const provenance = (runnerId: string) => ({
     runnerId,
     runnerVersion: 'test',
@@ -356,12 +359,7 @@ describe('released claims', () => {
   afterAll(async () => {
     await stack?.close();
   });
-  const post = (path: string, body: unknown) =>
-    timed(`${stack.baseUrl}/api/runner/evaluations/${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.runnerToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) => runnerPost(stack, path, body);
 
   it('lets the next attempt claim at once after its claim is released, and refuses the released claim afterwards', async () => {
     const r = await submitModel(stack, stack.submitterToken, buildTinyGenerator({ noiseDim: 64, resolution: 32, classes: 0, seed: 42 }), {
@@ -405,12 +403,7 @@ describe('released claims', () => {
       );
       expect(r.status).toBe(201);
       const id = r.body.evaluations.find((e: any) => e.suite.id === SHARDED_SUITE.id)?.id as string;
-      const shardPost = (path: string, body: unknown) =>
-        timed(`${sharded.baseUrl}/api/runner/evaluations/${id}/shards/${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${sharded.runnerToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+      const shardPost = (path: string, body: unknown) => runnerPost(sharded, `${id}/shards/${path}`, body);
       expect((await shardPost('0/claim', { runnerId: 'A' })).body.attempt).toBe(1);
       expect((await shardPost('1/claim', { runnerId: 'A' })).body.attempt).toBe(1);
       expect((await shardPost('0/claim', { runnerId: 'B' })).status).toBe(409);
